@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "BidForge",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bidforge", targets: ["bidforge"]),
+        .library(name: "BidForge", targets: ["BidForge"]),
+        .library(name: "BidForgeCore", targets: ["BidForgeCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/jwt.git", from: "5.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        .target(name: "BidForgeCore"),
+        .target(
+            name: "BidForge",
+            dependencies: [
+                "BidForgeCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "JWT", package: "jwt"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "bidforge",
+            dependencies: ["BidForge", .product(name: "Vapor", package: "vapor")]
+        ),
+        .testTarget(name: "BidForgeCoreTests", dependencies: ["BidForgeCore"]),
+        .testTarget(
+            name: "BidForgeTests",
+            dependencies: [
+                "BidForge",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,30 @@
+import Vapor
+
+/// Where "now" comes from, so tests can move time past a bid due date.
+public struct AppClock: Sendable {
+    public let now: @Sendable () -> Date
+    public init(now: @escaping @Sendable () -> Date) { self.now = now }
+    public static let system = AppClock { Date() }
+}
+
+extension Application {
+    private struct ClockKey: StorageKey { typealias Value = AppClock }
+    private struct SettingsKey: StorageKey { typealias Value = Settings }
+
+    public var clock: AppClock {
+        get { storage[ClockKey.self] ?? .system }
+        set { storage[ClockKey.self] = newValue }
+    }
+
+    public var settings: Settings {
+        get {
+            guard let settings = storage[SettingsKey.self] else { fatalError("configure(_:settings:) was not called") }
+            return settings
+        }
+        set { storage[SettingsKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var now: Date { application.clock.now() }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+
+/// Every environment variable BidForge reads, typed, in one place.
+public struct Settings: Sendable {
+    public enum DatabaseLocation: Sendable, Equatable {
+        case sqliteFile(path: String)
+        case sqliteMemory
+        case postgres(url: String)
+
+        public var isPostgres: Bool { if case .postgres = self { true } else { false } }
+    }
+
+    public enum Environment: String, Sendable {
+        case development, testing, production
+    }
+
+    public var environment: Environment
+    public var database: DatabaseLocation
+    /// `nil` until resolved: development generates a secret and keeps it in `dataDirectory`.
+    public var jwtSecret: String?
+    public var host: String
+    public var port: Int
+    public var logLevel: Logger.Level
+    public var dataDirectory: String
+    /// Connections per event loop (Vapor keeps one pool per loop); total = this × cores.
+    public var databasePoolSize: Int
+    /// How long a request waits for a free connection before it fails with 503 `UNAVAILABLE`.
+    public var databasePoolTimeoutSeconds: Int
+    /// bcrypt cost; 12 or more outside tests.
+    public var bcryptCost: Int
+    /// Run migrations when the app boots (default outside production).
+    public var autoMigrate: Bool
+    public var accessTokenTTLSeconds: Int
+    public var refreshTokenTTLSeconds: Int
+    public var maxJSONBodyBytes: Int
+
+    public struct Problems: Error, CustomStringConvertible, Sendable {
+        public let messages: [String]
+        public var description: String {
+            "BidForge cannot start:\n" + messages.map { "  - \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    /// Reads settings from `env`, listing every missing or malformed variable by name.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        var problems: [String] = []
+        func int(_ name: String, _ fallback: Int, min: Int = 0, max: Int = Int.max) -> Int {
+            guard let raw = env[name], !raw.isEmpty else { return fallback }
+            guard let value = Int(raw), value >= min, value <= max else {
+                problems.append("\(name) must be a whole number between \(min) and \(max) (got \"\(raw)\")")
+                return fallback
+            }
+            return value
+        }
+        func bool(_ name: String, _ fallback: Bool) -> Bool {
+            guard let raw = env[name]?.lowercased(), !raw.isEmpty else { return fallback }
+            switch raw {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default:
+                problems.append("\(name) must be true or false (got \"\(raw)\")")
+                return fallback
+            }
+        }
+
+        let environment: Environment
+        switch (env["APP_ENV"] ?? "development").lowercased() {
+        case "production", "prod": environment = .production
+        case "testing", "test": environment = .testing
+        case "development", "dev", "": environment = .development
+        case let other:
+            problems.append("APP_ENV must be development, testing or production (got \"\(other)\")")
+            environment = .development
+        }
+
+        let dataDirectory = env["DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
+        var database = DatabaseLocation.sqliteFile(path: dataDirectory + "/bidforge.sqlite")
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            do { database = try parseDatabaseURL(url) } catch { problems.append(error.description) }
+        }
+
+        var jwtSecret = env["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        if environment == .production {
+            if jwtSecret == nil {
+                problems.append("JWT_SECRET is required when APP_ENV=production (32 or more random characters)")
+            } else if let secret = jwtSecret, secret.utf8.count < 32 {
+                problems.append("JWT_SECRET must be at least 32 characters when APP_ENV=production")
+                jwtSecret = nil
+            }
+        }
+
+        let logLevelName = (env["LOG_LEVEL"] ?? "info").lowercased()
+        let logLevel = Logger.Level(rawValue: logLevelName) ?? {
+            problems.append("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical (got \"\(logLevelName)\")")
+            return .info
+        }()
+
+        let bcryptCost = int("BCRYPT_COST", 12, min: 4, max: 31)
+        if environment == .production && bcryptCost < 12 {
+            problems.append("BCRYPT_COST must be 12 or more when APP_ENV=production")
+        }
+
+        let settings = Settings(
+            environment: environment,
+            database: database,
+            jwtSecret: jwtSecret,
+            host: env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
+            port: int("PORT", 8080, min: 0, max: 65535),
+            logLevel: logLevel,
+            dataDirectory: dataDirectory,
+            databasePoolSize: int("DB_POOL_SIZE", 8, min: 1, max: 200),
+            databasePoolTimeoutSeconds: int("DB_POOL_TIMEOUT_SECONDS", 5, min: 1, max: 120),
+            bcryptCost: bcryptCost,
+            autoMigrate: bool("AUTO_MIGRATE", environment != .production),
+            accessTokenTTLSeconds: int("ACCESS_TOKEN_TTL_SECONDS", 15 * 60, min: 30, max: 24 * 3600),
+            refreshTokenTTLSeconds: int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600, min: 60, max: 365 * 24 * 3600),
+            maxJSONBodyBytes: 1 << 20
+        )
+        if !problems.isEmpty { throw Problems(messages: problems) }
+        return settings
+    }
+
+    struct DatabaseURLError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// `postgres://user:pass@host:port/db`, `sqlite:///abs/path`, `sqlite://relative/path` or `sqlite::memory:`.
+    static func parseDatabaseURL(_ url: String) throws(DatabaseURLError) -> DatabaseLocation {
+        if url == "sqlite::memory:" || url == "sqlite://:memory:" { return .sqliteMemory }
+        if url.hasPrefix("sqlite://") {
+            let path = String(url.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { throw DatabaseURLError(description: "DATABASE_URL sqlite:// needs a file path, e.g. sqlite://data/dev.sqlite") }
+            return .sqliteFile(path: path)
+        }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            guard let components = URLComponents(string: url), components.host?.isEmpty == false, components.user != nil else {
+                throw DatabaseURLError(description: "DATABASE_URL must look like postgres://user:pass@host:port/db")
+            }
+            return .postgres(url: url)
+        }
+        throw DatabaseURLError(description: "DATABASE_URL must start with postgres://, postgresql:// or sqlite:// (got a different scheme)")
+    }
+}

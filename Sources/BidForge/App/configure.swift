@@ -1,0 +1,76 @@
+import Vapor
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import JWT
+import SQLKit
+
+/// Builds the BidForge application: the one builder used by `main` and by the tests.
+public func configure(_ app: Application, settings: Settings) async throws {
+    app.settings = settings
+    app.logger.logLevel = settings.logLevel
+    app.http.server.configuration.hostname = settings.host
+    app.http.server.configuration.port = settings.port
+    app.routes.defaultMaxBodySize = ByteCount(value: settings.maxJSONBodyBytes)
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+    app.decoyPasswordHash = try Bcrypt.hash(SecureToken.generate(), cost: settings.bcryptCost)
+
+    ContentConfiguration.global.use(encoder: JSONCoding.encoder, for: .json)
+    ContentConfiguration.global.use(decoder: JSONCoding.decoder, for: .json)
+
+    try configureDatabase(app, settings: settings)
+    let secret = try settings.jwtSecret ?? DevelopmentSecret.loadOrCreate(in: settings.dataDirectory)
+    await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+
+    app.middleware = Middlewares()
+    app.middleware.use(APIMiddleware())
+    try routes(app)
+
+    app.migrations.add(Migrations.all)
+    if settings.autoMigrate {
+        try await app.autoMigrate()
+    }
+}
+
+private func configureDatabase(_ app: Application, settings: Settings) throws {
+    switch settings.database {
+    case .postgres(let url):
+        var config = try SQLPostgresConfiguration(url: url)
+        if !url.contains("sslmode") && !url.contains("tlsmode") { config.coreConfiguration.tls = .disable }
+        app.databases.use(.postgres(
+            configuration: config,
+            maxConnectionsPerEventLoop: settings.databasePoolSize,
+            connectionPoolTimeout: .seconds(Int64(settings.databasePoolTimeoutSeconds)),
+            sqlLogLevel: .trace
+        ), as: .psql)
+    case .sqliteFile(let path):
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(Int64(settings.databasePoolTimeoutSeconds)),
+                                  sqlLogLevel: .trace), as: .sqlite)
+        app.lifecycle.use(SQLiteTuning())
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+    }
+}
+
+/// WAL lets readers work while one writer writes; it is a property of the file, so setting it once suffices.
+private struct SQLiteTuning: LifecycleHandler {
+    func willBootAsync(_ application: Application) async throws {
+        try await application.db.sql.raw("PRAGMA journal_mode = WAL").run()
+    }
+}
+
+/// Without `JWT_SECRET` (development only) a random secret is generated once and kept beside the data.
+enum DevelopmentSecret {
+    static func loadOrCreate(in directory: String) throws -> String {
+        let path = directory + "/jwt-secret"
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8), existing.count >= 32 {
+            return existing.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let secret = SecureToken.generate(bytes: 48)
+        FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        return secret
+    }
+}

@@ -1,0 +1,32 @@
+import Vapor
+import Fluent
+
+public enum BidForgeCommands {
+    /// `serve` and `routes` come with Vapor; these are ours.
+    public static func register(in app: Application) {
+        app.asyncCommands.use(MigrateCommand(), as: "migrate")
+        app.asyncCommands.use(SeedCommand(), as: "seed")
+    }
+}
+
+/// `bidforge migrate [--revert]`: applies (or reverts the last batch of) migrations without asking.
+struct MigrateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "revert", help: "Revert the last batch of migrations instead")
+        var revert: Bool
+        @Flag(name: "yes", short: "y", help: "Accepted for compatibility; migrate never asks")
+        var yes: Bool
+    }
+
+    var help: String { "Apply the database migrations (or --revert the last batch)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        if signature.revert {
+            try await context.application.autoRevert()
+            context.console.print("Reverted the last batch of migrations.")
+        } else {
+            try await context.application.autoMigrate()
+            context.console.print("Migrations are up to date.")
+        }
+    }
+}

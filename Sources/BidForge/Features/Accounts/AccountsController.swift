@@ -1,0 +1,120 @@
+import Vapor
+import Fluent
+import BidForgeCore
+
+struct AccountsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let auth = routes.grouped("auth")
+        auth.post("register", use: register)
+        auth.post("login", use: login)
+        auth.post("refresh", use: refresh)
+        auth.authed(.POST, "logout", use: logout)
+        routes.authed(.GET, "me", use: me)
+    }
+
+    func register(_ req: Request) async throws -> Response {
+        let input = try req.decodeJSON(RegisterInput.self)
+        try input.validate()
+        let email = EmailAddress.normalized(input.email)
+        let now = req.now
+        let passwordHash = try await req.password.async.hash(input.password)
+
+        let (user, company) = try await req.db.writeTransaction { db -> (UserModel, CompanyModel) in
+            if try await UserModel.query(on: db).filter(\.$email == email).first() != nil {
+                throw APIError.conflict("EMAIL_TAKEN", "An account with this email already exists.")
+            }
+            let company: CompanyModel
+            let role: UserRole
+            let companyRole: CompanyRole
+            if let token = input.inviteToken {
+                let invitation = try await Self.redeem(token, email: email, now: now, on: db)
+                if let asked = input.role, asked != invitation.role {
+                    throw APIError.validation("role", "must match the invitation's role (\(invitation.role.rawValue))")
+                }
+                guard let found = try await CompanyModel.find(invitation.companyId, on: db) else {
+                    throw APIError.validation("inviteToken", "is not valid")
+                }
+                company = found
+                role = invitation.role
+                companyRole = .member
+            } else {
+                let info = input.company!
+                company = CompanyModel(name: info.name.trimmingWhitespace(), trades: info.trades ?? [],
+                                       states: info.serviceArea?.states ?? [], now: now)
+                try await company.create(on: db)
+                role = input.role!
+                companyRole = .admin
+            }
+            let user = UserModel(companyId: company.id!, email: email, passwordHash: passwordHash,
+                                 name: input.name.trimmingWhitespace(), role: role, companyRole: companyRole, now: now)
+            do {
+                try await user.create(on: db)
+            } catch where DatabaseErrors.isUniqueViolation(error) {
+                throw APIError.conflict("EMAIL_TAKEN", "An account with this email already exists.")
+            }
+            return (user, company)
+        }
+        let tokens = try await TokenService(request: req).issue(for: user, on: req.db)
+        return try Response.json(.created, AuthDTO(
+            user: UserDTO(user), company: CompanyDTO(company, includePlan: true),
+            accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
+    }
+
+    static func redeem(_ token: String, email: String, now: Date, on db: any Database) async throws -> MemberInvitationModel {
+        guard let invitation = try await MemberInvitationModel.query(on: db)
+            .filter(\.$tokenHash == SecureToken.hash(token)).first(),
+            invitation.acceptedAt == nil, invitation.expiresAt > now
+        else {
+            throw APIError.validation("inviteToken", "is not valid or has expired")
+        }
+        guard invitation.email == email else {
+            throw APIError.validation("email", "must be the address the invitation was sent to")
+        }
+        invitation.acceptedAt = now
+        try await invitation.update(on: db)
+        return invitation
+    }
+
+    func login(_ req: Request) async throws -> JSONResponse<AuthDTO> {
+        let input = try req.decodeJSON(LoginInput.self)
+        let email = EmailAddress.normalized(input.email)
+        let user = try await UserModel.query(on: req.db).filter(\.$email == email).first()
+        // Unknown emails are checked against a decoy hash so both failures cost the same time.
+        let candidate = input.password.utf8.count <= Passwords.maxBytes ? input.password : ""
+        let hash = user?.passwordHash ?? req.application.decoyPasswordHash
+        let matches = try await req.password.async.verify(candidate, created: hash)
+        guard let user, matches, !candidate.isEmpty else {
+            throw APIError(.unauthorized, "UNAUTHENTICATED", "Email or password is incorrect.")
+        }
+        let company = try await CompanyModel.find(user.companyId, on: req.db)
+        let tokens = try await TokenService(request: req).issue(for: user, on: req.db)
+        return JSONResponse(AuthDTO(
+            user: UserDTO(user), company: company.map { CompanyDTO($0, includePlan: true) },
+            accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
+    }
+
+    func refresh(_ req: Request) async throws -> JSONResponse<TokenService.Pair> {
+        let input = try req.decodeJSON(RefreshInput.self)
+        guard !input.refreshToken.isEmpty, input.refreshToken.count < 512 else { throw APIError.unauthenticated }
+        let (pair, _) = try await TokenService(request: req).rotate(input.refreshToken)
+        return JSONResponse(pair)
+    }
+
+    func logout(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
+        let input = try req.decodeJSON(RefreshInput.self)
+        if let stored = try await RefreshTokenModel.query(on: req.db)
+            .filter(\.$tokenHash == SecureToken.hash(input.refreshToken)).first(),
+            stored.userId == caller.userId {
+            try await TokenService(request: req).revokeFamily(stored.familyId, on: req.db)
+        }
+        return .noContent
+    }
+
+    func me(_ req: Request, _ caller: Caller) async throws -> JSONResponse<MeDTO> {
+        guard let user = try await UserModel.find(caller.userId, on: req.db),
+              let company = try await CompanyModel.find(user.companyId, on: req.db) else {
+            throw APIError.unauthenticated
+        }
+        return JSONResponse(MeDTO(user: UserDTO(user), company: CompanyDTO(company, includePlan: true)))
+    }
+}

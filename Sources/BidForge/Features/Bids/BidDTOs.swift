@@ -1,0 +1,124 @@
+import Vapor
+import BidForgeCore
+
+struct BidInput: Decodable, Sendable {
+    var amountCents: Int64
+    var currency: String?
+    var notes: String?
+    var lineItems: [LineItem]?
+    var exclusions: [String]?
+    var acknowledgedAddendum: Int?
+    var validUntil: Date?
+}
+
+struct BidPatch: Decodable, Sendable {
+    var amountCents: Int64?
+    var currency: String?
+    var notes: String?
+    var lineItems: [LineItem]?
+    var exclusions: [String]?
+    var acknowledgedAddendum: Int?
+    var validUntil: Date?
+}
+
+enum BidRules {
+    static let maxNotes = 10_000
+    static let maxExclusions = 100
+    static let maxExclusionLength = 500
+
+    /// Checks a bid as it would be stored, against the project it is for.
+    static func validate(_ bid: BidModel, lineItems: [LineItem], exclusions: [String], project: ProjectModel, now: Date) throws {
+        var errors = ValidationErrors()
+        if bid.amountCents <= 0 || bid.amountCents > Money.maxCents {
+            errors.add("amountCents", "must be between 1 and \(Money.maxCents)")
+        }
+        if !Money.isValidCurrency(bid.currency) { errors.add("currency", "must be a three-letter currency code such as USD") }
+        errors.text("notes", bid.notes, required: false, max: maxNotes)
+        if exclusions.count > maxExclusions { errors.add("exclusions", "must have at most \(maxExclusions) entries") }
+        for (i, text) in exclusions.enumerated() {
+            errors.text("exclusions[\(i)]", text, required: true, max: maxExclusionLength)
+        }
+        if bid.acknowledgedAddendum < 0 || bid.acknowledgedAddendum > project.addendumCount {
+            errors.add("acknowledgedAddendum", "must be between 0 and the \(project.addendumCount) addenda issued")
+        }
+        if let validUntil = bid.validUntil, validUntil <= now { errors.add("validUntil", "must be in the future") }
+        if errors.isEmpty { errors.merge(LineItemRules.validate(lineItems, amountCents: bid.amountCents, validTrades: Trades.codes)) }
+        try errors.throwIfAny()
+    }
+}
+
+struct BidDTO: Encodable, Sendable {
+    let id: UUID
+    let projectId: UUID
+    let companyId: UUID
+    var companyName: String?
+    let status: BidStatus
+    @NullEncoded var amountCents: Int64?
+    let currency: String
+    @NullEncoded var notes: String?
+    @NullEncoded var lineItems: [LineItem]?
+    let exclusions: [String]
+    let acknowledgedAddendum: Int
+    @NullEncoded var validUntil: Date?
+    let revision: Int
+    /// True when the project is sealed and its due time has not passed: price fields are withheld.
+    let sealed: Bool
+    let createdAt: Date
+    let updatedAt: Date
+    var project: ProjectSummary?
+
+    struct ProjectSummary: Encodable, Sendable {
+        let id: UUID
+        let title: String
+        let status: ProjectStatus
+        let bidDueAt: Date
+    }
+
+    init(_ bid: BidModel, hidePrice: Bool = false, companyName: String? = nil, project: ProjectModel? = nil) {
+        id = bid.id!
+        projectId = bid.projectId
+        companyId = bid.companyId
+        self.companyName = companyName
+        status = bid.status
+        amountCents = hidePrice ? nil : bid.amountCents
+        currency = bid.currency
+        notes = hidePrice ? nil : bid.notes
+        lineItems = hidePrice ? nil : bid.lineItems
+        exclusions = bid.exclusions
+        acknowledgedAddendum = bid.acknowledgedAddendum
+        validUntil = bid.validUntil
+        revision = bid.revision
+        sealed = hidePrice
+        createdAt = bid.createdAt
+        updatedAt = bid.updatedAt
+        self.project = project.map { ProjectSummary(id: $0.id!, title: $0.title, status: $0.status, bidDueAt: $0.bidDueAt) }
+    }
+}
+
+struct BidRevisionDTO: Encodable, Sendable {
+    let id: UUID
+    let bidId: UUID
+    let revision: Int
+    @NullEncoded var amountCents: Int64?
+    let currency: String
+    @NullEncoded var notes: String?
+    @NullEncoded var lineItems: [LineItem]?
+    let exclusions: [String]
+    let acknowledgedAddendum: Int
+    @NullEncoded var validUntil: Date?
+    let createdAt: Date
+
+    init(_ r: BidRevisionModel, hidePrice: Bool) {
+        id = r.id!
+        bidId = r.bidId
+        revision = r.revision
+        amountCents = hidePrice ? nil : r.amountCents
+        currency = r.currency
+        notes = hidePrice ? nil : r.notes
+        lineItems = hidePrice ? nil : (JSONColumn.decode([LineItem].self, r.lineItemsJSON) ?? [])
+        exclusions = JSONColumn.decode([String].self, r.exclusionsJSON) ?? []
+        acknowledgedAddendum = r.acknowledgedAddendum
+        validUntil = r.validUntil
+        createdAt = r.createdAt
+    }
+}

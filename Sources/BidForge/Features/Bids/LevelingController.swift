@@ -1,0 +1,102 @@
+import Vapor
+import Fluent
+import BidForgeCore
+
+struct LevelingController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.authed(.GET, "projects", ":projectID", "bids", "leveling", use: level)
+        routes.authed(.POST, "projects", ":projectID", "award", use: award)
+    }
+
+    func level(_ req: Request, _ caller: Caller) async throws -> Response {
+        let project = try await ProjectAccess.loadOwned(req, caller: caller)
+        if BidAccess.hidesPrice(of: project, from: .owner, now: req.now) {
+            throw APIError(.conflict, "BIDS_SEALED", "This project is sealed: bids can be leveled once the due time has passed.",
+                           details: ["bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))])
+        }
+        let format = req.query[String.self, at: "format"] ?? "json"
+        guard format == "json" || format == "csv" else { throw APIError.validation("format", "must be json or csv") }
+        let sheet = try await Self.sheet(for: project, on: req.db)
+        if format == "csv" {
+            var headers = HTTPHeaders()
+            headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+            headers.add(name: .contentDisposition, value: "attachment; filename=\"leveling-\(project.id!.uuidString.lowercased()).csv\"")
+            return Response(status: .ok, headers: headers, body: .init(string: Leveling.csv(sheet)))
+        }
+        return try Response.json(.ok, sheet)
+    }
+
+    static func sheet(for project: ProjectModel, on db: any Database) async throws -> Leveling.Sheet {
+        let rows = try await BidModel.query(on: db).filter(\.$projectId == project.id!).filter(\.$status != .withdrawn)
+            .join(CompanyModel.self, on: \BidModel.$companyId == \CompanyModel.$id)
+            .sort(\.$createdAt).sort(\.$id).all()
+        let inputs = try rows.map { bid in
+            Leveling.Input(bidId: bid.id!.uuidString, companyId: bid.companyId.uuidString,
+                           companyName: try bid.joined(CompanyModel.self).name, amountCents: bid.amountCents,
+                           lineItems: bid.lineItems, exclusions: bid.exclusions, acknowledgedAddendum: bid.acknowledgedAddendum)
+        }
+        return Leveling.level(inputs, projectTrades: project.trades, addendumCount: project.addendumCount)
+    }
+
+    struct AwardInput: Decodable { var bidId: UUID }
+
+    /// Accepts one bid, rejects the other live ones and tells every bidder how it went — all in one transaction.
+    func award(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {
+        let input = try req.decodeJSON(AwardInput.self)
+        let now = req.now
+        let (project, count) = try await req.db.writeTransaction { db -> (ProjectModel, Int) in
+            let project = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
+            guard project.status.canMove(to: .awarded) else {
+                throw APIError.invalidTransition(from: project.status.rawValue, action: "award")
+            }
+            let bids = try await BidModel.query(on: db).filter(\.$projectId == project.id!).all()
+            guard let winner = bids.first(where: { $0.id == input.bidId }) else { throw APIError.notFound("Bid") }
+            guard winner.status == .submitted else {
+                throw APIError.invalidTransition(from: winner.status.rawValue, action: "award this bid")
+            }
+            let live = bids.filter { $0.status == .submitted }
+            guard let outcomes = AwardOutcome.compute(
+                liveBids: live.map { .init(bidId: $0.id!.uuidString, amountCents: $0.amountCents) },
+                winningBidId: winner.id!.uuidString) else { throw APIError.notFound("Bid") }
+
+            try await BidModel.query(on: db).set(\.$status, to: .accepted).set(\.$updatedAt, to: now)
+                .filter(\.$id == winner.id!).update()
+            try await BidModel.query(on: db).set(\.$status, to: .rejected).set(\.$updatedAt, to: now)
+                .filter(\.$projectId == project.id!).filter(\.$status == .submitted).filter(\.$id != winner.id!).update()
+            project.status = .awarded
+            project.awardedBidId = winner.id
+            project.awardedAt = now
+            project.updatedAt = now
+            try await project.update(on: db)
+
+            let byId = Dictionary(uniqueKeysWithValues: live.map { ($0.id!.uuidString, $0) })
+            var drafts: [NotificationDraft] = outcomes.compactMap { outcome in
+                guard let bid = byId[outcome.bidId] else { return nil }
+                let projectId = JSONValue.string(project.id!.uuidString)
+                if outcome.won {
+                    return NotificationDraft(
+                        companyIds: [bid.companyId], type: .bidAccepted, title: "You won \(project.title)",
+                        body: "Your bid was accepted.",
+                        data: ["projectId": projectId, "bidId": .string(outcome.bidId), "bidCount": .int(Int64(outcome.bidCount))])
+                }
+                return NotificationDraft(
+                    companyIds: [bid.companyId], type: .bidRejected, title: "\(project.title) was awarded to another bidder",
+                    body: "Your bid ranked \(outcome.rank) of \(outcome.bidCount), \(outcome.aboveWinningPct)% above the winning amount.",
+                    data: ["projectId": projectId, "bidId": .string(outcome.bidId), "rank": .int(Int64(outcome.rank)),
+                           "bidCount": .int(Int64(outcome.bidCount)), "aboveWinningPct": .double(outcome.aboveWinningPct)])
+            }
+            let bidders = Set(bids.map(\.companyId))
+            let invitedOnly = try await InvitationModel.query(on: db).filter(\.$projectId == project.id!).all()
+                .map(\.companyId).filter { !bidders.contains($0) }
+            if !invitedOnly.isEmpty {
+                drafts.append(NotificationDraft(
+                    companyIds: invitedOnly, type: .projectAwarded, title: "\(project.title) has been awarded",
+                    body: "The project you were invited to has been awarded.",
+                    data: ["projectId": .string(project.id!.uuidString)]))
+            }
+            try await Notifier.send(drafts, on: db, now: now)
+            return (project, live.count)
+        }
+        return JSONResponse(ProjectDTO(project, bidCount: count))
+    }
+}

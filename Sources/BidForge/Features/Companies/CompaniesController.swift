@@ -1,0 +1,104 @@
+import Vapor
+import Fluent
+import BidForgeCore
+
+struct CompaniesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let companies = routes.grouped("companies")
+        companies.authed(.GET, ":companyID", use: show)
+        companies.authed(.PATCH, ":companyID", use: update)
+        companies.authed(.POST, ":companyID", "invitations", use: inviteMember)
+        companies.authed(.PUT, ":companyID", "plan", use: setPlan)
+    }
+
+    func show(_ req: Request, _ caller: Caller) async throws -> JSONResponse<CompanyDTO> {
+        let company = try await Self.find(req)
+        return JSONResponse(CompanyDTO(company, includePlan: company.id == caller.companyId))
+    }
+
+    func update(_ req: Request, _ caller: Caller) async throws -> JSONResponse<CompanyDTO> {
+        let company = try await Self.find(req)
+        try await Self.requireCompanyAdmin(caller, of: company.id!, on: req.db)
+        let patch = try req.decodeJSON(CompanyPatch.self)
+        var errors = ValidationErrors()
+        if let name = patch.name { errors.text("name", name, required: true, max: 200) }
+        if let trades = patch.trades { Trades.validate("trades", trades, into: &errors) }
+        if let states = patch.serviceArea?.states { USStates.validate("serviceArea.states", states, into: &errors) }
+        try errors.throwIfAny()
+        if let name = patch.name { company.name = name.trimmingWhitespace() }
+        if let trades = patch.trades { company.trades = trades }
+        if let states = patch.serviceArea?.states { company.serviceStates = states }
+        company.updatedAt = req.now
+        try await company.save(on: req.db)
+        return JSONResponse(CompanyDTO(company, includePlan: true))
+    }
+
+    struct MemberInvitationInput: Decodable {
+        var email: String
+        var role: UserRole
+    }
+
+    struct MemberInvitationDTO: Encodable, Sendable {
+        let inviteToken: String
+        let email: String
+        let role: UserRole
+        let expiresAt: Date
+    }
+
+    func inviteMember(_ req: Request, _ caller: Caller) async throws -> Response {
+        let company = try await Self.find(req)
+        try await Self.requireCompanyAdmin(caller, of: company.id!, on: req.db)
+        return try await req.idempotent(caller) {
+            let input = try req.decodeJSON(MemberInvitationInput.self)
+            var errors = ValidationErrors()
+            if !EmailAddress.isValid(input.email) { errors.add("email", "must be an email address") }
+            if !UserRole.selfAssignable.contains(input.role) { errors.add("role", "must be OWNER, CONTRACTOR or SUBCONTRACTOR") }
+            try errors.throwIfAny()
+            let token = SecureToken.generate()
+            let expiresAt = req.now.addingTimeInterval(7 * 24 * 3600)
+            try await MemberInvitationModel(
+                companyId: company.id!, email: EmailAddress.normalized(input.email), role: input.role,
+                tokenHash: SecureToken.hash(token), invitedBy: caller.userId, expiresAt: expiresAt, now: req.now
+            ).create(on: req.db)
+            return try Response.json(.created, MemberInvitationDTO(
+                inviteToken: token, email: EmailAddress.normalized(input.email), role: input.role, expiresAt: expiresAt))
+        }
+    }
+
+    struct PlanInput: Decodable {
+        var plan: Plan
+    }
+
+    func setPlan(_ req: Request, _ caller: Caller) async throws -> JSONResponse<CompanyDTO> {
+        guard caller.role == .admin else { throw APIError.forbidden("Only the platform operator may change a plan.") }
+        let company = try await Self.find(req)
+        let input = try req.decodeJSON(PlanInput.self)
+        company.plan = input.plan
+        company.updatedAt = req.now
+        try await company.save(on: req.db)
+        return JSONResponse(CompanyDTO(company, includePlan: true))
+    }
+
+    // MARK: policy
+
+    static func find(_ req: Request) async throws -> CompanyModel {
+        guard let id = req.parameters.get("companyID", as: UUID.self),
+              let company = try await CompanyModel.find(id, on: req.db) else {
+            throw APIError.notFound("Company")
+        }
+        return company
+    }
+
+    /// Company profiles are visible to every signed-in user, so editing another company is 403, not 404.
+    static func requireCompanyAdmin(_ caller: Caller, of companyId: UUID, on db: any Database) async throws {
+        guard caller.companyId == companyId else {
+            throw APIError.forbidden("Only an admin of this company may do this.")
+        }
+        guard let user = try await UserModel.find(caller.userId, on: db), user.companyId == companyId else {
+            throw APIError.unauthenticated
+        }
+        guard user.companyRole == .admin else {
+            throw APIError.forbidden("Only an admin of this company may do this.")
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import Vapor
+import Fluent
+import SQLKit
+import BidForgeCore
+
+struct InvitationDTO: Encodable, Sendable {
+    let id: UUID
+    let projectId: UUID
+    let companyId: UUID
+    let companyName: String
+    let status: InvitationStatus
+    let createdAt: Date
+    @NullEncoded var respondedAt: Date?
+    /// Present in the invited company's inbox.
+    var project: ProjectSummary?
+
+    struct ProjectSummary: Encodable, Sendable {
+        let id: UUID
+        let title: String
+        let status: ProjectStatus
+        let bidDueAt: Date
+        let companyId: UUID
+    }
+
+    init(_ invitation: InvitationModel, companyName: String, project: ProjectModel? = nil) {
+        id = invitation.id!
+        projectId = invitation.projectId
+        companyId = invitation.companyId
+        self.companyName = companyName
+        status = invitation.status
+        createdAt = invitation.createdAt
+        respondedAt = invitation.respondedAt
+        self.project = project.map {
+            ProjectSummary(id: $0.id!, title: $0.title, status: $0.status, bidDueAt: $0.bidDueAt, companyId: $0.companyId)
+        }
+    }
+}
+
+struct InvitationsController: RouteCollection {
+    static let maxPerRequest = 100
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.authed(.POST, "projects", ":projectID", "invitations", use: invite)
+        routes.authed(.GET, "projects", ":projectID", "invitations", use: listForProject)
+        routes.authed(.GET, "invitations", use: inbox)
+        routes.authed(.POST, "invitations", ":invitationID", "respond", use: respond)
+    }
+
+    struct InviteInput: Decodable {
+        struct Match: Decodable {
+            var trades: [String]?
+            var states: [String]?
+        }
+        var companyIds: [UUID]?
+        var match: Match?
+    }
+
+    func invite(_ req: Request, _ caller: Caller) async throws -> Response {
+        try await req.idempotent(caller) {
+            let input = try req.decodeJSON(InviteInput.self)
+            var errors = ValidationErrors()
+            let ids = input.companyIds ?? []
+            if ids.isEmpty && input.match == nil { errors.add("companyIds", "give companyIds, match, or both") }
+            if ids.count > Self.maxPerRequest { errors.add("companyIds", "must have at most \(Self.maxPerRequest) companies") }
+            if let match = input.match {
+                let trades = match.trades ?? []
+                if trades.isEmpty { errors.add("match.trades", "must name at least one trade") }
+                Trades.validate("match.trades", trades, into: &errors)
+                USStates.validate("match.states", match.states ?? [], into: &errors)
+            }
+            if ids.contains(caller.companyId) { errors.add("companyIds", "must not include your own company") }
+            try errors.throwIfAny()
+
+            let created = try await req.db.writeTransaction { db -> [InvitationDTO] in
+                let project = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
+                guard project.status == .draft || project.status == .open else {
+                    throw APIError.conflict("BIDDING_CLOSED", "Invitations can only be sent while the project is a draft or open.")
+                }
+                var targets: [CompanyModel] = []
+                if !ids.isEmpty {
+                    let found = try await CompanyModel.query(on: db).filter(\.$id ~~ Array(Set(ids))).all()
+                    let missing = Set(ids).subtracting(found.compactMap(\.id))
+                    if !missing.isEmpty {
+                        throw APIError.validation("companyIds", "unknown companies: \(missing.map(\.uuidString).sorted().joined(separator: ", "))")
+                    }
+                    targets = found
+                }
+                if let match = input.match {
+                    let matched = try await Self.matchCompanies(trades: match.trades ?? [], states: match.states ?? [],
+                                                                excluding: caller.companyId, on: db)
+                    targets += matched.filter { m in !targets.contains { $0.id == m.id } }
+                }
+                let existing = try await InvitationModel.query(on: db).filter(\.$projectId == project.id!).all()
+                let existingByCompany = Dictionary(uniqueKeysWithValues: existing.map { ($0.companyId, $0) })
+                var result: [InvitationDTO] = []
+                var newlyInvited: [UUID] = []
+                for company in targets {
+                    if let invitation = existingByCompany[company.id!] {
+                        result.append(InvitationDTO(invitation, companyName: company.name))
+                        continue
+                    }
+                    let invitation = InvitationModel(projectId: project.id!, companyId: company.id!,
+                                                     ownerCompanyId: project.companyId, now: req.now)
+                    try await invitation.create(on: db)
+                    newlyInvited.append(company.id!)
+                    result.append(InvitationDTO(invitation, companyName: company.name))
+                }
+                if project.status == .open, !newlyInvited.isEmpty {
+                    try await Notifier.send(Self.invitationNotice(project, to: newlyInvited), on: db, now: req.now)
+                }
+                return result
+            }
+            return try Response.json(.created, Page(data: created, pagination: .init(page: 1, limit: max(created.count, 1), total: created.count)))
+        }
+    }
+
+    /// Companies that work in any of `trades` and (when given) serve any of `states`, and have someone who can bid.
+    static func matchCompanies(trades: [String], states: [String], excluding: UUID, on db: any Database) async throws -> [CompanyModel] {
+        let tradeClause = trades.map { "c.trades LIKE \(bind: ListColumn.pattern($0))" as SQLQueryString }.joined(separator: " OR ")
+        var query: SQLQueryString = "SELECT c.* FROM companies c WHERE c.id <> \(bind: excluding) AND (" + tradeClause + ")"
+        if !states.isEmpty {
+            let stateClause = states.map { "c.service_states LIKE \(bind: ListColumn.pattern($0))" as SQLQueryString }.joined(separator: " OR ")
+            query = query + " AND (" + stateClause + ")"
+        }
+        query = query + " AND EXISTS (SELECT 1 FROM users u WHERE u.company_id = c.id AND u.role IN ('CONTRACTOR','SUBCONTRACTOR'))"
+        query = query + " ORDER BY c.name, c.id LIMIT \(literal: maxPerRequest)"
+        return try await db.sql.raw(query).all().map { try $0.decode(fluentModel: CompanyModel.self) }
+    }
+
+    func listForProject(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<InvitationDTO>> {
+        let project = try await ProjectAccess.loadOwned(req, caller: caller)
+        let paging = try Paging(page: req.query["page"], limit: req.query["limit"])
+        let base = InvitationModel.query(on: req.db).filter(\.$projectId == project.id!)
+        let total = try await base.count()
+        let rows = try await base.join(CompanyModel.self, on: \InvitationModel.$companyId == \CompanyModel.$id)
+            .sort(\.$createdAt).sort(\.$id)
+            .range(paging.offset..<(paging.offset + paging.limit)).all()
+        let items = try rows.map { InvitationDTO($0, companyName: try $0.joined(CompanyModel.self).name) }
+        return JSONResponse(Page(data: items, pagination: .init(page: paging.page, limit: paging.limit, total: total)))
+    }
+
+    func inbox(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<InvitationDTO>> {
+        let paging = try Paging(page: req.query["page"], limit: req.query["limit"])
+        let base = InvitationModel.query(on: req.db)
+            .join(ProjectModel.self, on: \InvitationModel.$projectId == \ProjectModel.$id)
+            .filter(\.$companyId == caller.companyId)
+            .filter(ProjectModel.self, \.$status != .draft)
+        let total = try await base.count()
+        let rows = try await base.sort(\.$createdAt, .descending).sort(\.$id)
+            .range(paging.offset..<(paging.offset + paging.limit)).all()
+        let ownerIds = try Set(rows.map { try $0.joined(ProjectModel.self).companyId })
+        let owners = try await CompanyModel.query(on: req.db).filter(\.$id ~~ Array(ownerIds)).all()
+        let names = Dictionary(uniqueKeysWithValues: owners.map { ($0.id!, $0.name) })
+        let items = try rows.map { row -> InvitationDTO in
+            let project = try row.joined(ProjectModel.self)
+            return InvitationDTO(row, companyName: names[project.companyId] ?? "", project: project)
+        }
+        return JSONResponse(Page(data: items, pagination: .init(page: paging.page, limit: paging.limit, total: total)))
+    }
+
+    struct RespondInput: Decodable {
+        enum Answer: String, Decodable { case willBid = "WILL_BID", declined = "DECLINED" }
+        var response: Answer
+    }
+
+    func respond(_ req: Request, _ caller: Caller) async throws -> JSONResponse<InvitationDTO> {
+        let input = try req.decodeJSON(RespondInput.self)
+        guard let id = req.parameters.get("invitationID", as: UUID.self) else { throw APIError.notFound("Invitation") }
+        let (invitation, project) = try await req.db.writeTransaction { db -> (InvitationModel, ProjectModel) in
+            try await db.lockForUpdate("invitations", id: id)
+            guard let invitation = try await InvitationModel.find(id, on: db), invitation.companyId == caller.companyId,
+                  let project = try await ProjectModel.find(invitation.projectId, on: db), project.status != .draft else {
+                throw APIError.notFound("Invitation")
+            }
+            guard project.status == .open else {
+                throw APIError.conflict("BIDDING_CLOSED", "The project is no longer open for bids.")
+            }
+            guard invitation.status != .bidSubmitted else {
+                throw APIError.invalidTransition(from: invitation.status.rawValue, action: "respond")
+            }
+            invitation.status = input.response == .willBid ? .willBid : .declined
+            invitation.respondedAt = req.now
+            try await invitation.update(on: db)
+            return (invitation, project)
+        }
+        let company = try await CompanyModel.find(project.companyId, on: req.db)
+        return JSONResponse(InvitationDTO(invitation, companyName: company?.name ?? "", project: project))
+    }
+
+    // MARK: effects used by other features
+
+    static func invitationNotice(_ project: ProjectModel, to companies: [UUID]) -> NotificationDraft {
+        NotificationDraft(companyIds: companies, type: .invitationReceived,
+                          title: "Invitation to bid: \(project.title)",
+                          body: "You are invited to bid on \(project.title) in \(project.city), \(project.state).",
+                          data: ["projectId": .string(project.id!.uuidString)])
+    }
+
+    /// On publish: tell every company invited while the project was a draft.
+    static func notifyInvitees(of project: ProjectModel, on db: any Database, now: Date) async throws {
+        let invited = try await InvitationModel.query(on: db).filter(\.$projectId == project.id!).all().map(\.companyId)
+        guard !invited.isEmpty else { return }
+        try await Notifier.send(invitationNotice(project, to: invited), on: db, now: now)
+    }
+
+    static func markViewed(projectId: UUID, companyId: UUID, on db: any Database) async throws {
+        try await InvitationModel.query(on: db)
+            .set(\.$status, to: .viewed)
+            .filter(\.$projectId == projectId).filter(\.$companyId == companyId).filter(\.$status == .pending)
+            .update()
+    }
+
+    static func setStatus(_ status: InvitationStatus, projectId: UUID, companyId: UUID, on db: any Database, now: Date) async throws {
+        try await InvitationModel.query(on: db)
+            .set(\.$status, to: status).set(\.$respondedAt, to: now)
+            .filter(\.$projectId == projectId).filter(\.$companyId == companyId)
+            .update()
+    }
+}

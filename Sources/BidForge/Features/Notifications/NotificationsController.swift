@@ -1,0 +1,72 @@
+import Vapor
+import Fluent
+import BidForgeCore
+
+struct NotificationDTO: Encodable, Sendable {
+    let id: UUID
+    let type: String
+    let title: String
+    let body: String
+    let data: JSONValue
+    @NullEncoded var readAt: Date?
+    let createdAt: Date
+
+    init(_ model: NotificationModel) {
+        id = model.id!
+        type = model.type
+        title = model.title
+        body = model.body
+        data = JSONColumn.decode(JSONValue.self, model.dataJSON) ?? .object([:])
+        readAt = model.readAt
+        createdAt = model.createdAt
+    }
+}
+
+struct NotificationsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let notifications = routes.grouped("notifications")
+        notifications.authed(.GET, use: list)
+        notifications.authed(.POST, "read-all", use: readAll)
+        notifications.authed(.POST, ":notificationID", "read", use: read)
+    }
+
+    struct ListQuery: Decodable {
+        var page: Int?
+        var limit: Int?
+        var unread: Bool?
+    }
+
+    func list(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<NotificationDTO>> {
+        let query = try req.query.decode(ListQuery.self)
+        let paging = try Paging(page: query.page, limit: query.limit)
+        var builder = NotificationModel.query(on: req.db).filter(\.$userId == caller.userId)
+        if query.unread == true { builder = builder.filter(\.$readAt == nil) }
+        let total = try await builder.count()
+        let rows = try await builder.sort(\.$createdAt, .descending).sort(\.$id, .descending)
+            .range(paging.offset..<(paging.offset + paging.limit)).all()
+        return JSONResponse(Page(data: rows.map(NotificationDTO.init),
+                                 pagination: .init(page: paging.page, limit: paging.limit, total: total)))
+    }
+
+    func read(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
+        guard let id = req.parameters.get("notificationID", as: UUID.self),
+              let notification = try await NotificationModel.find(id, on: req.db),
+              notification.userId == caller.userId else {
+            throw APIError.notFound("Notification")
+        }
+        if notification.readAt == nil {
+            notification.readAt = req.now
+            try await notification.update(on: req.db)
+        }
+        return .noContent
+    }
+
+    func readAll(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
+        try await NotificationModel.query(on: req.db)
+            .set(\.$readAt, to: req.now)
+            .filter(\.$userId == caller.userId)
+            .filter(\.$readAt == nil)
+            .update()
+        return .noContent
+    }
+}

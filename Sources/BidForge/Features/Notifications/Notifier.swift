@@ -1,0 +1,64 @@
+import Fluent
+import SQLKit
+import Foundation
+
+enum NotificationType: String, Codable, Sendable, CaseIterable {
+    case invitationReceived = "INVITATION_RECEIVED"
+    case bidSubmitted = "BID_SUBMITTED"
+    case bidRevised = "BID_REVISED"
+    case bidWithdrawn = "BID_WITHDRAWN"
+    case bidAccepted = "BID_ACCEPTED"
+    case bidRejected = "BID_REJECTED"
+    case projectAwarded = "PROJECT_AWARDED"
+    case addendumIssued = "ADDENDUM_ISSUED"
+    case questionAsked = "QUESTION_ASKED"
+    case questionAnswered = "QUESTION_ANSWERED"
+    case messageReceived = "MESSAGE_RECEIVED"
+    case bidDueSoon = "BID_DUE_SOON"
+}
+
+/// One notification to send to every user of some companies.
+struct NotificationDraft: Sendable {
+    var companyIds: [UUID]
+    var type: NotificationType
+    var title: String
+    var body: String
+    var data: [String: JSONValue]
+}
+
+/// Writes notifications with the database handle it is given, so they commit (or roll back) with the change
+/// that caused them.
+enum Notifier {
+    static func send(_ drafts: [NotificationDraft], on db: any Database, now: Date) async throws {
+        let companyIds = Array(Set(drafts.flatMap(\.companyIds)))
+        guard !companyIds.isEmpty else { return }
+        let users = try await UserModel.query(on: db).filter(\.$companyId ~~ companyIds).all()
+        let usersByCompany = Dictionary(grouping: users, by: \.companyId)
+        var rows: [NotificationModel] = []
+        for draft in drafts {
+            let data = JSONColumn.encode(draft.data)
+            for companyId in Set(draft.companyIds) {
+                for user in usersByCompany[companyId] ?? [] {
+                    let row = NotificationModel()
+                    row.id = UUID()
+                    row.userId = user.id!
+                    row.companyId = companyId
+                    row.type = draft.type.rawValue
+                    row.title = String(draft.title.prefix(300))
+                    row.body = String(draft.body.prefix(2000))
+                    row.dataJSON = data
+                    row.createdAt = now
+                    rows.append(row)
+                }
+            }
+        }
+        // Batches keep each statement under SQLite's bind-variable limit.
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            try await rows[start..<min(start + 500, rows.count)].map { $0 }.create(on: db)
+        }
+    }
+
+    static func send(_ draft: NotificationDraft, on db: any Database, now: Date) async throws {
+        try await send([draft], on: db, now: now)
+    }
+}

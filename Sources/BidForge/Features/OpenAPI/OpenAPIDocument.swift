@@ -1,0 +1,5 @@
+import Foundation
+
+enum OpenAPIDocument {
+    static func json() throws -> Data { Data("{}".utf8) }
+}

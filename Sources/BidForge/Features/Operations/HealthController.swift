@@ -1,0 +1,107 @@
+import Vapor
+import Fluent
+import SQLKit
+import NIOConcurrencyHelpers
+
+struct HealthDTO: Encodable, Sendable {
+    struct Check: Encodable, Sendable {
+        let status: String
+        var message: String?
+        var details: [String: JSONValue]?
+    }
+    let status: String
+    let checks: [String: Check]
+    let timestamp: Date
+}
+
+/// `GET /api/health` (is every configured component working?) and `GET /api/ready` (may this instance take traffic?).
+struct HealthController: RouteCollection {
+    static let checkTimeout: Duration = .seconds(2)
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("health", use: health)
+        routes.get("ready", use: ready)
+    }
+
+    func health(_ req: Request) async throws -> Response {
+        var checks: [String: HealthDTO.Check] = [:]
+        checks["database"] = await Self.databaseCheck(req)
+        checks["redis"] = .init(status: "disabled")
+        checks["storage"] = .init(status: "disabled")
+        checks["memory"] = Self.memoryCheck()
+        checks["disk"] = Self.diskCheck(path: req.application.settings.dataDirectory)
+        let healthy = checks.values.allSatisfy { $0.status == "ok" || $0.status == "disabled" }
+        let body = HealthDTO(status: healthy ? "healthy" : "unhealthy", checks: checks, timestamp: req.now)
+        return try Response.json(healthy ? .ok : .serviceUnavailable, body)
+    }
+
+    func ready(_ req: Request) async throws -> Response {
+        let migrated = await withTimeout(Self.checkTimeout) {
+            let applied = try await req.db.sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+            return applied >= Migrations.all.count
+        }
+        let ready = migrated == true
+        return try Response.json(ready ? .ok : .serviceUnavailable,
+                                 ["status": ready ? "ready" : "not_ready"])
+    }
+
+    static func databaseCheck(_ req: Request) async -> HealthDTO.Check {
+        let started = ContinuousClock.now
+        let ok = await withTimeout(checkTimeout) {
+            _ = try await req.db.sql.raw("SELECT 1 AS one").first()
+            return true
+        }
+        let ms = Int64(((ContinuousClock.now - started) / .milliseconds(1)).rounded())
+        return ok == true
+            ? .init(status: "ok", details: ["latencyMs": .int(ms)])
+            : .init(status: "error", message: "The database did not answer within 2 s.")
+    }
+
+    static func memoryCheck() -> HealthDTO.Check {
+        guard let rss = ProcessStats.residentBytes() else { return .init(status: "ok", message: "RSS unavailable on this platform") }
+        return .init(status: "ok", details: ["rssBytes": .int(Int64(rss))])
+    }
+
+    static func diskCheck(path: String) -> HealthDTO.Check {
+        var stats = statvfs()
+        let target = FileManager.default.fileExists(atPath: path) ? path : "."
+        guard statvfs(target, &stats) == 0 else { return .init(status: "error", message: "Cannot read free space.") }
+        let free = Int64(stats.f_bavail) * Int64(stats.f_frsize)
+        // Below 100 MB free, writes (SQLite, uploads) are about to fail.
+        return .init(status: free > 100_000_000 ? "ok" : "error", details: ["freeBytes": .int(free)])
+    }
+}
+
+enum ProcessStats {
+    /// Resident set size from /proc (Linux).
+    static func residentBytes() -> Int? {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = statm.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// Runs `body`, giving up after `limit`; nil on timeout or error. The caller is released at the limit even if
+/// `body` ignores cancellation (a database that stopped answering), which a task group would not do.
+func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async -> T? {
+    let state = NIOLockedValueBox<(CheckedContinuation<T?, Never>?, Bool)>((nil, false))
+    @Sendable func finish(_ value: T?) {
+        let continuation: CheckedContinuation<T?, Never>? = state.withLockedValue { box in
+            guard !box.1, let c = box.0 else { return nil }
+            box.1 = true
+            return c
+        }
+        continuation?.resume(returning: value)
+    }
+    return await withCheckedContinuation { continuation in
+        state.withLockedValue { $0.0 = continuation }
+        let work = Task { finish(try? await body()) }
+        Task {
+            try? await Task.sleep(for: limit)
+            work.cancel()
+            finish(nil)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Vapor
+import BidForgeCore
+
+struct Location: Codable, Sendable {
+    var address: String?
+    var city: String
+    var state: String
+    var postalCode: String
+    var country: String?
+
+    func validate(into errors: inout ValidationErrors) {
+        errors.text("location.address", address, required: false, max: 300)
+        errors.text("location.city", city, required: true, max: 100)
+        if !USStates.codes.contains(state) { errors.add("location.state", "must be a US state code such as \"CA\"") }
+        errors.text("location.postalCode", postalCode, required: true, max: 20)
+        if let country, country != "US" { errors.add("location.country", "must be \"US\" (BidForge serves US projects)") }
+    }
+}
+
+/// `POST /projects`.
+struct ProjectInput: Decodable, Sendable {
+    var title: String
+    var description: String?
+    var visibility: ProjectVisibility?
+    var sealed: Bool?
+    var trades: [String]?
+    var location: Location
+    var budgetMinCents: Int64?
+    var budgetMaxCents: Int64?
+    var bidDueAt: Date
+}
+
+/// `PATCH /projects/{id}`: every field optional; budgets may be cleared with an explicit null.
+struct ProjectPatch: Decodable, Sendable {
+    var title: String?
+    var description: String?
+    var visibility: ProjectVisibility?
+    var sealed: Bool?
+    var trades: [String]?
+    var location: Location?
+    var budgetMinCents: Int64??
+    var budgetMaxCents: Int64??
+    var bidDueAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case title, description, visibility, sealed, trades, location, budgetMinCents, budgetMaxCents, bidDueAt
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        visibility = try c.decodeIfPresent(ProjectVisibility.self, forKey: .visibility)
+        sealed = try c.decodeIfPresent(Bool.self, forKey: .sealed)
+        trades = try c.decodeIfPresent([String].self, forKey: .trades)
+        location = try c.decodeIfPresent(Location.self, forKey: .location)
+        budgetMinCents = c.contains(.budgetMinCents) ? .some(try c.decodeIfPresent(Int64.self, forKey: .budgetMinCents)) : nil
+        budgetMaxCents = c.contains(.budgetMaxCents) ? .some(try c.decodeIfPresent(Int64.self, forKey: .budgetMaxCents)) : nil
+        bidDueAt = try c.decodeIfPresent(Date.self, forKey: .bidDueAt)
+    }
+}
+
+enum ProjectRules {
+    static let maxTitle = 200
+    static let maxDescription = 20_000
+
+    /// Checks the fields of a project as they would be after a create or an edit.
+    static func validate(_ p: ProjectModel, now: Date, requireFutureDue: Bool) throws {
+        var errors = ValidationErrors()
+        errors.text("title", p.title, required: true, max: maxTitle)
+        errors.text("description", p.description, required: false, max: maxDescription)
+        Trades.validate("trades", p.trades, into: &errors)
+        errors.text("location.address", p.address, required: false, max: 300)
+        errors.range("budgetMinCents", p.budgetMinCents, min: 0, max: Money.maxCents)
+        errors.range("budgetMaxCents", p.budgetMaxCents, min: 0, max: Money.maxCents)
+        if let lo = p.budgetMinCents, let hi = p.budgetMaxCents, lo > hi {
+            errors.add("budgetMaxCents", "must be at least budgetMinCents")
+        }
+        if requireFutureDue && p.bidDueAt <= now { errors.add("bidDueAt", "must be in the future") }
+        try errors.throwIfAny()
+    }
+}
+
+struct ProjectDTO: Encodable, Sendable {
+    let id: UUID
+    let companyId: UUID
+    let title: String
+    let description: String
+    let status: ProjectStatus
+    let visibility: ProjectVisibility
+    let sealed: Bool
+    let trades: [String]
+    let location: Location
+    @NullEncoded var budgetMinCents: Int64?
+    @NullEncoded var budgetMaxCents: Int64?
+    let bidDueAt: Date
+    @NullEncoded var publishedAt: Date?
+    @NullEncoded var awardedBidId: UUID?
+    let addendumCount: Int
+    let bidCount: Int
+    let createdAt: Date
+    let updatedAt: Date
+
+    init(_ p: ProjectModel, bidCount: Int) {
+        id = p.id!
+        companyId = p.companyId
+        title = p.title
+        description = p.description
+        status = p.status
+        visibility = p.visibility
+        sealed = p.sealed
+        trades = p.trades
+        location = Location(address: p.address, city: p.city, state: p.state, postalCode: p.postalCode, country: p.country)
+        budgetMinCents = p.budgetMinCents
+        budgetMaxCents = p.budgetMaxCents
+        bidDueAt = p.bidDueAt
+        publishedAt = p.publishedAt
+        awardedBidId = p.awardedBidId
+        addendumCount = p.addendumCount
+        self.bidCount = bidCount
+        createdAt = p.createdAt
+        updatedAt = p.updatedAt
+    }
+}

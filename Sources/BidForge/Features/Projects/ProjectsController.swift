@@ -1,0 +1,155 @@
+import Vapor
+import Fluent
+import BidForgeCore
+
+struct ProjectsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let projects = routes.grouped("projects")
+        projects.get(use: list)
+        projects.authed(.POST, use: create)
+        projects.get(":projectID", use: show)
+        projects.authed(.PATCH, ":projectID", use: update)
+        projects.authed(.POST, ":projectID", "publish", use: publish)
+        projects.authed(.POST, ":projectID", "close", use: close)
+        projects.authed(.POST, ":projectID", "cancel", use: cancel)
+    }
+
+    func list(_ req: Request) async throws -> JSONResponse<Page<ProjectDTO>> {
+        let caller = try await req.optionalCaller()
+        let filter = try ProjectFilter(try req.query.decode(ProjectFilter.Raw.self))
+        let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: req.db)
+        return JSONResponse(Page(data: rows.map { ProjectDTO($0.0, bidCount: $0.1) },
+                                 pagination: .init(page: filter.paging.page, limit: filter.paging.limit, total: total)))
+    }
+
+    func create(_ req: Request, _ caller: Caller) async throws -> Response {
+        guard caller.role.mayPostProjects else {
+            throw APIError.forbidden("Only owners and contractors may post projects.")
+        }
+        return try await req.idempotent(caller) {
+            let input = try req.decodeJSON(ProjectInput.self)
+            var locationErrors = ValidationErrors()
+            input.location.validate(into: &locationErrors)
+            try locationErrors.throwIfAny()
+            let now = req.now
+            let project = ProjectModel()
+            project.id = UUID()
+            project.companyId = caller.companyId
+            project.createdBy = caller.userId
+            project.title = input.title.trimmingWhitespace()
+            project.description = input.description ?? ""
+            project.status = .draft
+            project.visibility = input.visibility ?? .public
+            project.sealed = input.sealed ?? false
+            project.trades = input.trades ?? []
+            apply(input.location, to: project)
+            project.budgetMinCents = input.budgetMinCents
+            project.budgetMaxCents = input.budgetMaxCents
+            project.bidDueAt = input.bidDueAt
+            project.addendumCount = 0
+            project.createdAt = now
+            project.updatedAt = now
+            if input.title.allSatisfy(\.isWhitespace) { throw APIError.validation("title", "must not be empty") }
+            try ProjectRules.validate(project, now: now, requireFutureDue: true)
+            try await project.create(on: req.db)
+            return try Response.json(.created, ProjectDTO(project, bidCount: 0))
+        }
+    }
+
+    func show(_ req: Request) async throws -> JSONResponse<ProjectDTO> {
+        let caller = try await req.optionalCaller()
+        let (project, relation) = try await ProjectAccess.load(req, caller: caller)
+        if relation == .invited, let caller {
+            try await InvitationsController.markViewed(projectId: project.id!, companyId: caller.companyId, on: req.db)
+        }
+        let count = try await ProjectAccess.bidCount(project.id!, on: req.db)
+        return JSONResponse(ProjectDTO(project, bidCount: count))
+    }
+
+    func update(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {
+        let patch = try req.decodeJSON(ProjectPatch.self)
+        let project = try await req.db.writeTransaction { db in
+            let project = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
+            guard project.status.isEditable else {
+                throw APIError.invalidTransition(from: project.status.rawValue, action: "edit the project")
+            }
+            if let sealed = patch.sealed, sealed != project.sealed, project.status != .draft {
+                throw APIError.conflict("INVALID_TRANSITION", "Sealing can only change while the project is a draft.")
+            }
+            if let visibility = patch.visibility, visibility != project.visibility, project.status != .draft {
+                throw APIError.conflict("INVALID_TRANSITION", "Visibility can only change while the project is a draft.")
+            }
+            var locationErrors = ValidationErrors()
+            patch.location?.validate(into: &locationErrors)
+            try locationErrors.throwIfAny()
+            if let title = patch.title {
+                if title.allSatisfy(\.isWhitespace) { throw APIError.validation("title", "must not be empty") }
+                project.title = title.trimmingWhitespace()
+            }
+            if let description = patch.description { project.description = description }
+            if let visibility = patch.visibility { project.visibility = visibility }
+            if let sealed = patch.sealed { project.sealed = sealed }
+            if let trades = patch.trades { project.trades = trades }
+            if let location = patch.location { apply(location, to: project) }
+            if let min = patch.budgetMinCents { project.budgetMinCents = min }
+            if let max = patch.budgetMaxCents { project.budgetMaxCents = max }
+            if let due = patch.bidDueAt { project.bidDueAt = due }
+            project.updatedAt = req.now
+            try ProjectRules.validate(project, now: req.now, requireFutureDue: patch.bidDueAt != nil)
+            try await project.update(on: db)
+            return project
+        }
+        let count = try await ProjectAccess.bidCount(project.id!, on: req.db)
+        return JSONResponse(ProjectDTO(project, bidCount: count))
+    }
+
+    func publish(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {
+        try await transition(req, caller, to: .open, action: "publish") { project, db in
+            guard project.bidDueAt > req.now else {
+                throw APIError.validation("bidDueAt", "must be in the future to publish; edit the project first")
+            }
+            guard let company = try await CompanyModel.find(caller.companyId, on: db) else { throw APIError.unauthenticated }
+            try await db.lockForUpdate("companies", id: company.id!)
+            let openNow = try await ProjectModel.query(on: db)
+                .filter(\.$companyId == caller.companyId).filter(\.$status == .open).count()
+            try PlanLimits.checkOneMore(plan: company.plan, limit: company.plan.maxOpenProjects, used: openNow,
+                                        resource: "open projects at once")
+            project.publishedAt = req.now
+            try await InvitationsController.notifyInvitees(of: project, on: db, now: req.now)
+        }
+    }
+
+    func close(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {
+        try await transition(req, caller, to: .closed, action: "close") { _, _ in }
+    }
+
+    func cancel(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {
+        try await transition(req, caller, to: .cancelled, action: "cancel") { _, _ in }
+    }
+
+    /// Moves a project along its status machine under a row lock, running `effects` in the same transaction.
+    private func transition(_ req: Request, _ caller: Caller, to next: ProjectStatus, action: String,
+                            effects: @escaping @Sendable (ProjectModel, any Database) async throws -> Void) async throws -> JSONResponse<ProjectDTO> {
+        let project = try await req.db.writeTransaction { db in
+            let current = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
+            guard current.status.canMove(to: next) else {
+                throw APIError.invalidTransition(from: current.status.rawValue, action: action)
+            }
+            try await effects(current, db)
+            current.status = next
+            current.updatedAt = req.now
+            try await current.update(on: db)
+            return current
+        }
+        let count = try await ProjectAccess.bidCount(project.id!, on: req.db)
+        return JSONResponse(ProjectDTO(project, bidCount: count))
+    }
+
+    private func apply(_ location: Location, to project: ProjectModel) {
+        project.address = location.address
+        project.city = location.city.trimmingWhitespace()
+        project.state = location.state
+        project.postalCode = location.postalCode.trimmingWhitespace()
+        project.country = location.country ?? "US"
+    }
+}

@@ -1,0 +1,14 @@
+import Vapor
+import BidForgeCore
+
+struct TradesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("trades", use: list)
+    }
+
+    func list(_ req: Request) async throws -> JSONResponse<Page<Trade>> {
+        let paging = try Paging(page: req.query["page"], limit: req.query["limit"] ?? Paging.maxLimit)
+        let items = Array(Trades.all.dropFirst(paging.offset).prefix(paging.limit))
+        return JSONResponse(Page(data: items, pagination: .init(page: paging.page, limit: paging.limit, total: Trades.all.count)))
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Vapor
+
+/// The one JSON dialect of the API: ISO-8601 UTC times (`2026-11-26T19:00:00Z`), fractional seconds accepted on input.
+enum JSONCoding {
+    static let encoder = makeEncoder()
+    static let decoder = makeDecoder()
+
+    static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(formatDate(date))
+        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let c = try decoder.singleValueContainer()
+            let raw = try c.decode(String.self)
+            guard let date = parseDate(raw) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "must be an ISO-8601 time such as 2026-11-26T19:00:00Z")
+            }
+            return date
+        }
+        return decoder
+    }
+
+    static func formatDate(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+
+    static func parseDate(_ raw: String) -> Date? {
+        if let d = try? Date(raw, strategy: .iso8601) { return d }
+        if let d = try? Date(raw, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
+        return nil
+    }
+}
+
+extension Request {
+    /// Decodes a JSON body strictly: JSON content type (415 otherwise), a body present, and decoding failures as 400s.
+    func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
+        guard let contentType = headers.contentType,
+              contentType == .json || contentType.subType.hasSuffix("+json") || (contentType.type == "application" && contentType.subType == "json")
+        else {
+            if body.data == nil || body.data?.readableBytes == 0 {
+                throw APIError.badRequest("A JSON request body is required.")
+            }
+            throw APIError(.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.")
+        }
+        guard let buffer = body.data, buffer.readableBytes > 0 else {
+            throw APIError.badRequest("A JSON request body is required.")
+        }
+        return try JSONCoding.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+    }
+}
+
+/// Encodes `nil` as an explicit JSON `null` instead of dropping the key, for fields clients must always see.
+@propertyWrapper
+public struct NullEncoded<Value: Codable & Sendable>: Codable, Sendable {
+    public var wrappedValue: Value?
+    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        wrappedValue = c.decodeNil() ? nil : try c.decode(Value.self)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let wrappedValue { try c.encode(wrappedValue) } else { try c.encodeNil() }
+    }
+}
+
+extension KeyedDecodingContainer {
+    public func decode<V>(_ type: NullEncoded<V>.Type, forKey key: Key) throws -> NullEncoded<V> {
+        try decodeIfPresent(NullEncoded<V>.self, forKey: key) ?? NullEncoded(wrappedValue: nil)
+    }
+}
+
+/// A response body encoded with the API's JSON dialect and a chosen status.
+struct JSONResponse<Body: Encodable & Sendable>: AsyncResponseEncodable {
+    var status: HTTPResponseStatus = .ok
+    let body: Body
+
+    init(_ body: Body) {
+        self.body = body
+    }
+
+    init(_ status: HTTPResponseStatus, _ body: Body) {
+        self.status = status
+        self.body = body
+    }
+
+    func encodeResponse(for request: Request) async throws -> Response {
+        try Response.json(status, body)
+    }
+}
+
+extension Response {
+    static func json<T: Encodable>(_ status: HTTPResponseStatus, _ body: T) throws -> Response {
+        let data = try JSONCoding.encoder.encode(body)
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: status, headers: headers, body: .init(data: data))
+    }
+}
+
+/// The list shape of every collection endpoint.
+struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
+    struct Pagination: Encodable, Sendable {
+        let page: Int
+        let limit: Int
+        let total: Int
+    }
+    let data: [Item]
+    let pagination: Pagination
+}

@@ -1,0 +1,75 @@
+import Vapor
+import JWT
+import BidForgeCore
+
+/// The verified identity behind a request. Handlers that need one receive it as a parameter, so a route
+/// registered with `authed` cannot run without it.
+struct Caller: Sendable {
+    let userId: UUID
+    let companyId: UUID
+    let role: UserRole
+}
+
+/// Claims of a short-lived access token.
+struct AccessClaims: JWTPayload {
+    var sub: SubjectClaim
+    var cid: String
+    var role: UserRole
+    var exp: ExpirationClaim
+    var iat: IssuedAtClaim
+    var jti: IDClaim
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+    }
+}
+
+extension Request {
+    /// The caller named by a valid `Authorization: Bearer` access token; 401 otherwise.
+    func requireCaller() async throws -> Caller {
+        guard let caller = try await optionalCaller() else { throw APIError.unauthenticated }
+        return caller
+    }
+
+    /// The caller if a token is presented. A presented but invalid token is still a 401: a client should learn
+    /// that its token is bad rather than silently get the anonymous view.
+    func optionalCaller() async throws -> Caller? {
+        if let cached = storage[CallerKey.self] { return cached }
+        guard let authorization = headers.first(name: .authorization) else { return nil }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty, parts[1].count < 4096 else {
+            throw APIError.unauthenticated
+        }
+        let claims: AccessClaims
+        do {
+            claims = try await jwt.verify(String(parts[1]), as: AccessClaims.self)
+        } catch {
+            throw APIError.unauthenticated
+        }
+        guard let userId = UUID(uuidString: claims.sub.value), let companyId = UUID(uuidString: claims.cid) else {
+            throw APIError.unauthenticated
+        }
+        let caller = Caller(userId: userId, companyId: companyId, role: claims.role)
+        storage[CallerKey.self] = caller
+        logger[metadataKey: "userId"] = .string(userId.uuidString)
+        return caller
+    }
+}
+
+private struct CallerKey: StorageKey {
+    typealias Value = Caller
+}
+
+extension RoutesBuilder {
+    /// Registers a route that only runs for an authenticated caller.
+    @discardableResult
+    func authed<Response: AsyncResponseEncodable>(
+        _ method: HTTPMethod, _ path: PathComponent...,
+        use handler: @escaping @Sendable (Request, Caller) async throws -> Response
+    ) -> Route {
+        on(method, path) { request async throws -> Response in
+            let caller = try await request.requireCaller()
+            return try await handler(request, caller)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Vapor
+import Fluent
+import Crypto
+
+/// `Idempotency-Key` for creating POSTs: the first request with a key runs and its response is stored; a retry with
+/// the same key and body gets that response again (same status and body), even while the first is still running;
+/// the same key with another body is 409 `IDEMPOTENCY_MISMATCH`. Keys are scoped to the calling user.
+enum Idempotency {
+    static let header = "Idempotency-Key"
+    static let maxKeyLength = 255
+    /// A reservation older than this whose request never finished (a crash) may be taken over.
+    static let abandonedAfter: TimeInterval = 120
+
+    static func run(_ request: Request, _ caller: Caller, _ body: () async throws -> Response) async throws -> Response {
+        guard let key = request.headers.first(name: header) else { return try await body() }
+        guard !key.isEmpty, key.count <= maxKeyLength else {
+            throw APIError.validation(header, "must be 1 to \(maxKeyLength) characters")
+        }
+        let hash = requestHash(request)
+        let db = request.db
+
+        for _ in 0..<400 {
+            let row = IdempotencyKeyModel()
+            row.id = UUID()
+            row.userId = caller.userId
+            row.companyId = caller.companyId
+            row.key = key
+            row.requestHash = hash
+            row.createdAt = request.now
+            do {
+                try await row.create(on: db)
+            } catch where DatabaseErrors.isUniqueViolation(error) {
+                guard let existing = try await IdempotencyKeyModel.query(on: db)
+                    .filter(\.$userId == caller.userId).filter(\.$key == key).first()
+                else { continue }
+                guard existing.requestHash == hash else {
+                    throw APIError.conflict("IDEMPOTENCY_MISMATCH",
+                                            "This Idempotency-Key was already used with a different request.")
+                }
+                if let status = existing.statusCode, let stored = existing.responseBody {
+                    return replay(status: status, body: stored)
+                }
+                if existing.createdAt < request.now.addingTimeInterval(-abandonedAfter) {
+                    try await existing.delete(on: db)
+                    continue
+                }
+                try await Task.sleep(for: .milliseconds(25))
+                continue
+            }
+            return try await complete(row, request: request, body: body)
+        }
+        throw APIError.conflict("IDEMPOTENCY_IN_PROGRESS", "A request with this Idempotency-Key is still being processed; retry shortly.")
+    }
+
+    private static func complete(_ row: IdempotencyKeyModel, request: Request,
+                                 body: () async throws -> Response) async throws -> Response {
+        let response: Response
+        do {
+            response = try await body()
+        } catch {
+            let rendered = APIMiddleware.render(error, for: request)
+            guard rendered.status.code < 500 else {
+                try? await row.delete(on: request.db)
+                throw error
+            }
+            response = rendered
+        }
+        guard response.status.code < 500 else {
+            try? await row.delete(on: request.db)
+            return response
+        }
+        row.statusCode = Int(response.status.code)
+        row.responseBody = response.body.data ?? Data()
+        try await row.update(on: request.db)
+        return response
+    }
+
+    private static func replay(status: Int, body: Data) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.add(name: "Idempotent-Replayed", value: "true")
+        return Response(status: .init(statusCode: status), headers: headers, body: .init(data: body))
+    }
+
+    static func requestHash(_ request: Request) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data("\(request.method.rawValue) \(request.url.path)\n".utf8))
+        if let buffer = request.body.data { hasher.update(data: Data(buffer.readableBytesView)) }
+        return hasher.finalize().hex
+    }
+}
+
+extension Request {
+    /// Runs a creating handler under the `Idempotency-Key` rules.
+    func idempotent(_ caller: Caller, _ body: () async throws -> Response) async throws -> Response {
+        try await Idempotency.run(self, caller, body)
+    }
+}

@@ -1,0 +1,27 @@
+/// The life of a project: `DRAFT → OPEN → CLOSED → AWARDED`, and `DRAFT | OPEN | CLOSED → CANCELLED`.
+public enum ProjectStatus: String, Codable, Sendable, CaseIterable {
+    case draft = "DRAFT"
+    case open = "OPEN"
+    case closed = "CLOSED"
+    case awarded = "AWARDED"
+    case cancelled = "CANCELLED"
+
+    public func canMove(to next: ProjectStatus) -> Bool {
+        switch (self, next) {
+        case (.draft, .open), (.open, .closed), (.closed, .awarded):
+            return true
+        case (.draft, .cancelled), (.open, .cancelled), (.closed, .cancelled):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Owners may still edit the project text while it is a draft or open for bids.
+    public var isEditable: Bool { self == .draft || self == .open }
+}
+
+public enum ProjectVisibility: String, Codable, Sendable, CaseIterable {
+    case `public` = "PUBLIC"
+    case inviteOnly = "INVITE_ONLY"
+}

@@ -1,0 +1,24 @@
+import Vapor
+import BidForge
+
+let settings: Settings
+do {
+    settings = try Settings.fromEnvironment()
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(1)
+}
+
+var env = try Environment.detect()
+try LoggingSystem.bootstrap(from: &env)
+let app = try await Application.make(env)
+do {
+    try await configure(app, settings: settings)
+    BidForgeCommands.register(in: app)
+    try await app.execute()
+} catch {
+    app.logger.report(error: error)
+    try? await app.asyncShutdown()
+    throw error
+}
+try await app.asyncShutdown()
