@@ -19,9 +19,8 @@ struct AccessClaims: JWTPayload {
     var iat: IssuedAtClaim
     var jti: IDClaim
 
-    func verify(using algorithm: some JWTAlgorithm) async throws {
-        try exp.verifyNotExpired()
-    }
+    /// Expiry is checked by `Request.optionalCaller` against the application clock, so that time is injectable.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
 extension Request {
@@ -46,6 +45,7 @@ extension Request {
         } catch {
             throw APIError.unauthenticated
         }
+        guard (try? claims.exp.verifyNotExpired(currentDate: now)) != nil else { throw APIError.unauthenticated }
         guard let userId = UUID(uuidString: claims.sub.value), let companyId = UUID(uuidString: claims.cid) else {
             throw APIError.unauthenticated
         }

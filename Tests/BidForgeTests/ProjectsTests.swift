@@ -1,0 +1,210 @@
+import Testing
+import Foundation
+import Vapor
+@testable import BidForge
+@testable import BidForgeCore
+
+@Suite struct ProjectsTests {
+    @Test func createShowsEveryFieldAndStartsAsDraft() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let r = try await t.request(.POST, "/api/v1/projects", token: owner.token, body: t.projectJSON())
+            #expect(r.status == .created)
+            let p = r.json
+            #expect(p["status"].string == "DRAFT")
+            #expect(p["companyId"].uuid == owner.companyId)
+            #expect(p["trades"].array.compactMap(\.string) == ["03", "09", "26"])
+            #expect(p["location"]["country"].string == "US")
+            #expect(p["budgetMinCents"].int == 1_000_000)
+            #expect(p["publishedAt"].isNull && p["awardedBidId"].isNull)
+            #expect(p["addendumCount"].int == 0 && p["bidCount"].int == 0)
+            #expect(p["bidDueAt"].string == "2026-12-03T20:00:00Z")
+            for key in ["id", "title", "description", "visibility", "sealed", "createdAt", "updatedAt"] {
+                #expect(!p[key].isNull, "missing \(key)")
+            }
+        }
+    }
+
+    @Test func validationNamesEachBadField() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            var body = t.projectJSON(title: String(repeating: "x", count: 201), trades: ["03", "42x"], dueInDays: -1)
+            body["budgetMinCents"] = 10
+            body["budgetMaxCents"] = 5
+            body["description"] = .string(String(repeating: "d", count: 20_001))
+            body["location"] = ["city": "", "state": "QQ", "postalCode": "1"]
+            let r = try await t.request(.POST, "/api/v1/projects", token: owner.token, body: body)
+            #expect(r.status == .badRequest)
+            let details = r.json["error"]["details"]
+            #expect(details["location.city"].string != nil)
+            #expect(details["location.state"].string != nil)
+            var second = t.projectJSON(title: String(repeating: "x", count: 201), trades: ["03", "42x"], dueInDays: -1)
+            second["budgetMinCents"] = 10
+            second["budgetMaxCents"] = 5
+            second["description"] = .string(String(repeating: "d", count: 20_001))
+            let r2 = try await t.request(.POST, "/api/v1/projects", token: owner.token, body: second)
+            let d2 = r2.json["error"]["details"]
+            for field in ["title", "trades[1]", "bidDueAt", "budgetMaxCents", "description"] {
+                #expect(d2[field].string != nil, "no problem reported for \(field): \(r2.text)")
+            }
+            let emptyTitle = try await t.request(.POST, "/api/v1/projects", token: owner.token, body: t.projectJSON(title: "   "))
+            #expect(emptyTitle.status == .badRequest)
+        }
+    }
+
+    @Test func statusMachineAndInvalidTransitions() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let id = try await t.createProject(owner)
+            let close = try await t.request(.POST, "/api/v1/projects/\(id)/close", token: owner.token)
+            #expect(close.status == .conflict && close.errorCode == "INVALID_TRANSITION")
+            let publish = try await t.request(.POST, "/api/v1/projects/\(id)/publish", token: owner.token)
+            #expect(publish.status == .ok && publish.json["status"].string == "OPEN")
+            #expect(publish.json["publishedAt"].string == "2026-11-26T20:00:00Z")
+            let again = try await t.request(.POST, "/api/v1/projects/\(id)/publish", token: owner.token)
+            #expect(again.errorCode == "INVALID_TRANSITION")
+            try await t.close(owner, id)
+            let cancel = try await t.request(.POST, "/api/v1/projects/\(id)/cancel", token: owner.token)
+            #expect(cancel.json["status"].string == "CANCELLED")
+            for action in ["publish", "close", "cancel"] {
+                let r = try await t.request(.POST, "/api/v1/projects/\(id)/\(action)", token: owner.token)
+                #expect(r.status == .conflict && r.errorCode == "INVALID_TRANSITION", "\(action)")
+            }
+            let patch = try await t.request(.PATCH, "/api/v1/projects/\(id)", token: owner.token, body: ["title": "New"])
+            #expect(patch.errorCode == "INVALID_TRANSITION")
+        }
+    }
+
+    @Test func patchEditsDraftsAndOpenProjects() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.contractor)
+            let id = try await t.openProject(owner)
+            let r = try await t.request(.PATCH, "/api/v1/projects/\(id)", token: owner.token,
+                                        body: ["title": "Clinic fit-out, phase 2", "budgetMinCents": nil, "trades": ["26"]] as [String: JSONValue])
+            #expect(r.status == .ok)
+            #expect(r.json["title"].string == "Clinic fit-out, phase 2")
+            #expect(r.json["budgetMinCents"].isNull)
+            #expect(r.json["budgetMaxCents"].int == 5_000_000)
+            #expect(r.json["trades"].array.count == 1)
+            let seal = try await t.request(.PATCH, "/api/v1/projects/\(id)", token: owner.token, body: ["sealed": true])
+            #expect(seal.status == .conflict)
+            let past = try await t.request(.PATCH, "/api/v1/projects/\(id)", token: owner.token, body: ["bidDueAt": "2020-01-01T00:00:00Z"])
+            #expect(past.status == .badRequest)
+        }
+    }
+
+    @Test func freePlanAllowsThreeOpenProjects() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            for _ in 0..<3 { _ = try await t.openProject(owner) }
+            let fourth = try await t.createProject(owner)
+            let r = try await t.request(.POST, "/api/v1/projects/\(fourth)/publish", token: owner.token)
+            #expect(r.status == .paymentRequired)
+            #expect(r.errorCode == "PLAN_LIMIT_REACHED")
+            #expect(r.json["error"]["details"]["plan"].string == "FREE")
+            #expect(r.json["error"]["details"]["limit"].int == 3)
+            #expect(r.json["error"]["details"]["used"].int == 3)
+            try await t.setPlan(owner.companyId, .pro)
+            let pro = try await t.request(.POST, "/api/v1/projects/\(fourth)/publish", token: owner.token)
+            #expect(pro.status == .ok)
+        }
+    }
+
+    @Test func draftsAndInviteOnlyProjectsAreHidden() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let outsider = try await t.register(.contractor)
+            let invitee = try await t.register(.subcontractor)
+            let draft = try await t.createProject(owner)
+            let privateId = try await t.openProject(owner, t.projectJSON(title: "Private vault", visibility: "INVITE_ONLY"))
+            let inv = try await t.request(.POST, "/api/v1/projects/\(privateId)/invitations", token: owner.token,
+                                          body: ["companyIds": [.string(invitee.companyId.uuidString)]] as [String: JSONValue])
+            #expect(inv.status == .created)
+
+            for (who, token) in [("outsider", outsider.token), ("anonymous", nil)] as [(String, String?)] {
+                #expect(try await t.request(.GET, "/api/v1/projects/\(draft)", token: token).status == .notFound, "\(who) draft")
+                #expect(try await t.request(.GET, "/api/v1/projects/\(privateId)", token: token).status == .notFound, "\(who) private")
+            }
+            #expect(try await t.request(.GET, "/api/v1/projects/\(draft)", token: owner.token).status == .ok)
+            #expect(try await t.request(.GET, "/api/v1/projects/\(privateId)", token: invitee.token).status == .ok)
+
+            let anonList = try await t.request(.GET, "/api/v1/projects")
+            #expect(anonList.json["data"].array.isEmpty)
+            let inviteeList = try await t.request(.GET, "/api/v1/projects", token: invitee.token)
+            #expect(inviteeList.json["data"].array.map { $0["title"].string } == ["Private vault"])
+            let mine = try await t.request(.GET, "/api/v1/projects?mine=true", token: owner.token)
+            #expect(mine.json["pagination"]["total"].int == 2)
+            let mineAnon = try await t.request(.GET, "/api/v1/projects?mine=true")
+            #expect(mineAnon.status == .unauthorized)
+            let random = try await t.request(.GET, "/api/v1/projects/\(UUID())", token: owner.token)
+            #expect(random.status == .notFound && random.errorCode == "NOT_FOUND")
+            let notUUID = try await t.request(.GET, "/api/v1/projects/not-a-uuid")
+            #expect(notUUID.status == .notFound)
+        }
+    }
+
+    @Test func listingFiltersSortAndPaginate() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            try await t.setPlan(owner.companyId, .enterprise)
+            let a = try await t.openProject(owner, t.projectJSON(title: "Hospital wing concrete", trades: ["03"], state: "TX", city: "Austin", dueInDays: 10, budget: (5_000_000, 9_000_000), description: "Structural slab"))
+            t.clock.advance(by: 60)
+            let b = try await t.openProject(owner, t.projectJSON(title: "School electrical upgrade", trades: ["26"], state: "CA", city: "Fresno", dueInDays: 5, budget: (100_000, 200_000), description: "LED retrofit and panels"))
+            t.clock.advance(by: 60)
+            let c = try await t.openProject(owner, t.projectJSON(title: "Library finishes", trades: ["09"], state: "TX", city: "Dallas", dueInDays: 20, budget: nil, description: "Paint and flooring"))
+            _ = try await t.createProject(owner) // a draft never appears in the public list
+
+            func ids(_ query: String) async throws -> [UUID] {
+                let r = try await t.request(.GET, "/api/v1/projects\(query)")
+                #expect(r.status == .ok, "\(query): \(r.text)")
+                return r.json["data"].array.compactMap(\.["id"].uuid)
+            }
+            #expect(try await ids("") == [c, b, a])
+            #expect(try await ids("?sort=createdAt") == [a, b, c])
+            #expect(try await ids("?sort=bidDueAt") == [b, a, c])
+            #expect(try await ids("?trade=26") == [b])
+            #expect(try await ids("?state=TX") == [c, a])
+            #expect(try await ids("?city=austin") == [a])
+            #expect(try await ids("?q=slab") == [a])
+            #expect(try await ids("?q=LED%20panels") == [b])
+            #expect(try await ids("?minBudgetCents=1000000") == [a])
+            #expect(try await ids("?maxBudgetCents=300000") == [b])
+            let due = JSONCoding.formatDate(t.clock.now.addingTimeInterval(8 * 86_400))
+            #expect(try await ids("?dueBefore=\(due)") == [b])
+            #expect(try await ids("?dueAfter=\(due)") == [c, a])
+            #expect(try await ids("?companyId=\(owner.companyId)") == [c, b, a])
+            #expect(try await ids("?status=DRAFT").isEmpty)
+
+            let page = try await t.request(.GET, "/api/v1/projects?limit=2&page=2")
+            #expect(page.json["data"].array.count == 1)
+            #expect(page.json["pagination"]["total"].int == 3)
+            #expect(page.json["pagination"]["limit"].int == 2)
+            let beyond = try await t.request(.GET, "/api/v1/projects?limit=2&page=9")
+            #expect(beyond.json["data"].array.isEmpty && beyond.json["pagination"]["total"].int == 3)
+            let clamped = try await t.request(.GET, "/api/v1/projects?limit=100000")
+            #expect(clamped.json["pagination"]["limit"].int == 100)
+
+            for bad in ["?status=OPENED", "?trade=99", "?state=XX", "?sort=title", "?page=-1", "?limit=0", "?dueAfter=yesterday",
+                        "?companyId=nope", "?minBudgetCents=abc", "?page=abc"] {
+                let r = try await t.request(.GET, "/api/v1/projects\(bad)")
+                #expect(r.status == .badRequest, "\(bad) → \(r.status)")
+                #expect(r.errorCode == "VALIDATION_FAILED")
+            }
+        }
+    }
+
+    @Test func onlyPostingRolesOfTheOwnerCompanyManage() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let sub = try await t.register(.subcontractor)
+            let create = try await t.request(.POST, "/api/v1/projects", token: sub.token, body: t.projectJSON())
+            #expect(create.status == .forbidden && create.errorCode == "FORBIDDEN")
+            let id = try await t.openProject(owner)
+            let foreign = try await t.request(.POST, "/api/v1/projects/\(id)/close", token: sub.token)
+            #expect(foreign.status == .forbidden)
+            let colleague = try await t.join(owner, role: .subcontractor)
+            let wrongRole = try await t.request(.POST, "/api/v1/projects/\(id)/close", token: colleague.token)
+            #expect(wrongRole.status == .forbidden)
+        }
+    }
+}

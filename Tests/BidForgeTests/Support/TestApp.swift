@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import NIOConcurrencyHelpers
+@testable import BidForge
+@testable import BidForgeCore
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let current = NIOLockedValueBox(Date(timeIntervalSince1970: 1_795_723_200)) // 2026-11-26T20:00:00Z
+    var now: Date { current.withLockedValue { $0 } }
+    func advance(by seconds: TimeInterval) { current.withLockedValue { $0 += seconds } }
+}
+
+/// The real application on a fresh database, driven in memory through its real responder.
+struct TestApp: Sendable {
+    let app: Application
+    let clock: TestClock
+
+    /// Builds the app on a throwaway database (SQLite or PostgreSQL per `BIDFORGE_TEST_DB`), runs `body`, tears down.
+    static func run(_ body: (TestApp) async throws -> Void) async throws {
+        let (location, cleanup) = try await TestDatabase.make()
+        var settings = try Settings.fromEnvironment(["APP_ENV": "testing", "BCRYPT_COST": "4", "DB_POOL_SIZE": "4"])
+        settings.database = location
+        settings.jwtSecret = String(repeating: "s", count: 40)
+        settings.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bidforge-tests").path
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        let clock = TestClock()
+        app.clock = AppClock { clock.now }
+        do {
+            try await configure(app, settings: settings)
+            try await body(TestApp(app: app, clock: clock))
+        } catch {
+            try? await app.asyncShutdown()
+            await cleanup()
+            throw error
+        }
+        try await app.asyncShutdown()
+        await cleanup()
+    }
+
+    // MARK: requests
+
+    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
+                 headers extra: [String: String] = [:], rawBody: ByteBuffer? = nil, contentType: String? = nil) async throws -> TestResponse {
+        var headers = HTTPHeaders()
+        if let token { headers.add(name: .authorization, value: "Bearer \(token)") }
+        var body = ByteBuffer()
+        if let json {
+            headers.add(name: .contentType, value: contentType ?? "application/json")
+            body = ByteBuffer(string: json)
+        } else if let rawBody {
+            body = rawBody
+            if let contentType { headers.add(name: .contentType, value: contentType) }
+        }
+        for (name, value) in extra { headers.add(name: name, value: value) }
+        let request = TestingHTTPRequest(method: method, url: URI(string: path), headers: headers, body: body)
+        let response = try await app.testing().performTest(request: request)
+        return TestResponse(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    func request<T: Encodable>(_ method: HTTPMethod, _ path: String, token: String? = nil, body: T,
+                               headers: [String: String] = [:]) async throws -> TestResponse {
+        let data = try JSONEncoder.iso.encode(body)
+        return try await request(method, path, token: token, json: String(decoding: data, as: UTF8.self), headers: headers)
+    }
+}
+
+extension JSONEncoder {
+    static let iso: JSONEncoder = {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }()
+}
+
+struct TestResponse: Sendable {
+    let status: HTTPResponseStatus
+    let headers: HTTPHeaders
+    let body: ByteBuffer
+
+    var text: String { String(buffer: body) }
+    var json: J { J((try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))) ?? .null) }
+    var errorCode: String? { json["error"]["code"].string }
+}
+
+/// Terse access into a JSON response: `r.json["data"][0]["id"].string`.
+struct J: Sendable, CustomStringConvertible {
+    let value: JSONValue
+    init(_ value: JSONValue) { self.value = value }
+
+    subscript(key: String) -> J {
+        if case .object(let o) = value { return J(o[key] ?? .null) }
+        return J(.null)
+    }
+    subscript(index: Int) -> J {
+        if case .array(let a) = value, a.indices.contains(index) { return J(a[index]) }
+        return J(.null)
+    }
+    var string: String? { if case .string(let s) = value { s } else { nil } }
+    var int: Int? {
+        switch value {
+        case .int(let i): Int(i)
+        case .double(let d) where d == d.rounded(): Int(d)
+        default: nil
+        }
+    }
+    var double: Double? {
+        switch value {
+        case .int(let i): Double(i)
+        case .double(let d): d
+        default: nil
+        }
+    }
+    var bool: Bool? { if case .bool(let b) = value { b } else { nil } }
+    var isNull: Bool { value == .null }
+    var array: [J] { if case .array(let a) = value { a.map(J.init) } else { [] } }
+    var keys: [String] { if case .object(let o) = value { o.keys.sorted() } else { [] } }
+    var uuid: UUID? { string.flatMap(UUID.init(uuidString:)) }
+    var description: String { "\(value)" }
+}
