@@ -36,7 +36,7 @@ enum TestDatabase {
 actor PostgresTemplate {
     static let shared = PostgresTemplate()
     static let prefix = "bf_test_"
-    private var templateName: String?
+    private var template: Task<String, Error>?
 
     static func url(forDatabase name: String) throws -> String {
         guard var components = URLComponents(string: TestDatabase.adminURL) else { throw TestSetupError("bad BIDFORGE_TEST_POSTGRES_URL") }
@@ -73,15 +73,22 @@ actor PostgresTemplate {
         }
     }
 
+    /// Actor methods can interleave at every await, so the template is built by one shared task.
     private func ensureTemplate() async throws -> String {
-        if let templateName { return templateName }
+        if let template { return try await template.value }
+        let task = Task { try await Self.buildTemplate() }
+        template = task
+        return try await task.value
+    }
+
+    private static func buildTemplate() async throws -> String {
         let name = Self.prefix + "template_\(getpid())"
-        try await Self.admin { sql in
+        try await admin { sql in
             try await sql.raw("DROP DATABASE IF EXISTS \(ident: name) WITH (FORCE)").run()
             try await sql.raw("CREATE DATABASE \(ident: name)").run()
         }
         var settings = try Settings.fromEnvironment(["APP_ENV": "testing", "BCRYPT_COST": "4"])
-        settings.database = .postgres(url: try Self.url(forDatabase: name))
+        settings.database = .postgres(url: try url(forDatabase: name))
         settings.autoMigrate = true
         settings.jwtSecret = String(repeating: "t", count: 40)
         let app = try await Application.make(.testing)
@@ -92,7 +99,6 @@ actor PostgresTemplate {
             throw error
         }
         try await app.asyncShutdown()
-        templateName = name
         return name
     }
 
