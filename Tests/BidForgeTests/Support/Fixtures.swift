@@ -32,6 +32,14 @@ extension TestApp {
                       userId: r.json["user"]["id"].uuid!, companyId: r.json["company"]["id"].uuid!, email: email, role: role)
     }
 
+    /// Signs in again: after the test clock moves past fifteen minutes, access tokens have expired.
+    func relogin(_ m: Member) async throws -> Member {
+        let r = try await request(.POST, "/api/v1/auth/login", body: ["email": m.email, "password": "correct-horse-battery"])
+        try #require(r.status == .ok, "login failed: \(r.text)")
+        return Member(token: r.json["accessToken"].string!, refreshToken: r.json["refreshToken"].string!,
+                      userId: m.userId, companyId: m.companyId, email: m.email, role: m.role)
+    }
+
     /// A second person in `admin`'s company, through the company invitation flow.
     func join(_ admin: Member, role: UserRole) async throws -> Member {
         let email = "member-\(UUID().uuidString.prefix(8))@example.com"
