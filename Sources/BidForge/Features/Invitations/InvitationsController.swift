@@ -56,7 +56,8 @@ struct InvitationsController: RouteCollection {
     }
 
     func invite(_ req: Request, _ caller: Caller) async throws -> Response {
-        try await req.idempotent(caller) {
+        _ = try await ProjectAccess.loadOwned(req, caller: caller)
+        return try await req.idempotent(caller) {
             let input = try req.decodeJSON(InviteInput.self)
             var errors = ValidationErrors()
             let ids = input.companyIds ?? []
