@@ -27,6 +27,10 @@ public struct ValidationErrors: Error, Equatable, Sendable {
             if required { add(field, "is required") }
             return
         }
+        if value.unicodeScalars.contains("\u{0}") {
+            add(field, "must not contain NUL characters")
+            return
+        }
         let count = value.count
         let trimmedEmpty = value.allSatisfy(\.isWhitespace)
         if required && (count < min || trimmedEmpty) {

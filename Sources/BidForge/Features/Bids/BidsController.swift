@@ -76,7 +76,7 @@ struct BidsController: RouteCollection {
 
     func listForProject(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<BidDTO>> {
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
-        let paging = try Paging(page: req.query["page"], limit: req.query["limit"])
+        let paging = try req.paging()
         let query = BidModel.query(on: req.db).filter(\.$projectId == project.id!)
             .join(CompanyModel.self, on: \BidModel.$companyId == \CompanyModel.$id)
         if relation != .owner { query.filter(\.$companyId == caller.companyId) }
@@ -91,7 +91,7 @@ struct BidsController: RouteCollection {
         if let mine = req.query[String.self, at: "mine"], mine != "true" {
             throw APIError.validation("mine", "only mine=true is supported: a company sees its own bids")
         }
-        let paging = try Paging(page: req.query["page"], limit: req.query["limit"])
+        let paging = try req.paging()
         let query = BidModel.query(on: req.db).filter(\.$companyId == caller.companyId)
             .join(ProjectModel.self, on: \BidModel.$projectId == \ProjectModel.$id)
         if let status = req.query[String.self, at: "status"] {
@@ -170,7 +170,7 @@ struct BidsController: RouteCollection {
 
     func revisions(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<BidRevisionDTO>> {
         let (bid, project, relation) = try await BidAccess.load(req, caller: caller)
-        let paging = try Paging(page: req.query["page"], limit: req.query["limit"])
+        let paging = try req.paging()
         let hide = relation == .projectOwner && BidAccess.hidesPrice(of: project, from: .owner, now: req.now)
         let query = BidRevisionModel.query(on: req.db).filter(\.$bidId == bid.id!)
         let total = try await query.count()

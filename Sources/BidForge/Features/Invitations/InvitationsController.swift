@@ -130,7 +130,7 @@ struct InvitationsController: RouteCollection {
 
     func listForProject(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<InvitationDTO>> {
         let project = try await ProjectAccess.loadOwned(req, caller: caller)
-        let paging = try Paging(page: req.query["page"], limit: req.query["limit"])
+        let paging = try req.paging()
         let base = InvitationModel.query(on: req.db).filter(\.$projectId == project.id!)
         let total = try await base.count()
         let rows = try await base.join(CompanyModel.self, on: \InvitationModel.$companyId == \CompanyModel.$id)
@@ -141,7 +141,7 @@ struct InvitationsController: RouteCollection {
     }
 
     func inbox(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<InvitationDTO>> {
-        let paging = try Paging(page: req.query["page"], limit: req.query["limit"])
+        let paging = try req.paging()
         let base = InvitationModel.query(on: req.db)
             .join(ProjectModel.self, on: \InvitationModel.$projectId == \ProjectModel.$id)
             .filter(\.$companyId == caller.companyId)

@@ -30,17 +30,14 @@ struct NotificationsController: RouteCollection {
         notifications.authed(.POST, ":notificationID", "read", use: read)
     }
 
-    struct ListQuery: Decodable {
-        var page: Int?
-        var limit: Int?
-        var unread: Bool?
-    }
-
     func list(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<NotificationDTO>> {
-        let query = try req.query.decode(ListQuery.self)
-        let paging = try Paging(page: query.page, limit: query.limit)
+        let paging = try req.paging()
+        let unread = req.query[String.self, at: "unread"]
+        guard unread == nil || unread == "true" || unread == "false" else {
+            throw APIError.validation("unread", "must be true or false")
+        }
         var builder = NotificationModel.query(on: req.db).filter(\.$userId == caller.userId)
-        if query.unread == true { builder = builder.filter(\.$readAt == nil) }
+        if unread == "true" { builder = builder.filter(\.$readAt == nil) }
         let total = try await builder.count()
         let rows = try await builder.sort(\.$createdAt, .descending).sort(\.$id, .descending)
             .range(paging.offset..<(paging.offset + paging.limit)).all()

@@ -34,11 +34,9 @@ struct ProjectFilter: Sendable {
         var companyId: String?
         var mine: Bool?
         var sort: String?
-        var page: Int?
-        var limit: Int?
     }
 
-    init(_ raw: Raw) throws {
+    init(_ raw: Raw, paging: Paging) throws {
         var errors = ValidationErrors()
         mine = raw.mine ?? false
         if let status = raw.status {
@@ -79,10 +77,8 @@ struct ProjectFilter: Sendable {
         } else {
             sort = .createdAtDesc
         }
-        var paging = try? Paging(page: 1, limit: nil)
-        do { paging = try Paging(page: raw.page, limit: raw.limit) } catch { errors.merge(error) }
         try errors.throwIfAny()
-        self.paging = paging!
+        self.paging = paging
     }
 }
 

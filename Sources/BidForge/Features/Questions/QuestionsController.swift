@@ -71,7 +71,7 @@ struct QuestionsController: RouteCollection {
     func list(_ req: Request) async throws -> JSONResponse<Page<QuestionDTO>> {
         let caller = try await req.optionalCaller()
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
-        let paging = try Paging(page: req.query["page"], limit: req.query["limit"])
+        let paging = try req.paging()
         let isOwner = relation == .owner
         let query = QuestionModel.query(on: req.db).filter(\.$projectId == project.id!)
         if !isOwner {

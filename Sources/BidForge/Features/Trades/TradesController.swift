@@ -7,7 +7,7 @@ struct TradesController: RouteCollection {
     }
 
     func list(_ req: Request) async throws -> JSONResponse<Page<Trade>> {
-        let paging = try Paging(page: req.query["page"], limit: req.query["limit"] ?? Paging.maxLimit)
+        let paging = try req.paging(defaultLimit: Paging.maxLimit)
         let items = Array(Trades.all.dropFirst(paging.offset).prefix(paging.limit))
         return JSONResponse(Page(data: items, pagination: .init(page: paging.page, limit: paging.limit, total: Trades.all.count)))
     }

@@ -11,12 +11,24 @@ struct APIMiddleware: AsyncMiddleware {
         request.logger[metadataKey: "requestId"] = .string(requestId)
         let response: Response
         do {
+            try Self.checkBodySize(request)
             response = try await next.respond(to: request)
         } catch {
             response = Self.render(error, for: request)
         }
         response.headers.replaceOrAdd(name: "X-Request-Id", value: requestId)
         return response
+    }
+
+    /// Refuses bodies over the limit before any handler runs, whether announced by Content-Length or already collected.
+    static func checkBodySize(_ request: Request) throws {
+        let limit = request.application.settings.maxJSONBodyBytes
+        let declared = request.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
+        let collected = request.body.data?.readableBytes ?? 0
+        if declared > limit || collected > limit {
+            throw APIError(.payloadTooLarge, "PAYLOAD_TOO_LARGE", "The request body is larger than \(limit) bytes.",
+                           details: ["limitBytes": .int(Int64(limit))])
+        }
     }
 
     static func requestId(from request: Request) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import BidForgeCore
 
 /// The one JSON dialect of the API: ISO-8601 UTC times (`2026-11-26T19:00:00Z`), fractional seconds accepted on input.
 enum JSONCoding {
@@ -118,4 +119,22 @@ struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
     }
     let data: [Item]
     let pagination: Pagination
+}
+
+extension Request {
+    /// `?page=&limit=` parsed strictly: a value that is not a whole number is a 400, not silently ignored.
+    func paging(defaultLimit: Int? = nil) throws -> Paging {
+        var errors = ValidationErrors()
+        func int(_ name: String) -> Int? {
+            guard let raw = query[String.self, at: name] else { return nil }
+            guard let value = Int(raw) else {
+                errors.add(name, "must be a whole number")
+                return nil
+            }
+            return value
+        }
+        let page = int("page"), limit = int("limit")
+        try errors.throwIfAny()
+        return try Paging(page: page, limit: limit ?? defaultLimit)
+    }
 }
