@@ -19,7 +19,7 @@ struct AccountsController: RouteCollection {
         let now = req.now
         let passwordHash = try await req.password.async.hash(input.password)
 
-        let (user, company) = try await req.db.writeTransaction { db -> (UserModel, CompanyModel) in
+        let (user, company) = try await req.write { db -> (UserModel, CompanyModel) in
             if try await UserModel.query(on: db).filter(\.$email == email).first() != nil {
                 throw APIError.conflict("EMAIL_TAKEN", "An account with this email already exists.")
             }
@@ -54,7 +54,7 @@ struct AccountsController: RouteCollection {
             }
             return (user, company)
         }
-        let tokens = try await TokenService(request: req).issue(for: user, on: req.db)
+        let tokens = try await TokenService(request: req).issue(for: user)
         return try Response.json(.created, AuthDTO(
             user: UserDTO(user), company: CompanyDTO(company, includePlan: true),
             accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
@@ -87,7 +87,7 @@ struct AccountsController: RouteCollection {
             throw APIError(.unauthorized, "UNAUTHENTICATED", "Email or password is incorrect.")
         }
         let company = try await CompanyModel.find(user.companyId, on: req.db)
-        let tokens = try await TokenService(request: req).issue(for: user, on: req.db)
+        let tokens = try await TokenService(request: req).issue(for: user)
         return JSONResponse(AuthDTO(
             user: UserDTO(user), company: company.map { CompanyDTO($0, includePlan: true) },
             accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
@@ -105,7 +105,7 @@ struct AccountsController: RouteCollection {
         if let stored = try await RefreshTokenModel.query(on: req.db)
             .filter(\.$tokenHash == SecureToken.hash(input.refreshToken)).first(),
             stored.userId == caller.userId {
-            try await TokenService(request: req).revokeFamily(stored.familyId, on: req.db)
+            try await TokenService(request: req).revokeFamily(stored.familyId)
         }
         return .noContent
     }

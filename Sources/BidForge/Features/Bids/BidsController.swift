@@ -20,7 +20,7 @@ struct BidsController: RouteCollection {
             let input = try req.decodeJSON(BidInput.self)
             let now = req.now
             do {
-                let bid = try await req.db.writeTransaction { db -> BidModel in
+                let bid = try await req.write { db -> BidModel in
                     try await db.lockForShare("projects", id: visible.id!)
                     guard let project = try await ProjectModel.find(visible.id!, on: db) else { throw APIError.notFound("Project") }
                     let bid = BidModel()
@@ -110,7 +110,7 @@ struct BidsController: RouteCollection {
         try Self.requireBidder(relation, caller)
         let patch = try req.decodeJSON(BidPatch.self)
         let now = req.now
-        let bid = try await req.db.writeTransaction { db -> BidModel in
+        let bid = try await req.write { db -> BidModel in
             try await db.lockForShare("projects", id: visible.projectId)
             try await db.lockForUpdate("bids", id: visible.id!)
             guard let bid = try await BidModel.find(visible.id!, on: db),
@@ -145,7 +145,7 @@ struct BidsController: RouteCollection {
         let (visible, _, relation) = try await BidAccess.load(req, caller: caller)
         try Self.requireBidder(relation, caller)
         let now = req.now
-        let bid = try await req.db.writeTransaction { db -> BidModel in
+        let bid = try await req.write { db -> BidModel in
             try await db.lockForShare("projects", id: visible.projectId)
             try await db.lockForUpdate("bids", id: visible.id!)
             guard let bid = try await BidModel.find(visible.id!, on: db),

@@ -44,7 +44,7 @@ struct LevelingController: RouteCollection {
     func award(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {
         let input = try req.decodeJSON(AwardInput.self)
         let now = req.now
-        let (project, count) = try await req.db.writeTransaction { db -> (ProjectModel, Int) in
+        let (project, count) = try await req.write { db -> (ProjectModel, Int) in
             let project = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
             guard project.status.canMove(to: .awarded) else {
                 throw APIError.invalidTransition(from: project.status.rawValue, action: "award")

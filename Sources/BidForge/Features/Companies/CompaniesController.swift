@@ -29,7 +29,7 @@ struct CompaniesController: RouteCollection {
         if let trades = patch.trades { company.trades = trades }
         if let states = patch.serviceArea?.states { company.serviceStates = states }
         company.updatedAt = req.now
-        try await company.save(on: req.db)
+        try await req.write { db in try await company.save(on: db) }
         return JSONResponse(CompanyDTO(company, includePlan: true))
     }
 
@@ -56,10 +56,10 @@ struct CompaniesController: RouteCollection {
             try errors.throwIfAny()
             let token = SecureToken.generate()
             let expiresAt = req.now.addingTimeInterval(7 * 24 * 3600)
-            try await MemberInvitationModel(
+            let invitation = MemberInvitationModel(
                 companyId: company.id!, email: EmailAddress.normalized(input.email), role: input.role,
-                tokenHash: SecureToken.hash(token), invitedBy: caller.userId, expiresAt: expiresAt, now: req.now
-            ).create(on: req.db)
+                tokenHash: SecureToken.hash(token), invitedBy: caller.userId, expiresAt: expiresAt, now: req.now)
+            try await req.write { db in try await invitation.create(on: db) }
             return try Response.json(.created, MemberInvitationDTO(
                 inviteToken: token, email: EmailAddress.normalized(input.email), role: input.role, expiresAt: expiresAt))
         }
@@ -75,7 +75,7 @@ struct CompaniesController: RouteCollection {
         let input = try req.decodeJSON(PlanInput.self)
         company.plan = input.plan
         company.updatedAt = req.now
-        try await company.save(on: req.db)
+        try await req.write { db in try await company.save(on: db) }
         return JSONResponse(CompanyDTO(company, includePlan: true))
     }
 

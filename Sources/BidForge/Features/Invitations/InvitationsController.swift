@@ -72,7 +72,7 @@ struct InvitationsController: RouteCollection {
             if ids.contains(caller.companyId) { errors.add("companyIds", "must not include your own company") }
             try errors.throwIfAny()
 
-            let created = try await req.db.writeTransaction { db -> [InvitationDTO] in
+            let created = try await req.write { db -> [InvitationDTO] in
                 let project = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
                 guard project.status == .draft || project.status == .open else {
                     throw APIError.conflict("BIDDING_CLOSED", "Invitations can only be sent while the project is a draft or open.")
@@ -167,7 +167,7 @@ struct InvitationsController: RouteCollection {
     func respond(_ req: Request, _ caller: Caller) async throws -> JSONResponse<InvitationDTO> {
         let input = try req.decodeJSON(RespondInput.self)
         guard let id = req.parameters.get("invitationID", as: UUID.self) else { throw APIError.notFound("Invitation") }
-        let (invitation, project) = try await req.db.writeTransaction { db -> (InvitationModel, ProjectModel) in
+        let (invitation, project) = try await req.write { db -> (InvitationModel, ProjectModel) in
             try await db.lockForUpdate("invitations", id: id)
             guard let invitation = try await InvitationModel.find(id, on: db), invitation.companyId == caller.companyId,
                   let project = try await ProjectModel.find(invitation.projectId, on: db), project.status != .draft else {
@@ -204,11 +204,16 @@ struct InvitationsController: RouteCollection {
         try await Notifier.send(invitationNotice(project, to: invited), on: db, now: now)
     }
 
-    static func markViewed(projectId: UUID, companyId: UUID, on db: any Database) async throws {
-        try await InvitationModel.query(on: db)
-            .set(\.$status, to: .viewed)
-            .filter(\.$projectId == projectId).filter(\.$companyId == companyId).filter(\.$status == .pending)
-            .update()
+    /// The first look at the project moves a pending invitation to VIEWED; later looks write nothing.
+    static func markViewedIfPending(projectId: UUID, companyId: UUID, req: Request) async throws {
+        guard try await InvitationModel.query(on: req.db).filter(\.$projectId == projectId)
+            .filter(\.$companyId == companyId).filter(\.$status == .pending).first() != nil else { return }
+        try await req.write { db in
+            try await InvitationModel.query(on: db)
+                .set(\.$status, to: .viewed)
+                .filter(\.$projectId == projectId).filter(\.$companyId == companyId).filter(\.$status == .pending)
+                .update()
+        }
     }
 
     static func setStatus(_ status: InvitationStatus, projectId: UUID, companyId: UUID, on db: any Database, now: Date) async throws {

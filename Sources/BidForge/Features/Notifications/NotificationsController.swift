@@ -53,17 +53,20 @@ struct NotificationsController: RouteCollection {
         }
         if notification.readAt == nil {
             notification.readAt = req.now
-            try await notification.update(on: req.db)
+            try await req.write { db in try await notification.update(on: db) }
         }
         return .noContent
     }
 
     func readAll(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
-        try await NotificationModel.query(on: req.db)
-            .set(\.$readAt, to: req.now)
-            .filter(\.$userId == caller.userId)
-            .filter(\.$readAt == nil)
-            .update()
+        let now = req.now
+        try await req.write { db in
+            try await NotificationModel.query(on: db)
+                .set(\.$readAt, to: now)
+                .filter(\.$userId == caller.userId)
+                .filter(\.$readAt == nil)
+                .update()
+        }
         return .noContent
     }
 }

@@ -51,7 +51,7 @@ struct ProjectsController: RouteCollection {
             project.updatedAt = now
             if input.title.allSatisfy(\.isWhitespace) { throw APIError.validation("title", "must not be empty") }
             try ProjectRules.validate(project, now: now, requireFutureDue: true)
-            try await project.create(on: req.db)
+            try await req.write { db in try await project.create(on: db) }
             return try Response.json(.created, ProjectDTO(project, bidCount: 0))
         }
     }
@@ -60,7 +60,7 @@ struct ProjectsController: RouteCollection {
         let caller = try await req.optionalCaller()
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
         if relation == .invited, let caller {
-            try await InvitationsController.markViewed(projectId: project.id!, companyId: caller.companyId, on: req.db)
+            try await InvitationsController.markViewedIfPending(projectId: project.id!, companyId: caller.companyId, req: req)
         }
         let count = try await ProjectAccess.bidCount(project.id!, on: req.db)
         return JSONResponse(ProjectDTO(project, bidCount: count))
@@ -68,7 +68,7 @@ struct ProjectsController: RouteCollection {
 
     func update(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {
         let patch = try req.decodeJSON(ProjectPatch.self)
-        let project = try await req.db.writeTransaction { db in
+        let project = try await req.write { db in
             let project = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
             guard project.status.isEditable else {
                 throw APIError.invalidTransition(from: project.status.rawValue, action: "edit the project")
@@ -130,7 +130,7 @@ struct ProjectsController: RouteCollection {
     /// Moves a project along its status machine under a row lock, running `effects` in the same transaction.
     private func transition(_ req: Request, _ caller: Caller, to next: ProjectStatus, action: String,
                             effects: @escaping @Sendable (ProjectModel, any Database) async throws -> Void) async throws -> JSONResponse<ProjectDTO> {
-        let project = try await req.db.writeTransaction { db in
+        let project = try await req.write { db in
             let current = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
             guard current.status.canMove(to: next) else {
                 throw APIError.invalidTransition(from: current.status.rawValue, action: action)

@@ -55,7 +55,7 @@ struct QuestionsController: RouteCollection {
             question.askedBy = caller.userId
             question.body = input.body
             question.createdAt = req.now
-            try await req.db.writeTransaction { db in
+            try await req.write { db in
                 try await question.create(on: db)
                 try await Notifier.send(NotificationDraft(
                     companyIds: [project.companyId], type: .questionAsked,
@@ -100,7 +100,7 @@ struct QuestionsController: RouteCollection {
         var errors = ValidationErrors()
         errors.text("body", input.body, required: true, max: Self.maxBody)
         try errors.throwIfAny()
-        try await req.db.writeTransaction { db in
+        try await req.write { db in
             try await db.lockForUpdate("questions", id: id)
             guard let current = try await QuestionModel.find(id, on: db) else { throw APIError.notFound("Question") }
             guard current.answeredAt == nil else {

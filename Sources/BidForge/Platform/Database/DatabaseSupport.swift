@@ -1,4 +1,5 @@
 import Fluent
+import Vapor
 import SQLKit
 import AsyncKit
 import PostgresNIO
@@ -9,9 +10,10 @@ extension Database {
 
     var isPostgres: Bool { (self as? any SQLDatabase)?.dialect.name == "postgresql" }
 
-    /// A transaction for work that writes. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock up front,
-    /// so two writers queue on the busy handler instead of failing when a read lock cannot be upgraded.
-    /// On PostgreSQL it is an ordinary transaction; callers take row locks with `lockForUpdate`.
+    /// A transaction for work that writes; use it through `Request.write` / `Application.write`.
+    /// On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock up front, so a read lock never has to be
+    /// upgraded mid-transaction (which fails at once in WAL mode). On PostgreSQL it is an ordinary transaction;
+    /// callers take row locks with `lockForUpdate`.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if isPostgres { return try await transaction(body) }
         return try await withConnection { connection in
@@ -55,5 +57,53 @@ enum DatabaseErrors {
 
     static func isUniqueViolation(_ error: Error) -> Bool {
         (error as? any DatabaseError)?.isConstraintFailure ?? false
+    }
+}
+
+/// One writer at a time on SQLite, waiting asynchronously. sqlite-nio's busy handler retries on a thread-pool
+/// thread; with two writers spinning there, the one holding the lock can get no thread to finish on, and every
+/// request stalls until the pool times out. Queuing writers here keeps the threads free.
+actor WriteGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if busy {
+            await withCheckedContinuation { waiters.append($0) }
+        } else {
+            busy = true
+        }
+        defer { release() }
+        return try await body()
+    }
+
+    private func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    }
+}
+
+extension Application {
+    private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
+
+    var writeGate: WriteGate {
+        if let gate = storage[WriteGateKey.self] { return gate }
+        let gate = WriteGate()
+        storage[WriteGateKey.self] = gate
+        return gate
+    }
+
+    /// Runs `body` in a write transaction: the one way BidForge changes data.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let db = self.db
+        if db.isPostgres { return try await db.writeTransaction(body) }
+        return try await writeGate.withLock { try await db.writeTransaction(body) }
+    }
+}
+
+extension Request {
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let db = self.db
+        if db.isPostgres { return try await db.writeTransaction(body) }
+        return try await application.writeGate.withLock { try await db.writeTransaction(body) }
     }
 }

@@ -28,11 +28,11 @@ enum Idempotency {
             row.requestHash = hash
             row.createdAt = request.now
             do {
-                try await row.create(on: db)
+                try await request.write { db in try await row.create(on: db) }
             } catch where DatabaseErrors.isUniqueViolation(error) {
                 guard let existing = try await IdempotencyKeyModel.query(on: db)
                     .filter(\.$userId == caller.userId).filter(\.$key == key).first()
-                else { continue }
+                else { continue } // the holder gave up and deleted its reservation: try to take it
                 guard existing.requestHash == hash else {
                     throw APIError.conflict("IDEMPOTENCY_MISMATCH",
                                             "This Idempotency-Key was already used with a different request.")
@@ -41,7 +41,7 @@ enum Idempotency {
                     return replay(status: status, body: stored)
                 }
                 if existing.createdAt < request.now.addingTimeInterval(-abandonedAfter) {
-                    try await existing.delete(on: db)
+                    try await request.write { db in try await existing.delete(on: db) }
                     continue
                 }
                 try await Task.sleep(for: .milliseconds(25))
@@ -60,18 +60,18 @@ enum Idempotency {
         } catch {
             let rendered = APIMiddleware.render(error, for: request)
             guard rendered.status.code < 500 else {
-                try? await row.delete(on: request.db)
+                try? await request.write { db in try await row.delete(on: db) }
                 throw error
             }
             response = rendered
         }
         guard response.status.code < 500 else {
-            try? await row.delete(on: request.db)
+            try? await request.write { db in try await row.delete(on: db) }
             return response
         }
         row.statusCode = Int(response.status.code)
         row.responseBody = response.body.data ?? Data()
-        try await row.update(on: request.db)
+        try await request.write { db in try await row.update(on: db) }
         return response
     }
 
@@ -82,12 +82,27 @@ enum Idempotency {
         return Response(status: .init(statusCode: status), headers: headers, body: .init(data: body))
     }
 
+    /// Hash of method, path and body. A JSON body is hashed in canonical form (sorted keys, no whitespace), so a
+    /// client that re-serialises the same retry with its keys in another order is still recognised.
     static func requestHash(_ request: Request) -> String {
         var hasher = SHA256()
         hasher.update(data: Data("\(request.method.rawValue) \(request.url.path)\n".utf8))
-        if let buffer = request.body.data { hasher.update(data: Data(buffer.readableBytesView)) }
+        if let buffer = request.body.data {
+            let raw = Data(buffer.readableBytesView)
+            if let value = try? JSONDecoder().decode(JSONValue.self, from: raw), let canonical = try? canonicalEncoder.encode(value) {
+                hasher.update(data: canonical)
+            } else {
+                hasher.update(data: raw)
+            }
+        }
         return hasher.finalize().hex
     }
+
+    private static let canonicalEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
 }
 
 extension Request {

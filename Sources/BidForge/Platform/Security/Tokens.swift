@@ -15,7 +15,7 @@ struct TokenService {
         let expiresIn: Int
     }
 
-    func issue(for user: UserModel, family: UUID = UUID(), on db: any Database) async throws -> Pair {
+    func issue(for user: UserModel, family: UUID = UUID()) async throws -> Pair {
         let settings = request.application.settings
         let now = request.now
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
@@ -29,10 +29,10 @@ struct TokenService {
         )
         let access = try await request.jwt.sign(claims)
         let refresh = SecureToken.generate()
-        try await RefreshTokenModel(
+        let stored = RefreshTokenModel(
             userId: user.id!, companyId: user.companyId, familyId: family, tokenHash: SecureToken.hash(refresh),
-            expiresAt: now.addingTimeInterval(TimeInterval(settings.refreshTokenTTLSeconds)), now: now
-        ).create(on: db)
+            expiresAt: now.addingTimeInterval(TimeInterval(settings.refreshTokenTTLSeconds)), now: now)
+        try await request.write { db in try await stored.create(on: db) }
         return Pair(accessToken: access, refreshToken: refresh, expiresIn: settings.accessTokenTTLSeconds)
     }
 
@@ -45,30 +45,36 @@ struct TokenService {
             throw APIError.unauthenticated
         }
         if stored.revokedAt != nil || stored.usedAt != nil {
-            try await revokeFamily(stored.familyId, on: db)
+            try await revokeFamily(stored.familyId)
             request.logger.warning("refresh token reuse detected; family revoked", metadata: ["family": .string(stored.familyId.uuidString)])
             throw APIError.unauthenticated
         }
         guard stored.expiresAt > now else { throw APIError.unauthenticated }
         // Claim the token atomically: of two concurrent refreshes only one sees a row come back.
-        let claimed = try await db.sql.raw("""
-            UPDATE refresh_tokens SET used_at = \(bind: now)
-            WHERE id = \(bind: stored.id!) AND used_at IS NULL AND revoked_at IS NULL RETURNING id
-            """).all()
-        guard !claimed.isEmpty else {
-            try await revokeFamily(stored.familyId, on: db)
+        let id = stored.id!
+        let claimed = try await request.write { db in
+            try await db.sql.raw("""
+                UPDATE refresh_tokens SET used_at = \(bind: now)
+                WHERE id = \(bind: id) AND used_at IS NULL AND revoked_at IS NULL RETURNING id
+                """).all().count
+        }
+        guard claimed == 1 else {
+            try await revokeFamily(stored.familyId)
             throw APIError.unauthenticated
         }
         guard let user = try await UserModel.find(stored.userId, on: db) else { throw APIError.unauthenticated }
-        return (try await issue(for: user, family: stored.familyId, on: db), user)
+        return (try await issue(for: user, family: stored.familyId), user)
     }
 
-    func revokeFamily(_ family: UUID, on db: any Database) async throws {
-        try await RefreshTokenModel.query(on: db)
-            .set(\.$revokedAt, to: request.now)
-            .filter(\.$familyId == family)
-            .filter(\.$revokedAt == nil)
-            .update()
+    func revokeFamily(_ family: UUID) async throws {
+        let now = request.now
+        try await request.write { db in
+            try await RefreshTokenModel.query(on: db)
+                .set(\.$revokedAt, to: now)
+                .filter(\.$familyId == family)
+                .filter(\.$revokedAt == nil)
+                .update()
+        }
     }
 }
 
