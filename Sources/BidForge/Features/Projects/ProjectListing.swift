@@ -85,7 +85,22 @@ struct ProjectFilter: Sendable {
 enum ProjectQueries {
     /// One statement: the page of projects the caller may see, each with its live bid count, and the total.
     static func list(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> (rows: [(ProjectModel, Int)], total: Int) {
-        let sql = db.sql
+        let statements = try listStatements(filter, caller: caller, postgres: db.isPostgres)
+        let rows = try await db.sql.raw(statements.page).all()
+        var total = try rows.first.map { try $0.decode(column: "total_count", as: Int.self) } ?? 0
+        if rows.isEmpty && filter.paging.page > 1 {
+            // Past the last page the window count has no row to ride on; count separately.
+            total = try await db.sql.raw(statements.count).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        let projects = try rows.map { row in
+            (try row.decode(fluentModel: ProjectModel.self), try row.decode(column: "bid_count", as: Int.self))
+        }
+        return (projects, total)
+    }
+
+    /// The SQL behind `list`, exposed so a test can EXPLAIN exactly what runs. The default listing (OPEN, newest
+    /// first) walks `projects_status_created_at_idx` and stops after one page; bid counts use `bids(project_id, status)`.
+    static func listStatements(_ filter: ProjectFilter, caller: Caller?, postgres: Bool) throws -> (page: SQLQueryString, count: SQLQueryString) {
         var conditions: [SQLQueryString] = []
         if filter.mine {
             guard let caller else { throw APIError.unauthenticated }
@@ -107,30 +122,21 @@ enum ProjectQueries {
         if let after = filter.dueAfter { conditions.append("p.bid_due_at >= \(bind: after)") }
         if let before = filter.dueBefore { conditions.append("p.bid_due_at <= \(bind: before)") }
         if let companyId = filter.companyId { conditions.append("p.company_id = \(bind: companyId)") }
-        if let q = filter.q { conditions.append(searchCondition(q, postgres: db.isPostgres)) }
+        if let q = filter.q { conditions.append(searchCondition(q, postgres: postgres)) }
 
         let order: SQLQueryString = switch filter.sort {
         case .createdAtDesc: "p.created_at DESC, p.id DESC"
         case .createdAtAsc: "p.created_at ASC, p.id ASC"
         case .bidDueAt: "p.bid_due_at ASC, p.id ASC"
         }
-        var query: SQLQueryString = """
+        let whereClause = conditions.joined(separator: " AND ")
+        let page: SQLQueryString = """
             SELECT p.*, (SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.status <> 'WITHDRAWN') AS bid_count, \
-            COUNT(*) OVER () AS total_count FROM projects p WHERE
-            """
-        query = query + " " + conditions.joined(separator: " AND ")
-        query = query + " ORDER BY " + order + " LIMIT \(literal: filter.paging.limit) OFFSET \(literal: filter.paging.offset)"
-        let rows = try await sql.raw(query).all()
-        var total = try rows.first.map { try $0.decode(column: "total_count", as: Int.self) } ?? 0
-        if rows.isEmpty && filter.paging.page > 1 {
-            // Past the last page the window count has no row to ride on; count separately.
-            let count: SQLQueryString = "SELECT COUNT(*) AS n FROM projects p WHERE " + conditions.joined(separator: " AND ")
-            total = try await sql.raw(count).first()?.decode(column: "n", as: Int.self) ?? 0
-        }
-        let projects = try rows.map { row in
-            (try row.decode(fluentModel: ProjectModel.self), try row.decode(column: "bid_count", as: Int.self))
-        }
-        return (projects, total)
+            COUNT(*) OVER () AS total_count FROM projects p WHERE 
+            """ + whereClause + " ORDER BY " + order
+            + " LIMIT \(literal: filter.paging.limit) OFFSET \(literal: filter.paging.offset)"
+        let count: SQLQueryString = "SELECT COUNT(*) AS n FROM projects p WHERE " + whereClause
+        return (page, count)
     }
 
     /// Full-text search: the GIN-indexed tsvector on PostgreSQL; on SQLite every word must appear in title or description.
