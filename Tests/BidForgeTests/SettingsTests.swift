@@ -1,0 +1,55 @@
+import Testing
+import Foundation
+@testable import BidForge
+
+@Suite struct SettingsTests {
+    @Test func defaultsNeedNoEnvironment() throws {
+        let s = try Settings.fromEnvironment([:])
+        #expect(s.environment == .development)
+        #expect(s.database == .sqliteFile(path: "./data/bidforge.sqlite"))
+        #expect(s.jwtSecret == nil) // generated into ./data at start-up
+        #expect(s.host == "127.0.0.1" && s.port == 8080)
+        #expect(s.bcryptCost == 12)
+        #expect(s.autoMigrate)
+        #expect(s.accessTokenTTLSeconds == 900)
+        #expect(s.maxJSONBodyBytes == 1 << 20)
+    }
+
+    @Test func databaseURLForms() throws {
+        #expect(try Settings.fromEnvironment(["DATABASE_URL": "sqlite:///srv/bidforge.sqlite"]).database == .sqliteFile(path: "/srv/bidforge.sqlite"))
+        #expect(try Settings.fromEnvironment(["DATABASE_URL": "sqlite://data/dev.sqlite"]).database == .sqliteFile(path: "data/dev.sqlite"))
+        #expect(try Settings.fromEnvironment(["DATABASE_URL": "sqlite::memory:"]).database == .sqliteMemory)
+        let pg = try Settings.fromEnvironment(["DATABASE_URL": "postgres://bf:secret@db.internal:5432/bidforge"])
+        #expect(pg.database == .postgres(url: "postgres://bf:secret@db.internal:5432/bidforge"))
+        #expect(pg.database.isPostgres)
+        #expect(throws: Settings.Problems.self) { try Settings.fromEnvironment(["DATABASE_URL": "mysql://x@y/z"]) }
+    }
+
+    @Test func productionRefusesToStartWithoutASecretAndSaysWhich() {
+        do {
+            _ = try Settings.fromEnvironment(["APP_ENV": "production", "BCRYPT_COST": "10", "PORT": "http"])
+            Issue.record("production started without JWT_SECRET")
+        } catch let problems as Settings.Problems {
+            let text = problems.description
+            #expect(text.contains("JWT_SECRET"))
+            #expect(text.contains("BCRYPT_COST"))
+            #expect(text.contains("PORT"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+        let short = Result { try Settings.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": "short"]) }
+        #expect((try? short.get()) == nil)
+        let ok = try? Settings.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": String(repeating: "k", count: 48)])
+        #expect(ok?.autoMigrate == false)
+    }
+
+    @Test func developmentSecretIsGeneratedOnceAndKept() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bf-secret-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try DevelopmentSecret.loadOrCreate(in: dir)
+        let second = try DevelopmentSecret.loadOrCreate(in: dir)
+        #expect(first == second && first.count >= 32)
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/jwt-secret")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+}
