@@ -80,11 +80,10 @@ struct BidsController: RouteCollection {
         let query = BidModel.query(on: req.db).filter(\.$projectId == project.id!)
             .join(CompanyModel.self, on: \BidModel.$companyId == \CompanyModel.$id)
         if relation != .owner { query.filter(\.$companyId == caller.companyId) }
-        let total = try await query.count()
-        let rows = try await query.sort(\.$createdAt).sort(\.$id).range(paging.offset..<(paging.offset + paging.limit)).all()
+        let (rows, total) = try await query.sort(\.$createdAt).sort(\.$id).page(paging)
         let hide = BidAccess.hidesPrice(of: project, from: relation, now: req.now)
         let items = try rows.map { BidDTO($0, hidePrice: hide, companyName: try $0.joined(CompanyModel.self).name) }
-        return JSONResponse(Page(data: items, pagination: .init(page: paging.page, limit: paging.limit, total: total)))
+        return JSONResponse(Page(items, paging, total: total))
     }
 
     func mine(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<BidDTO>> {
@@ -98,11 +97,9 @@ struct BidsController: RouteCollection {
             guard let parsed = BidStatus(rawValue: status) else { throw APIError.validation("status", "is not a bid status") }
             query.filter(\.$status == parsed)
         }
-        let total = try await query.count()
-        let rows = try await query.sort(\.$createdAt, .descending).sort(\.$id)
-            .range(paging.offset..<(paging.offset + paging.limit)).all()
+        let (rows, total) = try await query.sort(\.$createdAt, .descending).sort(\.$id).page(paging)
         let items = try rows.map { BidDTO($0, project: try $0.joined(ProjectModel.self)) }
-        return JSONResponse(Page(data: items, pagination: .init(page: paging.page, limit: paging.limit, total: total)))
+        return JSONResponse(Page(items, paging, total: total))
     }
 
     func revise(_ req: Request, _ caller: Caller) async throws -> JSONResponse<BidDTO> {
@@ -173,10 +170,8 @@ struct BidsController: RouteCollection {
         let paging = try req.paging()
         let hide = relation == .projectOwner && BidAccess.hidesPrice(of: project, from: .owner, now: req.now)
         let query = BidRevisionModel.query(on: req.db).filter(\.$bidId == bid.id!)
-        let total = try await query.count()
-        let rows = try await query.sort(\.$revision).range(paging.offset..<(paging.offset + paging.limit)).all()
-        return JSONResponse(Page(data: rows.map { BidRevisionDTO($0, hidePrice: hide) },
-                                 pagination: .init(page: paging.page, limit: paging.limit, total: total)))
+        let (rows, total) = try await query.sort(\.$revision).page(paging)
+        return JSONResponse(Page(rows.map { BidRevisionDTO($0, hidePrice: hide) }, paging, total: total))
     }
 
     static func requireBidder(_ relation: BidAccess.Relation, _ caller: Caller) throws {

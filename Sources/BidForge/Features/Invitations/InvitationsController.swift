@@ -132,12 +132,10 @@ struct InvitationsController: RouteCollection {
         let project = try await ProjectAccess.loadOwned(req, caller: caller)
         let paging = try req.paging()
         let base = InvitationModel.query(on: req.db).filter(\.$projectId == project.id!)
-        let total = try await base.count()
-        let rows = try await base.join(CompanyModel.self, on: \InvitationModel.$companyId == \CompanyModel.$id)
-            .sort(\.$createdAt).sort(\.$id)
-            .range(paging.offset..<(paging.offset + paging.limit)).all()
+        let (rows, total) = try await base.join(CompanyModel.self, on: \InvitationModel.$companyId == \CompanyModel.$id)
+            .sort(\.$createdAt).sort(\.$id).page(paging)
         let items = try rows.map { InvitationDTO($0, companyName: try $0.joined(CompanyModel.self).name) }
-        return JSONResponse(Page(data: items, pagination: .init(page: paging.page, limit: paging.limit, total: total)))
+        return JSONResponse(Page(items, paging, total: total))
     }
 
     func inbox(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<InvitationDTO>> {
@@ -146,9 +144,7 @@ struct InvitationsController: RouteCollection {
             .join(ProjectModel.self, on: \InvitationModel.$projectId == \ProjectModel.$id)
             .filter(\.$companyId == caller.companyId)
             .filter(ProjectModel.self, \.$status != .draft)
-        let total = try await base.count()
-        let rows = try await base.sort(\.$createdAt, .descending).sort(\.$id)
-            .range(paging.offset..<(paging.offset + paging.limit)).all()
+        let (rows, total) = try await base.sort(\.$createdAt, .descending).sort(\.$id).page(paging)
         let ownerIds = try Set(rows.map { try $0.joined(ProjectModel.self).companyId })
         let owners = try await CompanyModel.query(on: req.db).filter(\.$id ~~ Array(ownerIds)).all()
         let names = Dictionary(uniqueKeysWithValues: owners.map { ($0.id!, $0.name) })
@@ -156,7 +152,7 @@ struct InvitationsController: RouteCollection {
             let project = try row.joined(ProjectModel.self)
             return InvitationDTO(row, companyName: names[project.companyId] ?? "", project: project)
         }
-        return JSONResponse(Page(data: items, pagination: .init(page: paging.page, limit: paging.limit, total: total)))
+        return JSONResponse(Page(items, paging, total: total))
     }
 
     struct RespondInput: Decodable {

@@ -38,11 +38,8 @@ struct NotificationsController: RouteCollection {
         }
         var builder = NotificationModel.query(on: req.db).filter(\.$userId == caller.userId)
         if unread == "true" { builder = builder.filter(\.$readAt == nil) }
-        let total = try await builder.count()
-        let rows = try await builder.sort(\.$createdAt, .descending).sort(\.$id, .descending)
-            .range(paging.offset..<(paging.offset + paging.limit)).all()
-        return JSONResponse(Page(data: rows.map(NotificationDTO.init),
-                                 pagination: .init(page: paging.page, limit: paging.limit, total: total)))
+        let (rows, total) = try await builder.sort(\.$createdAt, .descending).sort(\.$id, .descending).page(paging)
+        return JSONResponse(Page(rows.map(NotificationDTO.init), paging, total: total))
     }
 
     func read(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {

@@ -80,10 +80,9 @@ struct QuestionsController: RouteCollection {
                 if let caller { group.filter(\.$companyId == caller.companyId) }
             }
         }
-        let total = try await query.count()
-        let rows = try await query.sort(\.$createdAt).sort(\.$id).range(paging.offset..<(paging.offset + paging.limit)).all()
+        let (rows, total) = try await query.sort(\.$createdAt).sort(\.$id).page(paging)
         let items = rows.map { QuestionDTO($0, viewerCompany: caller?.companyId, viewerIsOwner: isOwner) }
-        return JSONResponse(Page(data: items, pagination: .init(page: paging.page, limit: paging.limit, total: total)))
+        return JSONResponse(Page(items, paging, total: total))
     }
 
     func answer(_ req: Request, _ caller: Caller) async throws -> JSONResponse<QuestionDTO> {

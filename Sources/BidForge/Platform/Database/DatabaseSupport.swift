@@ -92,18 +92,19 @@ extension Application {
         return gate
     }
 
-    /// Runs `body` in a write transaction: the one way BidForge changes data.
-    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        let db = self.db
+    /// Runs `body` in a write transaction on `db`: the one way BidForge changes data.
+    func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if db.isPostgres { return try await db.writeTransaction(body) }
         return try await writeGate.withLock { try await db.writeTransaction(body) }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await write(on: db, body)
     }
 }
 
 extension Request {
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        let db = self.db
-        if db.isPostgres { return try await db.writeTransaction(body) }
-        return try await application.writeGate.withLock { try await db.writeTransaction(body) }
+        try await application.write(on: db, body)
     }
 }

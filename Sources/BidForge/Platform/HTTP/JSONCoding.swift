@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import Fluent
 import BidForgeCore
 
 /// The one JSON dialect of the API: ISO-8601 UTC times (`2026-11-26T19:00:00Z`), fractional seconds accepted on input.
@@ -119,6 +120,24 @@ struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
     }
     let data: [Item]
     let pagination: Pagination
+
+    init(data: [Item], pagination: Pagination) {
+        self.data = data
+        self.pagination = pagination
+    }
+
+    init(_ items: [Item], _ paging: Paging, total: Int) {
+        self.init(data: items, pagination: .init(page: paging.page, limit: paging.limit, total: total))
+    }
+}
+
+extension QueryBuilder {
+    /// One page of the query's rows, sorted as the caller asked, and the total across all pages.
+    func page(_ paging: Paging) async throws -> (rows: [Model], total: Int) {
+        let total = try await copy().count()
+        let rows = try await range(paging.offset..<(paging.offset + paging.limit)).all()
+        return (rows, total)
+    }
 }
 
 extension Request {
