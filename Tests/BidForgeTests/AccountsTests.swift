@@ -203,3 +203,32 @@ extension Data {
             .replacingOccurrences(of: "=", with: "")
     }
 }
+
+@Suite struct RateLimitTests {
+    @Test func loginIsLimitedPerEmailAndAnswers429WithRetryAfter() async throws {
+        try await TestApp.run(rateLimited: true) { t in
+            let m = try await t.register(.owner)
+            for _ in 0..<10 {
+                let r = try await t.request(.POST, "/api/v1/auth/login", body: ["email": m.email, "password": "wrong-password-1"])
+                #expect(r.status == .unauthorized)
+            }
+            let limited = try await t.request(.POST, "/api/v1/auth/login", body: ["email": m.email, "password": "correct-horse-battery"])
+            #expect(limited.status == .tooManyRequests && limited.errorCode == "RATE_LIMITED")
+            let retry = try #require(limited.headers.first(name: "Retry-After").flatMap(Int.init))
+            #expect(retry >= 1 && retry <= 60)
+            // The bucket refills with time.
+            t.clock.advance(by: 61)
+            #expect(try await t.request(.POST, "/api/v1/auth/login", body: ["email": m.email, "password": "correct-horse-battery"]).status == .ok)
+        }
+    }
+
+    @Test func registrationIsLimitedPerAddress() async throws {
+        try await TestApp.run(rateLimited: true) { t in
+            for _ in 0..<20 { _ = try await t.register(.subcontractor) }
+            let r = try await t.request(.POST, "/api/v1/auth/register", body: [
+                "email": "one-too-many@example.com", "password": "correct-horse-battery", "name": "X", "role": "OWNER", "company": ["name": "C"],
+            ] as [String: JSONValue])
+            #expect(r.status == .tooManyRequests && r.headers.first(name: "Retry-After") != nil)
+        }
+    }
+}

@@ -34,6 +34,12 @@ public struct Settings: Sendable {
     public var accessTokenTTLSeconds: Int
     public var refreshTokenTTLSeconds: Int
     public var maxJSONBodyBytes: Int
+    /// `RATE_LIMIT_DISABLED=true` turns every limit off (load tests, test suites).
+    public var rateLimitDisabled: Bool
+    /// Login attempts per minute, per client address and per email.
+    public var loginAttemptsPerMinute: Int
+    /// Registrations per hour per client address.
+    public var registrationsPerHour: Int
 
     public struct Problems: Error, CustomStringConvertible, Sendable {
         public let messages: [String]
@@ -115,7 +121,10 @@ public struct Settings: Sendable {
             autoMigrate: bool("AUTO_MIGRATE", environment != .production),
             accessTokenTTLSeconds: int("ACCESS_TOKEN_TTL_SECONDS", 15 * 60, min: 30, max: 24 * 3600),
             refreshTokenTTLSeconds: int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600, min: 60, max: 365 * 24 * 3600),
-            maxJSONBodyBytes: 1 << 20
+            maxJSONBodyBytes: 1 << 20,
+            rateLimitDisabled: bool("RATE_LIMIT_DISABLED", false),
+            loginAttemptsPerMinute: int("RATE_LIMIT_LOGIN_PER_MINUTE", 10, min: 1),
+            registrationsPerHour: int("RATE_LIMIT_REGISTER_PER_HOUR", 20, min: 1)
         )
         if !problems.isEmpty { throw Problems(messages: problems) }
         return settings

@@ -22,6 +22,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     let secret = try settings.jwtSecret ?? DevelopmentSecret.loadOrCreate(in: settings.dataDirectory)
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
 
+    app.rateLimiter = InMemoryRateLimiter()
     app.middleware = Middlewares()
     app.middleware.use(APIMiddleware())
     try routes(app)

@@ -31,9 +31,10 @@ enum OpenAPIDocument {
         .init(method: "get", path: "/openapi.json", summary: "This document", auth: .none, success: (200, nil)),
 
         .init(method: "post", path: "/api/v1/auth/register", summary: "Create an account and a company (or join one with inviteToken)", auth: .none,
-              body: "RegisterInput", success: (201, "Auth"), errors: [400, 409],
+              body: "RegisterInput", success: (201, "Auth"), errors: [400, 409, 429],
               notes: "409 EMAIL_TAKEN for a used email (compared case-insensitively). Idempotency-Key is not honoured on public endpoints."),
-        .init(method: "post", path: "/api/v1/auth/login", summary: "Sign in", auth: .none, body: "LoginInput", success: (200, "Auth"), errors: [400, 401]),
+        .init(method: "post", path: "/api/v1/auth/login", summary: "Sign in", auth: .none, body: "LoginInput", success: (200, "Auth"), errors: [400, 401, 429],
+              notes: "Limited per client address and per email (RATE_LIMIT_LOGIN_PER_MINUTE, default 10): 429 RATE_LIMITED with Retry-After."),
         .init(method: "post", path: "/api/v1/auth/refresh", summary: "Exchange a refresh token for a new pair (rotation; reuse revokes the family)", auth: .none,
               body: "RefreshInput", success: (200, "TokenPair"), errors: [400, 401]),
         .init(method: "post", path: "/api/v1/auth/logout", summary: "Revoke the session that owns this refresh token", body: "RefreshInput", success: (204, nil), errors: [400, 401]),
@@ -128,7 +129,7 @@ enum OpenAPIDocument {
         403: "FORBIDDEN: a visible object, but the caller's role or company may not do this",
         404: "NOT_FOUND: absent, or belonging to another company and not visible to the caller",
         409: "A state rule: INVALID_TRANSITION, BIDDING_CLOSED, BID_EXISTS, BIDS_SEALED, EMAIL_TAKEN, IDEMPOTENCY_MISMATCH, IDEMPOTENCY_IN_PROGRESS",
-        413: "PAYLOAD_TOO_LARGE: JSON bodies are capped at 1 MiB", 415: "UNSUPPORTED_MEDIA_TYPE: send application/json",
+        429: "RATE_LIMITED: wait the Retry-After seconds", 413: "PAYLOAD_TOO_LARGE: JSON bodies are capped at 1 MiB", 415: "UNSUPPORTED_MEDIA_TYPE: send application/json",
         503: "UNAVAILABLE: a dependency is down or the database pool is exhausted; retry",
     ]
 

@@ -1,0 +1,76 @@
+import Vapor
+import NIOConcurrencyHelpers
+
+/// Decides whether one more request under `key` is allowed. In memory for now; a Redis implementation shares
+/// buckets across instances (issue 3).
+protocol RateLimiter: Sendable {
+    /// nil when allowed; otherwise how long to wait before the next request would be.
+    func consume(_ key: String, rule: RateRule, now: Date) -> TimeInterval?
+}
+
+/// `capacity` requests, refilled evenly over `period`.
+struct RateRule: Sendable {
+    let capacity: Double
+    let period: TimeInterval
+    var refillPerSecond: Double { capacity / period }
+}
+
+/// Token buckets in a locked dictionary; idle buckets are dropped so memory stays bounded.
+final class InMemoryRateLimiter: RateLimiter {
+    private struct Bucket { var tokens: Double; var updated: Date }
+    private let buckets = NIOLockedValueBox<[String: Bucket]>([:])
+    private let maxKeys: Int
+
+    init(maxKeys: Int = 100_000) { self.maxKeys = maxKeys }
+
+    func consume(_ key: String, rule: RateRule, now: Date) -> TimeInterval? {
+        buckets.withLockedValue { buckets in
+            if buckets.count >= maxKeys {
+                buckets = buckets.filter { now.timeIntervalSince($0.value.updated) < rule.period }
+            }
+            var bucket = buckets[key] ?? Bucket(tokens: rule.capacity, updated: now)
+            let elapsed = max(0, now.timeIntervalSince(bucket.updated))
+            bucket.tokens = min(rule.capacity, bucket.tokens + elapsed * rule.refillPerSecond)
+            bucket.updated = now
+            defer { buckets[key] = bucket }
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                return nil
+            }
+            return (1 - bucket.tokens) / rule.refillPerSecond
+        }
+    }
+}
+
+extension Application {
+    private struct RateLimiterKey: StorageKey { typealias Value = any RateLimiter }
+
+    /// Set once in `configure`.
+    var rateLimiter: any RateLimiter {
+        get {
+            guard let limiter = storage[RateLimiterKey.self] else { fatalError("configure(_:settings:) sets the rate limiter") }
+            return limiter
+        }
+        set { storage[RateLimiterKey.self] = newValue }
+    }
+}
+
+extension Request {
+    /// The client address used for per-IP limits. Proxy headers are not trusted yet (issue 3 adds trusted proxies).
+    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+
+    /// Throws 429 `RATE_LIMITED` with `Retry-After` when any of `keys` is over `rule`.
+    func enforceRateLimit(_ keys: [String], rule: RateRule) throws {
+        let settings = application.settings
+        guard !settings.rateLimitDisabled else { return }
+        for key in keys {
+            if let wait = application.rateLimiter.consume(key, rule: rule, now: now) {
+                let seconds = max(1, Int(wait.rounded(.up)))
+                var error = APIError(.tooManyRequests, "RATE_LIMITED", "Too many attempts; retry in \(seconds) s.",
+                                     details: ["retryAfterSeconds": .int(Int64(seconds))])
+                error.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
+                throw error
+            }
+        }
+    }
+}
