@@ -71,7 +71,9 @@ enum DevelopmentSecret {
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let secret = SecureToken.generate(bytes: 48)
-        FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw Settings.Problems(messages: ["cannot write the development JWT secret to \(path); set JWT_SECRET or DATA_DIR"])
+        }
         return secret
     }
 }

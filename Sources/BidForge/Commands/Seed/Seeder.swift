@@ -267,7 +267,7 @@ struct Seeder {
                                using write: (@escaping @Sendable (any Database) async throws -> Void) async throws -> Void) async throws -> (bids: Int, invitations: Int, questions: Int) {
         let projects = plans.map(\.project), bids = plans.flatMap(\.bids), revisions = plans.flatMap(\.revisions)
         let invitations = plans.flatMap(\.invitations), questions = plans.flatMap(\.questions)
-        nonisolated(unsafe) let rows = (projects, bids, revisions, invitations, questions)
+        let rows = (projects, bids, revisions, invitations, questions)
         try await write { db in
             let sql = db.sql
             let p = BatchInsert(sql, table: "projects", columns: [
