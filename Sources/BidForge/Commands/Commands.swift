@@ -6,6 +6,7 @@ public enum BidForgeCommands {
     public static func register(in app: Application) {
         app.asyncCommands.use(MigrateCommand(), as: "migrate")
         app.asyncCommands.use(SeedCommand(), as: "seed")
+        app.asyncCommands.use(OpenAPICommand(), as: "openapi")
     }
 }
 
@@ -28,5 +29,17 @@ struct MigrateCommand: AsyncCommand {
             try await context.application.autoMigrate()
             context.console.print("Migrations are up to date.")
         }
+    }
+}
+
+/// `bidforge openapi`: prints the OpenAPI document (the same bytes `GET /openapi.json` serves), for client generators
+/// and for validating it in CI.
+struct OpenAPICommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Print the OpenAPI 3.1 document." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        FileHandle.standardOutput.write(try OpenAPIDocument.json())
+        FileHandle.standardOutput.write(Data("\n".utf8))
     }
 }
