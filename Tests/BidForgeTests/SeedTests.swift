@@ -77,3 +77,20 @@ import Crypto
         #expect(digests[0] != digests[2])
     }
 }
+
+extension SeedTests {
+    @Test func everyActorIsAPersonOfTheRightCompany() async throws {
+        try await TestApp.run { t in
+            _ = try await Self.seed(t, seed: 3, projects: 40)
+            let sql = t.app.db.sql
+            for (table, column, company) in [("bids", "submitted_by", "company_id"), ("bid_revisions", "created_by", "company_id"),
+                                             ("questions", "asked_by", "company_id"), ("projects", "created_by", "company_id")] {
+                let orphans = try await sql.raw("""
+                    SELECT COUNT(*) AS n FROM \(ident: table) x LEFT JOIN users u ON u.id = x.\(ident: column) AND u.company_id = x.\(ident: company)
+                    WHERE u.id IS NULL
+                    """).first()?.decode(column: "n", as: Int.self)
+                #expect(orphans == 0, "\(table).\(column) names someone outside the company")
+            }
+        }
+    }
+}

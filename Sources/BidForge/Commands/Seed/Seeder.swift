@@ -29,6 +29,8 @@ struct Seeder {
 
     private struct Company {
         let id: UUID
+        /// The person who acts for the company in demo data (its admin).
+        let actor: UUID
         let name: String
         let trades: [String]
         let states: [String]
@@ -115,7 +117,7 @@ struct Seeder {
             usedNames.insert(name)
             let home = random.pick(DemoVocabulary.cities)
             let states = Array(Set([home.1] + (0..<random.int(0...3)).map { _ in random.pick(DemoVocabulary.cities).1 })).sorted()
-            return Company(id: random.uuid(), name: name, trades: trades, states: states, posts: posts)
+            return Company(id: random.uuid(), actor: random.uuid(), name: name, trades: trades, states: states, posts: posts)
         }
     }
 
@@ -137,7 +139,7 @@ struct Seeder {
                     email = demoEmail
                     role = demoRole
                 }
-                rows.append([random.uuid(), company.id, email, passwordHash, "\(first) \(last)", role.rawValue,
+                rows.append([seat == 0 ? company.actor : random.uuid(), company.id, email, passwordHash, "\(first) \(last)", role.rawValue,
                              (seat == 0 ? CompanyRole.admin : .member).rawValue, now.addingTimeInterval(-150 * 86_400), now])
             }
         }
@@ -217,10 +219,10 @@ struct Seeder {
             }
             let submittedAt = publishedAt!.addingTimeInterval(Double(random.int(1...max(1, Int(bidDueAt.timeIntervalSince(publishedAt!)) - 60))))
             let itemsJSON = JSONColumn.encode(items), exclusionsJSON = JSONColumn.encode(exclusions)
-            bids.append([bidId, id, company.id, company.id, bidStatus.rawValue, amount, "USD", "", itemsJSON, exclusionsJSON,
+            bids.append([bidId, id, company.id, company.actor, bidStatus.rawValue, amount, "USD", "", itemsJSON, exclusionsJSON,
                          0, 1, submittedAt, submittedAt])
             revisions.append([random.uuid(), bidId, company.id, 1, amount, "USD", "", itemsJSON, exclusionsJSON, 0,
-                              company.id, submittedAt])
+                              company.actor, submittedAt])
             if visibility == .inviteOnly || random.chance(0.3) {
                 invitations.append([random.uuid(), id, company.id, owner.id, InvitationStatus.bidSubmitted.rawValue,
                                     createdAt.addingTimeInterval(7200), submittedAt])
@@ -229,12 +231,12 @@ struct Seeder {
         if status != .draft, random.chance(0.25), let asker = chosen.first {
             let answered = random.chance(0.6)
             let askedAt = publishedAt!.addingTimeInterval(86_400)
-            questions.append([random.uuid(), id, asker.id, asker.id, random.pick(DemoVocabulary.questions),
-                              answered ? random.pick(DemoVocabulary.answers) : nil as String?, answered ? owner.id : nil as UUID?,
+            questions.append([random.uuid(), id, asker.id, asker.actor, random.pick(DemoVocabulary.questions),
+                              answered ? random.pick(DemoVocabulary.answers) : nil as String?, answered ? owner.actor : nil as UUID?,
                               answered ? askedAt.addingTimeInterval(7200) : nil as Date?, askedAt])
         }
         let project: [any Encodable & Sendable] = [
-            id, owner.id, owner.id, title, description, status.rawValue, visibility.rawValue, sealed, ListColumn.join(trades),
+            id, owner.id, owner.actor, title, description, status.rawValue, visibility.rawValue, sealed, ListColumn.join(trades),
             city.0, city.1, city.2, "US", budgetMin, budgetMax, bidDueAt, publishedAt, awardedAt, awardedBidId, 0, createdAt, createdAt,
         ]
         return ProjectPlan(project: project, bids: bids, revisions: revisions, invitations: invitations, questions: questions)
