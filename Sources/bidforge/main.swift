@@ -10,7 +10,13 @@ do {
 }
 
 var env = try Environment.detect()
-try LoggingSystem.bootstrap(from: &env)
+switch settings.logFormat {
+case .json:
+    let level = settings.logLevel
+    LoggingSystem.bootstrap { label in BidForgeLogging.jsonHandler(label: label, level: level) }
+case .text:
+    try LoggingSystem.bootstrap(from: &env)
+}
 let app = try await Application.make(env)
 do {
     try await configure(app, settings: settings)

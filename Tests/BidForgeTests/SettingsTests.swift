@@ -41,6 +41,10 @@ import Foundation
         #expect((try? short.get()) == nil)
         let ok = try? Settings.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": String(repeating: "k", count: 48)])
         #expect(ok?.autoMigrate == false)
+        #expect(ok?.logFormat == .json)
+        #expect((try? Settings.fromEnvironment(["LOG_FORMAT": "json", "INSTANCE_ID": "api-2"]))?.instanceName == "api-2")
+        #expect((try? Settings.fromEnvironment([:]))?.logFormat == .text)
+        #expect(throws: Settings.Problems.self) { try Settings.fromEnvironment(["LOG_FORMAT": "xml"]) }
     }
 
     @Test func developmentSecretIsGeneratedOnceAndKept() throws {

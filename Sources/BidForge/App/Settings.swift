@@ -34,6 +34,11 @@ public struct Settings: Sendable {
     public var accessTokenTTLSeconds: Int
     public var refreshTokenTTLSeconds: Int
     public var maxJSONBodyBytes: Int
+    public enum LogFormat: String, Sendable { case json, text }
+    /// `json` (one object per line, the default in production) or `text`.
+    public var logFormat: LogFormat
+    /// Names this process in logs and in the `X-Instance` header (`INSTANCE_ID`, default host:pid).
+    public var instanceName: String
     /// `RATE_LIMIT_DISABLED=true` turns every limit off (load tests, test suites).
     public var rateLimitDisabled: Bool
     /// Login attempts per minute, per client address and per email.
@@ -122,6 +127,18 @@ public struct Settings: Sendable {
             accessTokenTTLSeconds: int("ACCESS_TOKEN_TTL_SECONDS", 15 * 60, min: 30, max: 24 * 3600),
             refreshTokenTTLSeconds: int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600, min: 60, max: 365 * 24 * 3600),
             maxJSONBodyBytes: 1 << 20,
+            logFormat: {
+                switch env["LOG_FORMAT"]?.lowercased() {
+                case nil, "": return environment == .production ? .json : .text
+                case "json": return .json
+                case "text": return .text
+                case let other?:
+                    problems.append("LOG_FORMAT must be json or text (got \"\(other)\")")
+                    return .text
+                }
+            }(),
+            instanceName: env["INSTANCE_ID"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
             rateLimitDisabled: bool("RATE_LIMIT_DISABLED", false),
             loginAttemptsPerMinute: int("RATE_LIMIT_LOGIN_PER_MINUTE", 10, min: 1),
             registrationsPerHour: int("RATE_LIMIT_REGISTER_PER_HOUR", 20, min: 1)

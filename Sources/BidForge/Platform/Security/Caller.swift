@@ -24,6 +24,9 @@ struct AccessClaims: JWTPayload {
 }
 
 extension Request {
+    /// The caller already verified for this request, if any (for logs; never for authorisation decisions).
+    var authenticatedCaller: Caller? { storage[CallerKey.self] }
+
     /// The caller named by a valid `Authorization: Bearer` access token; 401 otherwise.
     func requireCaller() async throws -> Caller {
         guard let caller = try await optionalCaller() else { throw APIError.unauthenticated }
