@@ -59,3 +59,54 @@ final class CapturingRequestLog: RequestLogSink {
         }
     }
 }
+
+@Suite struct MetricsTests {
+    /// Parses the Prometheus text format into (name, labels, value) samples; fails the test on a malformed line.
+    static func parse(_ text: String) -> [(name: String, labels: [String: String], value: Double)] {
+        var samples: [(String, [String: String], Double)] = []
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
+            let (series, valueText) = (line[..<line.lastIndex(of: " ")!], line[line.index(after: line.lastIndex(of: " ")!)...])
+            guard let value = Double(valueText) else { Issue.record("bad value in \(line)"); continue }
+            var name = String(series), labels: [String: String] = [:]
+            if let open = series.firstIndex(of: "{") {
+                name = String(series[..<open])
+                let body = series[series.index(after: open)..<series.index(before: series.endIndex)]
+                for pair in body.split(separator: ",") {
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    labels[String(parts[0])] = String(parts[1].dropFirst().dropLast())
+                }
+            }
+            samples.append((name, labels, value))
+        }
+        return samples
+    }
+
+    @Test func requestSeriesUseRoutePatternsAndActiveUsersAreCounted() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner)
+            for _ in 0..<3 { _ = try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token) }
+            _ = try await t.request(.GET, "/api/v1/projects/\(UUID())")
+
+            let r = try await t.request(.GET, "/metrics")
+            #expect(r.status == .ok)
+            #expect(r.headers.contentType?.subType == "plain")
+            let samples = Self.parse(r.text)
+            let detail = samples.filter { $0.name == "http_requests_total" && $0.labels["route"] == "/api/v1/projects/:projectID" }
+            #expect(detail.first { $0.labels["status_code"] == "200" && $0.labels["method"] == "GET" }?.value == 3)
+            #expect(detail.first { $0.labels["status_code"] == "404" }?.value == 1)
+            #expect(samples.contains { $0.name == "http_request_duration_seconds_bucket" && $0.labels["route"] == "/api/v1/projects/:projectID" && $0.labels["le"] == "+Inf" && $0.value == 3 })
+            #expect(samples.contains { $0.name == "http_request_duration_seconds_count" })
+            #expect(!r.text.contains(project.uuidString), "raw paths must not become labels")
+            #expect(samples.first { $0.name == "active_users_total" }?.value == 1)
+            #expect((samples.first { $0.name == "db_pool_connections" && $0.labels["state"] == "max" }?.value ?? 0) >= 1)
+            #expect((samples.first { $0.name == "process_resident_memory_bytes" }?.value ?? 0) > 1_000_000)
+            #expect((samples.first { $0.name == "process_open_fds" }?.value ?? 0) > 0)
+
+            // Users drop out of the active count after five quiet minutes.
+            t.clock.advance(by: 301)
+            let later = Self.parse(try await t.request(.GET, "/metrics").text)
+            #expect(later.first { $0.name == "active_users_total" }?.value == 0)
+        }
+    }
+}

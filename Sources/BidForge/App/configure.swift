@@ -11,6 +11,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.logger.logLevel = settings.logLevel
     app.http.server.configuration.hostname = settings.host
     app.http.server.configuration.port = settings.port
+    // BidForge records its own request metrics (route pattern, status_code) in APIMiddleware.
+    app.http.server.configuration.reportMetrics = false
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxJSONBodyBytes)
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.decoyPasswordHash = try Bcrypt.hash(SecureToken.generate(), cost: settings.bcryptCost)

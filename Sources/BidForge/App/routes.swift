@@ -2,6 +2,7 @@ import Vapor
 
 /// Every feature registers its own routes under `/api/v1`; operations endpoints live at `/api` and the root.
 func routes(_ app: Application) throws {
+    try app.register(collection: MetricsController())
     let api = app.grouped("api")
     try api.register(collection: HealthController())
 

@@ -29,6 +29,8 @@ enum OpenAPIDocument {
         .init(method: "get", path: "/api/health", summary: "Health of every configured component", auth: .none, success: (200, "Health"), errors: [503]),
         .init(method: "get", path: "/api/ready", summary: "200 once migrations ran and the database answers", auth: .none, success: (200, "Ready"), errors: [503]),
         .init(method: "get", path: "/openapi.json", summary: "This document", auth: .none, success: (200, nil)),
+        .init(method: "get", path: "/metrics", summary: "Prometheus text format: http_request_duration_seconds{method,route,status_code}, http_requests_total, active_users_total, db_pool_connections{state}, process memory and open files",
+              auth: .none, success: (200, nil)),
 
         .init(method: "post", path: "/api/v1/auth/register", summary: "Create an account and a company (or join one with inviteToken)", auth: .none,
               body: "RegisterInput", success: (201, "Auth"), errors: [400, 409, 429],

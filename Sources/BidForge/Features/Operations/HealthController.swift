@@ -81,6 +81,11 @@ enum ProcessStats {
         guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
+
+    /// Open file descriptors, counted in /proc/self/fd (Linux).
+    static func openFileDescriptors() -> Int? {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")).map(\.count)
+    }
 }
 
 /// Runs `body`, giving up after `limit`; nil on timeout or error. The caller is released at the limit even if

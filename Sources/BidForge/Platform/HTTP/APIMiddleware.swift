@@ -24,9 +24,13 @@ struct APIMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Instance", value: request.application.settings.instanceName)
         SecurityHeaders.apply(to: response)
         let caller = request.authenticatedCaller
+        let elapsed = ContinuousClock.now - started
+        let route = request.routePattern
+        request.application.metrics.recordRequest(method: request.method.rawValue, route: route, status: response.status.code,
+                                                  duration: elapsed, userId: caller?.userId, now: request.now)
         request.application.requestLog.record(RequestLogEntry(
-            requestId: requestId, method: request.method.rawValue, route: request.routePattern,
-            status: response.status.code, durationMs: (ContinuousClock.now - started) / .milliseconds(1),
+            requestId: requestId, method: request.method.rawValue, route: route,
+            status: response.status.code, durationMs: elapsed / .milliseconds(1),
             userId: caller?.userId, companyId: caller?.companyId, errorCode: errorCode))
         return response
     }

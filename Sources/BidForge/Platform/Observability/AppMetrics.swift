@@ -1,0 +1,72 @@
+import Vapor
+import Prometheus
+import NIOConcurrencyHelpers
+
+/// The application's Prometheus registry and the series BidForge maintains itself. One per Application (tests build
+/// many), so nothing is bootstrapped globally and nothing can be bootstrapped twice.
+final class AppMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let recentUsers = NIOLockedValueBox<[UUID: Date]>([:])
+    static let activeWindow: TimeInterval = 5 * 60
+    static let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+    ]
+
+    func recordRequest(method: String, route: String, status: UInt, duration: Duration, userId: UUID?, now: Date) {
+        let labels = [("method", method), ("route", route), ("status_code", String(status))]
+        registry.makeDurationHistogram(name: "http_request_duration_seconds", labels: labels, buckets: Self.durationBuckets)
+            .recordNanoseconds(duration.nanoseconds)
+        registry.makeCounter(name: "http_requests_total", labels: labels).increment()
+        if let userId { recentUsers.withLockedValue { $0[userId] = now } }
+    }
+
+    /// Refreshes the gauges that are sampled rather than counted, then renders the text format.
+    func render(now: Date, poolCapacity: Int) -> String {
+        let active = recentUsers.withLockedValue { users in
+            users = users.filter { now.timeIntervalSince($0.value) < Self.activeWindow }
+            return users.count
+        }
+        registry.makeGauge(name: "active_users_total").set(Double(active))
+        registry.makeGauge(name: "db_pool_connections", labels: [("state", "max")]).set(Double(poolCapacity))
+        if let rss = ProcessStats.residentBytes() {
+            registry.makeGauge(name: "process_resident_memory_bytes").set(Double(rss))
+        }
+        if let fds = ProcessStats.openFileDescriptors() {
+            registry.makeGauge(name: "process_open_fds").set(Double(fds))
+        }
+        return registry.emitToString()
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+extension Application {
+    private struct MetricsKey: StorageKey { typealias Value = AppMetrics }
+
+    var metrics: AppMetrics {
+        if let metrics = storage[MetricsKey.self] { return metrics }
+        let metrics = AppMetrics()
+        storage[MetricsKey.self] = metrics
+        return metrics
+    }
+}
+
+struct MetricsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("metrics", use: metrics)
+    }
+
+    func metrics(_ req: Request) async throws -> Response {
+        let settings = req.application.settings
+        let pool = settings.database.isPostgres ? settings.databasePoolSize * System.coreCount : System.coreCount
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
+        return Response(status: .ok, headers: headers, body: .init(string: req.application.metrics.render(now: req.now, poolCapacity: pool)))
+    }
+}
