@@ -1,15 +1,22 @@
 import Vapor
 import BidForge
 
-let settings: Settings
+// `--services a,b` is ours; everything else goes to Vapor's command parser.
+var arguments = CommandLine.arguments
+var settings: Settings
 do {
     settings = try Settings.fromEnvironment()
+    if let flag = arguments.firstIndex(of: "--services") {
+        guard flag + 1 < arguments.count else { throw Settings.ServicesError(description: "--services needs a list, e.g. --services auth,projects") }
+        settings.services = try Settings.parseServices(arguments[flag + 1])
+        arguments.removeSubrange(flag...(flag + 1))
+    }
 } catch {
     FileHandle.standardError.write(Data("\(error)\n".utf8))
     exit(1)
 }
 
-var env = try Environment.detect()
+var env = try Environment.detect(arguments: arguments)
 switch settings.logFormat {
 case .json:
     let level = settings.logLevel

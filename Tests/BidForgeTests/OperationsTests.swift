@@ -53,3 +53,27 @@ import AsyncKit
         }
     }
 }
+
+@Suite struct ServiceSplitTests {
+    @Test func aBidsInstanceServesOnlyBidRoutesAndOperations() async throws {
+        try await TestApp.run(services: [.bids]) { t in
+            let paths = Set(t.app.routes.all.map { "\($0.method.rawValue) " + "/" + $0.path.map(\.description).joined(separator: "/") })
+            #expect(paths.contains("POST /api/v1/projects/:projectID/bids"))
+            #expect(paths.contains("GET /api/v1/projects/:projectID/bids/leveling"))
+            #expect(!paths.contains("POST /api/v1/auth/register"))
+            #expect(!paths.contains("GET /api/v1/projects"))
+            #expect(try await t.request(.GET, "/api/health").status == .ok)
+            #expect(try await t.request(.GET, "/metrics").status == .ok)
+            let missing = try await t.request(.POST, "/api/v1/auth/login", json: "{}")
+            #expect(missing.status == .notFound && missing.errorCode == "NOT_FOUND")
+        }
+    }
+
+    @Test func serviceNamesAreValidated() throws {
+        #expect(try Settings.parseServices("auth, projects") == [.auth, .projects])
+        #expect(throws: Settings.ServicesError.self) { try Settings.parseServices("auth,payments") }
+        #expect(throws: Settings.ServicesError.self) { try Settings.parseServices(",") }
+        #expect(try Settings.fromEnvironment([:]).services == Set(Settings.Service.allCases))
+        #expect(throws: Settings.Problems.self) { try Settings.fromEnvironment(["SERVICES": "everything"]) }
+    }
+}

@@ -34,6 +34,12 @@ public struct Settings: Sendable {
     public var accessTokenTTLSeconds: Int
     public var refreshTokenTTLSeconds: Int
     public var maxJSONBodyBytes: Int
+    /// The scaling plan's services; one binary serves any subset (`--services` or `SERVICES`), all by default.
+    public enum Service: String, Sendable, CaseIterable {
+        case auth, projects, bids, notifications, analytics, files
+    }
+    public var services: Set<Service>
+
     public enum LogFormat: String, Sendable { case json, text }
     /// `json` (one object per line, the default in production) or `text`.
     public var logFormat: LogFormat
@@ -127,6 +133,15 @@ public struct Settings: Sendable {
             accessTokenTTLSeconds: int("ACCESS_TOKEN_TTL_SECONDS", 15 * 60, min: 30, max: 24 * 3600),
             refreshTokenTTLSeconds: int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600, min: 60, max: 365 * 24 * 3600),
             maxJSONBodyBytes: 1 << 20,
+            services: {
+                guard let raw = env["SERVICES"], !raw.isEmpty else { return Set(Service.allCases) }
+                do { return try parseServices(raw) } catch let error as ServicesError {
+                    problems.append(error.description)
+                    return Set(Service.allCases)
+                } catch {
+                    return Set(Service.allCases)
+                }
+            }(),
             logFormat: {
                 switch env["LOG_FORMAT"]?.lowercased() {
                 case nil, "": return environment == .production ? .json : .text
@@ -145,6 +160,24 @@ public struct Settings: Sendable {
         )
         if !problems.isEmpty { throw Problems(messages: problems) }
         return settings
+    }
+
+    public struct ServicesError: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// `auth,projects,bids` → the set; unknown names are refused with the list of valid ones.
+    public static func parseServices(_ raw: String) throws(ServicesError) -> Set<Service> {
+        var services = Set<Service>()
+        for name in raw.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
+            guard let service = Service(rawValue: name) else {
+                throw ServicesError(description: "unknown service \"\(name)\" in --services/SERVICES; choose from \(Service.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            services.insert(service)
+        }
+        guard !services.isEmpty else { throw ServicesError(description: "--services/SERVICES names no service") }
+        return services
     }
 
     struct DatabaseURLError: Error, CustomStringConvertible {

@@ -1,26 +1,31 @@
 import Vapor
 
-/// Every feature registers its own routes under `/api/v1`; operations endpoints live at `/api` and the root.
+/// Operations endpoints are always served; each feature's routes only when its service is selected, so one binary can
+/// run as any of the scaling plan's services behind the gateway.
 func routes(_ app: Application) throws {
     try app.register(collection: MetricsController())
     let api = app.grouped("api")
     try api.register(collection: HealthController())
-
-    let v1 = api.grouped("v1")
-    try v1.register(collection: AccountsController())
-    try v1.register(collection: CompaniesController())
-    try v1.register(collection: TradesController())
-    try v1.register(collection: ProjectsController())
-    try v1.register(collection: InvitationsController())
-    try v1.register(collection: QuestionsController())
-    try v1.register(collection: BidsController())
-    try v1.register(collection: LevelingController())
-    try v1.register(collection: NotificationsController())
-    try v1.register(collection: AnalyticsController())
-
     app.get("openapi.json") { req async throws -> Response in
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(data: try OpenAPIDocument.json()))
+    }
+
+    let v1 = api.grouped("v1")
+    for service in Settings.Service.allCases where app.settings.services.contains(service) {
+        for collection in collections(of: service) { try v1.register(collection: collection) }
+    }
+}
+
+/// Which feature serves which part of the API.
+func collections(of service: Settings.Service) -> [any RouteCollection] {
+    switch service {
+    case .auth: [AccountsController(), CompaniesController(), TradesController()]
+    case .projects: [ProjectsController(), InvitationsController(), QuestionsController()]
+    case .bids: [BidsController(), LevelingController()]
+    case .notifications: [NotificationsController()]
+    case .analytics: [AnalyticsController()]
+    case .files: []  // documents and addenda arrive with issue 5
     }
 }

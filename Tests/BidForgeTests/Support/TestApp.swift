@@ -19,11 +19,13 @@ struct TestApp: Sendable {
     let clock: TestClock
 
     /// Builds the app on a throwaway database (SQLite or PostgreSQL per `BIDFORGE_TEST_DB`), runs `body`, tears down.
-    static func run(rateLimited: Bool = false, _ body: (TestApp) async throws -> Void) async throws {
+    static func run(rateLimited: Bool = false, services: Set<Settings.Service>? = nil,
+                    _ body: (TestApp) async throws -> Void) async throws {
         let (location, cleanup) = try await TestDatabase.make()
         var settings = try Settings.fromEnvironment(["APP_ENV": "testing", "BCRYPT_COST": "4", "DB_POOL_SIZE": "4",
                                                      "RATE_LIMIT_DISABLED": rateLimited ? "false" : "true"])
         settings.database = location
+        if let services { settings.services = services }
         settings.jwtSecret = String(repeating: "s", count: 40)
         settings.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bidforge-tests").path
         let app = try await Application.make(.testing)
