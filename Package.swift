@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "bidforge", targets: ["bidforge"]),
         .library(name: "BidForge", targets: ["BidForge"]),
         .library(name: "BidForgeCore", targets: ["BidForgeCore"]),
+        .library(name: "RedisWire", targets: ["RedisWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -19,9 +20,17 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt.git", from: "5.2.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         .target(name: "BidForgeCore"),
+        .target(
+            name: "RedisWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "BidForge",
             dependencies: [
@@ -42,6 +51,7 @@ let package = Package(
             dependencies: ["BidForge", .product(name: "Vapor", package: "vapor")]
         ),
         .testTarget(name: "BidForgeCoreTests", dependencies: ["BidForgeCore"]),
+        .testTarget(name: "RedisWireTests", dependencies: ["RedisWire"]),
         .testTarget(
             name: "BidForgeTests",
             dependencies: [

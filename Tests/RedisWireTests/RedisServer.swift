@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import NIOPosix
+@testable import RedisWire
+
+/// A real `redis-server` on a loopback port, started for one test and stopped after it.
+final class RedisServer: @unchecked Sendable {
+    static var binary: String? {
+        ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// CI sets BIDFORGE_TEST_REQUIRE_REDIS=1 so a missing server fails instead of skipping.
+    static var available: Bool {
+        if binary != nil { return true }
+        return ProcessInfo.processInfo.environment["BIDFORGE_TEST_REQUIRE_REDIS"] == "1"
+    }
+
+    let port: Int
+    private var process: Process?
+
+    init() async throws {
+        port = Int.random(in: 20_000...45_000)
+        try await start()
+    }
+
+    func start() async throws {
+        guard let binary = Self.binary else { throw RedisError.connectionClosed }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--protected-mode", "yes", "--loglevel", "warning"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        for _ in 0..<100 {
+            if let connection = try? await RedisConnection.connect(host: "127.0.0.1", port: port, on: MultiThreadedEventLoopGroup.singleton) {
+                let pong = try? await connection.send(["PING"])
+                await connection.close()
+                if pong?.string == "PONG" { return }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw RedisError.connectionClosed
+    }
+
+    /// Stops the server and waits until it refuses connections. (Process.waitUntilExit and isRunning depend on a
+    /// run loop that never turns inside Swift concurrency's threads, so this watches the port instead.)
+    func stop() async {
+        guard let process else { return }
+        // A hard kill: these servers hold nothing worth a clean shutdown, and it is what a crash looks like.
+        kill(process.processIdentifier, SIGKILL)
+        self.process = nil
+        for _ in 0..<200 {
+            guard let probe = try? await RedisConnection.connect(host: "127.0.0.1", port: port, on: MultiThreadedEventLoopGroup.singleton,
+                                                                 connectTimeout: .milliseconds(200)) else { return }
+            await probe.close()
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+        kill(process.processIdentifier, SIGKILL)
+    }
+
+    deinit { process?.terminate() }
+
+    static func run(_ body: (RedisServer) async throws -> Void) async throws {
+        let server = try await RedisServer()
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+}
