@@ -232,3 +232,28 @@ extension Data {
         }
     }
 }
+
+extension AccountsTests {
+    @Test func logoutOnlyEndsTheCallersOwnSession() async throws {
+        try await TestApp.run { t in
+            let alice = try await t.register(.owner)
+            let mallory = try await t.register(.contractor)
+            let out = try await t.request(.POST, "/api/v1/auth/logout", token: mallory.token, body: ["refreshToken": alice.refreshToken])
+            #expect(out.status == .noContent)
+            #expect(try await t.request(.POST, "/api/v1/auth/refresh", body: ["refreshToken": alice.refreshToken]).status == .ok)
+        }
+    }
+
+    @Test func companyInvitationsExpireAfterSevenDays() async throws {
+        try await TestApp.run { t in
+            let admin = try await t.register(.contractor)
+            let invite = try await t.request(.POST, "/api/v1/companies/\(admin.companyId)/invitations", token: admin.token,
+                                             body: ["email": "late@example.com", "role": "SUBCONTRACTOR"])
+            let token = try #require(invite.json["inviteToken"].string)
+            t.clock.advance(by: 7 * 86_400 + 1)
+            let r = try await t.request(.POST, "/api/v1/auth/register", body: [
+                "email": "late@example.com", "password": "correct-horse-battery", "name": "Late", "inviteToken": token])
+            #expect(r.status == .badRequest && r.json["error"]["details"]["inviteToken"].string != nil)
+        }
+    }
+}

@@ -216,3 +216,22 @@ import Vapor
         }
     }
 }
+
+extension BidsTests {
+    @Test func bidsCannotChangeAfterTheDueTime() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let sub = try await t.register(.subcontractor)
+            let project = try await t.openProject(owner, t.projectJSON(dueInDays: 1))
+            let bid = try await t.submitBid(sub, on: project)
+            t.clock.advance(by: 86_400 + 1)
+            let again = try await t.relogin(sub)
+            let revise = try await t.request(.PATCH, "/api/v1/bids/\(bid)", token: again.token, body: ["notes": "late change"])
+            #expect(revise.status == .conflict && revise.errorCode == "BIDDING_CLOSED")
+            let withdraw = try await t.request(.POST, "/api/v1/bids/\(bid)/withdraw", token: again.token)
+            #expect(withdraw.status == .conflict && withdraw.errorCode == "BIDDING_CLOSED")
+            let history = try await t.request(.GET, "/api/v1/bids/\(bid)/revisions", token: again.token)
+            #expect(history.json["pagination"]["total"].int == 1)
+        }
+    }
+}

@@ -124,3 +124,24 @@ import Vapor
         }
     }
 }
+
+extension InvitationsAndQuestionsTests {
+    @Test func closedProjectsTakeNoAnswersToInvitationsOrNewQuestions() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let sub = try await t.register(.subcontractor)
+            let project = try await t.openProject(owner)
+            let invite = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                                             body: ["companyIds": [.string(sub.companyId.uuidString)]] as [String: JSONValue])
+            let invitation = try #require(invite.json["data"][0]["id"].uuid)
+            try await t.close(owner, project)
+            let respond = try await t.request(.POST, "/api/v1/invitations/\(invitation)/respond", token: sub.token, body: ["response": "WILL_BID"])
+            #expect(respond.status == .conflict && respond.errorCode == "BIDDING_CLOSED")
+            let ask = try await t.request(.POST, "/api/v1/projects/\(project)/questions", token: sub.token, body: ["body": "Still open?"])
+            #expect(ask.status == .conflict && ask.errorCode == "BIDDING_CLOSED")
+            let moreInvites = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                                                  body: ["companyIds": [.string(sub.companyId.uuidString)]] as [String: JSONValue])
+            #expect(moreInvites.status == .conflict && moreInvites.errorCode == "BIDDING_CLOSED")
+        }
+    }
+}

@@ -208,3 +208,23 @@ import Vapor
         }
     }
 }
+
+extension ProjectsTests {
+    @Test func publishNeedsAFutureDueTimeAndVisibilityIsFixedOnceOpen() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let draft = try await t.createProject(owner, t.projectJSON(dueInDays: 1))
+            t.clock.advance(by: 86_400 + 1)
+            let again = try await t.relogin(owner)
+            let late = try await t.request(.POST, "/api/v1/projects/\(draft)/publish", token: again.token)
+            #expect(late.status == .badRequest && late.json["error"]["details"]["bidDueAt"].string != nil)
+            #expect(try await t.request(.GET, "/api/v1/projects/\(draft)", token: again.token).json["status"].string == "DRAFT")
+
+            let open = try await t.openProject(again)
+            let hide = try await t.request(.PATCH, "/api/v1/projects/\(open)", token: again.token, body: ["visibility": "INVITE_ONLY"])
+            #expect(hide.status == .conflict && hide.errorCode == "INVALID_TRANSITION")
+            let draftEdit = try await t.request(.PATCH, "/api/v1/projects/\(draft)", token: again.token, body: ["visibility": "INVITE_ONLY", "sealed": true] as [String: JSONValue])
+            #expect(draftEdit.status == .ok && draftEdit.json["visibility"].string == "INVITE_ONLY" && draftEdit.json["sealed"].bool == true)
+        }
+    }
+}

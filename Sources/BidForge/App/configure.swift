@@ -25,6 +25,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
 
     app.rateLimiter = InMemoryRateLimiter()
+    app.requestLog = LoggerRequestLogSink(logger: app.logger, instance: settings.instanceName)
     app.middleware = Middlewares()
     app.middleware.use(APIMiddleware())
     try routes(app)

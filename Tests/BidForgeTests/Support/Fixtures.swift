@@ -13,6 +13,16 @@ struct Member: Sendable {
     let companyId: UUID
     let email: String
     let role: UserRole
+
+    /// From a register or login answer (`{user, company, accessToken, refreshToken}`).
+    init(auth r: TestResponse, email: String, role: UserRole) throws {
+        token = try #require(r.json["accessToken"].string, "no access token in \(r.text)")
+        refreshToken = try #require(r.json["refreshToken"].string)
+        userId = try #require(r.json["user"]["id"].uuid)
+        companyId = try #require(r.json["user"]["companyId"].uuid)
+        self.email = email
+        self.role = role
+    }
 }
 
 extension TestApp {
@@ -28,16 +38,14 @@ extension TestApp {
         ]
         let r = try await request(.POST, "/api/v1/auth/register", body: body)
         try #require(r.status == .created, "register failed: \(r.text)")
-        return Member(token: r.json["accessToken"].string!, refreshToken: r.json["refreshToken"].string!,
-                      userId: r.json["user"]["id"].uuid!, companyId: r.json["company"]["id"].uuid!, email: email, role: role)
+        return try Member(auth: r, email: email, role: role)
     }
 
     /// Signs in again: after the test clock moves past fifteen minutes, access tokens have expired.
     func relogin(_ m: Member) async throws -> Member {
         let r = try await request(.POST, "/api/v1/auth/login", body: ["email": m.email, "password": "correct-horse-battery"])
         try #require(r.status == .ok, "login failed: \(r.text)")
-        return Member(token: r.json["accessToken"].string!, refreshToken: r.json["refreshToken"].string!,
-                      userId: m.userId, companyId: m.companyId, email: m.email, role: m.role)
+        return try Member(auth: r, email: m.email, role: m.role)
     }
 
     /// A second person in `admin`'s company, through the company invitation flow.
@@ -51,8 +59,7 @@ extension TestApp {
             "inviteToken": invite.json["inviteToken"].string!,
         ])
         try #require(r.status == .created, "join failed: \(r.text)")
-        return Member(token: r.json["accessToken"].string!, refreshToken: r.json["refreshToken"].string!,
-                      userId: r.json["user"]["id"].uuid!, companyId: r.json["company"]["id"].uuid!, email: email, role: role)
+        return try Member(auth: r, email: email, role: role)
     }
 
     /// The platform operator: never self-registered, so made directly in the database.
@@ -61,8 +68,7 @@ extension TestApp {
         try await UserModel.query(on: app.db).set(\.$role, to: .admin).filter(\.$id == host.userId).update()
         let login = try await request(.POST, "/api/v1/auth/login", body: ["email": host.email, "password": "correct-horse-battery"])
         try #require(login.status == .ok)
-        return Member(token: login.json["accessToken"].string!, refreshToken: login.json["refreshToken"].string!,
-                      userId: host.userId, companyId: host.companyId, email: host.email, role: .admin)
+        return try Member(auth: login, email: host.email, role: .admin)
     }
 
     func setPlan(_ companyId: UUID, _ plan: Plan) async throws {

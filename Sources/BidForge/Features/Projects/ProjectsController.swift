@@ -18,8 +18,7 @@ struct ProjectsController: RouteCollection {
         let caller = try await req.optionalCaller()
         let filter = try ProjectFilter(try req.query.decode(ProjectFilter.Raw.self), paging: try req.paging())
         let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: req.db)
-        return JSONResponse(Page(data: rows.map { ProjectDTO($0.0, bidCount: $0.1) },
-                                 pagination: .init(page: filter.paging.page, limit: filter.paging.limit, total: total)))
+        return JSONResponse(Page(rows.map { ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: total))
     }
 
     func create(_ req: Request, _ caller: Caller) async throws -> Response {

@@ -9,6 +9,6 @@ struct TradesController: RouteCollection {
     func list(_ req: Request) async throws -> JSONResponse<Page<Trade>> {
         let paging = try req.paging(defaultLimit: Paging.maxLimit)
         let items = Array(Trades.all.dropFirst(paging.offset).prefix(paging.limit))
-        return JSONResponse(Page(data: items, pagination: .init(page: paging.page, limit: paging.limit, total: Trades.all.count)))
+        return JSONResponse(Page(items, paging, total: Trades.all.count))
     }
 }

@@ -46,7 +46,7 @@ extension Request {
     /// Decodes a JSON body strictly: JSON content type (415 otherwise), a body present, and decoding failures as 400s.
     func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
         guard let contentType = headers.contentType,
-              contentType == .json || contentType.subType.hasSuffix("+json") || (contentType.type == "application" && contentType.subType == "json")
+              contentType.type == "application", contentType.subType == "json" || contentType.subType.hasSuffix("+json")
         else {
             if body.data == nil || body.data?.readableBytes == 0 {
                 throw APIError.badRequest("A JSON request body is required.")

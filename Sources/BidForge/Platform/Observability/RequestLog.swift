@@ -44,8 +44,12 @@ struct LoggerRequestLogSink: RequestLogSink {
 extension Application {
     private struct SinkKey: StorageKey { typealias Value = any RequestLogSink }
 
+    /// Set once in `configure`; tests replace it with a sink that keeps entries.
     var requestLog: any RequestLogSink {
-        get { storage[SinkKey.self] ?? LoggerRequestLogSink(logger: logger, instance: settings.instanceName) }
+        get {
+            guard let sink = storage[SinkKey.self] else { fatalError("configure(_:settings:) sets the request log") }
+            return sink
+        }
         set { storage[SinkKey.self] = newValue }
     }
 }
