@@ -31,10 +31,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(name: "RedisWireTesting", dependencies: ["RedisWire", .product(name: "NIOPosix", package: "swift-nio")]),
         .target(
             name: "BidForge",
             dependencies: [
                 "BidForgeCore",
+                "RedisWire",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -51,11 +53,12 @@ let package = Package(
             dependencies: ["BidForge", .product(name: "Vapor", package: "vapor")]
         ),
         .testTarget(name: "BidForgeCoreTests", dependencies: ["BidForgeCore"]),
-        .testTarget(name: "RedisWireTests", dependencies: ["RedisWire"]),
+        .testTarget(name: "RedisWireTests", dependencies: ["RedisWire", "RedisWireTesting"]),
         .testTarget(
             name: "BidForgeTests",
             dependencies: [
                 "BidForge",
+                "RedisWireTesting",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

@@ -102,6 +102,12 @@ final class CapturingRequestLog: RequestLogSink {
             #expect((samples.first { $0.name == "db_pool_connections" && $0.labels["state"] == "max" }?.value ?? 0) >= 1)
             #expect((samples.first { $0.name == "process_resident_memory_bytes" }?.value ?? 0) > 1_000_000)
             #expect((samples.first { $0.name == "process_open_fds" }?.value ?? 0) > 0)
+            #expect((samples.first { $0.name == "process_cpu_seconds_total" }?.value ?? 0) > 0)
+            if t.app.settings.database.isPostgres {
+                // This test's requests opened connections; the sampling query's own connection is not counted.
+                let open = samples.filter { $0.name == "db_pool_connections" && ["in_use", "idle"].contains($0.labels["state"] ?? "") }
+                #expect(open.count == 2 && open.reduce(0) { $0 + $1.value } >= 1)
+            }
 
             // Users drop out of the active count after five quiet minutes.
             t.clock.advance(by: 301)

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 import NIOCore
 @testable import RedisWire
+import RedisWireTesting
 
 @Suite(.enabled(if: RedisServer.available, "redis-server is not installed")) struct RedisClientTests {
     func client(_ server: RedisServer, timeout: TimeAmount = .seconds(2)) -> RedisClient {

@@ -102,3 +102,29 @@ def test_nginx_accepts_the_configuration():
         result = subprocess.run([binary, "-t", "-c", str(conf), "-p", tmp, "-e", str(Path(tmp) / "error.log")],
                                 capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
+
+
+def promtool_binary():
+    return shutil.which("promtool")
+
+
+needs_promtool = pytest.mark.skipif(promtool_binary() is None and os.environ.get("BIDFORGE_TEST_REQUIRE_PROMTOOL") != "1",
+                                    reason="promtool not installed (apt-get install -y prometheus)")
+
+
+@needs_promtool
+def test_promtool_accepts_the_scrape_config_and_rules():
+    binary = promtool_binary()
+    assert binary, "promtool is required (apt-get install -y prometheus)"
+    for args in (["check", "config", "prometheus.yml"], ["check", "rules", "alerts.yml"]):
+        result = subprocess.run([binary, *args], cwd=DEPLOY / "prometheus", capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_promtool
+def test_alerts_fire_on_the_series_bidforge_emits():
+    binary = promtool_binary()
+    assert binary, "promtool is required (apt-get install -y prometheus)"
+    result = subprocess.run([binary, "test", "rules", "alerts.test.yml"], cwd=DEPLOY / "prometheus",
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

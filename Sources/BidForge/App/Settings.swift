@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import BidForgeCore
 
 /// Every environment variable BidForge reads, typed, in one place.
 public struct Settings: Sendable {
@@ -51,6 +52,24 @@ public struct Settings: Sendable {
     public var loginAttemptsPerMinute: Int
     /// Registrations per hour per client address.
     public var registrationsPerHour: Int
+    /// Requests per minute per client address, for every route except the probes and `/metrics`.
+    public var requestsPerMinutePerAddress: Int
+    /// Writes (POST, PATCH, PUT, DELETE) per minute per signed-in user.
+    public var writesPerMinutePerUser: Int
+    /// `X-Forwarded-For` (and `X-Forwarded-Proto`) are believed only from these addresses (`TRUSTED_PROXIES`).
+    public var trustedProxies: TrustedProxies
+    /// `redis://host:port/db`: rate limits shared by every instance. Without it, limits are per instance.
+    public var redisURL: String?
+    /// gzip responses over 1 KB when the client accepts it (`COMPRESSION`); turn off where a proxy compresses instead.
+    public var compression: Bool
+    /// Origins allowed to call the API from a browser (`CORS_ALLOWED_ORIGINS`, comma separated, or `*`); none by default.
+    public var corsAllowedOrigins: [String]
+    /// `/api/health` reports memory as failing above this resident size (`MEMORY_LIMIT_MB`).
+    public var memoryLimitBytes: Int
+    /// On SIGTERM: seconds to keep serving with `/api/ready` at 503 so load balancers stop sending traffic
+    /// (`SHUTDOWN_DRAIN_SECONDS`), then at most this long for in-flight requests (`SHUTDOWN_GRACE_SECONDS`).
+    public var shutdownDrainSeconds: Int
+    public var shutdownGraceSeconds: Int
 
     public struct Problems: Error, CustomStringConvertible, Sendable {
         public let messages: [String]
@@ -156,7 +175,29 @@ public struct Settings: Sendable {
                 ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
             rateLimitDisabled: bool("RATE_LIMIT_DISABLED", false),
             loginAttemptsPerMinute: int("RATE_LIMIT_LOGIN_PER_MINUTE", 10, min: 1),
-            registrationsPerHour: int("RATE_LIMIT_REGISTER_PER_HOUR", 20, min: 1)
+            registrationsPerHour: int("RATE_LIMIT_REGISTER_PER_HOUR", 20, min: 1),
+            requestsPerMinutePerAddress: int("RATE_LIMIT_PER_ADDRESS_PER_MINUTE", 1200, min: 1),
+            writesPerMinutePerUser: int("RATE_LIMIT_WRITES_PER_MINUTE", 300, min: 1),
+            trustedProxies: {
+                do { return try TrustedProxies(parsing: env["TRUSTED_PROXIES"] ?? "") } catch {
+                    problems.append(String(describing: error))
+                    return .none
+                }
+            }(),
+            redisURL: {
+                guard let url = env["REDIS_URL"], !url.isEmpty else { return nil }
+                guard url.hasPrefix("redis://"), URLComponents(string: url)?.host?.isEmpty == false else {
+                    problems.append("REDIS_URL must look like redis://host:6379/0")
+                    return nil
+                }
+                return url
+            }(),
+            compression: bool("COMPRESSION", true),
+            corsAllowedOrigins: (env["CORS_ALLOWED_ORIGINS"] ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            memoryLimitBytes: int("MEMORY_LIMIT_MB", 512, min: 16, max: 1 << 20) << 20,
+            shutdownDrainSeconds: int("SHUTDOWN_DRAIN_SECONDS", environment == .production ? 5 : 0, min: 0, max: 300),
+            shutdownGraceSeconds: int("SHUTDOWN_GRACE_SECONDS", 10, min: 0, max: 600)
         )
         if !problems.isEmpty { throw Problems(messages: problems) }
         return settings

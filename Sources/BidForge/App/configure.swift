@@ -8,11 +8,14 @@ import SQLKit
 /// Builds the BidForge application: the one builder used by `main` and by the tests.
 public func configure(_ app: Application, settings: Settings) async throws {
     app.settings = settings
+    app.isDraining = false
     app.logger.logLevel = settings.logLevel
     app.http.server.configuration.hostname = settings.host
     app.http.server.configuration.port = settings.port
     // BidForge records its own request metrics (route pattern, status_code) in APIMiddleware.
     app.http.server.configuration.reportMetrics = false
+    app.http.server.configuration.responseCompression = Compression.serverConfiguration(enabled: settings.compression)
+    app.http.server.configuration.shutdownTimeout = .seconds(Int64(settings.shutdownGraceSeconds))
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxJSONBodyBytes)
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.decoyPasswordHash = try Bcrypt.hash(SecureToken.generate(), cost: settings.bcryptCost)
@@ -24,10 +27,18 @@ public func configure(_ app: Application, settings: Settings) async throws {
     let secret = try settings.jwtSecret ?? DevelopmentSecret.loadOrCreate(in: settings.dataDirectory)
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
 
-    app.rateLimiter = InMemoryRateLimiter()
+    if let redisURL = settings.redisURL {
+        try app.useRedis(url: redisURL)
+    }
+    app.rateLimiter = app.redis.map { RedisRateLimiter(redis: $0, logger: app.logger) } ?? InMemoryRateLimiter()
     app.requestLog = LoggerRequestLogSink(logger: app.logger, instance: settings.instanceName)
     app.middleware = Middlewares()
+    // CORS outermost, so that error responses rendered by APIMiddleware carry its headers too.
+    if let cors = CORSSettings(origins: settings.corsAllowedOrigins) {
+        app.middleware.use(cors.middleware)
+    }
     app.middleware.use(APIMiddleware())
+    app.middleware.use(RateLimitMiddleware())
     try routes(app)
 
     app.migrations.add(Migrations.all)
@@ -41,6 +52,9 @@ private func configureDatabase(_ app: Application, settings: Settings) throws {
     case .postgres(let url):
         var config = try SQLPostgresConfiguration(url: url)
         if !url.contains("sslmode") && !url.contains("tlsmode") { config.coreConfiguration.tls = .disable }
+        config.coreConfiguration.options.additionalStartupParameters = [
+            ("application_name", DatabasePoolSample.applicationName(instance: settings.instanceName)),
+        ]
         app.databases.use(.postgres(
             configuration: config,
             maxConnectionsPerEventLoop: settings.databasePoolSize,

@@ -2,8 +2,9 @@ import Vapor
 import Fluent
 
 public enum BidForgeCommands {
-    /// `serve` and `routes` come with Vapor; these are ours.
+    /// `routes` comes with Vapor; these are ours (`serve` replaces Vapor's to add draining).
     public static func register(in app: Application) {
+        app.asyncCommands.use(DrainingServeCommand(), as: "serve", isDefault: true)
         app.asyncCommands.use(MigrateCommand(), as: "migrate")
         app.asyncCommands.use(SeedCommand(), as: "seed")
         app.asyncCommands.use(OpenAPICommand(), as: "openapi")

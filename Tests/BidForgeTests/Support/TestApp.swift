@@ -19,11 +19,13 @@ struct TestApp: Sendable {
     let clock: TestClock
 
     /// Builds the app on a throwaway database (SQLite or PostgreSQL per `BIDFORGE_TEST_DB`), runs `body`, tears down.
-    static func run(rateLimited: Bool = false, services: Set<Settings.Service>? = nil,
+    /// `environment` adds or overrides settings variables (e.g. `REDIS_URL`, `RATE_LIMIT_*`).
+    static func run(rateLimited: Bool = false, services: Set<Settings.Service>? = nil, environment: [String: String] = [:],
                     _ body: (TestApp) async throws -> Void) async throws {
         let (location, cleanup) = try await TestDatabase.make()
-        var settings = try Settings.fromEnvironment(["APP_ENV": "testing", "BCRYPT_COST": "4", "DB_POOL_SIZE": "4",
-                                                     "RATE_LIMIT_DISABLED": rateLimited ? "false" : "true"])
+        let base = ["APP_ENV": "testing", "BCRYPT_COST": "4", "DB_POOL_SIZE": "4",
+                    "RATE_LIMIT_DISABLED": rateLimited ? "false" : "true"]
+        var settings = try Settings.fromEnvironment(base.merging(environment) { $1 })
         settings.database = location
         if let services { settings.services = services }
         settings.jwtSecret = String(repeating: "s", count: 40)
@@ -61,6 +63,15 @@ struct TestApp: Sendable {
         for (name, value) in extra { headers.add(name: name, value: value) }
         let request = TestingHTTPRequest(method: method, url: URI(string: path), headers: headers, body: body)
         let response = try await app.testing().performTest(request: request)
+        return TestResponse(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    /// Through a real HTTP server on a loopback port (compression, peer addresses), not the in-memory responder.
+    func liveRequest(_ method: HTTPMethod, _ path: String, headers extra: [String: String] = [:]) async throws -> TestResponse {
+        var headers = HTTPHeaders()
+        for (name, value) in extra { headers.add(name: name, value: value) }
+        let request = TestingHTTPRequest(method: method, url: URI(string: path), headers: headers, body: ByteBuffer())
+        let response = try await app.testing(method: .running(hostname: "127.0.0.1", port: 0)).performTest(request: request)
         return TestResponse(status: response.status, headers: response.headers, body: response.body)
     }
 

@@ -13,8 +13,8 @@ struct AccountsController: RouteCollection {
     }
 
     func register(_ req: Request) async throws -> Response {
-        try req.enforceRateLimit(["register:ip:\(req.clientAddress)"],
-                                 rule: RateRule(capacity: Double(req.application.settings.registrationsPerHour), period: 3600))
+        try await req.enforceRateLimit(["register:ip:\(req.clientAddress)"],
+                                       rule: .perHour(req.application.settings.registrationsPerHour))
         let input = try req.decodeJSON(RegisterInput.self)
         try input.validate()
         let email = EmailAddress.normalized(input.email)
@@ -80,8 +80,8 @@ struct AccountsController: RouteCollection {
     func login(_ req: Request) async throws -> JSONResponse<AuthDTO> {
         let input = try req.decodeJSON(LoginInput.self)
         let email = EmailAddress.normalized(input.email)
-        try req.enforceRateLimit(["login:ip:\(req.clientAddress)", "login:email:\(email)"],
-                                 rule: RateRule(capacity: Double(req.application.settings.loginAttemptsPerMinute), period: 60))
+        try await req.enforceRateLimit(["login:ip:\(req.clientAddress)", "login:email:\(email)"],
+                                       rule: .perMinute(req.application.settings.loginAttemptsPerMinute))
         let user = try await UserModel.query(on: req.db).filter(\.$email == email).first()
         // Unknown emails are checked against a decoy hash so both failures cost the same time.
         let candidate = input.password.utf8.count <= Passwords.maxBytes ? input.password : ""

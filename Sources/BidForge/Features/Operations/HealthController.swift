@@ -26,16 +26,20 @@ struct HealthController: RouteCollection {
     func health(_ req: Request) async throws -> Response {
         var checks: [String: HealthDTO.Check] = [:]
         checks["database"] = await Self.databaseCheck(req)
-        checks["redis"] = .init(status: "disabled")
+        checks["redis"] = await Self.redisCheck(req.application)
         checks["storage"] = .init(status: "disabled")
-        checks["memory"] = Self.memoryCheck()
+        checks["memory"] = Self.memoryCheck(limitBytes: req.application.settings.memoryLimitBytes)
         checks["disk"] = Self.diskCheck(path: req.application.settings.dataDirectory)
-        let healthy = checks.values.allSatisfy { $0.status == "ok" || $0.status == "disabled" }
+        // `degraded` (Redis gone: limits fall back to per-instance memory) keeps serving, so it is not a failure.
+        let healthy = checks.values.allSatisfy { ["ok", "disabled", "degraded"].contains($0.status) }
         let body = HealthDTO(status: healthy ? "healthy" : "unhealthy", checks: checks, timestamp: req.now)
         return try Response.json(healthy ? .ok : .serviceUnavailable, body)
     }
 
     func ready(_ req: Request) async throws -> Response {
+        if req.application.isDraining {
+            return try Response.json(.serviceUnavailable, ["status": "draining"])
+        }
         let migrated = await withTimeout(Self.checkTimeout) {
             let applied = try await req.db.sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?
                 .decode(column: "n", as: Int.self) ?? 0
@@ -58,9 +62,23 @@ struct HealthController: RouteCollection {
             : .init(status: "error", message: "The database did not answer within 2 s.")
     }
 
-    static func memoryCheck() -> HealthDTO.Check {
+    static func redisCheck(_ app: Application) async -> HealthDTO.Check {
+        guard let redis = app.redis else { return .init(status: "disabled") }
+        let started = ContinuousClock.now
+        let answered = await withTimeout(checkTimeout) { try await redis.ping() }
+        let ms = Int64(((ContinuousClock.now - started) / .milliseconds(1)).rounded())
+        guard answered == true else {
+            return .init(status: "degraded", message: "Redis is not answering; rate limits are per instance until it returns.")
+        }
+        return .init(status: "ok", details: ["latencyMs": .int(ms)])
+    }
+
+    static func memoryCheck(limitBytes: Int) -> HealthDTO.Check {
         guard let rss = ProcessStats.residentBytes() else { return .init(status: "ok", message: "RSS unavailable on this platform") }
-        return .init(status: "ok", details: ["rssBytes": .int(Int64(rss))])
+        let details: [String: JSONValue] = ["rssBytes": .int(Int64(rss)), "limitBytes": .int(Int64(limitBytes))]
+        return rss <= limitBytes
+            ? .init(status: "ok", details: details)
+            : .init(status: "error", message: "Resident memory is over MEMORY_LIMIT_MB.", details: details)
     }
 
     static func diskCheck(path: String) -> HealthDTO.Check {
@@ -80,6 +98,16 @@ enum ProcessStats {
         let fields = statm.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// User plus system CPU time, from /proc/self/stat (Linux).
+    static func cpuSeconds() -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name, which may itself contain spaces: state is field 3, utime 14, stime 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// Open file descriptors, counted in /proc/self/fd (Linux).

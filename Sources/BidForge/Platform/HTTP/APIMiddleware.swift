@@ -22,7 +22,8 @@ struct APIMiddleware: AsyncMiddleware {
         }
         response.headers.replaceOrAdd(name: "X-Request-Id", value: requestId)
         response.headers.replaceOrAdd(name: "X-Instance", value: request.application.settings.instanceName)
-        SecurityHeaders.apply(to: response)
+        SecurityHeaders.apply(to: response, overTLS: request.arrivedOverTLS)
+        Compression.choose(for: response, enabled: request.application.settings.compression)
         let caller = request.authenticatedCaller
         let elapsed = ContinuousClock.now - started
         let route = request.routePattern

@@ -7,6 +7,7 @@ import NIOConcurrencyHelpers
 final class AppMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let recentUsers = NIOLockedValueBox<[UUID: Date]>([:])
+    private let reportedCPUSeconds = NIOLockedValueBox<Double>(0)
     static let activeWindow: TimeInterval = 5 * 60
     static let durationBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
@@ -21,14 +22,32 @@ final class AppMetrics: Sendable {
         if let userId { recentUsers.withLockedValue { $0[userId] = now } }
     }
 
-    /// Refreshes the gauges that are sampled rather than counted, then renders the text format.
-    func render(now: Date, poolCapacity: Int) -> String {
+    /// For the caches (issue 7): `result` is `hit` or `miss`.
+    func recordCacheRequest(cache: String, result: String) {
+        registry.makeCounter(name: "cache_requests_total", labels: [("cache", cache), ("result", result)]).increment()
+    }
+
+    /// Refreshes the gauges that are sampled rather than counted, then renders the text format. `pool` is nil where
+    /// the database cannot report its connections (SQLite); `max` is always reported.
+    func render(now: Date, poolCapacity: Int, pool: DatabasePoolSample?) -> String {
         let active = recentUsers.withLockedValue { users in
             users = users.filter { now.timeIntervalSince($0.value) < Self.activeWindow }
             return users.count
         }
         registry.makeGauge(name: "active_users_total").set(Double(active))
         registry.makeGauge(name: "db_pool_connections", labels: [("state", "max")]).set(Double(poolCapacity))
+        if let pool {
+            registry.makeGauge(name: "db_pool_connections", labels: [("state", "in_use")]).set(Double(pool.inUse))
+            registry.makeGauge(name: "db_pool_connections", labels: [("state", "idle")]).set(Double(pool.idle))
+        }
+        if let cpu = ProcessStats.cpuSeconds() {
+            // A counter moves only forward: add what was used since the last scrape.
+            let delta = reportedCPUSeconds.withLockedValue { reported in
+                defer { reported = max(reported, cpu) }
+                return max(0, cpu - reported)
+            }
+            registry.makeCounter(name: "process_cpu_seconds_total").increment(by: delta)
+        }
         if let rss = ProcessStats.residentBytes() {
             registry.makeGauge(name: "process_resident_memory_bytes").set(Double(rss))
         }
@@ -67,6 +86,8 @@ struct MetricsController: RouteCollection {
         let pool = settings.database.isPostgres ? settings.databasePoolSize * System.coreCount : System.coreCount
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
-        return Response(status: .ok, headers: headers, body: .init(string: req.application.metrics.render(now: req.now, poolCapacity: pool)))
+        let sample = await DatabasePoolSample.sample(req.application)
+        let text = req.application.metrics.render(now: req.now, poolCapacity: pool, pool: sample)
+        return Response(status: .ok, headers: headers, body: .init(string: text))
     }
 }

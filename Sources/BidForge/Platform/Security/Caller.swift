@@ -64,14 +64,20 @@ private struct CallerKey: StorageKey {
 }
 
 extension RoutesBuilder {
-    /// Registers a route that only runs for an authenticated caller.
+    /// Registers a route that only runs for an authenticated caller. Writes also count against the caller's
+    /// per-user write limit.
     @discardableResult
     func authed<Response: AsyncResponseEncodable>(
         _ method: HTTPMethod, _ path: PathComponent...,
         use handler: @escaping @Sendable (Request, Caller) async throws -> Response
     ) -> Route {
-        on(method, path) { request async throws -> Response in
+        let isWrite = method != .GET && method != .HEAD
+        return on(method, path) { request async throws -> Response in
             let caller = try await request.requireCaller()
+            if isWrite {
+                try await request.enforceRateLimit(["write:user:\(caller.userId)"],
+                                                   rule: .perMinute(request.application.settings.writesPerMinutePerUser))
+            }
             return try await handler(request, caller)
         }
     }

@@ -1,11 +1,11 @@
 import Vapor
 import NIOConcurrencyHelpers
 
-/// Decides whether one more request under `key` is allowed. In memory for now; a Redis implementation shares
-/// buckets across instances (issue 3).
+/// Decides whether one more request under `key` is allowed: per instance in memory, or shared by every instance
+/// through Redis (`RedisRateLimiter`).
 protocol RateLimiter: Sendable {
     /// nil when allowed; otherwise how long to wait before the next request would be.
-    func consume(_ key: String, rule: RateRule, now: Date) -> TimeInterval?
+    func consume(_ key: String, rule: RateRule, now: Date) async -> TimeInterval?
 }
 
 /// `capacity` requests, refilled evenly over `period`.
@@ -13,6 +13,9 @@ struct RateRule: Sendable {
     let capacity: Double
     let period: TimeInterval
     var refillPerSecond: Double { capacity / period }
+
+    static func perMinute(_ count: Int) -> RateRule { RateRule(capacity: Double(count), period: 60) }
+    static func perHour(_ count: Int) -> RateRule { RateRule(capacity: Double(count), period: 3600) }
 }
 
 /// Token buckets in a locked dictionary; idle buckets are dropped so memory stays bounded.
@@ -56,17 +59,20 @@ extension Application {
 }
 
 extension Request {
-    /// The client address used for per-IP limits. Proxy headers are not trusted yet (issue 3 adds trusted proxies).
-    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client address used for per-address limits and logs: the peer, or the address a trusted proxy forwarded.
+    var clientAddress: String {
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        return application.settings.trustedProxies.clientAddress(peer: peer, forwardedFor: headers.first(name: "X-Forwarded-For"))
+    }
 
     /// Throws 429 `RATE_LIMITED` with `Retry-After` when any of `keys` is over `rule`.
-    func enforceRateLimit(_ keys: [String], rule: RateRule) throws {
+    func enforceRateLimit(_ keys: [String], rule: RateRule) async throws {
         let settings = application.settings
         guard !settings.rateLimitDisabled else { return }
         for key in keys {
-            if let wait = application.rateLimiter.consume(key, rule: rule, now: now) {
+            if let wait = await application.rateLimiter.consume(key, rule: rule, now: now) {
                 let seconds = max(1, Int(wait.rounded(.up)))
-                var error = APIError(.tooManyRequests, "RATE_LIMITED", "Too many attempts; retry in \(seconds) s.",
+                var error = APIError(.tooManyRequests, "RATE_LIMITED", "Too many requests; retry in \(seconds) s.",
                                      details: ["retryAfterSeconds": .int(Int64(seconds))])
                 error.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
                 throw error

@@ -1,29 +1,29 @@
 import Foundation
-import Testing
 import NIOPosix
-@testable import RedisWire
+import RedisWire
 
-/// A real `redis-server` on a loopback port, started for one test and stopped after it.
-final class RedisServer: @unchecked Sendable {
-    static var binary: String? {
+/// A real `redis-server` on a loopback port, started for one test and stopped after it. A library (not test) target so
+/// that both RedisWire's and BidForge's tests can start one.
+public final class RedisServer: @unchecked Sendable {
+    public static var binary: String? {
         ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// CI sets BIDFORGE_TEST_REQUIRE_REDIS=1 so a missing server fails instead of skipping.
-    static var available: Bool {
+    public static var available: Bool {
         if binary != nil { return true }
         return ProcessInfo.processInfo.environment["BIDFORGE_TEST_REQUIRE_REDIS"] == "1"
     }
 
-    let port: Int
+    public let port: Int
     private var process: Process?
 
-    init() async throws {
+    public init() async throws {
         port = Int.random(in: 20_000...45_000)
         try await start()
     }
 
-    func start() async throws {
+    public func start() async throws {
         guard let binary = Self.binary else { throw RedisError.connectionClosed }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -46,7 +46,7 @@ final class RedisServer: @unchecked Sendable {
 
     /// Stops the server and waits until it refuses connections. (Process.waitUntilExit and isRunning depend on a
     /// run loop that never turns inside Swift concurrency's threads, so this watches the port instead.)
-    func stop() async {
+    public func stop() async {
         guard let process else { return }
         // A hard kill: these servers hold nothing worth a clean shutdown, and it is what a crash looks like.
         kill(process.processIdentifier, SIGKILL)
@@ -60,9 +60,11 @@ final class RedisServer: @unchecked Sendable {
         kill(process.processIdentifier, SIGKILL)
     }
 
+    public var url: String { "redis://127.0.0.1:\(port)/0" }
+
     deinit { process?.terminate() }
 
-    static func run(_ body: (RedisServer) async throws -> Void) async throws {
+    public static func run(_ body: (RedisServer) async throws -> Void) async throws {
         let server = try await RedisServer()
         do {
             try await body(server)

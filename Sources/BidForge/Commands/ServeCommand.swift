@@ -1,0 +1,55 @@
+@preconcurrency import Dispatch
+import Vapor
+import NIOConcurrencyHelpers
+
+/// `bidforge serve`: Vapor's serve, plus draining. On SIGTERM (or Ctrl-C) `/api/ready` turns 503 at once, the server
+/// keeps serving for `SHUTDOWN_DRAIN_SECONDS` so load balancers take it out of rotation, then stops accepting and
+/// waits up to `SHUTDOWN_GRACE_SECONDS` for in-flight requests. A second signal exits immediately.
+final class DrainingServeCommand: AsyncCommand, Sendable {
+    struct Signature: CommandSignature {
+        @Option(name: "hostname", short: "H", help: "Listen on this address instead of HOST.")
+        var hostname: String?
+        @Option(name: "port", short: "p", help: "Listen on this port instead of PORT.")
+        var port: Int?
+    }
+
+    var help: String { "Serve the API over HTTP until SIGTERM or Ctrl-C, then drain and stop." }
+    private let signalSources = NIOLockedValueBox<[any DispatchSourceSignal]>([])
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.server.start(address: .hostname(signature.hostname, port: signature.port))
+        let stopped = app.eventLoopGroup.next().makePromise(of: Void.self)
+        app.running = .start(using: stopped)
+
+        let signals = NIOLockedValueBox(0)
+        let queue = DispatchQueue(label: "bidforge.shutdown")
+        for code in [SIGTERM, SIGINT] {
+            let source = DispatchSource.makeSignalSource(signal: code, queue: queue)
+            source.setEventHandler {
+                let count = signals.withLockedValue { $0 += 1; return $0 }
+                if count == 1 {
+                    Task { await Self.drainThenStop(app, stopped: stopped) }
+                } else {
+                    app.logger.warning("second shutdown signal: exiting without waiting for in-flight requests")
+                    exit(1)
+                }
+            }
+            source.resume()
+            signalSources.withLockedValue { $0.append(source) }
+        }
+    }
+
+    static func drainThenStop(_ app: Application, stopped: EventLoopPromise<Void>) async {
+        let settings = app.settings
+        app.isDraining = true
+        app.logger.notice("shutdown requested: /api/ready now answers 503", metadata: [
+            "drainSeconds": .stringConvertible(settings.shutdownDrainSeconds),
+            "graceSeconds": .stringConvertible(settings.shutdownGraceSeconds),
+        ])
+        if settings.shutdownDrainSeconds > 0 { try? await Task.sleep(for: .seconds(settings.shutdownDrainSeconds)) }
+        await app.server.shutdown()
+        app.logger.notice("server stopped; in-flight requests have finished")
+        stopped.succeed()
+    }
+}

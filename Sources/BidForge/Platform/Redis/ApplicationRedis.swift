@@ -1,0 +1,28 @@
+import Vapor
+import RedisWire
+
+extension Application {
+    private struct RedisKey: StorageKey { typealias Value = RedisClient }
+
+    /// The shared Redis client when `REDIS_URL` is set; nil means every shared concern runs in process.
+    var redis: RedisClient? {
+        get { storage[RedisKey.self] }
+        set { storage[RedisKey.self] = newValue }
+    }
+
+    /// Connects lazily: an instance starts, and keeps serving, while Redis is down. Short timeouts, because a
+    /// request waiting on a rate-limit decision must not wait long for a Redis that is not answering.
+    func useRedis(url: String) throws {
+        var configuration = try RedisClient.Configuration(url: url, poolSize: 4)
+        configuration.connectTimeout = .milliseconds(500)
+        configuration.commandTimeout = .milliseconds(500)
+        let client = RedisClient(configuration: configuration, group: eventLoopGroup)
+        redis = client
+        lifecycle.use(RedisShutdown(client: client))
+    }
+}
+
+private struct RedisShutdown: LifecycleHandler {
+    let client: RedisClient
+    func shutdownAsync(_ application: Application) async { await client.close() }
+}
