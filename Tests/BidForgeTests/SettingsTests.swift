@@ -39,6 +39,7 @@ import Foundation
         }
         let short = Result { try Settings.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": "short"]) }
         #expect((try? short.get()) == nil)
+        #expect((try? Settings.fromEnvironment(["JWT_SECRET": "short"])) == nil, "a short secret is refused in development too")
         let ok = try? Settings.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": String(repeating: "k", count: 48)])
         #expect(ok?.autoMigrate == false)
         #expect(ok?.logFormat == .json)

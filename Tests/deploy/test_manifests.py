@@ -65,6 +65,13 @@ def test_compose_runs_nginx_three_instances_postgres_and_redis():
     assert services["migrate"]["command"] == ["migrate"]
 
 
+def test_compose_compresses_in_one_place_and_trusts_only_its_proxy():
+    env = load("docker-compose.prod.yml")["services"]["api1"]["environment"]
+    assert env["COMPRESSION"] == "false"  # nginx.conf has gzip on
+    assert "gzip on;" in (DEPLOY / "nginx.conf").read_text()
+    assert env["TRUSTED_PROXIES"] and "0.0.0.0/0" not in env["TRUSTED_PROXIES"]
+
+
 def test_dockerfile_is_multi_stage_non_root_with_healthcheck():
     text = (DEPLOY / "Dockerfile").read_text()
     assert len(re.findall(r"^FROM ", text, re.M)) == 2

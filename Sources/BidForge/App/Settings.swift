@@ -117,13 +117,12 @@ public struct Settings: Sendable {
         }
 
         var jwtSecret = env["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
-        if environment == .production {
-            if jwtSecret == nil {
-                problems.append("JWT_SECRET is required when APP_ENV=production (32 or more random characters)")
-            } else if let secret = jwtSecret, secret.utf8.count < 32 {
-                problems.append("JWT_SECRET must be at least 32 characters when APP_ENV=production")
-                jwtSecret = nil
-            }
+        if let secret = jwtSecret, secret.utf8.count < 32 {
+            // HMAC-SHA256 keys shorter than the hash are weak (and JWTKit asserts on them).
+            problems.append("JWT_SECRET must be at least 32 characters")
+            jwtSecret = nil
+        } else if environment == .production && jwtSecret == nil {
+            problems.append("JWT_SECRET is required when APP_ENV=production (32 or more random characters)")
         }
 
         let logLevelName = (env["LOG_LEVEL"] ?? "info").lowercased()
