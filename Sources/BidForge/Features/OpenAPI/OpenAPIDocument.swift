@@ -131,7 +131,7 @@ enum OpenAPIDocument {
         403: "FORBIDDEN: a visible object, but the caller's role or company may not do this",
         404: "NOT_FOUND: absent, or belonging to another company and not visible to the caller",
         409: "A state rule: INVALID_TRANSITION, BIDDING_CLOSED, BID_EXISTS, BIDS_SEALED, EMAIL_TAKEN, IDEMPOTENCY_MISMATCH, IDEMPOTENCY_IN_PROGRESS",
-        429: "RATE_LIMITED: wait the Retry-After seconds", 413: "PAYLOAD_TOO_LARGE: JSON bodies are capped at 1 MiB", 415: "UNSUPPORTED_MEDIA_TYPE: send application/json",
+        429: "RATE_LIMITED: wait the Retry-After seconds (per client address on every route; per user on writes; per address and email on login)", 413: "PAYLOAD_TOO_LARGE: JSON bodies are capped at 1 MiB", 415: "UNSUPPORTED_MEDIA_TYPE: send application/json",
         503: "UNAVAILABLE: a dependency is down or the database pool is exhausted; retry",
     ]
 
@@ -143,6 +143,12 @@ enum OpenAPIDocument {
         requests (4xx) are replayed too, and a replay carries `Idempotent-Replayed: true`; text fields refuse NUL characters;
         line-item quantities have at most four decimals and row totals round half away from zero; sealed bids withhold
         amountCents, lineItems and notes from the owner until bidDueAt; a presented but invalid token is 401 even on public endpoints.
+        Operations: every route except /api/health, /api/ready and /metrics is rate limited per client address
+        (RATE_LIMIT_PER_ADDRESS_PER_MINUTE), writes also per user (RATE_LIMIT_WRITES_PER_MINUTE), shared across instances
+        through Redis; the client address is the peer, or X-Forwarded-For only from TRUSTED_PROXIES. Responses of 1 KB or
+        more are gzipped when the client accepts it (unless COMPRESSION=false because a proxy compresses). A health check
+        reported `degraded` (Redis unreachable: limits fall back to each instance) does not make /api/health unhealthy;
+        /api/ready answers 503 {"status": "draining"} from SIGTERM until the process exits.
         """
 
     static func document() -> JSONValue {
@@ -188,7 +194,8 @@ enum OpenAPIDocument {
         } else {
             responses[String(status)] = ["description": status == 204 ? "Done, no content" : "Success"]
         }
-        let common = op.method == "get" ? [500] : [413, 415, 500]
+        var common = op.method == "get" ? [500] : [413, 415, 500]
+        if !RateLimitMiddleware.exemptPaths.contains(op.path) { common.append(429) }
         for code in Set(op.errors + common + [503]).sorted() where responses[String(code)] == nil {
             responses[String(code)] = ["description": .string(errorDescriptions[code] ?? "INTERNAL_ERROR: nothing internal is disclosed"),
                                        "content": ["application/json": ["schema": S.ref("Error")]]]

@@ -172,10 +172,10 @@ enum S {
             ], required: ["bidsSubmitted", "bidsWon", "winRate", "projectsPosted", "byTrade"]),
             "Health": object([
                 "status": enumeration(["healthy", "unhealthy"]),
-                "checks": ["type": "object", "additionalProperties": object(["status": enumeration(["ok", "error", "disabled"]), "message": string, "details": ["type": "object"]])],
+                "checks": ["type": "object", "additionalProperties": object(["status": enumeration(["ok", "error", "disabled", "degraded"]), "message": string, "details": ["type": "object"]])],
                 "timestamp": time,
             ], required: ["status", "checks", "timestamp"]),
-            "Ready": object(["status": enumeration(["ready", "not_ready"])], required: ["status"]),
+            "Ready": object(["status": enumeration(["ready", "not_ready", "draining"])], required: ["status"]),
         ]
     }
 }
