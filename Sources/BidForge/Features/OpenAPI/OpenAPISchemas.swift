@@ -154,6 +154,18 @@ enum S {
                                 required: ["count"]),
             ], required: ["bids", "stats"]),
             "AwardInput": object(["bidId": uuid], required: ["bidId"]),
+            "OpenConversationInput": object(["projectId": uuid, "companyId": uuid], required: ["projectId"]),
+            "Conversation": object([
+                "id": uuid, "projectId": uuid, "projectTitle": string, "ownerCompanyId": uuid, "ownerCompanyName": string,
+                "companyId": uuid, "companyName": string, "createdAt": time, "lastMessageAt": nullable(time), "unreadCount": int,
+            ], required: ["id", "projectId", "projectTitle", "ownerCompanyId", "ownerCompanyName", "companyId", "companyName",
+                          "createdAt", "lastMessageAt", "unreadCount"]),
+            "MessageInput": object(["body": text(1, 10_000)], required: ["body"]),
+            "Message": object([
+                "id": uuid, "conversationId": uuid, "companyId": uuid, "senderId": uuid, "senderName": string,
+                "body": ["type": "string", "description": "exactly as sent; escape it when rendering HTML"], "createdAt": time,
+            ], required: ["id", "conversationId", "companyId", "senderId", "senderName", "body", "createdAt"]),
+            "MessagePage": object(["data": array(ref("Message")), "nextBefore": nullable(uuid)], required: ["data", "nextBefore"]),
             "Notification": object([
                 "id": uuid, "type": enumeration(["INVITATION_RECEIVED", "BID_SUBMITTED", "BID_REVISED", "BID_WITHDRAWN",
                                                  "BID_ACCEPTED", "BID_REJECTED", "PROJECT_AWARDED", "ADDENDUM_ISSUED",

@@ -30,11 +30,3 @@ enum ProjectSearch {
     /// The indexed document; queries must repeat this exact expression for the GIN index to apply.
     static let postgresDocument = "to_tsvector('english', title || ' ' || description)"
 }
-
-enum Migrations {
-    static let all: [any Migration] = [
-        M001_CreateCompanies(), M002_CreateUsers(), M003_CreateRefreshTokens(), M004_CreateMemberInvitations(),
-        M005_CreateProjects(), M006_CreateBids(), M007_CreateInvitationsAndQuestions(),
-        M008_CreateNotificationsAndIdempotency(), M009_PostgresScalingIndexes(),
-    ]
-}

@@ -1,0 +1,135 @@
+import Vapor
+import Fluent
+import SQLKit
+import BidForgeCore
+
+/// Private threads between a project's owner company and one other company. Only members of those two companies
+/// can see a thread or its messages (404 for everyone else).
+struct ConversationsController: RouteCollection {
+    static let defaultMessageLimit = 50
+
+    func boot(routes: any RoutesBuilder) throws {
+        let conversations = routes.grouped("conversations")
+        conversations.authed(.POST, use: open)
+        conversations.authed(.GET, use: list)
+        conversations.authed(.GET, ":conversationID", "messages", use: messages)
+        conversations.authed(.POST, ":conversationID", "messages", use: post)
+        conversations.authed(.POST, ":conversationID", "read", use: read)
+    }
+
+    /// 201 with a new thread, or 200 with the pair's existing one.
+    func open(_ req: Request, _ caller: Caller) async throws -> Response {
+        let input = try req.decodeJSON(OpenConversationInput.self)
+        guard let project = try await ProjectModel.find(input.projectId, on: req.db),
+              let relation = try await ProjectAccess.relation(of: caller, to: project, on: req.db) else {
+            throw APIError.notFound("Project")
+        }
+        let other = try await ConversationAccess.counterpart(of: caller, relation: relation, project: project,
+                                                            requested: input.companyId, on: req.db)
+        if let existing = try await ConversationAccess.find(project: project.id!, company: other, on: req.db) {
+            return try await Self.respond(.ok, existing.id!, caller, req)
+        }
+        let conversation = ConversationModel()
+        conversation.id = UUID()
+        conversation.projectId = project.id!
+        conversation.ownerCompanyId = project.companyId
+        conversation.companyId = other
+        conversation.createdAt = req.now
+        conversation.lastSeq = 0
+        do {
+            try await req.write { db in try await conversation.create(on: db) }
+        } catch where DatabaseErrors.isUniqueViolation(error) {
+            // Both sides opened it at the same moment: theirs won, and it is the same thread.
+            guard let existing = try await ConversationAccess.find(project: project.id!, company: other, on: req.db) else { throw error }
+            return try await Self.respond(.ok, existing.id!, caller, req)
+        }
+        return try await Self.respond(.created, conversation.id!, caller, req)
+    }
+
+    func list(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<ConversationDTO>> {
+        let paging = try req.paging()
+        let rows = try await ConversationQueries.list(companyId: caller.companyId, userId: caller.userId,
+                                                      limit: paging.limit, offset: paging.offset, on: req.db.sql)
+        let total = try await ConversationQueries.count(companyId: caller.companyId, on: req.db)
+        return JSONResponse(Page(rows, paging, total: total))
+    }
+
+    func messages(_ req: Request, _ caller: Caller) async throws -> JSONResponse<MessagePage> {
+        let conversation = try await ConversationAccess.load(req, caller: caller)
+        let limit = try req.paging(defaultLimit: Self.defaultMessageLimit).limit
+        var query = MessageModel.query(on: req.db).filter(\.$conversationId == conversation.id!)
+        if let raw = req.query[String.self, at: "before"] {
+            guard let beforeId = UUID(uuidString: raw), let cursor = try await MessageModel.find(beforeId, on: req.db),
+                  cursor.conversationId == conversation.id else {
+                throw APIError.validation("before", "must be the id of a message in this conversation")
+            }
+            query = query.filter(\.$seq < cursor.seq)
+        }
+        let rows = try await query.sort(\.$seq, .descending).limit(limit + 1).all()
+        let page = Array(rows.prefix(limit))
+        let names = try await Self.senderNames(page, on: req.db)
+        return JSONResponse(MessagePage(data: page.map { MessageDTO($0, senderName: names[$0.senderId] ?? "") },
+                                        nextBefore: rows.count > limit ? page.last?.id : nil))
+    }
+
+    func post(_ req: Request, _ caller: Caller) async throws -> Response {
+        let conversation = try await ConversationAccess.load(req, caller: caller)
+        return try await req.idempotent(caller) {
+            let input = try req.decodeJSON(MessageInput.self)
+            try input.validate()
+            let now = req.now
+            let message = MessageModel()
+            message.id = UUID()
+            message.conversationId = conversation.id!
+            message.companyId = caller.companyId
+            message.senderId = caller.userId
+            message.body = input.body
+            message.createdAt = now
+            let project = try await ProjectModel.find(conversation.projectId, on: req.db)
+            let sender = try await UserModel.find(caller.userId, on: req.db)
+            try await req.write { db in
+                // The thread row is the lock that numbers its messages one after another.
+                try await db.lockForUpdate("conversations", id: conversation.id!)
+                guard let current = try await ConversationModel.find(conversation.id!, on: db) else {
+                    throw APIError.notFound("Conversation")
+                }
+                message.seq = current.lastSeq + 1
+                current.lastSeq = message.seq
+                current.lastMessageAt = now
+                try await current.update(on: db)
+                try await message.create(on: db)
+                try await ConversationQueries.markRead(conversation.id!, userId: caller.userId, upTo: message.seq, on: db.sql)
+                try await Notifier.send(NotificationDraft(
+                    companyIds: [conversation.otherParty(than: caller.companyId)], type: .messageReceived,
+                    title: "New message about \(project?.title ?? "a project")",
+                    body: String(input.body.prefix(200)),
+                    data: ["conversationId": .string(conversation.id!.uuidString), "messageId": .string(message.id!.uuidString),
+                           "projectId": .string(conversation.projectId.uuidString)]), on: db, now: now)
+            }
+            return try Response.json(.created, MessageDTO(message, senderName: sender?.name ?? ""))
+        }
+    }
+
+    /// Marks everything in the thread read for the calling user (up to its newest message).
+    func read(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
+        let conversation = try await ConversationAccess.load(req, caller: caller)
+        try await req.write { db in
+            try await ConversationQueries.markRead(conversation.id!, userId: caller.userId, upTo: conversation.lastSeq, on: db.sql)
+        }
+        return .noContent
+    }
+
+    static func respond(_ status: HTTPResponseStatus, _ id: UUID, _ caller: Caller, _ req: Request) async throws -> Response {
+        let rows = try await ConversationQueries.list(companyId: caller.companyId, userId: caller.userId, only: id,
+                                                      limit: 1, offset: 0, on: req.db.sql)
+        guard let dto = rows.first else { throw APIError.notFound("Conversation") }
+        return try Response.json(status, dto)
+    }
+
+    static func senderNames(_ messages: [MessageModel], on db: any Database) async throws -> [UUID: String] {
+        let ids = Array(Set(messages.map(\.senderId)))
+        guard !ids.isEmpty else { return [:] }
+        let users = try await UserModel.query(on: db).filter(\.$id ~~ ids).all()
+        return Dictionary(uniqueKeysWithValues: users.map { ($0.id!, $0.name) })
+    }
+}

@@ -1,0 +1,10 @@
+import Fluent
+
+/// Every migration, in order. Numbered and never edited once landed; a change is a new migration.
+enum Migrations {
+    static let all: [any Migration] = [
+        M001_CreateCompanies(), M002_CreateUsers(), M003_CreateRefreshTokens(), M004_CreateMemberInvitations(),
+        M005_CreateProjects(), M006_CreateBids(), M007_CreateInvitationsAndQuestions(),
+        M008_CreateNotificationsAndIdempotency(), M009_PostgresScalingIndexes(), M010_CreateConversations(),
+    ]
+}
