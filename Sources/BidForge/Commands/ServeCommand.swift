@@ -21,6 +21,7 @@ final class DrainingServeCommand: AsyncCommand, Sendable {
         try await app.server.start(address: .hostname(signature.hostname, port: signature.port))
         let stopped = app.eventLoopGroup.next().makePromise(of: Void.self)
         app.running = .start(using: stopped)
+        app.startBackgroundWork()
 
         let signals = NIOLockedValueBox(0)
         let queue = DispatchQueue(label: "bidforge.shutdown")
@@ -49,6 +50,7 @@ final class DrainingServeCommand: AsyncCommand, Sendable {
         ])
         if settings.shutdownDrainSeconds > 0 { try? await Task.sleep(for: .seconds(settings.shutdownDrainSeconds)) }
         await app.server.shutdown()
+        await app.stopBackgroundWork()
         app.logger.notice("server stopped; in-flight requests have finished")
         stopped.succeed()
     }

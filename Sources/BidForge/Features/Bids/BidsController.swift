@@ -57,12 +57,13 @@ struct BidsController: RouteCollection {
                     try await bid.create(on: db)
                     try await BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now).create(on: db)
                     try await InvitationsController.setStatus(.bidSubmitted, projectId: project.id!, companyId: caller.companyId, on: db, now: now)
-                    try await Notifier.send(NotificationDraft(
-                        companyIds: [project.companyId], type: .bidSubmitted,
-                        title: "New bid on \(project.title)", body: "\(company.name) submitted a bid.",
-                        data: ["projectId": .string(project.id!.uuidString), "bidId": .string(bid.id!.uuidString),
-                               "companyId": .string(caller.companyId.uuidString)]
-                    ), on: db, now: now)
+                    let data: [String: JSONValue] = ["projectId": .string(project.id!.uuidString), "bidId": .string(bid.id!.uuidString),
+                                                     "companyId": .string(caller.companyId.uuidString)]
+                    try await Outbox.record(DomainEvent(
+                        type: .bidSubmitted, data: data,
+                        notifications: [NotificationDraft(companyIds: [project.companyId], type: .bidSubmitted,
+                                                          title: "New bid on \(project.title)", body: "\(company.name) submitted a bid.", data: data)],
+                        push: [Push(type: "bid.submitted", companyIds: [project.companyId])]), by: caller.companyId, on: db, now: now)
                     return bid
                 }
                 return try Response.json(.created, BidDTO(bid))
@@ -127,12 +128,12 @@ struct BidsController: RouteCollection {
             bid.updatedAt = now
             try await bid.update(on: db)
             try await BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now).create(on: db)
-            try await Notifier.send(NotificationDraft(
+            let data: [String: JSONValue] = ["projectId": .string(project.id!.uuidString), "bidId": .string(bid.id!.uuidString),
+                                             "revision": .int(Int64(bid.revision))]
+            try await Outbox.record(DomainEvent(type: .bidRevised, data: data, notifications: [NotificationDraft(
                 companyIds: [project.companyId], type: .bidRevised,
-                title: "Bid revised on \(project.title)", body: "A bidder revised its bid (revision \(bid.revision)).",
-                data: ["projectId": .string(project.id!.uuidString), "bidId": .string(bid.id!.uuidString),
-                       "revision": .int(Int64(bid.revision))]
-            ), on: db, now: now)
+                title: "Bid revised on \(project.title)", body: "A bidder revised its bid (revision \(bid.revision)).", data: data
+            )]), by: caller.companyId, on: db, now: now)
             return bid
         }
         return JSONResponse(BidDTO(bid))
@@ -155,11 +156,11 @@ struct BidsController: RouteCollection {
             bid.updatedAt = now
             try await bid.update(on: db)
             try await InvitationsController.setStatus(.declined, projectId: project.id!, companyId: caller.companyId, on: db, now: now)
-            try await Notifier.send(NotificationDraft(
+            let data: [String: JSONValue] = ["projectId": .string(project.id!.uuidString), "bidId": .string(bid.id!.uuidString)]
+            try await Outbox.record(DomainEvent(type: .bidWithdrawn, data: data, notifications: [NotificationDraft(
                 companyIds: [project.companyId], type: .bidWithdrawn,
-                title: "Bid withdrawn on \(project.title)", body: "A bidder withdrew its bid.",
-                data: ["projectId": .string(project.id!.uuidString), "bidId": .string(bid.id!.uuidString)]
-            ), on: db, now: now)
+                title: "Bid withdrawn on \(project.title)", body: "A bidder withdrew its bid.", data: data
+            )]), by: caller.companyId, on: db, now: now)
             return bid
         }
         return JSONResponse(BidDTO(bid))

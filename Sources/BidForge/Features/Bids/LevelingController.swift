@@ -94,7 +94,12 @@ struct LevelingController: RouteCollection {
                     body: "The project you were invited to has been awarded.",
                     data: ["projectId": .string(project.id!.uuidString)]))
             }
-            try await Notifier.send(drafts, on: db, now: now)
+            let told = Array(Set(drafts.flatMap(\.companyIds)))
+            try await Outbox.record(DomainEvent(
+                type: .projectAwarded,
+                data: ["projectId": .string(project.id!.uuidString), "status": .string(project.status.rawValue),
+                       "awardedBidId": .string(winner.id!.uuidString)],
+                notifications: drafts, push: [Push(type: "project.updated", companyIds: told)]), by: project.companyId, on: db, now: now)
             return (project, live.count)
         }
         return JSONResponse(ProjectDTO(project, bidCount: count))

@@ -99,12 +99,17 @@ struct ConversationsController: RouteCollection {
                 try await current.update(on: db)
                 try await message.create(on: db)
                 try await ConversationQueries.markRead(conversation.id!, userId: caller.userId, upTo: message.seq, on: db.sql)
-                try await Notifier.send(NotificationDraft(
-                    companyIds: [conversation.otherParty(than: caller.companyId)], type: .messageReceived,
-                    title: "New message about \(project?.title ?? "a project")",
-                    body: String(input.body.prefix(200)),
-                    data: ["conversationId": .string(conversation.id!.uuidString), "messageId": .string(message.id!.uuidString),
-                           "projectId": .string(conversation.projectId.uuidString)]), on: db, now: now)
+                let ids: [String: JSONValue] = ["conversationId": .string(conversation.id!.uuidString),
+                                                "messageId": .string(message.id!.uuidString),
+                                                "projectId": .string(conversation.projectId.uuidString)]
+                guard case .object(let dto) = try JSONValue.from(MessageDTO(message, senderName: sender?.name ?? "")) else { return }
+                try await Outbox.record(DomainEvent(
+                    type: .messageCreated, data: dto,
+                    notifications: [NotificationDraft(
+                        companyIds: [conversation.otherParty(than: caller.companyId)], type: .messageReceived,
+                        title: "New message about \(project?.title ?? "a project")", body: String(input.body.prefix(200)), data: ids)],
+                    push: [Push(type: "message.created", companyIds: [conversation.ownerCompanyId, conversation.companyId])]),
+                    by: caller.companyId, on: db, now: now)
             }
             return try Response.json(.created, MessageDTO(message, senderName: sender?.name ?? ""))
         }

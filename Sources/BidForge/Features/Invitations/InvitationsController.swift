@@ -107,7 +107,9 @@ struct InvitationsController: RouteCollection {
                     result.append(InvitationDTO(invitation, companyName: company.name))
                 }
                 if project.status == .open, !newlyInvited.isEmpty {
-                    try await Notifier.send(Self.invitationNotice(project, to: newlyInvited), on: db, now: req.now)
+                    try await Outbox.record(DomainEvent(
+                        type: .invitationCreated, data: ["projectId": .string(project.id!.uuidString)],
+                        notifications: [Self.invitationNotice(project, to: newlyInvited)]), by: caller.companyId, on: db, now: req.now)
                 }
                 return result
             }
@@ -193,11 +195,13 @@ struct InvitationsController: RouteCollection {
                           data: ["projectId": .string(project.id!.uuidString)])
     }
 
-    /// On publish: tell every company invited while the project was a draft.
-    static func notifyInvitees(of project: ProjectModel, on db: any Database, now: Date) async throws {
+    /// On publish: tell every company invited while the project was a draft, and push the change to them.
+    static func recordPublished(_ project: ProjectModel, on db: any Database, now: Date) async throws {
         let invited = try await InvitationModel.query(on: db).filter(\.$projectId == project.id!).all().map(\.companyId)
-        guard !invited.isEmpty else { return }
-        try await Notifier.send(invitationNotice(project, to: invited), on: db, now: now)
+        try await Outbox.record(DomainEvent(
+            type: .projectPublished, data: ["projectId": .string(project.id!.uuidString), "status": .string(project.status.rawValue)],
+            notifications: invited.isEmpty ? [] : [invitationNotice(project, to: invited)],
+            push: [Push(type: "project.updated", companyIds: invited)]), by: project.companyId, on: db, now: now)
     }
 
     /// The first look at the project moves a pending invitation to VIEWED; later looks write nothing.

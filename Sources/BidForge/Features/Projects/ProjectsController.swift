@@ -114,7 +114,7 @@ struct ProjectsController: RouteCollection {
             try PlanLimits.checkOneMore(plan: company.plan, limit: company.plan.maxOpenProjects, used: openNow,
                                         resource: "open projects at once")
             project.publishedAt = req.now
-            try await InvitationsController.notifyInvitees(of: project, on: db, now: req.now)
+            try await InvitationsController.recordPublished(project, on: db, now: req.now)
         }
     }
 

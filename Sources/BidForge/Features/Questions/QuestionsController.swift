@@ -57,11 +57,11 @@ struct QuestionsController: RouteCollection {
             question.createdAt = req.now
             try await req.write { db in
                 try await question.create(on: db)
-                try await Notifier.send(NotificationDraft(
+                let data: [String: JSONValue] = ["projectId": .string(project.id!.uuidString), "questionId": .string(question.id!.uuidString)]
+                try await Outbox.record(DomainEvent(type: .questionAsked, data: data, notifications: [NotificationDraft(
                     companyIds: [project.companyId], type: .questionAsked,
-                    title: "New question on \(project.title)", body: String(input.body.prefix(200)),
-                    data: ["projectId": .string(project.id!.uuidString), "questionId": .string(question.id!.uuidString)]
-                ), on: db, now: req.now)
+                    title: "New question on \(project.title)", body: String(input.body.prefix(200)), data: data
+                )]), by: caller.companyId, on: db, now: req.now)
             }
             return try Response.json(.created, QuestionDTO(question, viewerCompany: caller.companyId, viewerIsOwner: false))
         }
@@ -110,11 +110,11 @@ struct QuestionsController: RouteCollection {
             question.answeredAt = req.now
             try await question.update(on: db)
             let audience = try await Self.projectAudience(project.id!, on: db).union([question.companyId])
-            try await Notifier.send(NotificationDraft(
+            let data: [String: JSONValue] = ["projectId": .string(project.id!.uuidString), "questionId": .string(question.id!.uuidString)]
+            try await Outbox.record(DomainEvent(type: .questionAnswered, data: data, notifications: [NotificationDraft(
                 companyIds: Array(audience), type: .questionAnswered,
-                title: "Question answered on \(project.title)", body: String(input.body.prefix(200)),
-                data: ["projectId": .string(project.id!.uuidString), "questionId": .string(question.id!.uuidString)]
-            ), on: db, now: req.now)
+                title: "Question answered on \(project.title)", body: String(input.body.prefix(200)), data: data
+            )]), by: caller.companyId, on: db, now: req.now)
         }
         return JSONResponse(QuestionDTO(question, viewerCompany: caller.companyId, viewerIsOwner: true))
     }

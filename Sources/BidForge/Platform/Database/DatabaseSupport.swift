@@ -92,10 +92,17 @@ extension Application {
         return gate
     }
 
-    /// Runs `body` in a write transaction on `db`: the one way BidForge changes data.
+    /// Runs `body` in a write transaction on `db`: the one way BidForge changes data. After a commit the outbox
+    /// dispatcher is nudged, since the transaction may have recorded events.
     func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        if db.isPostgres { return try await db.writeTransaction(body) }
-        return try await writeGate.withLock { try await db.writeTransaction(body) }
+        let result: T
+        if db.isPostgres {
+            result = try await db.writeTransaction(body)
+        } else {
+            result = try await writeGate.withLock { try await db.writeTransaction(body) }
+        }
+        outboxIfConfigured?.nudge()
+        return result
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {

@@ -63,6 +63,8 @@ final class NotificationModel: Model, @unchecked Sendable {
     @Field(key: "data") var dataJSON: String
     @OptionalField(key: "read_at") var readAt: Date?
     @Field(key: "created_at") var createdAt: Date
+    /// The outbox event that created it.
+    @OptionalField(key: "event_id") var eventId: Int64?
 
     init() {}
 }

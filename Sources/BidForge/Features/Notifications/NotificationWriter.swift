@@ -17,8 +17,8 @@ enum NotificationType: String, Codable, Sendable, CaseIterable {
     case bidDueSoon = "BID_DUE_SOON"
 }
 
-/// One notification to send to every user of some companies.
-struct NotificationDraft: Sendable {
+/// One notification to send to every user of some companies; carried inside a domain event.
+struct NotificationDraft: Codable, Sendable {
     var companyIds: [UUID]
     var type: NotificationType
     var title: String
@@ -26,12 +26,13 @@ struct NotificationDraft: Sendable {
     var data: [String: JSONValue]
 }
 
-/// Writes notifications with the database handle it is given, so they commit (or roll back) with the change
-/// that caused them.
-enum Notifier {
-    static func send(_ drafts: [NotificationDraft], on db: any Database, now: Date) async throws {
+/// The consumer that turns an event's drafts into notification rows, one per user of each company. It runs in the
+/// dispatcher's transaction and is idempotent by event id: an event delivered again creates nothing.
+enum NotificationWriter {
+    static func write(_ drafts: [NotificationDraft], eventId: Int64, on db: any Database, now: Date) async throws -> [NotificationModel] {
         let companyIds = Array(Set(drafts.flatMap(\.companyIds)))
-        guard !companyIds.isEmpty else { return }
+        guard !companyIds.isEmpty else { return [] }
+        if try await NotificationModel.query(on: db).filter(\.$eventId == eventId).first() != nil { return [] }
         let users = try await UserModel.query(on: db).filter(\.$companyId ~~ companyIds).all()
         let usersByCompany = Dictionary(grouping: users, by: \.companyId)
         var rows: [NotificationModel] = []
@@ -48,6 +49,7 @@ enum Notifier {
                     row.body = String(draft.body.prefix(2000))
                     row.dataJSON = data
                     row.createdAt = now
+                    row.eventId = eventId
                     rows.append(row)
                 }
             }
@@ -56,9 +58,6 @@ enum Notifier {
         for start in stride(from: 0, to: rows.count, by: 500) {
             try await rows[start..<min(start + 500, rows.count)].map { $0 }.create(on: db)
         }
-    }
-
-    static func send(_ draft: NotificationDraft, on db: any Database, now: Date) async throws {
-        try await send([draft], on: db, now: now)
+        return rows
     }
 }

@@ -1,0 +1,50 @@
+import Vapor
+import RedisWire
+
+extension Application {
+    private struct BusKey: StorageKey { typealias Value = any EventBus }
+    private struct OutboxKey: StorageKey { typealias Value = OutboxDispatcher }
+
+    /// Set once in `configure`: Redis fan-out across instances when `REDIS_URL` is set, in process otherwise.
+    var eventBus: any EventBus {
+        get {
+            guard let bus = storage[BusKey.self] else { fatalError("configure(_:settings:) sets the event bus") }
+            return bus
+        }
+        set { storage[BusKey.self] = newValue }
+    }
+
+    var outbox: OutboxDispatcher {
+        get {
+            guard let outbox = storage[OutboxKey.self] else { fatalError("configure(_:settings:) sets the outbox dispatcher") }
+            return outbox
+        }
+        set { storage[OutboxKey.self] = newValue }
+    }
+
+    /// The outbox dispatcher, if configured (writes nudge it after they commit).
+    var outboxIfConfigured: OutboxDispatcher? { storage[OutboxKey.self] }
+
+    func configureEvents(redisURL: String?) throws {
+        if let redis, let redisURL {
+            var configuration = try RedisClient.Configuration(url: redisURL)
+            configuration.connectTimeout = .milliseconds(500)
+            eventBus = RedisEventBus(redis: redis, subscriber: RedisSubscriber(configuration: configuration, group: eventLoopGroup),
+                                     logger: logger)
+        } else {
+            eventBus = InProcessEventBus()
+        }
+        outbox = OutboxDispatcher(app: self, bus: eventBus)
+    }
+
+    /// Background work that runs only while serving: the Redis subscription and the outbox dispatcher.
+    func startBackgroundWork() {
+        (eventBus as? RedisEventBus)?.start()
+        outbox.start()
+    }
+
+    func stopBackgroundWork() async {
+        await outbox.stop()
+        await (eventBus as? RedisEventBus)?.stop()
+    }
+}

@@ -1,0 +1,136 @@
+import Vapor
+import Fluent
+import SQLKit
+import NIOConcurrencyHelpers
+
+/// Consumes outbox events one at a time, oldest first: runs the consumers (notification rows) and marks the event
+/// dispatched in one transaction — so an effect happens exactly once even if the process dies midway — then publishes
+/// the resulting deliveries on the bus. On PostgreSQL the event row is claimed with `FOR UPDATE SKIP LOCKED`, so
+/// every instance can run a dispatcher without two of them taking the same event. An event whose consumers keep
+/// failing is retried `maxAttempts` times, then parked (dispatched, with its last error) and logged.
+final class OutboxDispatcher: Sendable {
+    static let maxAttempts = 10
+    static let pollInterval: Duration = .milliseconds(200)
+
+    private let app: Application
+    private let bus: any EventBus
+    private let wake = NIOLockedValueBox(false)
+    private let loop = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(app: Application, bus: any EventBus) {
+        self.app = app
+        self.bus = bus
+    }
+
+    /// Dispatches until nothing is pending. Tests call it after each request; the loop calls it when nudged or polled.
+    func drain() async throws {
+        while try await dispatchNext() {}
+    }
+
+    /// Asks the loop to look now (after a commit that may have recorded events).
+    func nudge() { wake.withLockedValue { $0 = true } }
+
+    func start() {
+        let task = Task { [self] in
+            var sincePoll: Duration = .zero
+            while !Task.isCancelled {
+                let nudged = wake.withLockedValue { let was = $0; $0 = false; return was }
+                if nudged || sincePoll >= Self.pollInterval {
+                    sincePoll = .zero
+                    do { try await drain() } catch {
+                        app.logger.warning("outbox dispatch failed; retrying", metadata: ["error": .string(String(describing: error))])
+                        try? await Task.sleep(for: .seconds(1))
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(10))
+                sincePoll += .milliseconds(10)
+            }
+        }
+        loop.withLockedValue { $0 = task }
+    }
+
+    func stop() async {
+        let task = loop.withLockedValue { $0 }
+        task?.cancel()
+        await task?.value
+    }
+
+    /// Dispatches the oldest pending event; false when there is none.
+    @discardableResult
+    func dispatchNext() async throws -> Bool {
+        let now = app.clock.now()
+        let claimed = NIOLockedValueBox<Int64?>(nil)
+        do {
+            let deliveries: [Delivery]? = try await app.write { db in
+                guard let event = try await Self.claimNext(on: db) else { return nil }
+                claimed.withLockedValue { $0 = event.id }
+                let deliveries = try await Self.consume(event, on: db)
+                event.dispatchedAt = now
+                event.attempts += 1
+                try await event.update(on: db)
+                return deliveries
+            }
+            guard let deliveries else { return false }
+            await bus.publish(deliveries)
+            return true
+        } catch {
+            // No event claimed, or the database itself failed: not the event's fault, let the loop retry later.
+            guard let id = claimed.withLockedValue({ $0 }), !DatabaseErrors.isUnavailable(error) else { throw error }
+            // The consumers' work rolled back with the transaction; the failure is recorded on its own.
+            try await recordFailure(id, error: error, now: now)
+            return true
+        }
+    }
+
+    private func recordFailure(_ id: Int64, error: any Error, now: Date) async throws {
+        let message = String(String(describing: error).prefix(1000))
+        let parked = try await app.write { db -> Bool in
+            guard let event = try await OutboxEventModel.find(id, on: db) else { return false }
+            event.attempts += 1
+            event.lastError = message
+            if event.attempts >= Self.maxAttempts { event.dispatchedAt = now }
+            try await event.update(on: db)
+            return event.dispatchedAt != nil
+        }
+        app.logger.log(level: parked ? .error : .warning, parked ? "outbox event parked after repeated failures" : "outbox event failed; will retry",
+                       metadata: ["eventId": .stringConvertible(id), "error": .string(message)])
+    }
+
+    static func claimNext(on db: any Database) async throws -> OutboxEventModel? {
+        let lock = db.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let row = try await db.sql.raw("""
+            SELECT * FROM outbox_events WHERE dispatched_at IS NULL ORDER BY id LIMIT 1\(unsafeRaw: lock)
+            """).first()
+        return try row?.decode(fluentModel: OutboxEventModel.self)
+    }
+
+    /// The consumers: notification rows, then the realtime deliveries they and the event's pushes make.
+    static func consume(_ event: OutboxEventModel, on db: any Database) async throws -> [Delivery] {
+        guard let id = event.id else { return [] }
+        guard let domain = JSONColumn.decode(DomainEvent.self, event.payload) else {
+            throw OutboxError.undecodable(type: event.type)
+        }
+        let notifications = try await NotificationWriter.write(domain.notifications, eventId: id, on: db, now: event.createdAt)
+        var deliveries = try notifications.map { n in
+            Delivery(eventId: id, type: "notification.created", userIds: [n.userId], data: try JSONValue.from(NotificationDTO(n)))
+        }
+        for push in domain.push where !push.companyIds.isEmpty {
+            deliveries.append(Delivery(eventId: id, type: push.type, companyIds: push.companyIds, data: .object(domain.data)))
+        }
+        return deliveries
+    }
+}
+
+enum OutboxError: Error, CustomStringConvertible {
+    case undecodable(type: String)
+    var description: String {
+        switch self { case .undecodable(let type): "the payload of a \(type) event cannot be decoded" }
+    }
+}
+
+extension JSONValue {
+    /// Any encodable value as JSON (through the API's encoder, so dates look the same everywhere).
+    static func from<T: Encodable>(_ value: T) throws -> JSONValue {
+        try JSONCoding.decoder.decode(JSONValue.self, from: JSONCoding.encoder.encode(value))
+    }
+}
