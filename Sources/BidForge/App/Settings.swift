@@ -70,6 +70,10 @@ public struct Settings: Sendable {
     /// (`SHUTDOWN_DRAIN_SECONDS`), then at most this long for in-flight requests (`SHUTDOWN_GRACE_SECONDS`).
     public var shutdownDrainSeconds: Int
     public var shutdownGraceSeconds: Int
+    /// Seconds between WebSocket pings; a socket that misses a pong is closed (`REALTIME_PING_SECONDS`).
+    public var realtimePingSeconds: Int
+    /// Messages waiting per socket before a slow client is disconnected with 1013 (`REALTIME_QUEUE_LIMIT`).
+    public var realtimeQueueLimit: Int
 
     public struct Problems: Error, CustomStringConvertible, Sendable {
         public let messages: [String]
@@ -196,7 +200,9 @@ public struct Settings: Sendable {
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             memoryLimitBytes: int("MEMORY_LIMIT_MB", 512, min: 16, max: 1 << 20) << 20,
             shutdownDrainSeconds: int("SHUTDOWN_DRAIN_SECONDS", environment == .production ? 5 : 0, min: 0, max: 300),
-            shutdownGraceSeconds: int("SHUTDOWN_GRACE_SECONDS", 10, min: 0, max: 600)
+            shutdownGraceSeconds: int("SHUTDOWN_GRACE_SECONDS", 10, min: 0, max: 600),
+            realtimePingSeconds: int("REALTIME_PING_SECONDS", 30, min: 1, max: 3600),
+            realtimeQueueLimit: int("REALTIME_QUEUE_LIMIT", 256, min: 1, max: 100_000)
         )
         if !problems.isEmpty { throw Problems(messages: problems) }
         return settings

@@ -24,7 +24,7 @@ func collections(of service: Settings.Service) -> [any RouteCollection] {
     case .auth: [AccountsController(), CompaniesController(), TradesController()]
     case .projects: [ProjectsController(), InvitationsController(), QuestionsController()]
     case .bids: [BidsController(), LevelingController()]
-    case .notifications: [NotificationsController(), ConversationsController()]
+    case .notifications: [NotificationsController(), ConversationsController(), RealtimeController()]
     case .analytics: [AnalyticsController()]
     case .files: []  // documents and addenda arrive with issue 5
     }

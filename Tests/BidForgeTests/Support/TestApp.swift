@@ -38,10 +38,12 @@ struct TestApp: Sendable {
             try await configure(app, settings: settings)
             try await body(TestApp(app: app, clock: clock))
         } catch {
+            await app.server.shutdown()  // a test that started the real server (sockets)
             try? await app.asyncShutdown()
             await cleanup()
             throw error
         }
+        await app.server.shutdown()
         try await app.asyncShutdown()
         await cleanup()
     }

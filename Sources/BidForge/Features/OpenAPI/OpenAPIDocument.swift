@@ -130,6 +130,15 @@ enum OpenAPIDocument {
         .init(method: "post", path: "/api/v1/conversations/{conversationID}/read", summary: "Mark the thread read for the calling user",
               success: (204, nil), errors: [401, 404]),
 
+        .init(method: "post", path: "/api/v1/realtime/tickets", summary: "A single-use ticket (60 s) to open the realtime socket from a browser",
+              success: (201, "RealtimeTicket"), errors: [401]),
+        .init(method: "get", path: "/api/v1/realtime", summary: "WebSocket: live notification.created, message.created, bid.submitted and project.updated",
+              auth: .optional,
+              query: [("ticket", S.string, "instead of the Authorization header (browsers)"),
+                      ("since", ["type": "integer", "minimum": 0], "replay this user's deliveries after this eventId (24 h window, at most 500)")],
+              success: (101, nil), errors: [400, 401],
+              notes: "Frames are {type, eventId, data}. Only users entitled to a delivery get it. Pings every REALTIME_PING_SECONDS; a socket that misses a pong is closed. A client whose queue (REALTIME_QUEUE_LIMIT) overflows is closed with 1013; when the access token (or the ticket's session) expires the socket closes with 4001: sign in again and reconnect with ?since=<last eventId>."),
+
         .init(method: "get", path: "/api/v1/notifications", summary: "The caller's notifications, newest first",
               query: listQuery + [("unread", S.bool, "only unread ones")], success: (200, "page:Notification"), errors: [400, 401]),
         .init(method: "post", path: "/api/v1/notifications/{notificationID}/read", summary: "Mark one read", success: (204, nil), errors: [401, 404]),
@@ -207,7 +216,7 @@ enum OpenAPIDocument {
             if op.path.hasSuffix("/leveling") { content["text/csv"] = ["schema": ["type": "string"]] }
             responses[String(status)] = ["description": "Success", "content": .object(content)]
         } else {
-            responses[String(status)] = ["description": status == 204 ? "Done, no content" : "Success"]
+            responses[String(status)] = ["description": status == 204 ? "Done, no content" : status == 101 ? "Switching Protocols: the socket is open" : "Success"]
         }
         var common = op.method == "get" ? [500] : [413, 415, 500]
         if !RateLimitMiddleware.exemptPaths.contains(op.path) { common.append(429) }

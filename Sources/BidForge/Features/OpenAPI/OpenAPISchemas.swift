@@ -166,6 +166,7 @@ enum S {
                 "body": ["type": "string", "description": "exactly as sent; escape it when rendering HTML"], "createdAt": time,
             ], required: ["id", "conversationId", "companyId", "senderId", "senderName", "body", "createdAt"]),
             "MessagePage": object(["data": array(ref("Message")), "nextBefore": nullable(uuid)], required: ["data", "nextBefore"]),
+            "RealtimeTicket": object(["ticket": string, "expiresAt": time], required: ["ticket", "expiresAt"]),
             "Notification": object([
                 "id": uuid, "type": enumeration(["INVITATION_RECEIVED", "BID_SUBMITTED", "BID_REVISED", "BID_WITHDRAWN",
                                                  "BID_ACCEPTED", "BID_REJECTED", "PROJECT_AWARDED", "ADDENDUM_ISSUED",

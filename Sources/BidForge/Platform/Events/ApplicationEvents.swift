@@ -35,6 +35,9 @@ extension Application {
             eventBus = InProcessEventBus()
         }
         outbox = OutboxDispatcher(app: self, bus: eventBus)
+        realtimeHub = RealtimeHub(queueLimit: settings.realtimeQueueLimit, clock: clock, logger: logger)
+        realtimeHub.start(bus: eventBus)
+        lifecycle.use(EventsShutdown())
     }
 
     /// Background work that runs only while serving: the Redis subscription and the outbox dispatcher.
@@ -44,7 +47,13 @@ extension Application {
     }
 
     func stopBackgroundWork() async {
+        await realtimeHub.stop()
         await outbox.stop()
         await (eventBus as? RedisEventBus)?.stop()
     }
+}
+
+/// Whatever background work is running stops with the application (tests build and shut down many).
+private struct EventsShutdown: LifecycleHandler {
+    func shutdownAsync(_ application: Application) async { await application.stopBackgroundWork() }
 }

@@ -8,6 +8,8 @@ struct Caller: Sendable {
     let userId: UUID
     let companyId: UUID
     let role: UserRole
+    /// When the access token that identified the caller expires (nil when not known).
+    var sessionExpiresAt: Date? = nil
 }
 
 /// Claims of a short-lived access token.
@@ -52,7 +54,7 @@ extension Request {
         guard let userId = UUID(uuidString: claims.sub.value), let companyId = UUID(uuidString: claims.cid) else {
             throw APIError.unauthenticated
         }
-        let caller = Caller(userId: userId, companyId: companyId, role: claims.role)
+        let caller = Caller(userId: userId, companyId: companyId, role: claims.role, sessionExpiresAt: claims.exp.value)
         storage[CallerKey.self] = caller
         logger[metadataKey: "userId"] = .string(userId.uuidString)
         return caller

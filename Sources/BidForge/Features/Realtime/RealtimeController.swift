@@ -1,0 +1,87 @@
+import Vapor
+import Fluent
+import BidForgeCore
+
+struct RealtimeTicketDTO: Encodable, Sendable {
+    let ticket: String
+    let expiresAt: Date
+}
+
+/// `POST /realtime/tickets` and the socket at `GET /realtime` (Authorization header, or `?ticket=` for browsers;
+/// `?since=<eventId>` replays what the user missed).
+struct RealtimeController: RouteCollection {
+    static let ticketLifetime: TimeInterval = 60
+
+    func boot(routes: any RoutesBuilder) throws {
+        let realtime = routes.grouped("realtime")
+        realtime.authed(.POST, "tickets", use: issueTicket)
+        realtime.on(.GET, use: connect)
+    }
+
+    func issueTicket(_ req: Request, _ caller: Caller) async throws -> Response {
+        let token = SecureToken.generate()
+        let ticket = RealtimeTicketModel()
+        ticket.id = UUID()
+        ticket.tokenHash = SecureToken.hash(token)
+        ticket.userId = caller.userId
+        ticket.companyId = caller.companyId
+        ticket.role = caller.role
+        ticket.sessionExpiresAt = caller.sessionExpiresAt ?? req.now.addingTimeInterval(Double(req.application.settings.accessTokenTTLSeconds))
+        ticket.expiresAt = req.now.addingTimeInterval(Self.ticketLifetime)
+        try await req.write { db in try await ticket.create(on: db) }
+        return try Response.json(.created, RealtimeTicketDTO(ticket: token, expiresAt: ticket.expiresAt))
+    }
+
+    func connect(_ req: Request) async throws -> Response {
+        let session = try await Self.authenticate(req)
+        var since: Int64?
+        if let raw = req.query[String.self, at: "since"] {
+            guard let value = Int64(raw), value >= 0 else { throw APIError.validation("since", "must be an event id (a whole number)") }
+            since = value
+        }
+        guard req.headers.first(name: .upgrade)?.lowercased() == "websocket" else {
+            throw APIError(.badRequest, "VALIDATION_FAILED", "Open this URL as a WebSocket.")
+        }
+        var replay: [Delivery] = []
+        if let since { replay = try await RealtimeReplay.deliveries(since: since, for: session, now: req.now, on: req.db) }
+        let app = req.application
+        return req.webSocket(maxFrameSize: .init(integerLiteral: 1 << 16)) { _, socket in
+            app.realtimeHub.attach(socket, session: session, replay: replay,
+                                   pingInterval: .seconds(Int64(app.settings.realtimePingSeconds)))
+        }
+    }
+
+    /// The header's access token, or a ticket redeemed exactly once before it expires.
+    static func authenticate(_ req: Request) async throws -> RealtimeHub.Session {
+        if let ticket = req.query[String.self, at: "ticket"] {
+            let hash = SecureToken.hash(ticket)
+            let now = req.now
+            let redeemed = try await req.write { db -> RealtimeTicketModel? in
+                guard let row = try await RealtimeTicketModel.query(on: db).filter(\.$tokenHash == hash).first() else { return nil }
+                if db.isPostgres { try await db.lockForUpdate("realtime_tickets", id: row.id!) }
+                guard let current = try await RealtimeTicketModel.find(row.id!, on: db),
+                      current.usedAt == nil, current.expiresAt > now else { return nil }
+                current.usedAt = now
+                try await current.update(on: db)
+                return current
+            }
+            guard let redeemed else { throw APIError.unauthenticated }
+            return .init(userId: redeemed.userId, companyId: redeemed.companyId, expiresAt: redeemed.sessionExpiresAt)
+        }
+        let caller = try await req.requireCaller()
+        let expires = caller.sessionExpiresAt ?? req.now.addingTimeInterval(Double(req.application.settings.accessTokenTTLSeconds))
+        return .init(userId: caller.userId, companyId: caller.companyId, expiresAt: expires)
+    }
+}
+
+extension Application {
+    private struct HubKey: StorageKey { typealias Value = RealtimeHub }
+
+    var realtimeHub: RealtimeHub {
+        get {
+            guard let hub = storage[HubKey.self] else { fatalError("configure(_:settings:) sets the realtime hub") }
+            return hub
+        }
+        set { storage[HubKey.self] = newValue }
+    }
+}

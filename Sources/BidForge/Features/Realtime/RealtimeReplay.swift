@@ -1,0 +1,32 @@
+import Fluent
+import SQLKit
+import Foundation
+
+/// What a reconnecting client missed: the deliveries for this user from events after `since`, still within the
+/// replay window, oldest first. Rebuilt from durable rows (notifications and dispatched outbox events), so nothing
+/// depends on the bus having been up.
+enum RealtimeReplay {
+    static let window: TimeInterval = 24 * 3600
+    static let maxDeliveries = 500
+
+    static func deliveries(since: Int64, for session: RealtimeHub.Session, now: Date, on db: any Database) async throws -> [Delivery] {
+        let notifications = try await NotificationModel.query(on: db)
+            .filter(\.$userId == session.userId).filter(\.$eventId > since)
+            .filter(\.$createdAt > now.addingTimeInterval(-window))
+            .sort(\.$eventId).limit(maxDeliveries).all()
+        var deliveries = try notifications.map { n in
+            Delivery(eventId: n.eventId ?? 0, type: "notification.created", userIds: [session.userId], data: try JSONValue.from(NotificationDTO(n)))
+        }
+        let events = try await OutboxEventModel.query(on: db)
+            .filter(\.$id > since).filter(\.$dispatchedAt != nil)
+            .filter(\.$createdAt > now.addingTimeInterval(-window))
+            .sort(\.$id).limit(maxDeliveries * 4).all()
+        for event in events {
+            guard let domain = JSONColumn.decode(DomainEvent.self, event.payload) else { continue }
+            for push in domain.push where push.companyIds.contains(session.companyId) {
+                deliveries.append(Delivery(eventId: event.id!, type: push.type, companyIds: [session.companyId], data: .object(domain.data)))
+            }
+        }
+        return Array(deliveries.sorted { $0.eventId < $1.eventId }.prefix(maxDeliveries))
+    }
+}
