@@ -294,3 +294,134 @@ def test_postgres_outage_answers_503_fast_and_recovers_by_itself():
     open_project(owner)
     FIGURES["postgres_outage"] = {"per_instance": timings, "write_503_after_s": round(write_s, 3),
                                   "all_ready_after_restart_s": round(recovered, 3)}
+
+
+class Socket:
+    """A realtime WebSocket on one instance (or through nginx), collecting frames on a thread."""
+
+    def __init__(self, base_url, token=None, query=""):
+        import websocket
+        url = base_url.replace("http://", "ws://") + "/api/v1/realtime" + (f"?{query}" if query else "")
+        headers = [f"Authorization: Bearer {token}"] if token else []
+        self.ws = websocket.create_connection(url, header=headers, timeout=5)
+        self.frames, self.arrivals = [], []
+        self.ws.settimeout(0.2)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        import websocket
+        while not self.stop.is_set():
+            try:
+                text = self.ws.recv()
+            except websocket.WebSocketTimeoutException:
+                continue
+            except Exception:
+                return
+            if text:
+                self.frames.append(json.loads(text))
+                self.arrivals.append(time.monotonic())
+
+    def wait_for(self, predicate, seconds=5):
+        return wait_until(lambda: any(predicate(f) for f in list(self.frames)), seconds, step=0.005)
+
+    def close(self):
+        self.stop.set()
+        try:
+            self.ws.close()
+        except Exception:
+            pass
+        self.thread.join(2)
+
+
+def conversation_between(owner, bidder):
+    project = open_project(owner)
+    status, _, body, _ = call("POST", f"{URL}/api/v1/conversations", {"projectId": project}, token=bidder["token"])
+    assert status == 201, body
+    return body["id"]
+
+
+def test_a_message_posted_on_one_instance_reaches_a_socket_on_another():
+    owner, bidder, outsider = register("OWNER"), register("SUBCONTRACTOR"), register("CONTRACTOR")
+    conversation = conversation_between(owner, bidder)
+    listening = Socket(INSTANCES["api2"], owner["token"])
+    nosy = Socket(INSTANCES["api3"], outsider["token"])
+    time.sleep(0.3)  # the upgrade registers the socket asynchronously
+    try:
+        latencies = []
+        for n in range(5):
+            sent = time.monotonic()
+            status, _, body, _ = call("POST", f"{INSTANCES['api1']}/api/v1/conversations/{conversation}/messages",
+                                      {"body": f"ping {n}"}, token=bidder["token"])
+            assert status == 201, body
+            arrived = listening.wait_for(lambda f, n=n: f["type"] == "message.created" and f["data"]["body"] == f"ping {n}", 2)
+            assert arrived is not None, f"message {n} never reached the socket on api2"
+            latencies.append(time.monotonic() - sent)
+        time.sleep(0.5)
+        FIGURES["cross_instance_message_ms"] = {"max": round(max(latencies) * 1000, 1),
+                                                "median": round(sorted(latencies)[2] * 1000, 1)}
+        assert max(latencies) < 0.5, latencies
+        assert not nosy.frames, nosy.frames
+    finally:
+        listening.close()
+        nosy.close()
+
+
+def test_a_browser_ticket_opens_the_socket_through_nginx():
+    owner, bidder = register("OWNER"), register("SUBCONTRACTOR")
+    conversation = conversation_between(owner, bidder)
+    status, _, body, _ = call("POST", f"{URL}/api/v1/realtime/tickets", token=owner["token"])
+    assert status == 201, body
+    socket = Socket(URL, query=f"ticket={body['ticket']}")
+    time.sleep(0.3)
+    try:
+        call("POST", f"{URL}/api/v1/conversations/{conversation}/messages", {"body": "via nginx"}, token=bidder["token"])
+        assert socket.wait_for(lambda f: f["type"] == "message.created" and f["data"]["body"] == "via nginx", 2) is not None
+    finally:
+        socket.close()
+    import websocket
+    with pytest.raises(websocket.WebSocketBadStatusException):
+        Socket(URL, query=f"ticket={body['ticket']}")  # single use
+
+
+def test_killing_a_dispatcher_mid_stream_loses_and_duplicates_nothing():
+    owner, bidder = register("OWNER"), register("SUBCONTRACTOR")
+    conversation = conversation_between(owner, bidder)
+    live = Socket(INSTANCES["api1"], owner["token"])
+    time.sleep(0.3)
+    results = []
+
+    def post(n):
+        status, _, body, _ = call("POST", f"{URL}/api/v1/conversations/{conversation}/messages", {"body": f"burst {n}"},
+                                  token=bidder["token"], timeout=15)
+        results.append((n, status, body.get("id") if status == 201 and isinstance(body, dict) else None))
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(post, n) for n in range(80)]
+        wait_until(lambda: len(results) >= 25, 30)
+        cluster("down", "api2", "--kill")
+        for f in futures:
+            f.result()
+    cluster("up", "api2")
+    acknowledged = {r[2] for r in results if r[1] == 201}
+    time.sleep(1.5)  # let every dispatcher finish
+    live.close()
+
+    status, _, page, _ = call("GET", f"{URL}/api/v1/conversations/{conversation}/messages?limit=100", token=owner["token"])
+    stored = {m["id"] for m in page["data"]}
+    live_ids = [f["data"]["id"] for f in live.frames if f["type"] == "message.created"]
+    replay = Socket(INSTANCES["api3"], owner["token"], query="since=0")
+    replay.wait_for(lambda f: False, 1.5)
+    replay.close()
+    replayed = {f["data"]["id"] for f in replay.frames if f["type"] == "message.created"}
+    status, _, notes, _ = call("GET", f"{URL}/api/v1/notifications?limit=100&unread=true", token=owner["token"])
+    received = [n["data"]["messageId"] for n in notes["data"] if n["type"] == "MESSAGE_RECEIVED"]
+    FIGURES["dispatcher_kill"] = {"posted": len(results), "acknowledged": len(acknowledged), "stored": len(stored),
+                                  "live_pushes": len(live_ids), "replayed": len(replayed),
+                                  "notifications": len(received)}
+    assert acknowledged <= stored, "an acknowledged message is gone"
+    assert len(live_ids) == len(set(live_ids)), "a live push arrived twice"
+    assert set(live_ids) <= stored
+    assert replayed == stored, "replay since=0 returns every stored message exactly"
+    assert sorted(received) == sorted(stored), "exactly one notification per stored message"

@@ -32,7 +32,19 @@ struct RealtimeController: RouteCollection {
         return try Response.json(.created, RealtimeTicketDTO(ticket: token, expiresAt: ticket.expiresAt))
     }
 
+    /// A refused upgrade also closes the connection: once a request asked to upgrade, the HTTP parser treats what
+    /// follows on that connection as the new protocol, so a proxy reusing it for the next request would hang.
     func connect(_ req: Request) async throws -> Response {
+        do {
+            return try await upgrade(req)
+        } catch {
+            var refusal = APIMiddleware.apiError(for: error)
+            refusal.headers.replaceOrAdd(name: .connection, value: "close")
+            throw refusal
+        }
+    }
+
+    private func upgrade(_ req: Request) async throws -> Response {
         let session = try await Self.authenticate(req)
         var since: Int64?
         if let raw = req.query[String.self, at: "since"] {
