@@ -4,6 +4,14 @@ import RedisWire
 extension Application {
     private struct BusKey: StorageKey { typealias Value = any EventBus }
     private struct OutboxKey: StorageKey { typealias Value = OutboxDispatcher }
+    private struct RemindersKey: StorageKey { typealias Value = ReminderScheduler }
+
+    var reminders: ReminderScheduler {
+        if let scheduler = storage[RemindersKey.self] { return scheduler }
+        let scheduler = ReminderScheduler()
+        storage[RemindersKey.self] = scheduler
+        return scheduler
+    }
 
     /// Set once in `configure`: Redis fan-out across instances when `REDIS_URL` is set, in process otherwise.
     var eventBus: any EventBus {
@@ -35,6 +43,7 @@ extension Application {
             eventBus = InProcessEventBus()
         }
         outbox = OutboxDispatcher(app: self, bus: eventBus)
+        _ = reminders
         realtimeHub = RealtimeHub(queueLimit: settings.realtimeQueueLimit, clock: clock, logger: logger)
         realtimeHub.start(bus: eventBus)
         lifecycle.use(EventsShutdown())
@@ -44,9 +53,11 @@ extension Application {
     func startBackgroundWork() {
         (eventBus as? RedisEventBus)?.start()
         outbox.start()
+        reminders.start(self)
     }
 
     func stopBackgroundWork() async {
+        await reminders.stop()
         await realtimeHub.stop()
         await outbox.stop()
         await (eventBus as? RedisEventBus)?.stop()

@@ -1,0 +1,78 @@
+import Vapor
+import Fluent
+import SQLKit
+import NIOConcurrencyHelpers
+import BidForgeCore
+
+/// `BID_DUE_SOON`: 24 hours before `bidDueAt`, each invited company that has neither bid nor declined is told, once.
+/// Every instance runs the job; "once" holds because each (project, company) reminder is a row with a primary key,
+/// written in the same transaction as its event, under a lock on the project row (PostgreSQL).
+enum BidDueReminders {
+    static let lead: TimeInterval = 24 * 3600
+
+    struct ReminderRow: Codable { let project_id: UUID; let company_id: UUID }
+
+    /// Sends what is due at `now`; returns how many companies were reminded.
+    @discardableResult
+    static func run(_ app: Application, now: Date) async throws -> Int {
+        let due = try await ProjectModel.query(on: app.db)
+            .filter(\.$status == .open)
+            .filter(\.$bidDueAt > now)
+            .filter(\.$bidDueAt <= now.addingTimeInterval(lead))
+            .all()
+        var reminded = 0
+        for project in due {
+            reminded += try await app.write { db in try await remind(project.id!, now: now, on: db) }
+        }
+        return reminded
+    }
+
+    private static func remind(_ projectId: UUID, now: Date, on db: any Database) async throws -> Int {
+        try await db.lockForUpdate("projects", id: projectId)
+        guard let project = try await ProjectModel.find(projectId, on: db), project.status == .open,
+              project.bidDueAt > now else { return 0 }
+        let invitations = try await InvitationModel.query(on: db).filter(\.$projectId == projectId)
+            .filter(\.$status !~ [.declined, .bidSubmitted]).all()
+        let bidders = Set(try await BidModel.query(on: db).filter(\.$projectId == projectId)
+            .filter(\.$status != .withdrawn).all().map(\.companyId))
+        let alreadyReminded = Set(try await db.sql.raw("""
+            SELECT project_id, company_id FROM bid_due_reminders WHERE project_id = \(bind: projectId)
+            """).all(decoding: ReminderRow.self).map(\.company_id))
+        let companies = invitations.map(\.companyId).filter { !bidders.contains($0) && !alreadyReminded.contains($0) }
+        guard !companies.isEmpty else { return 0 }
+        for company in companies {
+            try await db.sql.raw("""
+                INSERT INTO bid_due_reminders (project_id, company_id, sent_at) VALUES (\(bind: projectId), \(bind: company), \(bind: now))
+                """).run()
+        }
+        let data: [String: JSONValue] = ["projectId": .string(projectId.uuidString), "bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))]
+        try await Outbox.record(DomainEvent(type: .bidDueSoon, data: data, notifications: [NotificationDraft(
+            companyIds: companies, type: .bidDueSoon, title: "Bids due within 24 hours: \(project.title)",
+            body: "Bids for \(project.title) close at \(JSONCoding.formatDate(project.bidDueAt)). You have not bid yet.", data: data)]),
+            by: nil, on: db, now: now)
+        return companies.count
+    }
+}
+
+/// Runs the reminders every `interval` while the instance serves.
+final class ReminderScheduler: Sendable {
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    func start(_ app: Application, interval: Duration = .seconds(60)) {
+        let loop = Task {
+            while !Task.isCancelled {
+                do { try await BidDueReminders.run(app, now: app.clock.now()) } catch {
+                    app.logger.warning("bid-due reminders failed; retrying next round", metadata: ["error": .string(String(describing: error))])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+        task.withLockedValue { $0 = loop }
+    }
+
+    func stop() async {
+        let loop = task.withLockedValue { $0 }
+        loop?.cancel()
+        await loop?.value
+    }
+}
