@@ -138,4 +138,40 @@ import NIOWebSocket
             await otherSocket.close()
         }
     }
+
+    @Test func projectChangesArePushedToInviteesAndBiddersOnly() async throws {
+        try await TestApp.run { t in
+            let port = try await t.startServer()
+            let owner = try await t.register(.owner)
+            let invitee = try await t.register(.subcontractor)
+            let bidder = try await t.register(.subcontractor)
+            let bystander = try await t.register(.subcontractor)
+            let project = try await t.openProject(owner)
+            _ = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                                    body: ["companyIds": [invitee.companyId.uuidString]])
+            _ = try await t.submitBid(bidder, on: project)
+            let sockets = [try await SocketProbe.connect(port: port, token: invitee.token),
+                           try await SocketProbe.connect(port: port, token: bidder.token),
+                           try await SocketProbe.connect(port: port, token: bystander.token)]
+            await t.waitForSockets(3)
+            try await t.close(owner, project)
+            for socket in sockets.prefix(2) {
+                #expect(await socket.wait { $0.contains { $0["type"].string == "project.updated" && $0["data"]["status"].string == "CLOSED" } })
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(sockets[2].frames.isEmpty)
+            for socket in sockets { await socket.close() }
+        }
+    }
+
+    @Test func anExpiredOrForgedTokenCannotOpenASocket() async throws {
+        try await TestApp.run { t in
+            let port = try await t.startServer()
+            let owner = try await t.register(.owner)
+            await #expect(throws: (any Error).self) { try await SocketProbe.connect(port: port, token: owner.token + "x") }
+            t.clock.advance(by: Double(t.app.settings.accessTokenTTLSeconds) + 1)
+            await #expect(throws: (any Error).self) { try await SocketProbe.connect(port: port, token: owner.token) }
+            #expect(t.app.realtimeHub.connectedCount == 0)
+        }
+    }
 }

@@ -199,7 +199,7 @@ struct InvitationsController: RouteCollection {
     static func recordPublished(_ project: ProjectModel, on db: any Database, now: Date) async throws {
         let invited = try await InvitationModel.query(on: db).filter(\.$projectId == project.id!).all().map(\.companyId)
         try await Outbox.record(DomainEvent(
-            type: .projectPublished, data: ["projectId": .string(project.id!.uuidString), "status": .string(project.status.rawValue)],
+            type: .projectPublished, data: ["projectId": .string(project.id!.uuidString), "status": .string(ProjectStatus.open.rawValue)],
             notifications: invited.isEmpty ? [] : [invitationNotice(project, to: invited)],
             push: [Push(type: "project.updated", companyIds: invited)]), by: project.companyId, on: db, now: now)
     }

@@ -96,6 +96,7 @@ struct ProjectsController: RouteCollection {
             project.updatedAt = req.now
             try ProjectRules.validate(project, now: req.now, requireFutureDue: patch.bidDueAt != nil)
             try await project.update(on: db)
+            if project.status != .draft { try await ProjectEvents.recordUpdated(project, on: db, now: req.now) }
             return project
         }
         let count = try await ProjectAccess.bidCount(project.id!, on: req.db)
@@ -138,6 +139,7 @@ struct ProjectsController: RouteCollection {
             current.status = next
             current.updatedAt = req.now
             try await current.update(on: db)
+            if next != .open { try await ProjectEvents.recordUpdated(current, on: db, now: req.now) }  // publish records its own
             return current
         }
         let count = try await ProjectAccess.bidCount(project.id!, on: req.db)

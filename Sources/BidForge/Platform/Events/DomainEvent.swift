@@ -8,6 +8,7 @@ enum DomainEventType: String, Codable, Sendable, CaseIterable {
     case bidWithdrawn = "bid.withdrawn"
     case projectPublished = "project.published"
     case projectAwarded = "project.awarded"
+    case projectUpdated = "project.updated"
     case addendumIssued = "addendum.issued"
     case questionAsked = "question.asked"
     case questionAnswered = "question.answered"

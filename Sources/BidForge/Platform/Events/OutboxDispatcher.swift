@@ -16,6 +16,8 @@ final class OutboxDispatcher: Sendable {
     private let bus: any EventBus
     private let wake = NIOLockedValueBox(false)
     private let loop = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    /// One drain at a time per instance: concurrent callers queue instead of each holding a database connection.
+    private let draining = WriteGate()
 
     init(app: Application, bus: any EventBus) {
         self.app = app
@@ -24,7 +26,7 @@ final class OutboxDispatcher: Sendable {
 
     /// Dispatches until nothing is pending. Tests call it after each request; the loop calls it when nudged or polled.
     func drain() async throws {
-        while try await dispatchNext() {}
+        try await draining.withLock { while try await self.dispatchNext() {} }
     }
 
     /// Asks the loop to look now (after a commit that may have recorded events).

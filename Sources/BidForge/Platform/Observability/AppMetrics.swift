@@ -1,5 +1,6 @@
 import Vapor
 import Prometheus
+import Fluent
 import NIOConcurrencyHelpers
 
 /// The application's Prometheus registry and the series BidForge maintains itself. One per Application (tests build
@@ -29,7 +30,9 @@ final class AppMetrics: Sendable {
 
     /// Refreshes the gauges that are sampled rather than counted, then renders the text format. `pool` is nil where
     /// the database cannot report its connections (SQLite); `max` is always reported.
-    func render(now: Date, poolCapacity: Int, pool: DatabasePoolSample?) -> String {
+    func render(now: Date, poolCapacity: Int, pool: DatabasePoolSample?, realtimeSockets: Int, outboxPending: Int?) -> String {
+        registry.makeGauge(name: "realtime_connections").set(Double(realtimeSockets))
+        if let outboxPending { registry.makeGauge(name: "outbox_pending_events").set(Double(outboxPending)) }
         let active = recentUsers.withLockedValue { users in
             users = users.filter { now.timeIntervalSince($0.value) < Self.activeWindow }
             return users.count
@@ -86,8 +89,14 @@ struct MetricsController: RouteCollection {
         let pool = settings.database.isPostgres ? settings.databasePoolSize * System.coreCount : System.coreCount
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
-        let sample = await DatabasePoolSample.sample(req.application)
-        let text = req.application.metrics.render(now: req.now, poolCapacity: pool, pool: sample)
+        let app = req.application
+        let sample = await DatabasePoolSample.sample(app)
+        // Events waiting for dispatch: growing means the dispatcher is stuck or the database is slow.
+        let pending = await withTimeout(.seconds(1)) {
+            try await OutboxEventModel.query(on: app.db).filter(\.$dispatchedAt == nil).count()
+        }
+        let text = app.metrics.render(now: req.now, poolCapacity: pool, pool: sample,
+                                      realtimeSockets: app.realtimeHub.connectedCount, outboxPending: pending)
         return Response(status: .ok, headers: headers, body: .init(string: text))
     }
 }
