@@ -68,7 +68,7 @@ final class RealtimeHub: Sendable {
             _ = clients.withLockedValue { $0.removeValue(forKey: id) }
             queue.finish()
         }
-        for delivery in replay { enqueue(delivery, to: id) }
+        for delivery in replay { if let text = Self.frame(delivery) { enqueue(text, to: id) } }
         Task {
             for await text in stream {
                 do { try await socket.send(text) } catch { break }
@@ -76,19 +76,21 @@ final class RealtimeHub: Sendable {
         }
     }
 
+    /// Encodes the frame once and queues it for every entitled socket.
     func route(_ delivery: Delivery) {
         let targets = clients.withLockedValue { clients in
             clients.filter { Self.entitled($0.value.session, to: delivery) }.map(\.key)
         }
-        for id in targets { enqueue(delivery, to: id) }
+        guard !targets.isEmpty, let text = Self.frame(delivery) else { return }
+        for id in targets { enqueue(text, to: id) }
     }
 
     static func entitled(_ session: Session, to delivery: Delivery) -> Bool {
         delivery.userIds.contains(session.userId) || delivery.companyIds.contains(session.companyId)
     }
 
-    private func enqueue(_ delivery: Delivery, to id: UUID) {
-        guard let client = clients.withLockedValue({ $0[id] }), let text = Self.frame(delivery) else { return }
+    private func enqueue(_ text: String, to id: UUID) {
+        guard let client = clients.withLockedValue({ $0[id] }) else { return }
         if case .dropped = client.queue.yield(text) {
             logger.warning("realtime client too slow: closing its socket", metadata: ["userId": .string(client.session.userId.uuidString)])
             _ = clients.withLockedValue { $0.removeValue(forKey: id) }

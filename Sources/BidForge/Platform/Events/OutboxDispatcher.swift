@@ -14,47 +14,52 @@ final class OutboxDispatcher: Sendable {
 
     private let app: Application
     private let bus: any EventBus
-    private let wake = NIOLockedValueBox(false)
-    private let loop = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    private let loop = NIOLockedValueBox<[Task<Void, Never>]>([])
     /// One drain at a time per instance: concurrent callers queue instead of each holding a database connection.
     private let draining = WriteGate()
 
     init(app: Application, bus: any EventBus) {
         self.app = app
         self.bus = bus
+        // At most one wake-up waits: many commits during a drain cause one more drain, not many.
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Dispatches until nothing is pending. Tests call it after each request; the loop calls it when nudged or polled.
+    /// Dispatches until nothing is pending. Tests call it after each request; the loop calls it when woken.
     func drain() async throws {
         try await draining.withLock { while try await self.dispatchNext() {} }
     }
 
-    /// Asks the loop to look now (after a commit that may have recorded events).
-    func nudge() { wake.withLockedValue { $0 = true } }
+    /// Wakes the loop at once (after a commit that may have recorded events).
+    func nudge() { wake.yield() }
 
+    /// Drains whenever nudged, and every `pollInterval` for events committed by other instances or before a crash.
     func start() {
-        let task = Task { [self] in
-            var sincePoll: Duration = .zero
-            while !Task.isCancelled {
-                let nudged = wake.withLockedValue { let was = $0; $0 = false; return was }
-                if nudged || sincePoll >= Self.pollInterval {
-                    sincePoll = .zero
-                    do { try await drain() } catch {
-                        app.logger.warning("outbox dispatch failed; retrying", metadata: ["error": .string(String(describing: error))])
-                        try? await Task.sleep(for: .seconds(1))
-                    }
+        let wakeups = self.wakeups
+        let worker = Task { [self] in
+            for await _ in wakeups {
+                do { try await drain() } catch {
+                    app.logger.warning("outbox dispatch failed; retrying", metadata: ["error": .string(String(describing: error))])
+                    try? await Task.sleep(for: .seconds(1))
                 }
-                try? await Task.sleep(for: .milliseconds(10))
-                sincePoll += .milliseconds(10)
             }
         }
-        loop.withLockedValue { $0 = task }
+        let poller = Task { [wake] in
+            while !Task.isCancelled {
+                wake.yield()
+                try? await Task.sleep(for: Self.pollInterval)
+            }
+        }
+        loop.withLockedValue { $0 = [worker, poller] }
     }
 
     func stop() async {
-        let task = loop.withLockedValue { $0 }
-        task?.cancel()
-        await task?.value
+        let tasks = loop.withLockedValue { tasks in defer { tasks = [] }; return tasks }
+        for task in tasks { task.cancel() }
+        wake.finish()
+        for task in tasks { await task.value }
     }
 
     /// Dispatches the oldest pending event; false when there is none.
