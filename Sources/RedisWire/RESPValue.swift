@@ -129,3 +129,27 @@ enum RESPParser {
         return line
     }
 }
+
+/// Collects bytes as they arrive and hands out each complete RESP value; a value split across reads waits for the rest.
+struct RESPReader {
+    private var buffer: ByteBuffer?
+
+    mutating func append(_ incoming: inout ByteBuffer) {
+        if var existing = buffer {
+            existing.writeBuffer(&incoming)
+            buffer = existing
+        } else {
+            buffer = incoming
+        }
+    }
+
+    /// The next complete value, or nil until more bytes arrive. Throws on bytes that are not RESP.
+    mutating func next() throws -> RESPValue? {
+        guard var current = buffer, let value = try RESPParser.parse(&current) else {
+            buffer?.discardReadBytes()
+            return nil
+        }
+        buffer = current.readableBytes > 0 ? current : nil
+        return value
+    }
+}

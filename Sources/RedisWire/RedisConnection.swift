@@ -24,7 +24,7 @@ final class RedisCommandHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private var pending: CircularBuffer<EventLoopPromise<RESPValue>> = []
-    private var buffer: ByteBuffer?
+    private var reader = RESPReader()
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
@@ -36,22 +36,15 @@ final class RedisCommandHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
-        if var existing = buffer {
-            existing.writeBuffer(&incoming)
-            buffer = existing
-        } else {
-            buffer = incoming
-        }
+        reader.append(&incoming)
         do {
-            while var current = buffer, let value = try RESPParser.parse(&current) {
-                buffer = current.readableBytes > 0 ? current : nil
+            while let value = try reader.next() {
                 guard let promise = pending.popFirst() else {
                     context.close(promise: nil)
                     return
                 }
                 promise.succeed(value)
             }
-            buffer?.discardReadBytes()
         } catch {
             failAll(RedisError.protocolError("\(error)"))
             context.close(promise: nil)

@@ -138,25 +138,16 @@ public final class RedisSubscriber: Sendable {
 final class PubSubHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
-    private var buffer: ByteBuffer?
+    private var reader = RESPReader()
     private let onValue: (RESPValue) -> Void
 
     init(onValue: @escaping (RESPValue) -> Void) { self.onValue = onValue }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
-        if var existing = buffer {
-            existing.writeBuffer(&incoming)
-            buffer = existing
-        } else {
-            buffer = incoming
-        }
+        reader.append(&incoming)
         do {
-            while var current = buffer, let value = try RESPParser.parse(&current) {
-                buffer = current.readableBytes > 0 ? current : nil
-                onValue(value)
-            }
-            buffer?.discardReadBytes()
+            while let value = try reader.next() { onValue(value) }
         } catch {
             context.close(promise: nil)
         }

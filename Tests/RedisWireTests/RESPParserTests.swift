@@ -38,4 +38,20 @@ import NIOCore
         RESPEncoder.encode(["SET", "k", RESPArgument(bytes: [0, 13, 10])], into: &buffer)
         #expect(String(buffer: buffer) == "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\n\u{0}\r\n\r\n")
     }
+
+    @Test func theReaderWaitsForValuesSplitAcrossReads() throws {
+        var reader = RESPReader()
+        var first = ByteBuffer(string: "+OK\r\n$5\r\nhel")
+        reader.append(&first)
+        #expect(try reader.next() == .simpleString("OK"))
+        #expect(try reader.next() == nil, "half a bulk string is not a value yet")
+        var rest = ByteBuffer(string: "lo\r\n:7\r\n")
+        reader.append(&rest)
+        #expect(try reader.next() == .bulkString(Array("hello".utf8)))
+        #expect(try reader.next() == .integer(7))
+        #expect(try reader.next() == nil)
+        var garbage = ByteBuffer(string: "?what\r\n")
+        reader.append(&garbage)
+        #expect(throws: (any Error).self) { try reader.next() }
+    }
 }
