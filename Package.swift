@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "BidForge", targets: ["BidForge"]),
         .library(name: "BidForgeCore", targets: ["BidForgeCore"]),
         .library(name: "RedisWire", targets: ["RedisWire"]),
+        .library(name: "S3Wire", targets: ["S3Wire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(name: "BidForgeCore"),
@@ -31,6 +33,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "S3Wire",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "S3WireTesting", dependencies: ["S3Wire", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(name: "RedisWireTesting", dependencies: ["RedisWire", .product(name: "NIOPosix", package: "swift-nio")]),
         .target(
             name: "BidForge",
@@ -54,6 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "BidForgeCoreTests", dependencies: ["BidForgeCore"]),
         .testTarget(name: "RedisWireTests", dependencies: ["RedisWire", "RedisWireTesting"]),
+        .testTarget(name: "S3WireTests", dependencies: ["S3Wire", "S3WireTesting"]),
         .testTarget(
             name: "BidForgeTests",
             dependencies: [
