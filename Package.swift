@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "BidForgeCore",
                 "RedisWire",
+                "S3Wire",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -72,6 +73,7 @@ let package = Package(
             dependencies: [
                 "BidForge",
                 "RedisWireTesting",
+                "S3WireTesting",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

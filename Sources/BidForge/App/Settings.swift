@@ -12,6 +12,14 @@ public struct Settings: Sendable {
         public var isPostgres: Bool { if case .postgres = self { true } else { false } }
     }
 
+    /// Documents on local disk (default) or in an S3-compatible bucket (`S3_BUCKET` and friends).
+    public enum StorageLocation: Sendable, Equatable {
+        case local(directory: String)
+        case s3(endpoint: URL, bucket: String, region: String, accessKeyId: String, secretAccessKey: String)
+
+        public var kind: String { if case .s3 = self { "s3" } else { "local" } }
+    }
+
     public enum Environment: String, Sendable {
         case development, testing, production
     }
@@ -74,6 +82,7 @@ public struct Settings: Sendable {
     public var realtimePingSeconds: Int
     /// Messages waiting per socket before a slow client is disconnected with 1013 (`REALTIME_QUEUE_LIMIT`).
     public var realtimeQueueLimit: Int
+    public var storage: StorageLocation
 
     public struct Problems: Error, CustomStringConvertible, Sendable {
         public let messages: [String]
@@ -202,7 +211,28 @@ public struct Settings: Sendable {
             shutdownDrainSeconds: int("SHUTDOWN_DRAIN_SECONDS", environment == .production ? 5 : 0, min: 0, max: 300),
             shutdownGraceSeconds: int("SHUTDOWN_GRACE_SECONDS", 10, min: 0, max: 600),
             realtimePingSeconds: int("REALTIME_PING_SECONDS", 30, min: 1, max: 3600),
-            realtimeQueueLimit: int("REALTIME_QUEUE_LIMIT", 256, min: 1, max: 100_000)
+            realtimeQueueLimit: int("REALTIME_QUEUE_LIMIT", 256, min: 1, max: 100_000),
+            storage: {
+                let bucket = env["S3_BUCKET"].flatMap { $0.isEmpty ? nil : $0 }
+                guard let bucket else {
+                    return .local(directory: env["FILES_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? dataDirectory + "/files")
+                }
+                let endpointText = env["S3_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://s3.amazonaws.com"
+                let region = env["S3_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1"
+                var missing: [String] = []
+                let key = env["AWS_ACCESS_KEY_ID"] ?? "", secret = env["AWS_SECRET_ACCESS_KEY"] ?? ""
+                if key.isEmpty { missing.append("AWS_ACCESS_KEY_ID") }
+                if secret.isEmpty { missing.append("AWS_SECRET_ACCESS_KEY") }
+                guard let endpoint = URL(string: endpointText), let scheme = endpoint.scheme, ["http", "https"].contains(scheme),
+                      endpoint.host?.isEmpty == false else {
+                    problems.append("S3_ENDPOINT must look like https://s3.amazonaws.com or http://127.0.0.1:9000")
+                    return .local(directory: dataDirectory + "/files")
+                }
+                if !missing.isEmpty {
+                    problems.append("S3_BUCKET is set, so \(missing.joined(separator: " and ")) must be set too")
+                }
+                return .s3(endpoint: endpoint, bucket: bucket, region: region, accessKeyId: key, secretAccessKey: secret)
+            }()
         )
         if !problems.isEmpty { throw Problems(messages: problems) }
         return settings

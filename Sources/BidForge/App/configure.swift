@@ -31,6 +31,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         try app.useRedis(url: redisURL)
     }
     try app.configureEvents(redisURL: settings.redisURL)
+    app.configureObjectStorage(settings.storage)
     app.rateLimiter = app.redis.map { RedisRateLimiter(redis: $0, logger: app.logger) } ?? InMemoryRateLimiter()
     app.requestLog = LoggerRequestLogSink(logger: app.logger, instance: settings.instanceName)
     app.middleware = Middlewares()

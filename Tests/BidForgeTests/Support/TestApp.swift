@@ -30,6 +30,7 @@ struct TestApp: Sendable {
         if let services { settings.services = services }
         settings.jwtSecret = String(repeating: "s", count: 40)
         settings.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bidforge-tests").path
+        if environment["S3_BUCKET"] == nil { settings.storage = .local(directory: settings.dataDirectory + "/files") }
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
         let clock = TestClock()

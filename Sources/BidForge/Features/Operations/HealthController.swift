@@ -27,7 +27,7 @@ struct HealthController: RouteCollection {
         var checks: [String: HealthDTO.Check] = [:]
         checks["database"] = await Self.databaseCheck(req)
         checks["redis"] = await Self.redisCheck(req.application)
-        checks["storage"] = .init(status: "disabled")
+        checks["storage"] = await Self.storageCheck(req.application)
         checks["memory"] = Self.memoryCheck(limitBytes: req.application.settings.memoryLimitBytes)
         checks["disk"] = Self.diskCheck(path: req.application.settings.dataDirectory)
         // `degraded` (Redis gone: limits fall back to per-instance memory) keeps serving, so it is not a failure.
@@ -71,6 +71,25 @@ struct HealthController: RouteCollection {
             return .init(status: "degraded", message: "Redis is not answering; rate limits are per instance until it returns.")
         }
         return .init(status: "ok", details: ["latencyMs": .int(ms)])
+    }
+
+    /// Writes, reads back and deletes a probe object: the whole path a document takes.
+    static func storageCheck(_ app: Application) async -> HealthDTO.Check {
+        let storage = app.objectStorage
+        let key = "health/\(UUID().uuidString.lowercased())"
+        let probe = ByteBuffer(string: "bidforge health probe \(key)")
+        let started = ContinuousClock.now
+        let ok = await withTimeout(checkTimeout) {
+            try await storage.put(key, body: probe, contentType: "text/plain")
+            let back = try await storage.get(key)
+            try await storage.delete(key)
+            return back == probe
+        }
+        let ms = Int64(((ContinuousClock.now - started) / .milliseconds(1)).rounded())
+        return ok == true
+            ? .init(status: "ok", details: ["backend": .string(storage.kind), "latencyMs": .int(ms)])
+            : .init(status: "error", message: "The \(storage.kind) storage did not store and return a probe object within 2 s.",
+                    details: ["backend": .string(storage.kind)])
     }
 
     static func memoryCheck(limitBytes: Int) -> HealthDTO.Check {

@@ -1,0 +1,28 @@
+import Vapor
+import S3Wire
+
+extension Application {
+    private struct ObjectStorageKey: StorageKey { typealias Value = any ObjectStorage }
+
+    /// Set once in `configure` from `Settings.storage`.
+    var objectStorage: any ObjectStorage {
+        get {
+            guard let storage = storage[ObjectStorageKey.self] else { fatalError("configure(_:settings:) sets the object storage") }
+            return storage
+        }
+        set { storage[ObjectStorageKey.self] = newValue }
+    }
+
+    func configureObjectStorage(_ location: Settings.StorageLocation) {
+        switch location {
+        case .local(let directory):
+            objectStorage = LocalDiskStorage(root: directory)
+        case .s3(let endpoint, let bucket, let region, let accessKeyId, let secretAccessKey):
+            let clock = self.clock
+            objectStorage = S3Storage(client: S3Client(
+                configuration: .init(endpoint: endpoint, bucket: bucket, region: region,
+                                     credentials: S3Credentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey)),
+                clock: { clock.now() }))
+        }
+    }
+}
