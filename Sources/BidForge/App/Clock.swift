@@ -25,6 +25,14 @@ extension Application {
     }
 }
 
+extension Application {
+    /// A part `configure(_:settings:)` installs; asking before it ran is a programming error.
+    func configured<Key: StorageKey>(_ key: Key.Type, _ name: String) -> Key.Value {
+        guard let value = storage[key] else { fatalError("configure(_:settings:) sets \(name)") }
+        return value
+    }
+}
+
 extension Request {
     var now: Date { application.clock.now() }
 }

@@ -90,10 +90,7 @@ extension Application {
     private struct HubKey: StorageKey { typealias Value = RealtimeHub }
 
     var realtimeHub: RealtimeHub {
-        get {
-            guard let hub = storage[HubKey.self] else { fatalError("configure(_:settings:) sets the realtime hub") }
-            return hub
-        }
+        get { configured(HubKey.self, "the realtime hub") }
         set { storage[HubKey.self] = newValue }
     }
 }

@@ -15,18 +15,12 @@ extension Application {
 
     /// Set once in `configure`: Redis fan-out across instances when `REDIS_URL` is set, in process otherwise.
     var eventBus: any EventBus {
-        get {
-            guard let bus = storage[BusKey.self] else { fatalError("configure(_:settings:) sets the event bus") }
-            return bus
-        }
+        get { configured(BusKey.self, "the event bus") }
         set { storage[BusKey.self] = newValue }
     }
 
     var outbox: OutboxDispatcher {
-        get {
-            guard let outbox = storage[OutboxKey.self] else { fatalError("configure(_:settings:) sets the outbox dispatcher") }
-            return outbox
-        }
+        get { configured(OutboxKey.self, "the outbox dispatcher") }
         set { storage[OutboxKey.self] = newValue }
     }
 

@@ -46,10 +46,7 @@ extension Application {
 
     /// Set once in `configure`; tests replace it with a sink that keeps entries.
     var requestLog: any RequestLogSink {
-        get {
-            guard let sink = storage[SinkKey.self] else { fatalError("configure(_:settings:) sets the request log") }
-            return sink
-        }
+        get { configured(SinkKey.self, "the request log") }
         set { storage[SinkKey.self] = newValue }
     }
 }

@@ -50,10 +50,7 @@ extension Application {
 
     /// Set once in `configure`.
     var rateLimiter: any RateLimiter {
-        get {
-            guard let limiter = storage[RateLimiterKey.self] else { fatalError("configure(_:settings:) sets the rate limiter") }
-            return limiter
-        }
+        get { configured(RateLimiterKey.self, "the rate limiter") }
         set { storage[RateLimiterKey.self] = newValue }
     }
 }

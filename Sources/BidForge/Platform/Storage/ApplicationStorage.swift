@@ -6,10 +6,7 @@ extension Application {
 
     /// Set once in `configure` from `Settings.storage`.
     var objectStorage: any ObjectStorage {
-        get {
-            guard let storage = storage[ObjectStorageKey.self] else { fatalError("configure(_:settings:) sets the object storage") }
-            return storage
-        }
+        get { configured(ObjectStorageKey.self, "the object storage") }
         set { storage[ObjectStorageKey.self] = newValue }
     }
 
