@@ -68,8 +68,18 @@ struct TestApp: Sendable {
         let request = TestingHTTPRequest(method: method, url: URI(string: path), headers: headers, body: body)
         let response = try await app.testing().performTest(request: request)
         // What a running server's dispatcher does within milliseconds, done here before the test looks.
-        if drainOutbox { try await app.outbox.drain() }
+        if drainOutbox { try await drainOutboxNow() }
         return TestResponse(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    /// Dispatches what the request committed. Like the server's loop, a busy pool (a test firing 20 writes at once)
+    /// means "try again", not failure.
+    func drainOutboxNow() async throws {
+        for attempt in 1...5 {
+            do { return try await app.outbox.drain() } catch where attempt < 5 && DatabaseErrors.isUnavailable(error) {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
     }
 
     /// Through a real HTTP server on a loopback port (compression, peer addresses), not the in-memory responder.

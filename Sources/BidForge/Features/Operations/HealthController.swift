@@ -50,13 +50,18 @@ struct HealthController: RouteCollection {
                                  ["status": ready ? "ready" : "not_ready"])
     }
 
-    static func databaseCheck(_ req: Request) async -> HealthDTO.Check {
+    /// Runs one check within `checkTimeout`: its answer (nil on timeout or error) and how long it took, in ms.
+    static func timed(_ body: @escaping @Sendable () async throws -> Bool) async -> (Bool?, Int64) {
         let started = ContinuousClock.now
-        let ok = await withTimeout(checkTimeout) {
+        let answer = await withTimeout(checkTimeout, body)
+        return (answer, Int64(((ContinuousClock.now - started) / .milliseconds(1)).rounded()))
+    }
+
+    static func databaseCheck(_ req: Request) async -> HealthDTO.Check {
+        let (ok, ms) = await timed {
             _ = try await req.db.sql.raw("SELECT 1 AS one").first()
             return true
         }
-        let ms = Int64(((ContinuousClock.now - started) / .milliseconds(1)).rounded())
         return ok == true
             ? .init(status: "ok", details: ["latencyMs": .int(ms)])
             : .init(status: "error", message: "The database did not answer within 2 s.")
@@ -64,9 +69,7 @@ struct HealthController: RouteCollection {
 
     static func redisCheck(_ app: Application) async -> HealthDTO.Check {
         guard let redis = app.redis else { return .init(status: "disabled") }
-        let started = ContinuousClock.now
-        let answered = await withTimeout(checkTimeout) { try await redis.ping() }
-        let ms = Int64(((ContinuousClock.now - started) / .milliseconds(1)).rounded())
+        let (answered, ms) = await timed { try await redis.ping() }
         guard answered == true else {
             return .init(status: "degraded", message: "Redis is not answering; rate limits are per instance until it returns.")
         }
@@ -78,14 +81,12 @@ struct HealthController: RouteCollection {
         let storage = app.objectStorage
         let key = "health/\(UUID().uuidString.lowercased())"
         let probe = ByteBuffer(string: "bidforge health probe \(key)")
-        let started = ContinuousClock.now
-        let ok = await withTimeout(checkTimeout) {
+        let (ok, ms) = await timed {
             try await storage.put(key, body: probe, contentType: "text/plain")
             let back = try await storage.get(key)
             try await storage.delete(key)
             return back == probe
         }
-        let ms = Int64(((ContinuousClock.now - started) / .milliseconds(1)).rounded())
         return ok == true
             ? .init(status: "ok", details: ["backend": .string(storage.kind), "latencyMs": .int(ms)])
             : .init(status: "error", message: "The \(storage.kind) storage did not store and return a probe object within 2 s.",

@@ -14,18 +14,14 @@ enum RealtimeReplay {
             .filter(\.$userId == session.userId).filter(\.$eventId > since)
             .filter(\.$createdAt > now.addingTimeInterval(-window))
             .sort(\.$eventId).limit(maxDeliveries).all()
-        var deliveries = try notifications.map { n in
-            Delivery(eventId: n.eventId ?? 0, type: "notification.created", userIds: [session.userId], data: try JSONValue.from(NotificationDTO(n)))
-        }
+        var deliveries = try notifications.map { try Delivery.notificationCreated($0, eventId: $0.eventId ?? 0) }
         let events = try await OutboxEventModel.query(on: db)
             .filter(\.$id > since).filter(\.$dispatchedAt != nil)
             .filter(\.$createdAt > now.addingTimeInterval(-window))
             .sort(\.$id).limit(maxDeliveries * 4).all()
         for event in events {
             guard let domain = JSONColumn.decode(DomainEvent.self, event.payload) else { continue }
-            for push in domain.push where push.companyIds.contains(session.companyId) {
-                deliveries.append(Delivery(eventId: event.id!, type: push.type, companyIds: [session.companyId], data: .object(domain.data)))
-            }
+            deliveries += domain.pushDeliveries(eventId: event.id!).filter { RealtimeHub.entitled(session, to: $0) }
         }
         return Array(deliveries.sorted { $0.eventId < $1.eventId }.prefix(maxDeliveries))
     }

@@ -118,13 +118,7 @@ final class OutboxDispatcher: Sendable {
             throw OutboxError.undecodable(type: event.type)
         }
         let notifications = try await NotificationWriter.write(domain.notifications, eventId: id, on: db, now: event.createdAt)
-        var deliveries = try notifications.map { n in
-            Delivery(eventId: id, type: "notification.created", userIds: [n.userId], data: try JSONValue.from(NotificationDTO(n)))
-        }
-        for push in domain.push where !push.companyIds.isEmpty {
-            deliveries.append(Delivery(eventId: id, type: push.type, companyIds: push.companyIds, data: .object(domain.data)))
-        }
-        return deliveries
+        return try notifications.map { try Delivery.notificationCreated($0, eventId: id) } + domain.pushDeliveries(eventId: id)
     }
 }
 
