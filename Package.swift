@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .target(name: "BidForgeCore"),
@@ -42,6 +43,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // libvips, opened with dlopen at run time: building needs no system package, running without it skips derivatives.
+        .target(name: "CVips", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "S3WireTesting", dependencies: ["S3Wire", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(name: "RedisWireTesting", dependencies: ["RedisWire", .product(name: "NIOPosix", package: "swift-nio")]),
         .target(
@@ -50,7 +53,9 @@ let package = Package(
                 "BidForgeCore",
                 "RedisWire",
                 "S3Wire",
+                "CVips",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),

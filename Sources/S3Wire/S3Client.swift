@@ -85,10 +85,15 @@ public final class S3Client: Sendable {
         guard response.status.code < 300 || response.status == .notFound else { throw try await Self.error(response) }
     }
 
-    /// A URL that downloads `key` without credentials until it expires.
-    public func presignedGetURL(_ key: String, expires: Int) -> URL {
+    /// A URL that downloads `key` without credentials until it expires. `contentDisposition` and `contentType`, when
+    /// given, are the headers S3 answers with (signed into the URL, so they cannot be changed by its holder).
+    public func presignedGetURL(_ key: String, expires: Int, contentDisposition: String? = nil, contentType: String? = nil) -> URL {
         let (host, path) = location(of: key)
-        let query = signer.presignedQuery(SigV4Signer.Request(method: "GET", host: host, path: path), expires: expires, date: clock())
+        var overrides: [(String, String)] = []
+        if let contentDisposition { overrides.append(("response-content-disposition", contentDisposition)) }
+        if let contentType { overrides.append(("response-content-type", contentType)) }
+        let query = signer.presignedQuery(SigV4Signer.Request(method: "GET", host: host, path: path, query: overrides),
+                                          expires: expires, date: clock())
         return URL(string: "\(base)\(SigV4Signer.canonicalPath(path))?\(query)")!
     }
 

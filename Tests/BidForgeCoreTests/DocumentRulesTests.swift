@@ -63,3 +63,57 @@ import Foundation
         #expect(long.count == FileNames.maxLength && long.hasSuffix(".pdf"))
     }
 }
+
+@Suite struct ByteRangeTests {
+    @Test func singleRangesAreClampedToTheRepresentation() {
+        #expect(ByteRangeRequest.parse("bytes=0-99", size: 1000) == .partial(0...99))
+        #expect(ByteRangeRequest.parse("bytes=900-2000", size: 1000) == .partial(900...999))
+        #expect(ByteRangeRequest.parse("bytes=500-", size: 1000) == .partial(500...999))
+        #expect(ByteRangeRequest.parse("bytes=-100", size: 1000) == .partial(900...999))
+        #expect(ByteRangeRequest.parse("bytes=-5000", size: 1000) == .partial(0...999))
+        #expect(ByteRangeRequest.parse(" bytes=0-0 ", size: 1) == .partial(0...0))
+    }
+
+    @Test func rangesPastTheEndAreUnsatisfiable() {
+        #expect(ByteRangeRequest.parse("bytes=1000-", size: 1000) == .unsatisfiable)
+        #expect(ByteRangeRequest.parse("bytes=1000-1001", size: 1000) == .unsatisfiable)
+        #expect(ByteRangeRequest.parse("bytes=-0", size: 1000) == .unsatisfiable)
+        #expect(ByteRangeRequest.parse("bytes=-1", size: 0) == .unsatisfiable)
+    }
+
+    @Test func absentInvalidAndMultipleRangesServeTheWhole() {
+        #expect(ByteRangeRequest.parse(nil, size: 10) == .whole)
+        #expect(ByteRangeRequest.parse("items=0-1", size: 10) == .whole)
+        #expect(ByteRangeRequest.parse("bytes=5-2", size: 10) == .whole)
+        #expect(ByteRangeRequest.parse("bytes=a-b", size: 10) == .whole)
+        #expect(ByteRangeRequest.parse("bytes=0-1,4-5", size: 10) == .whole)
+    }
+}
+
+@Suite struct FormDataDispositionTests {
+    @Test func namesAndFilenamesAreRead() {
+        #expect(FormDataDisposition.parse("form-data; name=\"file\"; filename=\"plans.pdf\"")
+                == FormDataDisposition(name: "file", filename: "plans.pdf"))
+        #expect(FormDataDisposition.parse("form-data; name=title") == FormDataDisposition(name: "title", filename: nil))
+        #expect(FormDataDisposition.parse("form-data; name=\"file\"; filename=\"a;b \\\"c\\\".pdf\"")?.filename == "a;b \"c\".pdf")
+        #expect(FormDataDisposition.parse("form-data; name=\"file\"; filename=\"x.pdf\"; filename*=UTF-8''Pl%C3%A4ne.pdf")?.filename
+                == "Pläne.pdf")
+    }
+
+    @Test func otherDispositionsAreRefused() {
+        #expect(FormDataDisposition.parse("attachment; filename=\"a.pdf\"") == nil)
+        #expect(FormDataDisposition.parse("form-data; filename=\"a.pdf\"") == nil)
+    }
+}
+
+@Suite struct ETagTests {
+    @Test func ifNoneMatchUsesWeakComparison() {
+        #expect(ETags.ifNoneMatchHits("\"abc\"", "\"abc\""))
+        #expect(ETags.ifNoneMatchHits("W/\"abc\"", "\"abc\""))
+        #expect(ETags.ifNoneMatchHits("\"x\", \"abc\"", "W/\"abc\""))
+        #expect(ETags.ifNoneMatchHits("*", "\"abc\""))
+        #expect(!ETags.ifNoneMatchHits("\"abd\"", "\"abc\""))
+        #expect(!ETags.ifNoneMatchHits(nil, "\"abc\""))
+        #expect(!ETags.ifNoneMatchHits("abc", "\"abc\""))
+    }
+}

@@ -83,6 +83,12 @@ public struct Settings: Sendable {
     /// Messages waiting per socket before a slow client is disconnected with 1013 (`REALTIME_QUEUE_LIMIT`).
     public var realtimeQueueLimit: Int
     public var storage: StorageLocation
+    /// Image derivatives with libvips (`IMAGING`, on by default; off skips them even when the library is present).
+    public var imaging: Bool
+    /// Names tried with dlopen, `;`-separated (`IMAGING_LIBRARIES`).
+    public var imagingLibraries: String
+    /// Prefix for every static asset URL, e.g. `https://cdn.example.com` (`ASSET_PREFIX`; empty serves them from here).
+    public var assetPrefix: String
 
     public struct Problems: Error, CustomStringConvertible, Sendable {
         public let messages: [String]
@@ -232,6 +238,18 @@ public struct Settings: Sendable {
                     problems.append("S3_BUCKET is set, so \(missing.joined(separator: " and ")) must be set too")
                 }
                 return .s3(endpoint: endpoint, bucket: bucket, region: region, accessKeyId: key, secretAccessKey: secret)
+            }(),
+            imaging: bool("IMAGING", true),
+            imagingLibraries: env["IMAGING_LIBRARIES"].flatMap { $0.isEmpty ? nil : $0 } ?? "libvips.so.42;libvips.so",
+            assetPrefix: {
+                let prefix = (env["ASSET_PREFIX"] ?? "").trimmingCharacters(in: .whitespaces)
+                guard !prefix.isEmpty else { return "" }
+                guard let url = URL(string: prefix), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false,
+                      url.query == nil else {
+                    problems.append("ASSET_PREFIX must look like https://cdn.example.com (got \"\(prefix)\")")
+                    return ""
+                }
+                return prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
             }()
         )
         if !problems.isEmpty { throw Problems(messages: problems) }

@@ -26,6 +26,6 @@ func collections(of service: Settings.Service) -> [any RouteCollection] {
     case .bids: [BidsController(), LevelingController()]
     case .notifications: [NotificationsController(), ConversationsController(), RealtimeController()]
     case .analytics: [AnalyticsController()]
-    case .files: []  // documents and addenda arrive with issue 5
+    case .files: [DocumentsController()]
     }
 }

@@ -59,8 +59,12 @@ struct BidDTO: Encodable, Sendable {
     @NullEncoded var lineItems: [LineItem]?
     let exclusions: [String]
     let acknowledgedAddendum: Int
+    /// The bid acknowledged fewer addenda than the project has issued: it may not price the latest documents.
+    let staleAddendum: Bool
     @NullEncoded var validUntil: Date?
     let revision: Int
+    /// On submit and revise responses only: what was accepted but deserves a second look.
+    var warnings: [BidWarning]?
     /// True when the project is sealed and its due time has not passed: price fields are withheld.
     let sealed: Bool
     let createdAt: Date
@@ -74,7 +78,8 @@ struct BidDTO: Encodable, Sendable {
         let bidDueAt: Date
     }
 
-    init(_ bid: BidModel, hidePrice: Bool = false, companyName: String? = nil, project: ProjectModel? = nil) {
+    init(_ bid: BidModel, addendumCount: Int, withWarnings: Bool = false, hidePrice: Bool = false, companyName: String? = nil,
+         project: ProjectModel? = nil) {
         id = bid.id!
         projectId = bid.projectId
         companyId = bid.companyId
@@ -86,12 +91,27 @@ struct BidDTO: Encodable, Sendable {
         lineItems = hidePrice ? nil : bid.lineItems
         exclusions = bid.exclusions
         acknowledgedAddendum = bid.acknowledgedAddendum
+        staleAddendum = bid.acknowledgedAddendum < addendumCount
         validUntil = bid.validUntil
         revision = bid.revision
+        if withWarnings {
+            warnings = staleAddendum ? [.staleAddendum(acknowledged: bid.acknowledgedAddendum, issued: addendumCount)] : []
+        }
         sealed = hidePrice
         createdAt = bid.createdAt
         updatedAt = bid.updatedAt
         self.project = project.map { ProjectSummary(id: $0.id!, title: $0.title, status: $0.status, bidDueAt: $0.bidDueAt) }
+    }
+}
+
+struct BidWarning: Encodable, Sendable, Equatable {
+    let code: String
+    let message: String
+
+    static func staleAddendum(acknowledged: Int, issued: Int) -> BidWarning {
+        BidWarning(code: "STALE_ADDENDUM",
+                   message: "This bid acknowledges addendum \(acknowledged) but \(issued) have been issued; "
+                       + "review the latest and revise with acknowledgedAddendum \(issued).")
     }
 }
 

@@ -20,7 +20,7 @@ struct BidsController: RouteCollection {
             let input = try req.decodeJSON(BidInput.self)
             let now = req.now
             do {
-                let bid = try await req.write { db -> BidModel in
+                let (bid, addendumCount) = try await req.write { db -> (BidModel, Int) in
                     try await db.lockForShare("projects", id: visible.id!)
                     guard let project = try await ProjectModel.find(visible.id!, on: db) else { throw APIError.notFound("Project") }
                     let bid = BidModel()
@@ -64,9 +64,9 @@ struct BidsController: RouteCollection {
                         notifications: [NotificationDraft(companyIds: [project.companyId], type: .bidSubmitted,
                                                           title: "New bid on \(project.title)", body: "\(company.name) submitted a bid.", data: data)],
                         push: [Push(type: "bid.submitted", companyIds: [project.companyId])]), by: caller.companyId, on: db, now: now)
-                    return bid
+                    return (bid, project.addendumCount)
                 }
-                return try Response.json(.created, BidDTO(bid))
+                return try Response.json(.created, BidDTO(bid, addendumCount: addendumCount, withWarnings: true))
             } catch where DatabaseErrors.isUniqueViolation(error) {
                 throw Self.bidExists
             }
@@ -75,7 +75,7 @@ struct BidsController: RouteCollection {
 
     static let bidExists = APIError.conflict("BID_EXISTS", "Your company already has a live bid on this project; revise it instead.")
 
-    func listForProject(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<BidDTO>> {
+    func listForProject(_ req: Request, _ caller: Caller) async throws -> CachedJSON<Page<BidDTO>> {
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
         let paging = try req.paging()
         let query = BidModel.query(on: req.db).filter(\.$projectId == project.id!)
@@ -83,8 +83,10 @@ struct BidsController: RouteCollection {
         if relation != .owner { query.filter(\.$companyId == caller.companyId) }
         let (rows, total) = try await query.sort(\.$createdAt).sort(\.$id).page(paging)
         let hide = BidAccess.hidesPrice(of: project, from: relation, now: req.now)
-        let items = try rows.map { BidDTO($0, hidePrice: hide, companyName: try $0.joined(CompanyModel.self).name) }
-        return JSONResponse(Page(items, paging, total: total))
+        let items = try rows.map {
+            BidDTO($0, addendumCount: project.addendumCount, hidePrice: hide, companyName: try $0.joined(CompanyModel.self).name)
+        }
+        return CachedJSON(Page(items, paging, total: total))
     }
 
     func mine(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<BidDTO>> {
@@ -99,7 +101,10 @@ struct BidsController: RouteCollection {
             query.filter(\.$status == parsed)
         }
         let (rows, total) = try await query.sort(\.$createdAt, .descending).sort(\.$id).page(paging)
-        let items = try rows.map { BidDTO($0, project: try $0.joined(ProjectModel.self)) }
+        let items = try rows.map { row in
+            let project = try row.joined(ProjectModel.self)
+            return BidDTO(row, addendumCount: project.addendumCount, project: project)
+        }
         return JSONResponse(Page(items, paging, total: total))
     }
 
@@ -108,7 +113,7 @@ struct BidsController: RouteCollection {
         try Self.requireBidder(relation, caller)
         let patch = try req.decodeJSON(BidPatch.self)
         let now = req.now
-        let bid = try await req.write { db -> BidModel in
+        let (bid, addendumCount) = try await req.write { db -> (BidModel, Int) in
             try await db.lockForShare("projects", id: visible.projectId)
             try await db.lockForUpdate("bids", id: visible.id!)
             guard let bid = try await BidModel.find(visible.id!, on: db),
@@ -134,16 +139,16 @@ struct BidsController: RouteCollection {
                 companyIds: [project.companyId], type: .bidRevised,
                 title: "Bid revised on \(project.title)", body: "A bidder revised its bid (revision \(bid.revision)).", data: data
             )]), by: caller.companyId, on: db, now: now)
-            return bid
+            return (bid, project.addendumCount)
         }
-        return JSONResponse(BidDTO(bid))
+        return JSONResponse(BidDTO(bid, addendumCount: addendumCount, withWarnings: true))
     }
 
     func withdraw(_ req: Request, _ caller: Caller) async throws -> JSONResponse<BidDTO> {
         let (visible, _, relation) = try await BidAccess.load(req, caller: caller)
         try Self.requireBidder(relation, caller)
         let now = req.now
-        let bid = try await req.write { db -> BidModel in
+        let (bid, addendumCount) = try await req.write { db -> (BidModel, Int) in
             try await db.lockForShare("projects", id: visible.projectId)
             try await db.lockForUpdate("bids", id: visible.id!)
             guard let bid = try await BidModel.find(visible.id!, on: db),
@@ -161,9 +166,9 @@ struct BidsController: RouteCollection {
                 companyIds: [project.companyId], type: .bidWithdrawn,
                 title: "Bid withdrawn on \(project.title)", body: "A bidder withdrew its bid.", data: data
             )]), by: caller.companyId, on: db, now: now)
-            return bid
+            return (bid, project.addendumCount)
         }
-        return JSONResponse(BidDTO(bid))
+        return JSONResponse(BidDTO(bid, addendumCount: addendumCount))
     }
 
     func revisions(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<BidRevisionDTO>> {

@@ -28,6 +28,7 @@ struct HealthController: RouteCollection {
         checks["database"] = await Self.databaseCheck(req)
         checks["redis"] = await Self.redisCheck(req.application)
         checks["storage"] = await Self.storageCheck(req.application)
+        checks["imaging"] = Self.imagingCheck(req.application.derivatives.imaging)
         checks["memory"] = Self.memoryCheck(limitBytes: req.application.settings.memoryLimitBytes)
         checks["disk"] = Self.diskCheck(path: req.application.settings.dataDirectory)
         // `degraded` (Redis gone: limits fall back to per-instance memory) keeps serving, so it is not a failure.
@@ -77,6 +78,13 @@ struct HealthController: RouteCollection {
     }
 
     /// Writes, reads back and deletes a probe object: the whole path a document takes.
+    /// libvips is optional: without it originals are served for every variant, so `disabled` is not a failure.
+    static func imagingCheck(_ imaging: Imaging) -> HealthDTO.Check {
+        imaging.available
+            ? .init(status: "ok", details: ["library": "libvips", "version": .string(imaging.version)])
+            : .init(status: "disabled", message: "Image derivatives are skipped; originals are served. \(imaging.problem ?? "")")
+    }
+
     static func storageCheck(_ app: Application) async -> HealthDTO.Check {
         let storage = app.objectStorage
         let key = "health/\(UUID().uuidString.lowercased())"

@@ -55,14 +55,14 @@ struct ProjectsController: RouteCollection {
         }
     }
 
-    func show(_ req: Request) async throws -> JSONResponse<ProjectDTO> {
+    func show(_ req: Request) async throws -> CachedJSON<ProjectDTO> {
         let caller = try await req.optionalCaller()
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
         if relation == .invited, let caller {
             try await InvitationsController.markViewedIfPending(projectId: project.id!, companyId: caller.companyId, req: req)
         }
         let count = try await ProjectAccess.bidCount(project.id!, on: req.db)
-        return JSONResponse(ProjectDTO(project, bidCount: count))
+        return CachedJSON(ProjectDTO(project, bidCount: count))
     }
 
     func update(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {

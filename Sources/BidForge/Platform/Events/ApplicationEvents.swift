@@ -48,9 +48,11 @@ extension Application {
         (eventBus as? RedisEventBus)?.start()
         outbox.start()
         reminders.start(self)
+        derivatives.start()
     }
 
     func stopBackgroundWork() async {
+        await derivativesIfConfigured?.stop()
         await reminders.stop()
         await realtimeHub.stop()
         await outbox.stop()

@@ -38,6 +38,8 @@ struct APIMiddleware: AsyncMiddleware {
 
     /// Refuses bodies over the limit before any handler runs, whether announced by Content-Length or already collected.
     static func checkBodySize(_ request: Request) throws {
+        // Streamed uploads enforce their own (plan) limit while reading.
+        if request.route?.userInfo[streamsBodyKey] as? Bool == true { return }
         let limit = request.application.settings.maxJSONBodyBytes
         let declared = request.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
         let collected = request.body.data?.readableBytes ?? 0
@@ -46,6 +48,9 @@ struct APIMiddleware: AsyncMiddleware {
                            details: ["limitBytes": .int(Int64(limit))])
         }
     }
+
+    /// Set in a route's `userInfo` when its handler streams the body itself.
+    static let streamsBodyKey = "streamsBody"
 
     static func requestId(from request: Request) -> String {
         if let given = request.headers.first(name: "X-Request-Id"), !given.isEmpty, given.count <= 128,

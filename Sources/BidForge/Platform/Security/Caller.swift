@@ -73,8 +73,26 @@ extension RoutesBuilder {
         _ method: HTTPMethod, _ path: PathComponent...,
         use handler: @escaping @Sendable (Request, Caller) async throws -> Response
     ) -> Route {
+        authed(method, path, body: .collect, use: handler)
+    }
+
+    /// A route whose handler reads the request body as a stream (uploads): the JSON body limit does not apply.
+    @discardableResult
+    func authedStreaming<Response: AsyncResponseEncodable>(
+        _ method: HTTPMethod, _ path: PathComponent...,
+        use handler: @escaping @Sendable (Request, Caller) async throws -> Response
+    ) -> Route {
+        let route = authed(method, path, body: .stream, use: handler)
+        route.userInfo[APIMiddleware.streamsBodyKey] = true
+        return route
+    }
+
+    private func authed<Response: AsyncResponseEncodable>(
+        _ method: HTTPMethod, _ path: [PathComponent], body: HTTPBodyStreamStrategy,
+        use handler: @escaping @Sendable (Request, Caller) async throws -> Response
+    ) -> Route {
         let isWrite = method != .GET && method != .HEAD
-        return on(method, path) { request async throws -> Response in
+        return on(method, path, body: body) { request async throws -> Response in
             let caller = try await request.requireCaller()
             if isWrite {
                 try await request.enforceRateLimit(["write:user:\(caller.userId)"],

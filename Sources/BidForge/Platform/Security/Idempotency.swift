@@ -11,12 +11,15 @@ enum Idempotency {
     /// A reservation older than this whose request never finished (a crash) may be taken over.
     static let abandonedAfter: TimeInterval = 120
 
-    static func run(_ request: Request, _ caller: Caller, _ body: () async throws -> Response) async throws -> Response {
+    /// `fingerprint` stands in for the body when the body was streamed (an upload) and so cannot be hashed here.
+    static func run(_ request: Request, _ caller: Caller, fingerprint: String? = nil,
+                    _ body: () async throws -> Response) async throws -> Response {
         guard let key = request.headers.first(name: header) else { return try await body() }
         guard !key.isEmpty, key.count <= maxKeyLength else {
             throw APIError.validation(header, "must be 1 to \(maxKeyLength) characters")
         }
-        let hash = requestHash(request)
+        let hash = fingerprint.map { SHA256.hash(data: Data("\(request.method.rawValue) \(request.url.path)\n\($0)".utf8)).hex }
+            ?? requestHash(request)
         let db = request.db
 
         for _ in 0..<400 {
@@ -107,7 +110,7 @@ enum Idempotency {
 
 extension Request {
     /// Runs a creating handler under the `Idempotency-Key` rules.
-    func idempotent(_ caller: Caller, _ body: () async throws -> Response) async throws -> Response {
-        try await Idempotency.run(self, caller, body)
+    func idempotent(_ caller: Caller, fingerprint: String? = nil, _ body: () async throws -> Response) async throws -> Response {
+        try await Idempotency.run(self, caller, fingerprint: fingerprint, body)
     }
 }

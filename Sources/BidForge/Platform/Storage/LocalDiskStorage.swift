@@ -1,10 +1,13 @@
 import Foundation
 import NIOCore
+import NIOPosix
 
 /// Files under one folder (`DATA_DIR/files` by default). Writes go to a temporary file that is renamed into place,
 /// so a reader never sees half a document and a crash leaves no partial object behind.
 struct LocalDiskStorage: ObjectStorage {
     let root: String
+    var threadPool = NIOThreadPool.singleton
+    var fileIO: NonBlockingFileIO { NonBlockingFileIO(threadPool: threadPool) }
     var kind: String { "local" }
 
     func path(of key: String) throws -> String {
@@ -13,16 +16,13 @@ struct LocalDiskStorage: ObjectStorage {
     }
 
     func put(_ key: String, body: ByteBuffer, contentType: String) async throws {
-        let target = try path(of: key)
-        let folder = (target as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/.incoming-" + UUID().uuidString
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(body.readableBytesView), attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
-        }
-        guard rename(temporary, target) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
+        let writer = try await beginWrite(key, contentType: contentType)
+        do {
+            try await writer.write(body)
+            try await writer.finish()
+        } catch {
+            await writer.abort()
+            throw error
         }
     }
 
@@ -39,5 +39,61 @@ struct LocalDiskStorage: ObjectStorage {
     func delete(_ key: String) async throws {
         let target = try path(of: key)
         if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
+    }
+
+    func beginWrite(_ key: String, contentType: String) async throws -> any ObjectWriter {
+        let target = try path(of: key)
+        let folder = (target as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = folder + "/.incoming-" + UUID().uuidString
+        let descriptor = try await threadPool.runIfActive { () throws -> CInt in
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary]) }
+            return fd
+        }
+        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)
+        return Writer(fileIO: fileIO, handle: handle, temporary: temporary, target: target)
+    }
+
+    func downloadSource(_ key: String, filename: String, contentType: String) async throws -> DownloadSource {
+        .file(path: try path(of: key))
+    }
+
+    final class Writer: ObjectWriter {
+        let fileIO: NonBlockingFileIO
+        let handle: NIOFileHandle
+        let temporary: String
+        let target: String
+        var closed = false
+
+        init(fileIO: NonBlockingFileIO, handle: NIOFileHandle, temporary: String, target: String) {
+            self.fileIO = fileIO
+            self.handle = handle
+            self.temporary = temporary
+            self.target = target
+        }
+
+        func write(_ chunk: ByteBuffer) async throws {
+            try await fileIO.write(fileHandle: handle, buffer: chunk)
+        }
+
+        func finish() async throws {
+            try close()
+            guard rename(temporary, target) == 0 else {
+                unlink(temporary)
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
+            }
+        }
+
+        func abort() async {
+            try? close()
+            unlink(temporary)
+        }
+
+        private func close() throws {
+            guard !closed else { return }
+            closed = true
+            try handle.close()
+        }
     }
 }

@@ -11,6 +11,29 @@ protocol ObjectStorage: Sendable {
     /// Size in bytes, or nil when there is no such object.
     func size(of key: String) async throws -> Int64?
     func delete(_ key: String) async throws
+    /// Starts an object whose size is not known in advance (an upload being streamed). Nothing is visible under `key`
+    /// until `finish`; `abort` leaves nothing behind.
+    func beginWrite(_ key: String, contentType: String) async throws -> any ObjectWriter
+    /// How a client gets the object: a file this process streams, or a URL it is redirected to.
+    func downloadSource(_ key: String, filename: String, contentType: String) async throws -> DownloadSource
+}
+
+/// One object being written in pieces. Used by one task at a time.
+protocol ObjectWriter: AnyObject {
+    func write(_ chunk: ByteBuffer) async throws
+    func finish() async throws
+    func abort() async
+}
+
+enum DownloadSource: Equatable {
+    case file(path: String)
+    /// A presigned URL valid for `ObjectStorageDefaults.presignedLifetime`.
+    case redirect(URL)
+}
+
+enum ObjectStorageDefaults {
+    /// How long a presigned download URL works.
+    static let presignedLifetimeSeconds = 300
 }
 
 enum StorageError: Error, CustomStringConvertible {

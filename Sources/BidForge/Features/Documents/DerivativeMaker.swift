@@ -1,0 +1,139 @@
+import Vapor
+import Fluent
+import NIOConcurrencyHelpers
+import NIOPosix
+
+/// Makes each image's display and thumbnail versions once, in the background, beside the original. Any instance
+/// with libvips takes pending images (a lease stops two doing the same one); instances without it leave them, and
+/// originals are served meanwhile. Woken right after an upload, and every `pollInterval` for the rest.
+final class DerivativeMaker: Sendable {
+    static let pollInterval: Duration = .seconds(5)
+    static let lease: TimeInterval = 120
+    static let maxAttempts = 3
+    /// Larger images are served as they are: decoding them would cost more memory than an instance should spend.
+    static let maxImageBytes: Int64 = 100_000_000
+
+    let imaging: Imaging
+    private let app: Application
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    private let loop = NIOLockedValueBox<[Task<Void, Never>]>([])
+
+    init(app: Application, imaging: Imaging) {
+        self.app = app
+        self.imaging = imaging
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    func nudge() { wake.yield() }
+
+    func start() {
+        guard imaging.available else { return }
+        let wakeups = self.wakeups
+        let worker = Task { [self] in
+            for await _ in wakeups {
+                do { while try await makeNext() {} } catch {
+                    app.logger.warning("image derivatives failed; retrying", metadata: ["error": .string(String(describing: error))])
+                }
+            }
+        }
+        let poller = Task { [wake] in
+            while !Task.isCancelled {
+                wake.yield()
+                try? await Task.sleep(for: Self.pollInterval)
+            }
+        }
+        loop.withLockedValue { $0 = [worker, poller] }
+    }
+
+    func stop() async {
+        let tasks = loop.withLockedValue { tasks in defer { tasks = [] }; return tasks }
+        for task in tasks { task.cancel() }
+        wake.finish()
+        for task in tasks { await task.value }
+    }
+
+    /// Makes the derivatives of the oldest pending image; false when none is waiting (or imaging is off).
+    @discardableResult
+    func makeNext() async throws -> Bool {
+        guard imaging.available, let document = try await claimNext() else { return false }
+        do {
+            let keys = try await make(document)
+            try await app.write { db in
+                document.derivatives = .ready
+                document.displayKey = keys[.display]
+                document.thumbnailKey = keys[.thumbnail]
+                document.derivativeLeaseUntil = nil
+                try await document.update(on: db)
+            }
+        } catch {
+            let giveUp = document.derivativeAttempts >= Self.maxAttempts
+            app.logger.warning(giveUp ? "image derivatives failed for good; the original will be served" : "image derivatives failed; will retry",
+                               metadata: ["documentId": .string(document.id!.uuidString), "error": .string(String(describing: error))])
+            let retryAt = app.clock.now().addingTimeInterval(30)
+            try await app.write { db in
+                document.derivatives = giveUp ? .failed : .pending
+                document.derivativeLeaseUntil = giveUp ? nil : retryAt
+                try await document.update(on: db)
+            }
+        }
+        return true
+    }
+
+    private func claimNext() async throws -> DocumentModel? {
+        let now = app.clock.now()
+        return try await app.write { db -> DocumentModel? in
+            guard let candidate = try await DocumentModel.query(on: db).filter(\.$derivatives == .pending)
+                .group(.or, { $0.filter(\.$derivativeLeaseUntil == nil).filter(\.$derivativeLeaseUntil < now) })
+                .sort(\.$createdAt).first() else { return nil }
+            try await db.lockForUpdate("documents", id: candidate.id!)
+            // Read again under the lock: another instance may have claimed it meanwhile.
+            guard let document = try await DocumentModel.find(candidate.id!, on: db), document.derivatives == .pending,
+                  (document.derivativeLeaseUntil ?? .distantPast) < now else { return nil }
+            document.derivativeLeaseUntil = now.addingTimeInterval(Self.lease)
+            document.derivativeAttempts += 1
+            try await document.update(on: db)
+            return document
+        }
+    }
+
+    private func make(_ document: DocumentModel) async throws -> [DocumentVariant: String] {
+        guard document.sizeBytes <= Self.maxImageBytes else {
+            throw Imaging.Failure(description: "image larger than \(Self.maxImageBytes) bytes")
+        }
+        let storage = app.objectStorage
+        let original = Array(try await storage.get(document.storageKey).readableBytesView)
+        var keys: [DocumentVariant: String] = [:]
+        for variant in DocumentVariant.derived {
+            guard let box = variant.box else { continue }
+            let imaging = self.imaging
+            let jpeg = try await NIOThreadPool.singleton.runIfActive {
+                try imaging.fitJPEG(original, width: box.width, height: box.height, quality: DocumentVariant.jpegQuality)
+            }
+            let key = DocumentKeys.derivative(of: document.storageKey, variant)
+            try await storage.put(key, body: ByteBuffer(bytes: jpeg), contentType: "image/jpeg")
+            keys[variant] = key
+        }
+        return keys
+    }
+}
+
+extension Application {
+    private struct DerivativesKey: StorageKey { typealias Value = DerivativeMaker }
+
+    /// Set once in `configure`.
+    var derivatives: DerivativeMaker {
+        get { configured(DerivativesKey.self, "the derivative maker") }
+        set { storage[DerivativesKey.self] = newValue }
+    }
+
+    var derivativesIfConfigured: DerivativeMaker? { storage[DerivativesKey.self] }
+
+    func configureImaging() {
+        let imaging = settings.imaging ? Imaging.load(libraries: settings.imagingLibraries) : .disabled
+        if !imaging.available {
+            logger.notice("image derivatives are off; originals will be served", metadata: ["reason": .string(imaging.problem ?? "")])
+        }
+        derivatives = DerivativeMaker(app: self, imaging: imaging)
+    }
+}

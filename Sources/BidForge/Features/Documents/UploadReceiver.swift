@@ -1,0 +1,177 @@
+import Vapor
+import MultipartKit
+import Crypto
+import BidForgeCore
+
+/// What arrived in a document upload once the file is safely in storage.
+struct ReceivedUpload {
+    var filename: String
+    var kind: DocumentKind
+    var sizeBytes: Int64
+    var sha256: String
+    /// The other (small) form fields, such as `title`.
+    var fields: [String: String]
+}
+
+/// Reads a `multipart/form-data` upload as it arrives: the `file` part goes straight to storage (its kind sniffed
+/// from the first bytes, hashed and counted on the way), so a 1 GB plan set never sits in memory. Any refusal
+/// aborts the storage write, leaving nothing behind.
+final class UploadReceiver {
+    static let maxFieldBytes = 16 * 1024
+    /// Multipart framing and small fields on top of the file, for the early Content-Length check.
+    static let framingAllowance: Int64 = 64 * 1024
+
+    let storage: any ObjectStorage
+    let key: String
+    let plan: Plan
+    var limitBytes: Int64 { plan.maxDocumentBytes }
+
+    private var writer: (any ObjectWriter)?
+    private var sample: [UInt8] = []
+    private var hasher = SHA256()
+    private var size: Int64 = 0
+    private var kind: DocumentKind?
+    private var declaredType: String?
+    private var filename: String?
+    private var fileComplete = false
+    private var fields: [String: String] = [:]
+
+    private enum Part { case none, file, field(String, [UInt8]), ignored }
+    private var part = Part.none
+    private var partHeaders: [String: String] = [:]
+
+    init(storage: any ObjectStorage, key: String, plan: Plan) {
+        self.storage = storage
+        self.key = key
+        self.plan = plan
+    }
+
+    func receive(_ req: Request) async throws -> ReceivedUpload {
+        do {
+            return try await read(req)
+        } catch {
+            await writer?.abort()
+            throw error
+        }
+    }
+
+    private enum Event { case header(String, String), body(ByteBuffer), partComplete }
+
+    private final class Events {
+        var queue: [Event] = []
+    }
+
+    private func read(_ req: Request) async throws -> ReceivedUpload {
+        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
+              let boundary = type.parameters["boundary"], !boundary.isEmpty else {
+            throw APIError(.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                           "Send the document as multipart/form-data with a `file` field (and an optional `title`).")
+        }
+        if let length = req.headers.first(name: .contentLength).flatMap(Int64.init), length > limitBytes + Self.framingAllowance {
+            throw tooLarge()
+        }
+        let parser = MultipartParser(boundary: boundary)
+        let events = Events()
+        parser.onHeader = { name, value in events.queue.append(.header(name, value)) }
+        parser.onBody = { buffer in events.queue.append(.body(buffer)) }
+        parser.onPartComplete = { events.queue.append(.partComplete) }
+
+        for try await chunk in req.body {
+            do { try parser.execute(chunk) } catch {
+                throw APIError.badRequest("The multipart body is malformed.")
+            }
+            let pending = events.queue
+            events.queue.removeAll(keepingCapacity: true)
+            for event in pending { try await handle(event) }
+        }
+        guard let kind, let writer, fileComplete else {
+            if filename != nil || size > 0 { throw APIError.badRequest("The upload ended before the file was complete.") }
+            throw APIError.validation("file", "is required: attach the document as the `file` field")
+        }
+        try await writer.finish()
+        self.writer = nil
+        return ReceivedUpload(filename: FileNames.sanitize(filename ?? "document"), kind: kind, sizeBytes: size,
+                              sha256: hasher.finalize().hex, fields: fields)
+    }
+
+    private func handle(_ event: Event) async throws {
+        switch event {
+        case .header(let name, let value):
+            partHeaders[name.lowercased()] = value
+        case .body(let buffer):
+            if case .none = part { part = try startPart() }
+            switch part {
+            case .file: try await receiveFileBytes(buffer)
+            case .field(let name, var bytes):
+                bytes.append(contentsOf: buffer.readableBytesView)
+                guard bytes.count <= Self.maxFieldBytes else { throw APIError.validation(name, "is too long") }
+                part = .field(name, bytes)
+            case .none, .ignored: break
+            }
+        case .partComplete:
+            if case .none = part { part = try startPart() }  // a part with an empty body
+            switch part {
+            case .file: try await completeFile()
+            case .field(let name, let bytes): fields[name] = String(decoding: bytes, as: UTF8.self)
+            case .none, .ignored: break
+            }
+            part = .none
+            partHeaders = [:]
+        }
+    }
+
+    private func startPart() throws -> Part {
+        guard let disposition = partHeaders["content-disposition"].flatMap(FormDataDisposition.parse) else { return .ignored }
+        guard disposition.name == "file" else { return .field(disposition.name, []) }
+        guard filename == nil && !fileComplete else { throw APIError.validation("file", "send one file per upload") }
+        filename = disposition.filename ?? "document"
+        declaredType = partHeaders["content-type"]
+        return .file
+    }
+
+    private func receiveFileBytes(_ buffer: ByteBuffer) async throws {
+        size += Int64(buffer.readableBytes)
+        guard size <= limitBytes else { throw tooLarge() }
+        buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+        if let writer {
+            try await writer.write(buffer)
+            return
+        }
+        sample.append(contentsOf: buffer.readableBytesView)
+        if sample.count >= ContentSniffer.sampleSize { try await startWriting() }
+    }
+
+    private func completeFile() async throws {
+        guard size > 0 else { throw APIError.validation("file", "is empty") }
+        if writer == nil { try await startWriting() }
+        fileComplete = true
+    }
+
+    /// Decides the kind from the first bytes, then opens the storage write with them.
+    private func startWriting() async throws {
+        guard let sniffed = ContentSniffer.sniff(Array(sample.prefix(ContentSniffer.sampleSize))) else {
+            throw APIError(.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                           "This file is not a PDF, PNG, JPEG, TIFF, DWG, DXF, XLSX, DOCX, ZIP or plain-text document.",
+                           details: ["accepted": .array(DocumentKind.allCases.map { .string($0.contentType) })])
+        }
+        guard sniffed.matches(declared: declaredType) else {
+            throw APIError(.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                           "The file was sent as \(declaredType ?? "") but its contents are \(sniffed.contentType).",
+                           details: ["declared": .string(declaredType ?? ""), "detected": .string(sniffed.contentType)])
+        }
+        kind = sniffed
+        let writer = try await storage.beginWrite(key, contentType: sniffed.contentType)
+        self.writer = writer
+        try await writer.write(ByteBuffer(bytes: sample))
+        sample = []
+    }
+
+    private func tooLarge() -> APIError {
+        var error = APIError(.payloadTooLarge, "PAYLOAD_TOO_LARGE",
+                             "Documents on the \(plan.rawValue) plan may be at most \(limitBytes / 1_000_000) MB.",
+                             details: ["plan": .string(plan.rawValue), "limitBytes": .int(limitBytes)])
+        // The client may still be sending; closing is cleaner than reading the rest of a too-large body.
+        error.headers.add(name: .connection, value: "close")
+        return error
+    }
+}

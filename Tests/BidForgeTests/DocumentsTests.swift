@@ -1,0 +1,264 @@
+import Foundation
+import Testing
+import Vapor
+import S3WireTesting
+@testable import BidForge
+@testable import BidForgeCore
+
+/// Where documents are stored in a test: the local disk, or a real S3-compatible server (moto).
+enum StorageBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case local, s3
+    var testDescription: String { rawValue }
+
+    /// Runs `body` on an app storing documents in this backend. S3 needs moto; CI requires it.
+    func run(environment extra: [String: String] = [:], _ body: (TestApp) async throws -> Void) async throws {
+        var environment = extra
+        if self == .s3 {
+            guard MotoServer.available else { return }
+            let port = try await MotoServer.port()
+            let bucket = "docs-\(UUID().uuidString.prefix(8).lowercased())"
+            _ = try await MotoServer.client(bucket: bucket)
+            environment.merge(["S3_BUCKET": bucket, "S3_ENDPOINT": "http://127.0.0.1:\(port)",
+                               "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]) { $1 }
+        }
+        try await TestApp.run(environment: environment, body)
+    }
+}
+
+extension TestApp {
+    /// The bytes of a document as a client gets them: streamed (local storage) or through the presigned redirect (S3).
+    func download(_ document: UUID, token: String?, variant: String? = nil,
+                  headers: [String: String] = [:]) async throws -> (response: TestResponse, bytes: [UInt8]?) {
+        let path = "/api/v1/documents/\(document)/content" + (variant.map { "?variant=\($0)" } ?? "")
+        let r = try await request(.GET, path, token: token, headers: headers)
+        switch r.status {
+        case .ok, .partialContent: return (r, Array(r.body.readableBytesView))
+        case .found:
+            let location = try #require(r.headers.first(name: .location))
+            let fetched = try await app.client.get(URI(string: location))
+            try #require(fetched.status == .ok, "presigned GET failed: \(fetched.status)")
+            return (r, fetched.body.map { Array($0.readableBytesView) } ?? [])
+        default: return (r, nil)
+        }
+    }
+}
+
+@Suite struct DocumentRoundTripTests {
+    @Test(arguments: StorageBackend.allCases)
+    func uploadsComeBackByteForByte(backend: StorageBackend) async throws {
+        try await backend.run { t in
+            let owner = try await t.register(.owner)
+            try await t.setPlan(owner.companyId, .pro)  // 60 MB is over FREE's 25 MB
+            let project = try await t.createProject(owner)
+            for size in [1, 5_000_000, 60_000_000] {
+                let bytes = size == 1 ? Samples.text("x") : Samples.pdf(size)
+                let r = try await t.upload(owner, to: project, bytes, filename: size == 1 ? "note.txt" : "plans-\(size).pdf",
+                                           type: size == 1 ? "text/plain" : "application/pdf")
+                #expect(r.status == .created, "\(size) bytes: \(r.text.prefix(300))")
+                #expect(r.json["sizeBytes"].int == size)
+                #expect(r.json["sha256"].string == Samples.sha256(bytes))
+                #expect(r.json["addendumNumber"].isNull, "a DRAFT project's documents are not addenda")
+                let id = try #require(r.json["id"].uuid)
+                let (download, back) = try await t.download(id, token: owner.token)
+                #expect(download.status == (backend == .s3 ? .found : .ok))
+                let received = try #require(back)
+                #expect(received.count == size)
+                #expect(Samples.sha256(received) == Samples.sha256(bytes), "\(size) bytes came back different")
+            }
+            let list = try await t.request(.GET, "/api/v1/projects/\(project)/documents", token: owner.token)
+            #expect(list.json["data"].array.map { $0["sizeBytes"].int } == [1, 5_000_000, 60_000_000])
+        }
+    }
+
+    @Test func localDownloadsServeRangesAndRevalidate() async throws {
+        try await StorageBackend.local.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner)
+            let bytes = Samples.pdf(10_000)
+            let id = try #require(try await t.upload(owner, to: project, bytes).json["id"].uuid)
+
+            let whole = try await t.request(.GET, "/api/v1/documents/\(id)/content", token: owner.token)
+            #expect(whole.status == .ok)
+            #expect(whole.headers.first(name: .contentLength) == "10000")
+            #expect(whole.headers.first(name: .acceptRanges) == "bytes")
+            #expect(whole.headers.first(name: .contentType) == "application/pdf")
+            let etag = try #require(whole.headers.first(name: .eTag))
+            #expect(etag == "\"\(Samples.sha256(bytes))\"")
+
+            let first = try await t.request(.GET, "/api/v1/documents/\(id)/content", token: owner.token, headers: ["Range": "bytes=0-99"])
+            #expect(first.status == .partialContent)
+            #expect(first.headers.first(name: .contentRange) == "bytes 0-99/10000")
+            #expect(Array(first.body.readableBytesView) == Array(bytes[0...99]))
+
+            let tail = try await t.request(.GET, "/api/v1/documents/\(id)/content", token: owner.token, headers: ["Range": "bytes=-10"])
+            #expect(tail.status == .partialContent)
+            #expect(Array(tail.body.readableBytesView) == Array(bytes[9_990...]))
+
+            let middle = try await t.request(.GET, "/api/v1/documents/\(id)/content", token: owner.token,
+                                             headers: ["Range": "bytes=5000-5009", "If-Range": etag])
+            #expect(Array(middle.body.readableBytesView) == Array(bytes[5_000...5_009]))
+
+            let stale = try await t.request(.GET, "/api/v1/documents/\(id)/content", token: owner.token,
+                                            headers: ["Range": "bytes=5000-5009", "If-Range": "\"something-else\""])
+            #expect(stale.status == .ok, "a range against another version must get the whole document")
+
+            let past = try await t.request(.GET, "/api/v1/documents/\(id)/content", token: owner.token, headers: ["Range": "bytes=20000-"])
+            #expect(past.status == .rangeNotSatisfiable)
+            #expect(past.headers.first(name: .contentRange) == "bytes */10000")
+
+            let again = try await t.request(.GET, "/api/v1/documents/\(id)/content", token: owner.token, headers: ["If-None-Match": etag])
+            #expect(again.status == .notModified)
+            #expect(again.body.readableBytes == 0)
+        }
+    }
+
+    @Test func presignedRedirectsLastFiveMinutesAndNameTheFile() async throws {
+        try await StorageBackend.s3.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner)
+            let id = try #require(try await t.upload(owner, to: project, Samples.pdf(2_000), filename: "Plän A.pdf").json["id"].uuid)
+            let r = try await t.request(.GET, "/api/v1/documents/\(id)/content", token: owner.token)
+            #expect(r.status == .found)
+            #expect(r.headers.first(name: .cacheControl) == "no-store")
+            let location = try #require(r.headers.first(name: .location).flatMap(URLComponents.init(string:)))
+            let query = Dictionary(uniqueKeysWithValues: (location.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+            #expect(query["X-Amz-Expires"] == "300")
+            // Signed at the server's clock: valid from then for five minutes, never longer.
+            let stamp = DateFormatter.amz.string(from: t.clock.now)
+            #expect(query["X-Amz-Date"] == stamp)
+            #expect(query["response-content-disposition"]?.contains("filename*=UTF-8''Pl%C3%A4n%20A.pdf") == true)
+            #expect(query["X-Amz-Signature"]?.count == 64)
+        }
+    }
+}
+
+extension DateFormatter {
+    static let amz: DateFormatter = {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return f
+    }()
+}
+
+@Suite struct DocumentRefusalTests {
+    @Test func contentsMustMatchAnAcceptedKindAndTheDeclaredType() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner)
+            let png = Samples.png(width: 4, height: 4)
+            let lying = try await t.upload(owner, to: project, png, filename: "plans.pdf", type: "application/pdf")
+            #expect(lying.status == .unsupportedMediaType)
+            #expect(lying.json["error"]["details"]["detected"].string == "image/png")
+            let binary = try await t.upload(owner, to: project, [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, 0, 0], filename: "tool.pdf", type: nil)
+            #expect(binary.status == .unsupportedMediaType)
+            let empty = try await t.upload(owner, to: project, [], filename: "empty.pdf")
+            #expect(empty.status == .badRequest)
+            let notMultipart = try await t.request(.POST, "/api/v1/projects/\(project)/documents", token: owner.token,
+                                                   json: "{\"file\": \"plans.pdf\"}")
+            #expect(notMultipart.status == .unsupportedMediaType)
+            var noFile = MultipartBody()
+            noFile.field("title", "Plans")
+            let missing = try await t.request(.POST, "/api/v1/projects/\(project)/documents", token: owner.token,
+                                              rawBody: noFile.finished(), contentType: noFile.contentType)
+            #expect(missing.status == .badRequest)
+            #expect(missing.json["error"]["details"]["file"].string != nil)
+            // Nothing refused was kept.
+            let list = try await t.request(.GET, "/api/v1/projects/\(project)/documents", token: owner.token)
+            #expect(list.json["pagination"]["total"].int == 0)
+            let files = try FileManager.default.subpathsOfDirectory(atPath: t.app.settings.dataDirectory + "/files/projects")
+                .filter { $0.contains(project.uuidString.lowercased() + "/") }
+            #expect(files.isEmpty, "refused uploads left \(files)")
+        }
+    }
+
+    @Test func planLimitsAreEnforcedWithTheLimitInTheAnswer() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner)
+            let tooBig = Samples.pdf(25_000_001)
+            let streamed = try await t.upload(owner, to: project, tooBig)
+            #expect(streamed.status == .payloadTooLarge)
+            #expect(streamed.json["error"]["details"]["limitBytes"].int == 25_000_000)
+            #expect(streamed.json["error"]["details"]["plan"].string == "FREE")
+            // Announced by Content-Length: refused before a byte is read.
+            let announced = try await t.request(.POST, "/api/v1/projects/\(project)/documents", token: owner.token,
+                                                headers: ["Content-Length": "2000000000"], rawBody: ByteBuffer(string: "--x--"),
+                                                contentType: "multipart/form-data; boundary=x")
+            #expect(announced.status == .payloadTooLarge)
+            let exactly = try await t.upload(owner, to: project, Samples.pdf(25_000_000))
+            #expect(exactly.status == .created, "the limit itself is allowed: \(exactly.text.prefix(200))")
+        }
+    }
+
+    @Test func filenamesAreSanitisedAndKeysGenerated() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner)
+            let r = try await t.upload(owner, to: project, Samples.text("scope"), filename: "../../etc/passwd", type: "text/plain")
+            #expect(r.status == .created)
+            #expect(r.json["filename"].string == "passwd")
+            let windows = try await t.upload(owner, to: project, Samples.text("scope"), filename: "C:\\\\Users\\\\pat\\\\bid<1>.txt",
+                                             type: "text/plain")
+            #expect(windows.json["filename"].string == "bid_1_.txt")
+            let id = try #require(r.json["id"].uuid)
+            let stored = try #require(try await DocumentModel.find(id, on: t.app.db))
+            #expect(stored.storageKey == "projects/\(project.uuidString.lowercased())/\(id.uuidString.lowercased())")
+            #expect(!FileManager.default.fileExists(atPath: t.app.settings.dataDirectory + "/etc/passwd"))
+            let download = try await t.request(.GET, "/api/v1/documents/\(id)/content", token: owner.token)
+            #expect(download.headers.first(name: .contentDisposition)?.contains("filename=\"passwd\"") == true)
+        }
+    }
+
+    @Test func otherCompaniesAndAnonymousVisitorsSeeOnlyWhatTheProjectShows() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let stranger = try await t.register(.contractor)
+            let invited = try await t.register(.subcontractor)
+            let privateProject = try await t.openProject(owner, t.projectJSON(visibility: "INVITE_ONLY"))
+            let r = try await t.request(.POST, "/api/v1/projects/\(privateProject)/invitations", token: owner.token,
+                                        body: ["companyIds": [.string(invited.companyId.uuidString)]] as [String: JSONValue])
+            #expect(r.status == .created || r.status == .ok, "\(r.text)")
+            let doc = try #require(try await t.upload(owner, to: privateProject, Samples.pdf(500)).json["id"].uuid)
+
+            #expect(try await t.download(doc, token: stranger.token).response.status == .notFound)
+            #expect(try await t.download(doc, token: nil).response.status == .notFound)
+            #expect(try await t.request(.GET, "/api/v1/projects/\(privateProject)/documents", token: stranger.token).status == .notFound)
+            #expect(try await t.request(.GET, "/api/v1/projects/\(privateProject)/documents").status == .notFound)
+            #expect(try await t.upload(stranger, to: privateProject, Samples.pdf(500)).status == .notFound)
+            #expect(try await t.download(doc, token: invited.token).response.status == .ok)
+            #expect(try await t.upload(invited, to: privateProject, Samples.pdf(500)).status == .forbidden)
+            #expect(try await t.request(.GET, "/api/v1/projects/\(privateProject)/documents/activity", token: invited.token).status == .forbidden)
+            #expect(try await t.request(.GET, "/api/v1/projects/\(privateProject)/documents/activity", token: stranger.token).status == .notFound)
+
+            let publicProject = try await t.openProject(owner)
+            let publicDoc = try #require(try await t.upload(owner, to: publicProject, Samples.pdf(500)).json["id"].uuid)
+            #expect(try await t.download(publicDoc, token: nil).response.status == .ok)
+            #expect(try await t.download(publicDoc, token: stranger.token).response.status == .ok)
+            let draft = try await t.createProject(owner)
+            let draftDoc = try #require(try await t.upload(owner, to: draft, Samples.pdf(500)).json["id"].uuid)
+            #expect(try await t.download(draftDoc, token: stranger.token).response.status == .notFound)
+            #expect(try await t.request(.GET, "/api/v1/documents/\(UUID())/content", token: owner.token).status == .notFound)
+        }
+    }
+
+    @Test func aRetriedUploadIsStoredOnce() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner)
+            let bytes = Samples.pdf(3_000)
+            let first = try await t.upload(owner, to: project, bytes, headers: ["Idempotency-Key": "plans-upload-1"])
+            let retry = try await t.upload(owner, to: project, bytes, headers: ["Idempotency-Key": "plans-upload-1"])
+            #expect(first.status == .created)
+            #expect(retry.status == .created)
+            #expect(retry.json["id"].uuid == first.json["id"].uuid)
+            let other = try await t.upload(owner, to: project, Samples.pdf(3_001), headers: ["Idempotency-Key": "plans-upload-1"])
+            #expect(other.status == .conflict)
+            #expect(other.errorCode == "IDEMPOTENCY_MISMATCH")
+            #expect(try await t.request(.GET, "/api/v1/projects/\(project)/documents", token: owner.token).json["pagination"]["total"].int == 1)
+            let files = try FileManager.default.contentsOfDirectory(atPath: t.app.settings.dataDirectory + "/files/projects/\(project.uuidString.lowercased())")
+            #expect(files.count == 1, "the retry's bytes must not stay behind: \(files)")
+        }
+    }
+}
