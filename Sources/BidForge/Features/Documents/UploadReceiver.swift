@@ -1,5 +1,4 @@
 import Vapor
-import MultipartKit
 import Crypto
 import BidForgeCore
 
@@ -27,6 +26,9 @@ final class UploadReceiver {
     var limitBytes: Int64 { plan.maxDocumentBytes }
 
     private var writer: (any ObjectWriter)?
+    /// File bytes waiting to be written: storage gets few large writes rather than one per network read.
+    private var unwritten = ByteBuffer()
+    static let writeSize = 256 * 1024
     private var sample: [UInt8] = []
     private var hasher = SHA256()
     private var size: Int64 = 0
@@ -55,12 +57,6 @@ final class UploadReceiver {
         }
     }
 
-    private enum Event { case header(String, String), body(ByteBuffer), partComplete }
-
-    private final class Events {
-        var queue: [Event] = []
-    }
-
     private func read(_ req: Request) async throws -> ReceivedUpload {
         guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
               let boundary = type.parameters["boundary"], !boundary.isEmpty else {
@@ -70,21 +66,15 @@ final class UploadReceiver {
         if let length = req.headers.first(name: .contentLength).flatMap(Int64.init), length > limitBytes + Self.framingAllowance {
             throw tooLarge()
         }
-        let parser = MultipartParser(boundary: boundary)
-        let events = Events()
-        parser.onHeader = { name, value in events.queue.append(.header(name, value)) }
-        parser.onBody = { buffer in events.queue.append(.body(buffer)) }
-        parser.onPartComplete = { events.queue.append(.partComplete) }
-
+        var scanner = MultipartScanner(boundary: boundary)
         for try await chunk in req.body {
-            do { try parser.execute(chunk) } catch {
+            let events: [MultipartScanner.Event]
+            do { events = try scanner.feed(chunk) } catch {
                 throw APIError.badRequest("The multipart body is malformed.")
             }
-            let pending = events.queue
-            events.queue.removeAll(keepingCapacity: true)
-            for event in pending { try await handle(event) }
+            for event in events { try await handle(event) }
         }
-        guard let kind, let writer, fileComplete else {
+        guard let kind, let writer, fileComplete, scanner.isComplete else {
             if filename != nil || size > 0 { throw APIError.badRequest("The upload ended before the file was complete.") }
             throw APIError.validation("file", "is required: attach the document as the `file` field")
         }
@@ -94,12 +84,12 @@ final class UploadReceiver {
                               sha256: hasher.finalize().hex, fields: fields)
     }
 
-    private func handle(_ event: Event) async throws {
+    private func handle(_ event: MultipartScanner.Event) async throws {
         switch event {
-        case .header(let name, let value):
-            partHeaders[name.lowercased()] = value
+        case .part(let headers):
+            partHeaders = headers
+            part = try startPart()
         case .body(let buffer):
-            if case .none = part { part = try startPart() }
             switch part {
             case .file: try await receiveFileBytes(buffer)
             case .field(let name, var bytes):
@@ -108,8 +98,7 @@ final class UploadReceiver {
                 part = .field(name, bytes)
             case .none, .ignored: break
             }
-        case .partComplete:
-            if case .none = part { part = try startPart() }  // a part with an empty body
+        case .partEnd:
             switch part {
             case .file: try await completeFile()
             case .field(let name, let bytes): fields[name] = String(decoding: bytes, as: UTF8.self)
@@ -133,23 +122,33 @@ final class UploadReceiver {
         size += Int64(buffer.readableBytes)
         guard size <= limitBytes else { throw tooLarge() }
         buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-        if let writer {
-            try await writer.write(buffer)
-            return
+        var buffer = buffer
+        if writer == nil {
+            let wanted = min(buffer.readableBytes, ContentSniffer.sampleSize - sample.count)
+            sample += buffer.readBytes(length: wanted) ?? []
+            guard sample.count >= ContentSniffer.sampleSize else { return }
+            try await startWriting()
         }
-        sample.append(contentsOf: buffer.readableBytesView)
-        if sample.count >= ContentSniffer.sampleSize { try await startWriting() }
+        unwritten.writeBuffer(&buffer)
+        if unwritten.readableBytes >= Self.writeSize {
+            try await writer?.write(unwritten)
+            unwritten = ByteBuffer()
+        }
     }
 
     private func completeFile() async throws {
         guard size > 0 else { throw APIError.validation("file", "is empty") }
         if writer == nil { try await startWriting() }
+        if unwritten.readableBytes > 0 {
+            try await writer?.write(unwritten)
+            unwritten = ByteBuffer()
+        }
         fileComplete = true
     }
 
     /// Decides the kind from the first bytes, then opens the storage write with them.
     private func startWriting() async throws {
-        guard let sniffed = ContentSniffer.sniff(Array(sample.prefix(ContentSniffer.sampleSize))) else {
+        guard let sniffed = ContentSniffer.sniff(sample) else {
             throw APIError(.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
                            "This file is not a PDF, PNG, JPEG, TIFF, DWG, DXF, XLSX, DOCX, ZIP or plain-text document.",
                            details: ["accepted": .array(DocumentKind.allCases.map { .string($0.contentType) })])
