@@ -79,3 +79,26 @@ import Vapor
         }
     }
 }
+
+@Suite struct DocumentSchemaTests {
+    @Test func documentAndActivityBodiesCarryTheirRequiredKeys() async throws {
+        try await TestApp.run { t in
+            let doc = J(try JSONDecoder().decode(JSONValue.self, from: try OpenAPIDocument.json()))
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            let uploaded = try await t.upload(owner, to: project, Samples.pdf(300))
+            let samples: [(String, J)] = [
+                ("Document", uploaded.json),
+                ("DocumentActivity", try await t.request(.GET, "/api/v1/projects/\(project)/documents/activity", token: owner.token).json),
+            ]
+            for (schema, body) in samples {
+                let required = doc["components"]["schemas"][schema]["required"].array.compactMap(\.string)
+                #expect(!required.isEmpty)
+                for key in required { #expect(body.keys.contains(key), "\(schema) response lacks required \(key)") }
+            }
+            let upload = doc["paths"]["/api/v1/projects/{projectID}/documents"]["post"]
+            #expect(upload["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"].string == "#/components/schemas/DocumentUpload")
+            #expect(doc["paths"]["/api/v1/documents/{documentID}/content"]["get"]["responses"]["206"]["description"].string != nil)
+        }
+    }
+}

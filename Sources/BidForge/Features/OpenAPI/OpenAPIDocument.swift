@@ -18,6 +18,8 @@ enum OpenAPIDocument {
         var errors: [Int] = []
         var idempotent = false
         var notes: String? = nil
+        /// Other non-error answers (a download's 206, 302, 304), by status.
+        var otherResponses: [Int: String] = [:]
     }
 
     static let listQuery: [(String, JSONValue, String)] = [
@@ -66,7 +68,7 @@ enum OpenAPIDocument {
         .init(method: "post", path: "/api/v1/projects", summary: "Post a project (OWNER or CONTRACTOR); starts as DRAFT",
               body: "ProjectInput", success: (201, "Project"), errors: [400, 401, 403, 409], idempotent: true),
         .init(method: "get", path: "/api/v1/projects/{projectID}", summary: "One project", auth: .optional, success: (200, "Project"), errors: [401, 404],
-              notes: "Public for PUBLIC non-draft projects. An invited company's first view marks its invitation VIEWED."),
+              notes: "Public for PUBLIC non-draft projects. An invited company's first view marks its invitation VIEWED. ETag + If-None-Match → 304 (Cache-Control: private, no-cache; Vary: Authorization)."),
         .init(method: "patch", path: "/api/v1/projects/{projectID}", summary: "Edit a DRAFT or OPEN project (owner company)",
               body: "ProjectPatch", success: (200, "Project"), errors: [400, 401, 403, 404, 409]),
         .init(method: "post", path: "/api/v1/projects/{projectID}/publish", summary: "DRAFT → OPEN", success: (200, "Project"), errors: [400, 401, 402, 403, 404, 409],
@@ -99,7 +101,7 @@ enum OpenAPIDocument {
               body: "BidInput", success: (201, "Bid"), errors: [400, 401, 402, 403, 404, 409], idempotent: true,
               notes: "CONTRACTOR or SUBCONTRACTOR of another company. 409 BIDDING_CLOSED unless OPEN and before bidDueAt; 409 BID_EXISTS for a second live bid; FREE plan: 10 bids per calendar month (UTC), withdrawn ones included (402)."),
         .init(method: "get", path: "/api/v1/projects/{projectID}/bids", summary: "Bids: all for the owner company, its own for a bidder",
-              query: listQuery, success: (200, "page:Bid"), errors: [400, 401, 404]),
+              query: listQuery, success: (200, "page:Bid"), errors: [400, 401, 404], notes: "ETag + If-None-Match → 304."),
         .init(method: "get", path: "/api/v1/projects/{projectID}/bids/leveling", summary: "Level the live bids (owner company)",
               query: [("format", S.enumeration(["json", "csv"]), "csv: a header row and one row per bid")],
               success: (200, "Leveling"), errors: [400, 401, 403, 404, 409],
@@ -114,6 +116,23 @@ enum OpenAPIDocument {
               success: (200, "Bid"), errors: [401, 403, 404, 409]),
         .init(method: "get", path: "/api/v1/bids/{bidID}/revisions", summary: "Every version of a bid, revision 1 first",
               query: listQuery, success: (200, "page:BidRevision"), errors: [400, 401, 404]),
+
+        .init(method: "post", path: "/api/v1/projects/{projectID}/documents", summary: "Upload a document (owner company); on an OPEN project it is the next addendum",
+              body: "DocumentUpload", bodyContentType: "multipart/form-data", success: (201, "Document"),
+              errors: [400, 401, 403, 404, 409, 413, 415], idempotent: true,
+              notes: "Streamed to storage as it arrives (never held whole), hashed (sha256) on the way. OPEN project: addendumNumber = addendumCount + 1 and every invited or bidding company gets ADDENDUM_ISSUED. DRAFT, CLOSED or AWARDED: stored without an addendum. CANCELLED: 409 INVALID_TRANSITION. A Content-Length over the plan limit is refused at once with `Connection: close`. Idempotency-Key compares the file's hash, name and title."),
+        .init(method: "get", path: "/api/v1/projects/{projectID}/documents", summary: "The project's documents, oldest first (same visibility as the project)",
+              auth: .optional, query: listQuery, success: (200, "page:Document"), errors: [400, 401, 404],
+              notes: "ETag + If-None-Match → 304."),
+        .init(method: "get", path: "/api/v1/projects/{projectID}/documents/activity", summary: "Who downloaded which document, per company (owner company)",
+              success: (200, "DocumentActivity"), errors: [401, 403, 404]),
+        .init(method: "get", path: "/api/v1/documents/{documentID}/content", summary: "The document's bytes (same visibility as its project)",
+              auth: .optional, query: [("variant", S.enumeration(["original", "display", "thumbnail"]),
+                                        "display fits 1200×800, thumbnail 400×400 (JPEG, quality 80); the original is served, with X-Document-Variant: original, until they are made or when imaging is off")],
+              success: (200, nil), errors: [400, 401, 404],
+              notes: "Local storage: streamed with Content-Length, ETag (the sha256), Accept-Ranges; Range → 206 (one range; If-Range honoured), past the end → 416; If-None-Match → 304; Content-Disposition names the file (inline for PDF, images and text). S3-compatible storage: 302 to a presigned URL valid for 5 minutes (Cache-Control: no-store). Each fetch is recorded for the owner's activity view.",
+              otherResponses: [206: "Partial Content: the requested byte range (Content-Range)", 302: "Found: S3-compatible storage; Location is a presigned URL valid for 5 minutes",
+                               304: "Not Modified: If-None-Match matched the ETag", 416: "Range Not Satisfiable: Content-Range: bytes */size"]),
 
         .init(method: "post", path: "/api/v1/conversations", summary: "Open (or get) the private thread between a project's owner and one company",
               body: "OpenConversationInput", success: (201, "Conversation"), errors: [400, 401, 403, 404],
@@ -149,13 +168,20 @@ enum OpenAPIDocument {
               success: (200, "CompanyAnalytics"), errors: [400, 401]),
     ]
 
+    /// GETs answered with an ETag (and 304 to a matching If-None-Match).
+    static let conditionalGETPaths: Set<String> = ["/api/v1/projects/{projectID}", "/api/v1/projects/{projectID}/bids",
+                                                   "/api/v1/projects/{projectID}/documents"]
+
     static let errorDescriptions: [Int: String] = [
         400: "VALIDATION_FAILED: malformed JSON, wrong types, unknown enum values, or rule violations (details: field → problem)",
         401: "UNAUTHENTICATED: missing, expired or forged token", 402: "PLAN_LIMIT_REACHED (details: plan, limit, used)",
         403: "FORBIDDEN: a visible object, but the caller's role or company may not do this",
         404: "NOT_FOUND: absent, or belonging to another company and not visible to the caller",
         409: "A state rule: INVALID_TRANSITION, BIDDING_CLOSED, BID_EXISTS, BIDS_SEALED, EMAIL_TAKEN, IDEMPOTENCY_MISMATCH, IDEMPOTENCY_IN_PROGRESS",
-        429: "RATE_LIMITED: wait the Retry-After seconds (per client address on every route; per user on writes; per address and email on login)", 413: "PAYLOAD_TOO_LARGE: JSON bodies are capped at 1 MiB", 415: "UNSUPPORTED_MEDIA_TYPE: send application/json",
+        429: "RATE_LIMITED: wait the Retry-After seconds (per client address on every route; per user on writes; per address and email on login)",
+        413: "PAYLOAD_TOO_LARGE: JSON bodies are capped at 1 MiB; documents by plan (details.limitBytes)",
+        415: "UNSUPPORTED_MEDIA_TYPE: send application/json (documents: multipart/form-data, and a file of an accepted kind)",
+        416: "Range Not Satisfiable: Content-Range: bytes */size",
         503: "UNAVAILABLE: a dependency is down or the database pool is exhausted; retry",
     ]
 
@@ -217,6 +243,10 @@ enum OpenAPIDocument {
             responses[String(status)] = ["description": "Success", "content": .object(content)]
         } else {
             responses[String(status)] = ["description": status == 204 ? "Done, no content" : status == 101 ? "Switching Protocols: the socket is open" : "Success"]
+        }
+        for (code, description) in op.otherResponses { responses[String(code)] = ["description": .string(description)] }
+        if op.method == "get" && conditionalGETPaths.contains(op.path) {
+            responses["304"] = ["description": "Not Modified: If-None-Match matched the ETag"]
         }
         var common = op.method == "get" ? [500] : [413, 415, 500]
         if !RateLimitMiddleware.exemptPaths.contains(op.path) { common.append(429) }
