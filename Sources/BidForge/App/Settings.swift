@@ -89,6 +89,8 @@ public struct Settings: Sendable {
     public var imagingLibraries: String
     /// Prefix for every static asset URL, e.g. `https://cdn.example.com` (`ASSET_PREFIX`; empty serves them from here).
     public var assetPrefix: String
+    /// Where `static/` (stylesheets, icons, scripts) is read from at start (`PUBLIC_DIR`).
+    public var publicDirectory: String
 
     public struct Problems: Error, CustomStringConvertible, Sendable {
         public let messages: [String]
@@ -250,7 +252,8 @@ public struct Settings: Sendable {
                     return ""
                 }
                 return prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
-            }()
+            }(),
+            publicDirectory: env["PUBLIC_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./Public"
         )
         if !problems.isEmpty { throw Problems(messages: problems) }
         return settings

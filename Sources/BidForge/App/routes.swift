@@ -4,6 +4,8 @@ import Vapor
 /// run as any of the scaling plan's services behind the gateway.
 func routes(_ app: Application) throws {
     try app.register(collection: MetricsController())
+    try app.register(collection: StaticAssetsController())
+    try app.register(collection: SiteController())
     let api = app.grouped("api")
     try api.register(collection: HealthController())
     app.get("openapi.json") { req async throws -> Response in

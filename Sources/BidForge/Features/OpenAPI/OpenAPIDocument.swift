@@ -31,6 +31,10 @@ enum OpenAPIDocument {
         .init(method: "get", path: "/api/health", summary: "Health of every configured component", auth: .none, success: (200, "Health"), errors: [503]),
         .init(method: "get", path: "/api/ready", summary: "200 once migrations ran and the database answers", auth: .none, success: (200, "Ready"), errors: [503]),
         .init(method: "get", path: "/openapi.json", summary: "This document", auth: .none, success: (200, nil)),
+        .init(method: "get", path: "/", summary: "The front page (HTML); its assets are fingerprinted and follow ASSET_PREFIX", auth: .none, success: (200, nil)),
+        .init(method: "get", path: "/static/{file}", summary: "A static asset by fingerprinted name (name.<hash>.ext), cacheable forever", auth: .none,
+              success: (200, nil), errors: [404],
+              notes: "Cache-Control: public, max-age=31536000, immutable; ETag; ranges as for documents. Unfingerprinted names are 404: page URLs come from the server's asset map, with ASSET_PREFIX (a CDN host) in front when set."),
         .init(method: "get", path: "/metrics", summary: "Prometheus text format: http_request_duration_seconds{method,route,status_code}, http_requests_total, active_users_total, db_pool_connections{state}, process memory and open files",
               auth: .none, success: (200, nil)),
 
@@ -220,7 +224,7 @@ enum OpenAPIDocument {
         var o: [String: JSONValue] = ["summary": .string(op.summary), "operationId": .string(operationId(op))]
         if let notes = op.notes { o["description"] = .string(notes) }
         var parameters: [JSONValue] = pathParameters(op.path).map {
-            ["name": .string($0), "in": "path", "required": true, "schema": S.uuid]
+            ["name": .string($0), "in": "path", "required": true, "schema": $0.hasSuffix("ID") ? S.uuid : S.string]
         }
         for (name, schema, description) in op.query {
             parameters.append(["name": .string(name), "in": "query", "required": false, "schema": schema, "description": .string(description)])

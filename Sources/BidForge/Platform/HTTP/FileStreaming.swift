@@ -11,7 +11,7 @@ enum FileStreaming {
     struct Presentation {
         var etag: String
         var contentType: String
-        var contentDisposition: String
+        var contentDisposition: String?
         var cacheControl = "private, max-age=300"
     }
 
@@ -25,9 +25,11 @@ enum FileStreaming {
         headers.replaceOrAdd(name: .eTag, value: presentation.etag)
         headers.replaceOrAdd(name: .acceptRanges, value: "bytes")
         headers.replaceOrAdd(name: .cacheControl, value: presentation.cacheControl)
-        headers.replaceOrAdd(name: .contentDisposition, value: presentation.contentDisposition)
-        // Whatever a document contains, a browser must not run it as a page of ours.
-        headers.replaceOrAdd(name: "Content-Security-Policy", value: "sandbox")
+        if let disposition = presentation.contentDisposition {
+            headers.replaceOrAdd(name: .contentDisposition, value: disposition)
+            // Whatever a document contains, a browser must not run it as a page of ours.
+            headers.replaceOrAdd(name: "Content-Security-Policy", value: "sandbox")
+        }
         if ETags.ifNoneMatchHits(req.headers.first(name: .ifNoneMatch), presentation.etag) {
             return Response(status: .notModified, headers: headers)
         }
