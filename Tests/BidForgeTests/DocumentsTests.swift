@@ -64,6 +64,14 @@ extension TestApp {
                 let received = try #require(back)
                 #expect(received.count == size)
                 #expect(Samples.sha256(received) == Samples.sha256(bytes), "\(size) bytes came back different")
+                if backend == .s3, let storage = t.app.objectStorage as? S3Storage {
+                    // Over one part (8 MiB) the upload went up as a multipart upload: S3's ETag says how many parts.
+                    let stored = try await storage.client.head(DocumentKeys.original(projectId: project, documentId: id))
+                    let etag = (stored?.etag ?? "").replacingOccurrences(of: "\"", with: "")
+                    let parts = etag.contains("-") ? etag.split(separator: "-").last.flatMap { Int($0) } : 1
+                    #expect(parts == (size > storage.partSize ? (size + storage.partSize - 1) / storage.partSize : 1),
+                            "\(size) bytes stored with ETag \(stored?.etag ?? "none")")
+                }
                 t.clock.advance(by: 1)
             }
             let list = try await t.request(.GET, "/api/v1/projects/\(project)/documents", token: owner.token)

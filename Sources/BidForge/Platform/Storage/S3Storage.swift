@@ -61,11 +61,15 @@ struct S3Storage: ObjectStorage {
 
         func write(_ chunk: ByteBuffer) async throws {
             var chunk = chunk
-            pending.writeBuffer(&chunk)
-            while pending.readableBytes >= partSize {
-                let part = pending.readSlice(length: partSize)!
+            while chunk.readableBytes > 0 {
+                if pending.capacity < partSize { pending.reserveCapacity(partSize) }
+                var piece = chunk.readSlice(length: min(chunk.readableBytes, partSize - pending.readableBytes))!
+                pending.writeBuffer(&piece)
+                guard pending.readableBytes == partSize else { continue }
+                // Hand the full buffer over and start a new one: no copy of a part that is still being sent.
+                let part = pending
+                pending = ByteBuffer()
                 try await send(part)
-                pending.discardReadBytes()
             }
         }
 
