@@ -425,3 +425,87 @@ def test_killing_a_dispatcher_mid_stream_loses_and_duplicates_nothing():
     assert set(live_ids) <= stored
     assert replayed == stored, "replay since=0 returns every stored message exactly"
     assert sorted(received) == sorted(stored), "exactly one notification per stored message"
+
+
+def multipart_upload(url, token, data, filename, content_type):
+    """Streams one document through nginx as a browser would: multipart/form-data with a `file` part."""
+    import http.client
+    from urllib.parse import urlsplit
+    boundary = "----cluster" + uuid.uuid4().hex
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
+            f"Content-Type: {content_type}\r\n\r\n").encode()
+    body = head + data + f"\r\n--{boundary}--\r\n".encode()
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection.request("POST", parts.path, body=body, headers={
+        "Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    response = connection.getresponse()
+    answer = json.loads(response.read())
+    connection.close()
+    return response.status, answer
+
+
+def fetch_document(instance, document, token, variant=None):
+    """The bytes as a client gets them from one instance: streamed, or through the presigned redirect."""
+    import urllib.request
+    path = f"{instance}/api/v1/documents/{document}/content" + (f"?variant={variant}" if variant else "")
+    status, headers, body, _ = call("GET", path, token=token)
+    if status == 302:
+        with urllib.request.urlopen(headers["location"], timeout=30) as response:
+            return status, response.read()
+    return status, body
+
+
+def png(width, height):
+    import struct
+    import zlib
+    rows = b"".join(b"\x00" + b"".join(bytes((x * 255 // width, y * 255 // height, 90)) for x in range(width))
+                    for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_documents_uploaded_through_nginx_are_served_by_every_instance():
+    import hashlib
+    owner = register("OWNER")
+    bidder = register("CONTRACTOR")
+    project = open_project(owner)
+    status, _, _, _ = call("POST", f"{URL}/api/v1/projects/{project}/bids",
+                           {"amountCents": 1_000_000, "acknowledgedAddendum": 0}, token=bidder["token"])
+    assert status == 201
+    plans = b"%PDF-1.7\n" + os.urandom(3_000_000)
+    status, document = multipart_upload(f"{URL}/api/v1/projects/{project}/documents", owner["token"], plans,
+                                         "plans.pdf", "application/pdf")
+    assert status == 201, document
+    assert document["addendumNumber"] == 1
+    assert document["sha256"] == hashlib.sha256(plans).hexdigest()
+    shared_s3 = (Path(DIR) / "s3.enabled").exists()
+    if os.environ.get("BIDFORGE_TEST_REQUIRE_MOTO") == "1":
+        assert shared_s3, "CI runs the cluster on moto's S3"
+    for name, instance in INSTANCES.items():
+        status, body = fetch_document(instance, document["id"], bidder["token"])
+        assert status == (302 if shared_s3 else 200), (name, status)
+        assert hashlib.sha256(body).hexdigest() == document["sha256"], name
+    notified = wait_until(lambda: any(n["type"] == "ADDENDUM_ISSUED" for n in
+                                      call("GET", f"{URL}/api/v1/notifications", token=bidder["token"])[2]["data"]), 5)
+    assert notified is not None, "the bidder was not told about addendum 1"
+    FIGURES["document_fetched_from_instances"] = len(INSTANCES)
+
+    # An image: whichever instance makes its thumbnail, every instance serves it.
+    image = png(900, 600)
+    status, photo = multipart_upload(f"{URL}/api/v1/projects/{project}/documents", owner["token"], image, "site.png", "image/png")
+    assert status == 201, photo
+    health_body = call("GET", f"{INSTANCES['api1']}/api/health")[2]
+    if health_body["checks"]["imaging"]["status"] != "ok":
+        pytest.skip("libvips is not installed: derivatives are not made")
+    ready = wait_until(lambda: "thumbnail" in next(d for d in call("GET", f"{URL}/api/v1/projects/{project}/documents",
+                                                                    token=owner["token"])[2]["data"]
+                                                 if d["id"] == photo["id"])["variants"], 15, step=0.2)
+    assert ready is not None, "no instance made the thumbnail"
+    FIGURES["thumbnail_ready_seconds"] = round(ready, 2)
+    for name, instance in INSTANCES.items():
+        status, body = fetch_document(instance, photo["id"], owner["token"], variant="thumbnail")
+        assert body[:3] == b"\xff\xd8\xff", name  # a JPEG, not the PNG original
