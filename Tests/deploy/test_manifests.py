@@ -135,3 +135,22 @@ def test_alerts_fire_on_the_series_bidforge_emits():
     result = subprocess.run([binary, "test", "rules", "alerts.test.yml"], cwd=DEPLOY / "prometheus",
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_instance_sees_the_same_documents():
+    services = load("docker-compose.prod.yml")["services"]
+    mounts = [services[f"api{i}"]["volumes"] for i in (1, 2, 3)]
+    assert mounts[0] == mounts[1] == mounts[2] and mounts[0][0].endswith(":" + services["api1"]["environment"]["FILES_DIR"])
+    env = {e["name"]: e for e in load("k8s/deployment.yaml")["spec"]["template"]["spec"]["containers"][0]["env"]}
+    for name in ("S3_BUCKET", "S3_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        assert env[name]["valueFrom"]["secretKeyRef"]["name"] == "bidforge-secrets", name
+
+
+def test_images_carry_libvips_and_the_static_assets_and_nginx_streams_uploads():
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "libvips42" in dockerfile and "COPY --chown=bidforge:bidforge Public /app/Public" in dockerfile
+    nginx = (DEPLOY / "nginx.conf").read_text()
+    documents = nginx[nginx.index("location ~ ^/api/v1/projects/[^/]+/documents$"):]
+    documents = documents[:documents.index("}")]
+    assert "proxy_request_buffering off;" in documents
+    assert "client_max_body_size 1100m;" in nginx
