@@ -15,43 +15,25 @@ final class DerivativeMaker: Sendable {
 
     let imaging: Imaging
     private let app: Application
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
-    private let loop = NIOLockedValueBox<[Task<Void, Never>]>([])
+    private let loop = WakeableLoop()
 
     init(app: Application, imaging: Imaging) {
         self.app = app
         self.imaging = imaging
-        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    func nudge() { wake.yield() }
+    func nudge() { loop.nudge() }
 
     func start() {
         guard imaging.available else { return }
-        let wakeups = self.wakeups
-        let worker = Task { [self] in
-            for await _ in wakeups {
-                do { while try await makeNext() {} } catch {
-                    app.logger.warning("image derivatives failed; retrying", metadata: ["error": .string(String(describing: error))])
-                }
+        loop.start(every: Self.pollInterval) { [self] in
+            do { while try await makeNext() {} } catch {
+                app.logger.warning("image derivatives failed; retrying", metadata: ["error": .string(String(describing: error))])
             }
         }
-        let poller = Task { [wake] in
-            while !Task.isCancelled {
-                wake.yield()
-                try? await Task.sleep(for: Self.pollInterval)
-            }
-        }
-        loop.withLockedValue { $0 = [worker, poller] }
     }
 
-    func stop() async {
-        let tasks = loop.withLockedValue { tasks in defer { tasks = [] }; return tasks }
-        for task in tasks { task.cancel() }
-        wake.finish()
-        for task in tasks { await task.value }
-    }
+    func stop() async { await loop.stop() }
 
     /// Makes the derivatives of the oldest pending image; false when none is waiting (or imaging is off).
     @discardableResult

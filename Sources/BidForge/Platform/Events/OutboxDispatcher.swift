@@ -14,17 +14,13 @@ final class OutboxDispatcher: Sendable {
 
     private let app: Application
     private let bus: any EventBus
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
-    private let loop = NIOLockedValueBox<[Task<Void, Never>]>([])
+    private let loop = WakeableLoop()
     /// One drain at a time per instance: concurrent callers queue instead of each holding a database connection.
     private let draining = WriteGate()
 
     init(app: Application, bus: any EventBus) {
         self.app = app
         self.bus = bus
-        // At most one wake-up waits: many commits during a drain cause one more drain, not many.
-        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Dispatches until nothing is pending. Tests call it after each request; the loop calls it when woken.
@@ -33,34 +29,19 @@ final class OutboxDispatcher: Sendable {
     }
 
     /// Wakes the loop at once (after a commit that may have recorded events).
-    func nudge() { wake.yield() }
+    func nudge() { loop.nudge() }
 
     /// Drains whenever nudged, and every `pollInterval` for events committed by other instances or before a crash.
     func start() {
-        let wakeups = self.wakeups
-        let worker = Task { [self] in
-            for await _ in wakeups {
-                do { try await drain() } catch {
-                    app.logger.warning("outbox dispatch failed; retrying", metadata: ["error": .string(String(describing: error))])
-                    try? await Task.sleep(for: .seconds(1))
-                }
+        loop.start(every: Self.pollInterval) { [self] in
+            do { try await drain() } catch {
+                app.logger.warning("outbox dispatch failed; retrying", metadata: ["error": .string(String(describing: error))])
+                try? await Task.sleep(for: .seconds(1))
             }
         }
-        let poller = Task { [wake] in
-            while !Task.isCancelled {
-                wake.yield()
-                try? await Task.sleep(for: Self.pollInterval)
-            }
-        }
-        loop.withLockedValue { $0 = [worker, poller] }
     }
 
-    func stop() async {
-        let tasks = loop.withLockedValue { tasks in defer { tasks = [] }; return tasks }
-        for task in tasks { task.cancel() }
-        wake.finish()
-        for task in tasks { await task.value }
-    }
+    func stop() async { await loop.stop() }
 
     /// Dispatches the oldest pending event; false when there is none.
     @discardableResult

@@ -57,12 +57,7 @@ enum FileStreaming {
             let pool = NIOThreadPool.singleton
             let fileIO = NonBlockingFileIO(threadPool: pool)
             do {
-                let descriptor = try await pool.runIfActive { () throws -> CInt in
-                    let fd = open(path, O_RDONLY | O_CLOEXEC)
-                    guard fd >= 0 else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
-                    return fd
-                }
-                let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)
+                let handle = try await FileHandles.openForReading(path, on: pool)
                 defer { try? handle.close() }
                 var position = offset
                 let end = offset + count

@@ -46,12 +46,7 @@ struct LocalDiskStorage: ObjectStorage {
         let folder = (target as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = folder + "/.incoming-" + UUID().uuidString
-        let descriptor = try await threadPool.runIfActive { () throws -> CInt in
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary]) }
-            return fd
-        }
-        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)
+        let handle = try await FileHandles.createForWriting(temporary, on: threadPool)
         return Writer(fileIO: fileIO, handle: handle, temporary: temporary, target: target)
     }
 
