@@ -106,16 +106,22 @@ import RedisWireTesting
         try await RedisServer.run { server in
             let admin = client(server)
             let redis = client(server, timeout: .milliseconds(200))
-            #expect(try await redis.ping())
+            // Connected first (a loaded test machine can take longer than 200 ms for one connect + PING).
+            var connected = false
+            for _ in 0..<10 where !connected { connected = (try? await redis.ping()) == true }
+            #expect(connected)
             // Writes stall for 30 s; a client without a working timeout would hang here far past the test's patience.
             try await admin.send(["CLIENT", "PAUSE", "30000", "WRITE"])
             await #expect(throws: RedisError.timeout) { try await redis.send(["SET", "x", "y"]) }
             try await admin.send(["CLIENT", "UNPAUSE"])
             // The timed-out connection was closed; the next command reconnects and works.
+            // (Retried: on a loaded machine one round trip can itself take longer than this client's 200 ms.)
             var ok = false
-            for _ in 0..<2 where !ok { ok = (try? await redis.ping()) == true }
+            for _ in 0..<10 where !ok { ok = (try? await redis.ping()) == true }
             #expect(ok)
-            #expect(try await redis.set("x", "z"))
+            var stored = false
+            for _ in 0..<10 where !stored { stored = (try? await redis.set("x", "z")) == true }
+            #expect(stored)
             await redis.close()
             await admin.close()
         }
