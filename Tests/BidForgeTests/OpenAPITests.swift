@@ -23,7 +23,7 @@ import Vapor
             #expect(r.json["openapi"].string == "3.1.0")
             let paths = r.json["paths"]
             var registered = Set<String>()
-            for route in t.app.routes.all {
+            for route in t.app.routes.all where route.userInfo[pageRouteKey] as? Bool != true {
                 let path = Self.openAPIPath(route)
                 let method = route.method.rawValue.lowercased()
                 registered.insert("\(method) \(path)")

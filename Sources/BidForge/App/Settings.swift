@@ -46,6 +46,8 @@ public struct Settings: Sendable {
     /// The scaling plan's services; one binary serves any subset (`--services` or `SERVICES`), all by default.
     public enum Service: String, Sendable, CaseIterable {
         case auth, projects, bids, notifications, analytics, files
+        /// The browser pages (sign-in, search, dashboard, project pages).
+        case web
     }
     public var services: Set<Service>
 
@@ -91,6 +93,8 @@ public struct Settings: Sendable {
     public var assetPrefix: String
     /// Where `static/` (stylesheets, icons, scripts) is read from at start (`PUBLIC_DIR`).
     public var publicDirectory: String
+    /// Where the Leaf page templates are (`VIEWS_DIR`).
+    public var viewsDirectory: String
 
     public struct Problems: Error, CustomStringConvertible, Sendable {
         public let messages: [String]
@@ -253,7 +257,8 @@ public struct Settings: Sendable {
                 }
                 return prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
             }(),
-            publicDirectory: env["PUBLIC_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./Public"
+            publicDirectory: env["PUBLIC_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./Public",
+            viewsDirectory: env["VIEWS_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./Resources/Views"
         )
         if !problems.isEmpty { throw Problems(messages: problems) }
         return settings

@@ -34,6 +34,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.configureObjectStorage(settings.storage)
     app.configureImaging()
     app.staticAssets = StaticAssets.scan(settings.publicDirectory + "/static", prefix: settings.assetPrefix)
+    app.configurePages(viewsDirectory: settings.viewsDirectory)
     app.rateLimiter = app.redis.map { RedisRateLimiter(redis: $0, logger: app.logger) } ?? InMemoryRateLimiter()
     app.requestLog = LoggerRequestLogSink(logger: app.logger, instance: settings.instanceName)
     app.middleware = Middlewares()

@@ -5,7 +5,15 @@ import Vapor
 func routes(_ app: Application) throws {
     try app.register(collection: MetricsController())
     try app.register(collection: StaticAssetsController())
-    try app.register(collection: SiteController())
+    if app.settings.services.contains(.web) {
+        let pages = app.grouped(PageErrors())
+        let before = app.routes.all.count
+        for collection in [PublicPagesController(), AccountPagesController(), DashboardController()] as [any RouteCollection] {
+            try pages.register(collection: collection)
+        }
+        // HTML pages, not part of the HTTP API that /openapi.json describes.
+        for route in app.routes.all[before...] { route.userInfo[pageRouteKey] = true }
+    }
     let api = app.grouped("api")
     try api.register(collection: HealthController())
     app.get("openapi.json") { req async throws -> Response in
@@ -15,10 +23,13 @@ func routes(_ app: Application) throws {
     }
 
     let v1 = api.grouped("v1")
-    for service in Settings.Service.allCases where app.settings.services.contains(service) {
+    for service in Settings.Service.allCases where app.settings.services.contains(service) && service != .web {
         for collection in collections(of: service) { try v1.register(collection: collection) }
     }
 }
+
+/// Marks routes that serve HTML pages.
+let pageRouteKey = "page"
 
 /// Which feature serves which part of the API.
 func collections(of service: Settings.Service) -> [any RouteCollection] {
@@ -29,5 +40,6 @@ func collections(of service: Settings.Service) -> [any RouteCollection] {
     case .notifications: [NotificationsController(), ConversationsController(), RealtimeController()]
     case .analytics: [AnalyticsController()]
     case .files: [DocumentsController()]
+    case .web: []  // pages are registered outside /api/v1, above
     }
 }

@@ -13,9 +13,18 @@ struct AccountsController: RouteCollection {
     }
 
     func register(_ req: Request) async throws -> Response {
+        let input = try req.decodeJSON(RegisterInput.self)
+        let (user, company) = try await Self.createAccount(input, req: req)
+        let tokens = try await TokenService(request: req).issue(for: user)
+        return try Response.json(.created, AuthDTO(
+            user: UserDTO(user), company: CompanyDTO(company, includePlan: true),
+            accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
+    }
+
+    /// Sign-up for the API and the web pages alike: rate limited per address, validated, one transaction.
+    static func createAccount(_ input: RegisterInput, req: Request) async throws -> (UserModel, CompanyModel) {
         try await req.enforceRateLimit(["register:ip:\(req.clientAddress)"],
                                        rule: .perHour(req.application.settings.registrationsPerHour))
-        let input = try req.decodeJSON(RegisterInput.self)
         try input.validate()
         let email = EmailAddress.normalized(input.email)
         let now = req.now
@@ -56,10 +65,7 @@ struct AccountsController: RouteCollection {
             }
             return (user, company)
         }
-        let tokens = try await TokenService(request: req).issue(for: user)
-        return try Response.json(.created, AuthDTO(
-            user: UserDTO(user), company: CompanyDTO(company, includePlan: true),
-            accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
+        return (user, company)
     }
 
     static func redeem(_ token: String, email: String, now: Date, on db: any Database) async throws -> MemberInvitationModel {
@@ -79,6 +85,17 @@ struct AccountsController: RouteCollection {
 
     func login(_ req: Request) async throws -> JSONResponse<AuthDTO> {
         let input = try req.decodeJSON(LoginInput.self)
+        let user = try await Self.authenticate(input, req: req)
+        let company = try await CompanyModel.find(user.companyId, on: req.db)
+        let tokens = try await TokenService(request: req).issue(for: user)
+        return JSONResponse(AuthDTO(
+            user: UserDTO(user), company: company.map { CompanyDTO($0, includePlan: true) },
+            accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
+    }
+
+    /// The user whose email and password these are, for the API and the web pages alike; rate limited per address and
+    /// per email, and as slow for an unknown email as for a wrong password.
+    static func authenticate(_ input: LoginInput, req: Request) async throws -> UserModel {
         let email = EmailAddress.normalized(input.email)
         try await req.enforceRateLimit(["login:ip:\(req.clientAddress)", "login:email:\(email)"],
                                        rule: .perMinute(req.application.settings.loginAttemptsPerMinute))
@@ -90,11 +107,7 @@ struct AccountsController: RouteCollection {
         guard let user, matches, !candidate.isEmpty else {
             throw APIError(.unauthorized, "UNAUTHENTICATED", "Email or password is incorrect.")
         }
-        let company = try await CompanyModel.find(user.companyId, on: req.db)
-        let tokens = try await TokenService(request: req).issue(for: user)
-        return JSONResponse(AuthDTO(
-            user: UserDTO(user), company: company.map { CompanyDTO($0, includePlan: true) },
-            accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
+        return user
     }
 
     func refresh(_ req: Request) async throws -> JSONResponse<TokenService.Pair> {

@@ -6,6 +6,26 @@ import BidForgeCore
 /// Serving a document's bytes (streamed from disk, or a redirect to a presigned S3 URL), recording who fetched it,
 /// and summarising those records for the project's owner.
 enum DocumentDownloads {
+    /// `documentID`'s bytes for `caller` (API token or browser session): visible exactly when its project is, recorded.
+    static func serve(_ req: Request, caller: Caller?) async throws -> Response {
+        guard let id = req.parameters.get("documentID", as: UUID.self),
+              let document = try await DocumentModel.find(id, on: req.db),
+              let project = try await ProjectModel.find(document.projectId, on: req.db),
+              try await ProjectAccess.relation(of: caller, to: project, on: req.db) != nil
+        else { throw APIError.notFound("Document") }
+        let asked = try req.query[String.self, at: "variant"].map { raw in
+            guard let variant = DocumentVariant(rawValue: raw) else {
+                throw APIError.validation("variant", "must be one of \(DocumentVariant.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return variant
+        } ?? .original
+        let served = servedVariant(asked, of: document)
+        if countsAsView(req) {
+            try await record(document, variant: served, caller: caller, req: req)
+        }
+        return try await respond(req, document: document, variant: served, asked: asked)
+    }
+
     /// A derivative when it is ready; the original otherwise (not an image, not made yet, or imaging is off).
     static func servedVariant(_ asked: DocumentVariant, of document: DocumentModel) -> DocumentVariant {
         asked == .original || document.derivatives != .ready ? .original : asked

@@ -56,23 +56,7 @@ struct DocumentsController: RouteCollection {
     }
 
     func content(_ req: Request) async throws -> Response {
-        let caller = try await req.optionalCaller()
-        guard let id = req.parameters.get("documentID", as: UUID.self),
-              let document = try await DocumentModel.find(id, on: req.db),
-              let project = try await ProjectModel.find(document.projectId, on: req.db),
-              try await ProjectAccess.relation(of: caller, to: project, on: req.db) != nil
-        else { throw APIError.notFound("Document") }
-        let asked = try req.query[String.self, at: "variant"].map { raw in
-            guard let variant = DocumentVariant(rawValue: raw) else {
-                throw APIError.validation("variant", "must be one of \(DocumentVariant.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return variant
-        } ?? .original
-        let served = DocumentDownloads.servedVariant(asked, of: document)
-        if DocumentDownloads.countsAsView(req) {
-            try await DocumentDownloads.record(document, variant: served, caller: caller, req: req)
-        }
-        return try await DocumentDownloads.respond(req, document: document, variant: served, asked: asked)
+        try await DocumentDownloads.serve(req, caller: try await req.optionalCaller())
     }
 
     func activity(_ req: Request, _ caller: Caller) async throws -> JSONResponse<DocumentActivityDTO> {

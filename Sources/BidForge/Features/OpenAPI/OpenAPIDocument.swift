@@ -31,7 +31,6 @@ enum OpenAPIDocument {
         .init(method: "get", path: "/api/health", summary: "Health of every configured component", auth: .none, success: (200, "Health"), errors: [503]),
         .init(method: "get", path: "/api/ready", summary: "200 once migrations ran and the database answers", auth: .none, success: (200, "Ready"), errors: [503]),
         .init(method: "get", path: "/openapi.json", summary: "This document", auth: .none, success: (200, nil)),
-        .init(method: "get", path: "/", summary: "The front page (HTML); its assets are fingerprinted and follow ASSET_PREFIX", auth: .none, success: (200, nil)),
         .init(method: "get", path: "/static/{file}", summary: "A static asset by fingerprinted name (name.<hash>.ext), cacheable forever", auth: .none,
               success: (200, nil), errors: [404],
               notes: "Cache-Control: public, max-age=31536000, immutable; ETag; ranges as for documents. Unfingerprinted names are 404: page URLs come from the server's asset map, with ASSET_PREFIX (a CDN host) in front when set."),

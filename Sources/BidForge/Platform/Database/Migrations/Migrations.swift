@@ -6,6 +6,6 @@ enum Migrations {
         M001_CreateCompanies(), M002_CreateUsers(), M003_CreateRefreshTokens(), M004_CreateMemberInvitations(),
         M005_CreateProjects(), M006_CreateBids(), M007_CreateInvitationsAndQuestions(),
         M008_CreateNotificationsAndIdempotency(), M009_PostgresScalingIndexes(), M010_CreateConversations(),
-        M011_CreateOutbox(), M012_CreateRealtime(), M013_CreateDocuments(),
+        M011_CreateOutbox(), M012_CreateRealtime(), M013_CreateDocuments(), M014_CreateWebSessions(),
     ]
 }

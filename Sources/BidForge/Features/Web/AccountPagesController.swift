@@ -1,0 +1,121 @@
+import Vapor
+import BidForgeCore
+
+/// Sign up, sign in, sign out — the same account rules as the API (`AccountsController.createAccount/authenticate`).
+struct AccountPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("login", use: loginPage)
+        routes.post("login", use: login)
+        routes.get("signup", use: signupPage)
+        routes.post("signup", use: signup)
+        routes.post("logout", use: logout)
+    }
+
+    struct TradeOption: Encodable, Sendable { let code: String; let name: String; let selected: Bool }
+
+    struct LoginPage: Encodable, Sendable {
+        var email = ""
+        var next = ""
+        var error: String?
+    }
+
+    struct SignupPage: Encodable, Sendable {
+        var name = ""
+        var email = ""
+        var role = "CONTRACTOR"
+        var companyName = ""
+        var states = ""
+        var trades: [TradeOption] = Trades.all.map { TradeOption(code: $0.code, name: $0.name, selected: false) }
+        var errors: [String: String] = [:]
+    }
+
+    struct LoginForm: Decodable { var email: String?; var password: String?; var next: String?; var _csrf: String? }
+
+    struct SignupForm: Decodable {
+        var name: String?
+        var email: String?
+        var password: String?
+        var role: String?
+        var companyName: String?
+        var states: String?
+        var trades: [String]?
+        var _csrf: String?
+    }
+
+    func loginPage(_ req: Request) async throws -> Response {
+        if try await WebSession.user(of: req) != nil { return Pages.redirect(SiteURL.dashboard) }
+        let next = req.query[String.self, at: "next"].flatMap { SiteURL.isLocal($0) ? $0 : nil } ?? ""
+        return try await Pages.render(req, "login", title: "Sign in", LoginPage(next: next))
+    }
+
+    func login(_ req: Request) async throws -> Response {
+        let form = (try? req.content.decode(LoginForm.self)) ?? LoginForm()
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        let next = form.next.flatMap { SiteURL.isLocal($0) && !$0.isEmpty ? $0 : nil } ?? SiteURL.dashboard
+        do {
+            let user = try await AccountsController.authenticate(LoginInput(email: form.email ?? "", password: form.password ?? ""), req: req)
+            let response = Pages.redirect(next)
+            try await WebSession.start(for: user, on: req, response: response)
+            return response
+        } catch let error as APIError where error.status == .unauthorized {
+            return try await Pages.render(req, "login", title: "Sign in",
+                                          LoginPage(email: form.email ?? "", next: form.next ?? "", error: error.message),
+                                          status: .unauthorized)
+        }
+    }
+
+    func signupPage(_ req: Request) async throws -> Response {
+        try await Pages.render(req, "signup", title: "Create your account", SignupPage())
+    }
+
+    func signup(_ req: Request) async throws -> Response {
+        let form = (try? req.content.decode(SignupForm.self)) ?? SignupForm()
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        let states = (form.states ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.uppercased() }
+        let trades = form.trades ?? []
+        var page = SignupPage(name: form.name ?? "", email: form.email ?? "", role: form.role ?? "",
+                              companyName: form.companyName ?? "", states: form.states ?? "",
+                              trades: Trades.all.map { TradeOption(code: $0.code, name: $0.name, selected: trades.contains($0.code)) })
+        guard let role = form.role.flatMap(UserRole.init(rawValue:)), UserRole.selfAssignable.contains(role) else {
+            page.errors = ["role": "Choose owner, contractor or subcontractor."]
+            return try await Pages.render(req, "signup", title: "Create your account", page, status: .badRequest)
+        }
+        let input = RegisterInput(email: form.email ?? "", password: form.password ?? "", name: form.name ?? "", role: role,
+                                  company: CompanyInput(name: form.companyName ?? "", trades: trades,
+                                                        serviceArea: ServiceArea(states: states)),
+                                  inviteToken: nil)
+        do {
+            let (user, _) = try await AccountsController.createAccount(input, req: req)
+            let response = Pages.redirect(SiteURL.dashboard)
+            try await WebSession.start(for: user, on: req, response: response)
+            return response
+        } catch let error as APIError where error.status == .badRequest || error.code == "EMAIL_TAKEN" {
+            page.errors = Self.fieldErrors(error)
+            return try await Pages.render(req, "signup", title: "Create your account", page, status: error.status)
+        } catch let errors as ValidationErrors {
+            page.errors = Self.fieldErrors(APIError.validation(errors))
+            return try await Pages.render(req, "signup", title: "Create your account", page, status: .badRequest)
+        }
+    }
+
+    func logout(_ req: Request) async throws -> Response {
+        struct Form: Decodable { var _csrf: String? }
+        try WebSession.verifyCSRF(req, submitted: (try? req.content.decode(Form.self))?._csrf)
+        let response = Pages.redirect(SiteURL.home)
+        try await WebSession.end(on: req, response: response)
+        return response
+    }
+
+    /// The API's field names (`company.name`) mapped onto the form's (`companyName`).
+    static func fieldErrors(_ error: APIError) -> [String: String] {
+        if error.code == "EMAIL_TAKEN" { return ["email": error.message] }
+        // Prefixes, because list fields report per element (`company.serviceArea.states[1]`).
+        let names = [("company.name", "companyName"), ("company.trades", "trades"), ("company.serviceArea.states", "states")]
+        var fields: [String: String] = [:]
+        for (field, problem) in error.details ?? [:] {
+            guard case .string(let text) = problem else { continue }
+            fields[names.first { field.hasPrefix($0.0) }?.1 ?? field] = text
+        }
+        return fields
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import BidForgeCore
+
+/// How pages show money, dates and projects. Times are sent as ISO-8601 in `<time datetime>`; the page's script shows
+/// them in the viewer's time zone, and the UTC text stands without JavaScript.
+enum PageFormats {
+    static func money(_ cents: Int64?) -> String {
+        guard let cents else { return "—" }
+        let formatter = NumberFormatter()
+        formatter.locale = Locale(identifier: "en_US")
+        formatter.numberStyle = .currency
+        formatter.currencyCode = "USD"
+        return formatter.string(from: NSNumber(value: Double(cents) / 100)) ?? "$\(cents / 100)"
+    }
+
+    static func utc(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "d MMM yyyy, HH:mm 'UTC'"
+        return formatter.string(from: date)
+    }
+
+    static func budget(_ min: Int64?, _ max: Int64?) -> String {
+        switch (min, max) {
+        case let (min?, max?): "\(money(min)) – \(money(max))"
+        case let (min?, nil): "from \(money(min))"
+        case let (nil, max?): "up to \(money(max))"
+        default: "not given"
+        }
+    }
+}
+
+/// A project as the pages list and show it.
+struct ProjectCard: Encodable, Sendable {
+    let id: String
+    let url: String
+    let title: String
+    let description: String
+    let status: String
+    let city: String
+    let state: String
+    let trades: [String]
+    let budget: String
+    let bidDueAt: String
+    let bidDueText: String
+    let bidCount: Int
+    let addendumCount: Int
+    let inviteOnly: Bool
+
+    init(_ p: ProjectModel, bidCount: Int) {
+        id = p.id!.uuidString.lowercased()
+        url = SiteURL.project(p.id!)
+        title = p.title
+        description = p.description
+        status = p.status.rawValue
+        city = p.city
+        state = p.state
+        trades = p.trades.map { code in Trades.name(of: code).map { "\(code) \($0)" } ?? code }
+        budget = PageFormats.budget(p.budgetMinCents, p.budgetMaxCents)
+        bidDueAt = JSONCoding.formatDate(p.bidDueAt)
+        bidDueText = PageFormats.utc(p.bidDueAt)
+        self.bidCount = bidCount
+        addendumCount = p.addendumCount
+        inviteOnly = p.visibility == .inviteOnly
+    }
+}

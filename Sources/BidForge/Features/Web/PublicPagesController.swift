@@ -1,0 +1,140 @@
+import Vapor
+import Fluent
+import BidForgeCore
+
+/// The home page with project search, and a project's page — visible exactly as the API shows them.
+struct PublicPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: home)
+        routes.get("projects", ":projectID", use: project)
+        routes.get("documents", ":documentID", use: document)
+    }
+
+    struct Search: Encodable, Sendable {
+        var q = ""
+        var trade = ""
+        var state = ""
+        var minBudget = ""
+        var maxBudget = ""
+        var dueBefore = ""
+    }
+
+    struct HomePage: Encodable, Sendable {
+        let search: Search
+        let trades: [AccountPagesController.TradeOption]
+        let states: [String]
+        let projects: [ProjectCard]
+        let total: Int
+        let page: Int
+        let previousURL: String?
+        let nextURL: String?
+        let errors: [String: String]
+    }
+
+    func home(_ req: Request) async throws -> Response {
+        let caller = try await WebSession.user(of: req)?.caller
+        let search = Search(q: req.query[String.self, at: "q"] ?? "", trade: req.query[String.self, at: "trade"] ?? "",
+                            state: req.query[String.self, at: "state"] ?? "",
+                            minBudget: req.query[String.self, at: "minBudget"] ?? "",
+                            maxBudget: req.query[String.self, at: "maxBudget"] ?? "",
+                            dueBefore: req.query[String.self, at: "dueBefore"] ?? "")
+        let pageNumber = max(1, req.query[String.self, at: "page"].flatMap(Int.init) ?? 1)
+        var errors: [String: String] = [:]
+        var cards: [ProjectCard] = []
+        var total = 0
+        do {
+            let filter = try ProjectFilter(Self.raw(search), paging: try Paging(page: pageNumber, limit: 20))
+            let (rows, count) = try await ProjectQueries.list(filter, caller: caller, on: req.db)
+            cards = rows.map { ProjectCard($0.0, bidCount: $0.1) }
+            total = count
+        } catch let error as APIError {
+            errors = AccountPagesController.fieldErrors(error)
+        } catch let error as ValidationErrors {
+            errors = error.problems
+        }
+        let trades = Trades.all.map { AccountPagesController.TradeOption(code: $0.code, name: $0.name, selected: $0.code == search.trade) }
+        func link(_ page: Int) -> String {
+            var items = URLComponents()
+            items.queryItems = [("q", search.q), ("trade", search.trade), ("state", search.state), ("minBudget", search.minBudget),
+                                ("maxBudget", search.maxBudget), ("dueBefore", search.dueBefore)]
+                .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) } + [URLQueryItem(name: "page", value: String(page))]
+            return SiteURL.home + "?" + (items.percentEncodedQuery ?? "")
+        }
+        let page = HomePage(search: search, trades: trades, states: USStates.codes.sorted(), projects: cards, total: total,
+                            page: pageNumber, previousURL: pageNumber > 1 ? link(pageNumber - 1) : nil,
+                            nextURL: pageNumber * 20 < total ? link(pageNumber + 1) : nil, errors: errors)
+        return try await Pages.render(req, "home", title: "Find projects to bid", page)
+    }
+
+    /// The page's fields in the API's terms: budgets in dollars become cents, a date becomes the end of that day (UTC).
+    static func raw(_ search: Search) throws -> ProjectFilter.Raw {
+        var errors = ValidationErrors()
+        func cents(_ field: String, _ text: String) -> Int64? {
+            let cleaned = text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "$", with: "")
+                .trimmingCharacters(in: .whitespaces)
+            guard !cleaned.isEmpty else { return nil }
+            guard let dollars = Int64(cleaned), dollars >= 0, dollars < 1_000_000_000_000 else {
+                errors.add(field, "must be a whole number of dollars")
+                return nil
+            }
+            return dollars * 100
+        }
+        var raw = ProjectFilter.Raw()
+        raw.q = search.q.isEmpty ? nil : search.q
+        raw.trade = search.trade.isEmpty ? nil : search.trade
+        raw.state = search.state.isEmpty ? nil : search.state
+        raw.minBudgetCents = cents("minBudget", search.minBudget)
+        raw.maxBudgetCents = cents("maxBudget", search.maxBudget)
+        if !search.dueBefore.isEmpty {
+            if search.dueBefore.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil {
+                raw.dueBefore = search.dueBefore + "T23:59:59Z"
+            } else {
+                errors.add("dueBefore", "must be a date")
+            }
+        }
+        try errors.throwIfAny()
+        return raw
+    }
+
+    struct DocumentRow: Encodable, Sendable {
+        let url: String
+        let thumbnailURL: String?
+        let filename: String
+        let title: String?
+        let size: String
+        let addendumNumber: Int?
+    }
+
+    struct ProjectPage: Encodable, Sendable {
+        let project: ProjectCard
+        let isOwner: Bool
+        let documents: [DocumentRow]
+        let location: String
+        let sealed: Bool
+    }
+
+    func project(_ req: Request) async throws -> Response {
+        let caller = try await WebSession.user(of: req)?.caller
+        let (project, relation) = try await ProjectAccess.load(req, caller: caller)
+        if relation == .invited, let caller {
+            try await InvitationsController.markViewedIfPending(projectId: project.id!, companyId: caller.companyId, req: req)
+        }
+        let bidCount = try await ProjectAccess.bidCount(project.id!, on: req.db)
+        let documents = try await DocumentModel.query(on: req.db).filter(\.$projectId == project.id!)
+            .sort(\.$createdAt).sort(\.$id).limit(200).all()
+        let rows = documents.map { d in
+            DocumentRow(url: SiteURL.document(d.id!), thumbnailURL: d.derivatives == .ready ? SiteURL.document(d.id!, variant: "thumbnail") : nil,
+                        filename: d.filename, title: d.title,
+                        size: ByteCountFormatter.string(fromByteCount: d.sizeBytes, countStyle: .decimal), addendumNumber: d.addendumNumber)
+        }
+        let page = ProjectPage(project: ProjectCard(project, bidCount: bidCount), isOwner: relation == .owner, documents: rows,
+                               location: [project.city, project.state].filter { !$0.isEmpty }.joined(separator: ", "),
+                               sealed: project.sealed)
+        return try await Pages.render(req, "project", title: project.title, page)
+    }
+
+    /// A document for the signed-in browser: the same checks and recording as the API's content endpoint.
+    func document(_ req: Request) async throws -> Response {
+        try await DocumentDownloads.serve(req, caller: try await WebSession.user(of: req)?.caller)
+    }
+}

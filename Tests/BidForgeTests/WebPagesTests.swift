@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+import Vapor
+import Fluent
+@testable import BidForge
+
+@Suite struct WebAccountPagesTests {
+    @Test func signUpSignOutAndSignInAgainWithASessionCookie() async throws {
+        try await TestApp.run { t in
+            let browser = WebBrowser(t)
+            let email = "olive-\(UUID().uuidString.prefix(6))@example.com"
+            let signup = try await browser.signUp(email: email, name: "Olive Owner")
+            #expect(signup.status == .seeOther)
+            #expect(signup.headers.first(name: .location) == "/dashboard")
+            let session = try #require(browser.lastSetCookies.first { $0.hasPrefix("bf_session=") })
+            #expect(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"))
+            #expect(!session.contains("Secure"), "plain HTTP: no Secure flag (it is set behind TLS)")
+            let stored = try await WebSessionModel.query(on: t.app.db).all()
+            #expect(stored.count == 1)
+            #expect(!session.contains(stored[0].tokenHash), "only the token's hash is stored")
+
+            let dashboard = try await browser.get("/dashboard")
+            #expect(dashboard.status == .ok)
+            #expect(dashboard.text.contains("Olive Owner"))
+            #expect(dashboard.headers.first(name: .cacheControl) == "no-store")
+
+            let out = try await browser.post("/logout", [])
+            #expect(out.status == .seeOther)
+            #expect(try await WebSessionModel.query(on: t.app.db).count() == 0)
+            let bounced = try await browser.get("/dashboard")
+            #expect(bounced.status == .seeOther)
+            #expect(bounced.headers.first(name: .location) == "/login?next=%2Fdashboard")
+
+            try await browser.get("/login")
+            let wrong = try await browser.post("/login", [("email", email), ("password", "not-the-password")])
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.text.contains("Email or password is incorrect."))
+            #expect(wrong.text.contains("value=\"\(email)\""), "the email stays filled in")
+            let right = try await browser.post("/login", [("email", email), ("password", "correct-horse-battery"), ("next", "/dashboard")])
+            #expect(right.status == .seeOther)
+            #expect(try await browser.get("/dashboard").status == .ok)
+        }
+    }
+
+    @Test func formsWithoutTheirCSRFTokenAreRefused() async throws {
+        try await TestApp.run { t in
+            let browser = WebBrowser(t)
+            try await browser.get("/login")
+            #expect(browser.csrf != nil)
+            let forged = try await browser.post("/login", [("email", "a@example.com"), ("password", "whatever-it-is")], csrf: false)
+            #expect(forged.status == .forbidden)
+            #expect(forged.headers.contentType == .html, "pages answer errors with HTML")
+            let mismatched = try await browser.post("/login", [("email", "a@example.com"), ("password", "x"), ("_csrf", "guess")], csrf: false)
+            #expect(mismatched.status == .forbidden)
+            #expect(try await browser.post("/logout", [], csrf: false).status == .forbidden)
+        }
+    }
+
+    @Test func signUpMistakesAreShownNextToTheirFields() async throws {
+        try await TestApp.run { t in
+            let browser = WebBrowser(t)
+            try await browser.get("/signup")
+            let r = try await browser.post("/signup", [("name", "Pat"), ("email", "not-an-email"), ("password", "short"),
+                                                        ("role", "SUBCONTRACTOR"), ("companyName", ""), ("states", "ZZ")])
+            #expect(r.status == .badRequest)
+            for field in ["email", "password", "companyName", "states"] {
+                #expect(r.text.contains("id=\"\(field)-error\""), "no error shown for \(field)")
+            }
+            #expect(r.text.contains("value=\"SUBCONTRACTOR\" checked"), "choices survive the round trip")
+            let taken = try await browser.signUp(email: "same@example.com")
+            #expect(taken.status == .seeOther)
+            let other = WebBrowser(t)
+            let again = try await other.signUp(email: "same@example.com")
+            #expect(again.status == .conflict)
+            #expect(again.text.contains("id=\"email-error\""))
+        }
+    }
+
+    @Test func sign_in_redirects_stay_on_this_site() async throws {
+        try await TestApp.run { t in
+            let browser = WebBrowser(t)
+            try await browser.signUp(email: "stay@example.com")
+            try await browser.post("/logout", [])
+            try await browser.get("/login?next=//evil.example/")
+            let r = try await browser.post("/login", [("email", "stay@example.com"), ("password", "correct-horse-battery"),
+                                                       ("next", "//evil.example/")])
+            #expect(r.headers.first(name: .location) == "/dashboard")
+        }
+    }
+}
+
+@Suite struct WebProjectPagesTests {
+    @Test func searchShowsOpenProjectsEscapedAndFiltered() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            _ = try await t.openProject(owner, t.projectJSON(title: "<script>alert(1)</script> Clinic", trades: ["26"], state: "TX"))
+            _ = try await t.openProject(owner, t.projectJSON(title: "Harbor school", trades: ["09"], state: "CA"))
+            _ = try await t.createProject(owner, t.projectJSON(title: "Draft clinic"))
+            let browser = WebBrowser(t)
+            let all = try await browser.get("/")
+            #expect(all.text.contains("2 open projects found"))
+            #expect(all.text.contains("&lt;script&gt;alert(1)&lt;/script&gt; Clinic"))
+            #expect(!all.text.contains("<script>alert(1)"))
+            #expect(!all.text.contains("Draft clinic"))
+            let texas = try await browser.get("/?state=TX&trade=26&q=clinic")
+            #expect(texas.text.contains("1 open projects found") && texas.text.contains("Clinic") && !texas.text.contains("Harbor"))
+            let bad = try await browser.get("/?minBudget=lots")
+            #expect(bad.text.contains("must be a whole number of dollars"))
+            let policy = try #require(all.headers.first(name: "Content-Security-Policy"))
+            #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"))
+        }
+    }
+
+    @Test func projectPagesFollowTheAPIsVisibilityAndServeDocuments() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner, t.projectJSON(title: "Private clinic", visibility: "INVITE_ONLY"))
+            let doc = try #require(try await t.upload(owner, to: project, Samples.pdf(2_000), filename: "plans.pdf").json["id"].uuid)
+
+            let stranger = WebBrowser(t)
+            let hidden = try await stranger.get("/projects/\(project)")
+            #expect(hidden.status == .notFound)
+            #expect(hidden.headers.contentType == .html)
+            #expect(try await stranger.get("/documents/\(doc)").status == .notFound)
+
+            let invited = WebBrowser(t)
+            try await invited.signUp(role: "SUBCONTRACTOR", email: "invited@example.com")
+            let user = try #require(try await UserModel.query(on: t.app.db).filter(\.$email == "invited@example.com").first())
+            let invite = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                                             body: ["companyIds": [.string(user.companyId.uuidString)]] as [String: JSONValue])
+            try #require(invite.status == .created)
+            let page = try await invited.get("/projects/\(project)")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Private clinic") && page.text.contains("plans.pdf"))
+            let download = try await invited.get("/documents/\(doc)")
+            #expect(download.status == .ok)
+            #expect(download.body.readableBytes == 2_000)
+        }
+    }
+
+    @Test func pagesStayUnderOneHundredKilobytes() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            try await t.setPlan(owner.companyId, .enterprise)
+            for index in 0..<25 { _ = try await t.openProject(owner, t.projectJSON(title: "Project \(index) with a longer title than most")) }
+            let browser = WebBrowser(t)
+            let home = try await browser.get("/")
+            let assets = try ["bidforge.css", "bidforge.js", "favicon.svg"].map {
+                try Data(contentsOf: URL(fileURLWithPath: "Public/static/\($0)")).count
+            }.reduce(0, +)
+            let total = home.body.readableBytes + assets
+            #expect(total < 100_000, "home page + assets = \(total) bytes")
+        }
+    }
+
+    @Test func keyPagesMatchTheirSnapshots() async throws {
+        try await TestApp.run { t in
+            let browser = WebBrowser(t)
+            try HTMLSnapshot.check(try await browser.get("/login").text, named: "login")
+            try HTMLSnapshot.check(try await browser.get("/signup").text, named: "signup")
+            try HTMLSnapshot.check(try await browser.get("/").text, named: "home-empty")
+        }
+    }
+}
