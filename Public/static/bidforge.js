@@ -14,3 +14,49 @@ function localiseTimes(root) {
 }
 
 document.addEventListener("DOMContentLoaded", () => localiseTimes(document));
+
+// The browser's offset from UTC, so a due time typed in local time is stored as the moment the user meant.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const field of document.querySelectorAll("[data-utc-offset]")) {
+    field.value = String(-new Date().getTimezoneOffset());
+  }
+});
+
+// Confirmation before actions that cannot be undone (cancelling a project, awarding).
+document.addEventListener("submit", (event) => {
+  const question = event.target.getAttribute("data-confirm");  // empty: nothing to ask
+  if (question && !window.confirm(question)) event.preventDefault();
+});
+
+// Uploads with a progress bar (the form also works without this script), and drag and drop onto the form.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-upload]")) {
+    const input = form.querySelector("input[type=file]");
+    const bar = form.querySelector("progress");
+    form.addEventListener("dragover", (event) => { event.preventDefault(); form.classList.add("dragging"); });
+    form.addEventListener("dragleave", () => form.classList.remove("dragging"));
+    form.addEventListener("drop", (event) => {
+      event.preventDefault();
+      form.classList.remove("dragging");
+      if (event.dataTransfer.files.length) input.files = event.dataTransfer.files;
+    });
+    form.addEventListener("submit", (event) => {
+      if (!input.files.length) return;
+      event.preventDefault();
+      const request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.setRequestHeader("Accept", "application/json");
+      request.upload.addEventListener("progress", (progress) => {
+        if (progress.lengthComputable) { bar.hidden = false; bar.value = (100 * progress.loaded) / progress.total; }
+      });
+      request.addEventListener("load", () => {
+        if (request.status === 201) { window.location.reload(); return; }
+        let message = "The upload failed.";
+        try { message = JSON.parse(request.responseText).error.message; } catch (_) { /* keep the default */ }
+        bar.hidden = true;
+        window.alert(message);
+      });
+      request.send(new FormData(form));
+    });
+  }
+});

@@ -162,3 +162,80 @@ import Fluent
         }
     }
 }
+
+@Suite struct WebOwnerPagesTests {
+    func projectForm(_ title: String, due: String = "2026-12-10T17:00") -> [(String, String)] {
+        [("title", title), ("description", "Two floors"), ("city", "Austin"), ("state", "TX"), ("postalCode", "78701"),
+         ("minBudget", "50,000"), ("maxBudget", "90000"), ("bidDueAt", due), ("utcOffsetMinutes", "-360"),
+         ("visibility", "PUBLIC"), ("trades[]", "26")]
+    }
+
+    @Test func anOwnerPostsPublishesUploadsAndCancelsThroughThePages() async throws {
+        try await TestApp.run { t in
+            let browser = WebBrowser(t)
+            try await browser.signUp(role: "OWNER", email: "poster@example.com")
+            #expect(try await browser.get("/projects/new").status == .ok)
+
+            let invalid = try await browser.post("/projects", [("title", ""), ("city", ""), ("state", "TX"), ("postalCode", "78701"),
+                                                                ("bidDueAt", "soon")])
+            #expect(invalid.status == .badRequest)
+            #expect(invalid.text.contains("id=\"bidDueAt-error\""))
+
+            let created = try await browser.post("/projects", projectForm("Clinic electrical"))
+            #expect(created.status == .seeOther)
+            let location = try #require(created.headers.first(name: .location))
+            let id = try #require(UUID(uuidString: String(location.split(separator: "/").last ?? "")))
+            let stored = try #require(try await ProjectModel.find(id, on: t.app.db))
+            #expect(stored.status == .draft && stored.budgetMinCents == 5_000_000)
+            // 17:00 at UTC−6 (the browser said −360 minutes) is 23:00 UTC.
+            #expect(JSONCoding.formatDate(stored.bidDueAt) == "2026-12-10T23:00:00Z")
+
+            let page = try await browser.get(location)
+            #expect(page.text.contains("action=\"\(location)/publish\""))
+            #expect(try await browser.post(location + "/publish", []).status == .seeOther)
+            #expect(try await ProjectModel.find(id, on: t.app.db)?.status == .open)
+
+            // Upload without script: the token rides in the action URL; without it the file is not read.
+            var body = MultipartBody()
+            body.file(Samples.pdf(1_500), filename: "plans.pdf", type: "application/pdf")
+            let refused = try await t.request(.POST, location + "/documents", headers: ["Cookie": cookieHeader(browser)],
+                                              rawBody: body.finished(), contentType: body.contentType)
+            #expect(refused.status == .forbidden)
+            let uploaded = try await t.request(.POST, location + "/documents?_csrf=\(browser.csrf ?? "")",
+                                               headers: ["Cookie": cookieHeader(browser)], rawBody: body.finished(),
+                                               contentType: body.contentType)
+            #expect(uploaded.status == .seeOther)
+            let withDocument = try await browser.get(location)
+            #expect(withDocument.text.contains("plans.pdf") && withDocument.text.contains("addendum 1"))
+            let viaScript = try await t.request(.POST, location + "/documents", headers: [
+                "Cookie": cookieHeader(browser), "X-CSRF-Token": browser.csrf ?? "", "Accept": "application/json"],
+                rawBody: body.finished(), contentType: body.contentType)
+            #expect(viaScript.status == .created)
+            #expect(viaScript.json["addendumNumber"].int == 2)
+
+            #expect(try await browser.post(location + "/cancel", []).status == .seeOther)
+            let again = try await browser.post(location + "/publish", [])
+            #expect(again.status == .conflict)
+            #expect(again.text.contains("id=\"notice\""))
+        }
+    }
+
+    @Test func othersCannotManageTheProject() async throws {
+        try await TestApp.run { t in
+            let owner = WebBrowser(t)
+            try await owner.signUp(role: "OWNER")
+            let created = try await owner.post("/projects", projectForm("Mine"))
+            let location = try #require(created.headers.first(name: .location))
+            let other = WebBrowser(t)
+            try await other.signUp(role: "CONTRACTOR")
+            #expect(try await other.post(location + "/publish", []).status == .notFound, "a draft is invisible to others")
+            let sub = WebBrowser(t)
+            try await sub.signUp(role: "SUBCONTRACTOR")
+            #expect(try await sub.get("/projects/new").status == .forbidden)
+        }
+    }
+
+    func cookieHeader(_ browser: WebBrowser) -> String {
+        browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+    }
+}

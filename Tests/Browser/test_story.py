@@ -4,7 +4,6 @@ Starts its own BidForge (the debug build, or BIDFORGE_BIN) on SQLite in a tempor
 375 px and 1280 px go to Tests/Browser/screenshots/ (not committed). Needs chromium, chromedriver and selenium; CI sets
 BIDFORGE_TEST_REQUIRE_BROWSER=1 so their absence fails instead of skipping.
 """
-import json
 import os
 import shutil
 import socket
@@ -87,15 +86,6 @@ def fill(driver, values):
         element.send_keys(value)
 
 
-def api(url, method, path, body=None, token=None):
-    request = urllib.request.Request(url + path, method=method, data=json.dumps(body).encode() if body is not None else None)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read() or b"null")
-
-
 def sign_up(driver, url, role, email, company):
     driver.get(url + "/signup")
     fill(driver, {"name": "Pat " + role.title(), "email": email, "password": "correct-horse-battery",
@@ -116,16 +106,27 @@ def test_owner_and_subcontractor_story(server):
         assert owner.current_url.endswith("/dashboard"), owner.current_url
         assert "Pat Owner" in owner.find_element(By.CSS_SELECTOR, "header").text
         shoot(owner, "dashboard-owner")
-        # Posting a project in the browser arrives with the next slice of the web app; the API does it here.
-        token = api(server, "POST", "/api/v1/auth/login", {"email": owner_email, "password": "correct-horse-battery"})["accessToken"]
-        due = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 7 * 86400))
-        project = api(server, "POST", "/api/v1/projects", {
-            "title": "Riverside clinic electrical", "description": "Two floors, new service entrance.", "trades": ["26"],
-            "visibility": "PUBLIC", "sealed": False, "budgetMinCents": 5_000_000, "budgetMaxCents": 9_000_000,
-            "location": {"city": "Austin", "state": "TX", "postalCode": "78701"}, "bidDueAt": due}, token)
-        api(server, "POST", f"/api/v1/projects/{project['id']}/publish", None, token)
-        owner.get(server + "/dashboard")
-        assert "Riverside clinic electrical" in owner.page_source
+        owner.find_element(By.LINK_TEXT, "Post a project").click()
+        fill(owner, {"title": "Riverside clinic electrical", "description": "Two floors, new service entrance.",
+                     "city": "Austin", "postalCode": "78701", "minBudget": "50000", "maxBudget": "90000"})
+        owner.find_element(By.CSS_SELECTOR, "select#state option[value=TX]").click()
+        owner.find_element(By.CSS_SELECTOR, "input[name='trades[]'][value='26']").click()
+        due = time.strftime("%Y-%m-%dT%H:%M", time.localtime(time.time() + 7 * 86400))
+        owner.execute_script("document.getElementById('bidDueAt').value = arguments[0]", due)
+        shoot(owner, "project-new")
+        owner.find_element(By.CSS_SELECTOR, "form[action='/projects'] button[type=submit]").click()
+        assert owner.find_element(By.TAG_NAME, "h1").text == "Riverside clinic electrical"
+        owner.find_element(By.XPATH, "//button[text()='Publish']").click()
+        assert "OPEN" in owner.find_element(By.CSS_SELECTOR, "main p.muted").text
+        plans = Path(tempfile.mkdtemp()) / "E-101 power plan.pdf"
+        plans.write_bytes(b"%PDF-1.7\n" + os.urandom(200_000))
+        owner.find_element(By.ID, "file").send_keys(str(plans))
+        owner.find_element(By.CSS_SELECTOR, "form[data-upload] button[type=submit]").click()
+        deadline = time.time() + 20
+        while "E-101 power plan.pdf" not in owner.page_source and time.time() < deadline:
+            time.sleep(0.2)
+        assert "addendum 1" in owner.page_source, "the upload (with its progress bar) issued addendum 1"
+        shoot(owner, "project-owner")
     finally:
         owner.quit()
 
@@ -142,6 +143,7 @@ def test_owner_and_subcontractor_story(server):
         shoot(sub, "search-results")
         results[0].click()
         assert sub.find_element(By.TAG_NAME, "h1").text == "Riverside clinic electrical"
+        assert "E-101 power plan.pdf" in sub.page_source
         time_text = sub.find_element(By.CSS_SELECTOR, "time").text
         assert "UTC" not in time_text, "the script shows times in the viewer's zone"
         shoot(sub, "project-public")

@@ -22,37 +22,42 @@ struct ProjectsController: RouteCollection {
     }
 
     func create(_ req: Request, _ caller: Caller) async throws -> Response {
+        try await req.idempotent(caller) {
+            let project = try await Self.create(try req.decodeJSON(ProjectInput.self), by: caller, req: req)
+            return try Response.json(.created, ProjectDTO(project, bidCount: 0))
+        }
+    }
+
+    /// A new DRAFT project, for the API and the web form alike.
+    static func create(_ input: ProjectInput, by caller: Caller, req: Request) async throws -> ProjectModel {
         guard caller.role.mayPostProjects else {
             throw APIError.forbidden("Only owners and contractors may post projects.")
         }
-        return try await req.idempotent(caller) {
-            let input = try req.decodeJSON(ProjectInput.self)
-            var locationErrors = ValidationErrors()
-            input.location.validate(into: &locationErrors)
-            try locationErrors.throwIfAny()
-            let now = req.now
-            let project = ProjectModel()
-            project.id = UUID()
-            project.companyId = caller.companyId
-            project.createdBy = caller.userId
-            project.title = input.title.trimmingWhitespace()
-            project.description = input.description ?? ""
-            project.status = .draft
-            project.visibility = input.visibility ?? .public
-            project.sealed = input.sealed ?? false
-            project.trades = input.trades ?? []
-            apply(input.location, to: project)
-            project.budgetMinCents = input.budgetMinCents
-            project.budgetMaxCents = input.budgetMaxCents
-            project.bidDueAt = input.bidDueAt
-            project.addendumCount = 0
-            project.createdAt = now
-            project.updatedAt = now
-            if input.title.allSatisfy(\.isWhitespace) { throw APIError.validation("title", "must not be empty") }
-            try ProjectRules.validate(project, now: now, requireFutureDue: true)
-            try await req.write { db in try await project.create(on: db) }
-            return try Response.json(.created, ProjectDTO(project, bidCount: 0))
-        }
+        var locationErrors = ValidationErrors()
+        input.location.validate(into: &locationErrors)
+        try locationErrors.throwIfAny()
+        let now = req.now
+        let project = ProjectModel()
+        project.id = UUID()
+        project.companyId = caller.companyId
+        project.createdBy = caller.userId
+        project.title = input.title.trimmingWhitespace()
+        project.description = input.description ?? ""
+        project.status = .draft
+        project.visibility = input.visibility ?? .public
+        project.sealed = input.sealed ?? false
+        project.trades = input.trades ?? []
+        Self.apply(input.location, to: project)
+        project.budgetMinCents = input.budgetMinCents
+        project.budgetMaxCents = input.budgetMaxCents
+        project.bidDueAt = input.bidDueAt
+        project.addendumCount = 0
+        project.createdAt = now
+        project.updatedAt = now
+        if input.title.allSatisfy(\.isWhitespace) { throw APIError.validation("title", "must not be empty") }
+        try ProjectRules.validate(project, now: now, requireFutureDue: true)
+        try await req.write { db in try await project.create(on: db) }
+        return project
     }
 
     func show(_ req: Request) async throws -> CachedJSON<ProjectDTO> {
@@ -89,7 +94,7 @@ struct ProjectsController: RouteCollection {
             if let visibility = patch.visibility { project.visibility = visibility }
             if let sealed = patch.sealed { project.sealed = sealed }
             if let trades = patch.trades { project.trades = trades }
-            if let location = patch.location { apply(location, to: project) }
+            if let location = patch.location { Self.apply(location, to: project) }
             if let min = patch.budgetMinCents { project.budgetMinCents = min }
             if let max = patch.budgetMaxCents { project.budgetMaxCents = max }
             if let due = patch.bidDueAt { project.bidDueAt = due }
@@ -146,7 +151,7 @@ struct ProjectsController: RouteCollection {
         return JSONResponse(ProjectDTO(project, bidCount: count))
     }
 
-    private func apply(_ location: Location, to project: ProjectModel) {
+    private static func apply(_ location: Location, to project: ProjectModel) {
         project.address = location.address
         project.city = location.city.trimmingWhitespace()
         project.state = location.state

@@ -111,10 +111,28 @@ struct PublicPagesController: RouteCollection {
         let documents: [DocumentRow]
         let location: String
         let sealed: Bool
+        /// Why the last action was refused (shown at the top).
+        let notice: String?
+        let actions: [Action]
+        let uploadLimit: String?
+        let uploadNote: String
+    }
+
+    struct Action: Encodable, Sendable {
+        let url: String
+        let label: String
+        let style: String
+        /// Asked before submitting (empty: no question).
+        let confirm: String
     }
 
     func project(_ req: Request) async throws -> Response {
-        let caller = try await WebSession.user(of: req)?.caller
+        try await Self.renderProject(req, notice: nil, status: .ok)
+    }
+
+    static func renderProject(_ req: Request, notice: String?, status: HTTPResponseStatus) async throws -> Response {
+        let user = try await WebSession.user(of: req)
+        let caller = user?.caller
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
         if relation == .invited, let caller {
             try await InvitationsController.markViewedIfPending(projectId: project.id!, companyId: caller.companyId, req: req)
@@ -127,10 +145,28 @@ struct PublicPagesController: RouteCollection {
                         filename: d.filename, title: d.title,
                         size: ByteCountFormatter.string(fromByteCount: d.sizeBytes, countStyle: .decimal), addendumNumber: d.addendumNumber)
         }
+        let manages = relation == .owner && (caller?.role.mayPostProjects ?? false)
+        var actions: [Action] = []
+        let url = SiteURL.project(project.id!)
+        if manages {
+            if project.status.canMove(to: .open) { actions.append(Action(url: url + "/publish", label: "Publish", style: "", confirm: "")) }
+            if project.status.canMove(to: .closed) {
+                actions.append(Action(url: url + "/close", label: "Close bidding", style: "", confirm: "Close bidding now? No more bids can come in."))
+            }
+            if project.status.canMove(to: .cancelled) {
+                actions.append(Action(url: url + "/cancel", label: "Cancel project", style: "secondary", confirm: "Cancel this project? Bidders will be told."))
+            }
+        }
+        var uploadLimit: String?
+        if manages, project.status != .cancelled, let company = try await CompanyModel.find(project.companyId, on: req.db) {
+            uploadLimit = "\(company.plan.maxDocumentBytes / 1_000_000) MB"
+        }
         let page = ProjectPage(project: ProjectCard(project, bidCount: bidCount), isOwner: relation == .owner, documents: rows,
                                location: [project.city, project.state].filter { !$0.isEmpty }.joined(separator: ", "),
-                               sealed: project.sealed)
-        return try await Pages.render(req, "project", title: project.title, page)
+                               sealed: project.sealed, notice: notice, actions: actions, uploadLimit: uploadLimit,
+                               uploadNote: "up to \(uploadLimit ?? "")" + (project.status == .open
+                                   ? "; on an open project each upload is an addendum and bidders are told" : ""))
+        return try await Pages.render(req, "project", title: project.title, page, status: status)
     }
 
     /// A document for the signed-in browser: the same checks and recording as the API's content endpoint.

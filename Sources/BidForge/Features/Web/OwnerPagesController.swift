@@ -1,0 +1,144 @@
+import Vapor
+import BidForgeCore
+
+/// What an owner does to a project in the browser: post one, publish, close, cancel, upload documents. Each action is
+/// the API's own handler (same rules, same events), called with the session's caller.
+struct OwnerPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("projects", "new", use: newProjectPage)
+        routes.post("projects", use: createProject)
+        for action in ["publish", "close", "cancel"] {
+            routes.post("projects", ":projectID", .constant(action)) { req in try await transition(req, action) }
+        }
+        let upload = routes.on(.POST, "projects", ":projectID", "documents", body: .stream, use: uploadDocument)
+        upload.userInfo[APIMiddleware.streamsBodyKey] = true
+    }
+
+    struct ProjectForm: Decodable {
+        var title: String?
+        var description: String?
+        var visibility: String?
+        var sealed: String?
+        var trades: [String]?
+        var city: String?
+        var state: String?
+        var postalCode: String?
+        var minBudget: String?
+        var maxBudget: String?
+        var bidDueAt: String?
+        /// Minutes east of UTC of the browser (set by the page's script); without it the time is taken as UTC.
+        var utcOffsetMinutes: String?
+        var _csrf: String?
+    }
+
+    struct NewProjectPage: Encodable, Sendable {
+        var values: [String: String] = ["visibility": "PUBLIC"]
+        var trades: [AccountPagesController.TradeOption] = Trades.all.map { .init(code: $0.code, name: $0.name, selected: false) }
+        var states: [String] = USStates.codes.sorted()
+        var errors: [String: String] = [:]
+    }
+
+    func newProjectPage(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        guard user.caller.role.mayPostProjects else { throw APIError.forbidden("Only owners and contractors post projects.") }
+        return try await Pages.render(req, "project-new", title: "Post a project", NewProjectPage())
+    }
+
+    func createProject(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        let form = (try? req.content.decode(ProjectForm.self)) ?? ProjectForm()
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        var page = NewProjectPage()
+        page.values = ["title": form.title ?? "", "description": form.description ?? "", "visibility": form.visibility ?? "PUBLIC",
+                       "sealed": form.sealed == nil ? "" : "on", "city": form.city ?? "", "state": form.state ?? "",
+                       "postalCode": form.postalCode ?? "", "minBudget": form.minBudget ?? "", "maxBudget": form.maxBudget ?? "",
+                       "bidDueAt": form.bidDueAt ?? ""]
+        page.trades = Trades.all.map { .init(code: $0.code, name: $0.name, selected: (form.trades ?? []).contains($0.code)) }
+        do {
+            let input = try Self.input(form)
+            let project = try await ProjectsController.create(input, by: user.caller, req: req)
+            return Pages.redirect(SiteURL.project(project.id!))
+        } catch let errors as ValidationErrors {
+            page.errors = Self.formFields(errors.problems)
+        } catch let error as APIError where error.status == .badRequest {
+            page.errors = Self.formFields(AccountPagesController.fieldErrors(error))
+        }
+        return try await Pages.render(req, "project-new", title: "Post a project", page, status: .badRequest)
+    }
+
+    /// The form in the API's terms: dollars to cents, the local due time to UTC.
+    static func input(_ form: ProjectForm) throws -> ProjectInput {
+        var errors = ValidationErrors()
+        func cents(_ field: String, _ text: String?) -> Int64? {
+            let cleaned = (text ?? "").replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "$", with: "")
+                .trimmingCharacters(in: .whitespaces)
+            guard !cleaned.isEmpty else { return nil }
+            guard let dollars = Int64(cleaned), dollars >= 0, dollars < 1_000_000_000_000 else {
+                errors.add(field, "must be a whole number of dollars")
+                return nil
+            }
+            return dollars * 100
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        var due = formatter.date(from: form.bidDueAt ?? "")
+        if due == nil { errors.add("bidDueAt", "must be a date and time") }
+        if let offset = form.utcOffsetMinutes.flatMap(Int.init), abs(offset) <= 14 * 60 {
+            due = due?.addingTimeInterval(TimeInterval(-offset * 60))
+        }
+        let input = ProjectInput(
+            title: form.title ?? "", description: form.description,
+            visibility: form.visibility.flatMap(ProjectVisibility.init(rawValue:)) ?? .public, sealed: form.sealed != nil,
+            trades: form.trades ?? [],
+            location: Location(address: nil, city: form.city ?? "", state: form.state ?? "", postalCode: form.postalCode ?? "", country: nil),
+            budgetMinCents: cents("minBudget", form.minBudget), budgetMaxCents: cents("maxBudget", form.maxBudget),
+            bidDueAt: due ?? Date(timeIntervalSince1970: 0))
+        try errors.throwIfAny()
+        return input
+    }
+
+    /// API field names onto the form's.
+    static func formFields(_ problems: [String: String]) -> [String: String] {
+        let names = [("location.city", "city"), ("location.state", "state"), ("location.postalCode", "postalCode"),
+                     ("budgetMinCents", "minBudget"), ("budgetMaxCents", "maxBudget")]
+        var fields: [String: String] = [:]
+        for (field, problem) in problems { fields[names.first { field.hasPrefix($0.0) }?.1 ?? field] = problem }
+        return fields
+    }
+
+    func transition(_ req: Request, _ action: String) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        struct Form: Decodable { var _csrf: String? }
+        try WebSession.verifyCSRF(req, submitted: (try? req.content.decode(Form.self))?._csrf)
+        let controller = ProjectsController()
+        do {
+            switch action {
+            case "publish": _ = try await controller.publish(req, user.caller)
+            case "close": _ = try await controller.close(req, user.caller)
+            default: _ = try await controller.cancel(req, user.caller)
+            }
+        } catch let error as APIError where [.conflict, .paymentRequired, .badRequest].contains(error.status) {
+            return try await PublicPagesController.renderProject(req, notice: error.message, status: error.status)
+        }
+        let id = try req.parameters.require("projectID", as: UUID.self)
+        return Pages.redirect(SiteURL.project(id))
+    }
+
+    /// The page's upload form (and its script, with a progress bar) post here; the CSRF token travels in the
+    /// `X-CSRF-Token` header or the form's action URL, because it must be checked before the file is read.
+    func uploadDocument(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        try WebSession.verifyCSRF(req, submitted: req.headers.first(name: "X-CSRF-Token") ?? req.query[String.self, at: WebSession.csrfField])
+        let wantsJSON = req.headers.accept.contains { $0.mediaType == .json }
+        do {
+            let response = try await DocumentsController().upload(req, user.caller)
+            if wantsJSON { return response }
+            return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)) + "#docs")
+        } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+            if wantsJSON { return APIMiddleware.render(error, for: req) }
+            return try await PublicPagesController.renderProject(req, notice: error.message, status: error.status)
+        }
+    }
+}
