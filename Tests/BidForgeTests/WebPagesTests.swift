@@ -239,3 +239,44 @@ import Fluent
         browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
     }
 }
+
+@Suite struct WebBidderPagesTests {
+    @Test func aSubcontractorBidsWithLineItemsAndSeesAddendaItMissed() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner, t.projectJSON(title: "Clinic", trades: ["26", "09"]))
+            let sub = WebBrowser(t)
+            try await sub.signUp(role: "SUBCONTRACTOR", email: "sparky@example.com")
+            let page = try await sub.get("/projects/\(project)")
+            #expect(page.text.contains("Submit a bid"))
+            #expect(page.text.contains("<option value=\"26\">26 Electrical</option>"), "trades are the project's")
+
+            let empty = try await sub.post("/projects/\(project)/bids", [("description[]", ""), ("quantity[]", ""), ("unitPrice[]", "")])
+            #expect(empty.status == .badRequest)
+            #expect(empty.text.contains("id=\"notice\""))
+
+            let r = try await sub.post("/projects/\(project)/bids", [
+                ("description[]", "Service entrance"), ("trade[]", "26"), ("quantity[]", "1"), ("unit[]", "LS"), ("unitPrice[]", "12,500.00"),
+                ("description[]", "Drywall patching"), ("trade[]", "09"), ("quantity[]", "2.5"), ("unit[]", "HR"), ("unitPrice[]", "80.10"),
+                ("description[]", ""), ("trade[]", "26"), ("quantity[]", ""), ("unit[]", "EA"), ("unitPrice[]", ""),
+                ("exclusions", "Permits\nUtility fees"), ("acknowledgedAddendum", "0")])
+            #expect(r.status == .seeOther, "\(r.text.prefix(300))")
+            let user = try #require(try await UserModel.query(on: t.app.db).filter(\.$email == "sparky@example.com").first())
+            let bid = try #require(try await BidModel.query(on: t.app.db).filter(\.$companyId == user.companyId).first())
+            #expect(bid.amountCents == 1_250_000 + 20_025)  // 2.5 × $80.10 = $200.25
+            #expect(bid.lineItems.count == 2 && bid.exclusions == ["Permits", "Utility fees"])
+            let owners = try await t.notifications(owner)
+            #expect(owners.contains { $0["type"].string == "BID_SUBMITTED" }, "the owner is told, as with the API")
+
+            let after = try await sub.get("/projects/\(project)")
+            #expect(after.text.contains("Your bid") && after.text.contains("$12,700.25"))
+            #expect(!after.text.contains("Submit a bid"), "one live bid per company")
+            _ = try await t.upload(owner, to: project, Samples.pdf(500), filename: "A-2.pdf")
+            let stale = try await sub.get("/projects/\(project)")
+            #expect(stale.text.contains("id=\"stale-warning\""))
+
+            let ownerPage = try await t.request(.GET, "/projects/\(project)")
+            #expect(!ownerPage.text.contains("Submit a bid"), "visitors who are not signed in get no bid form")
+        }
+    }
+}

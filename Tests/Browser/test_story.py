@@ -79,9 +79,21 @@ def shoot(driver, name):
     driver.set_window_size(1280, 900)
 
 
+def navigate(driver, element):
+    """Clicks something that loads a new page and waits until it has (so no element of the old page is used)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def fill(driver, values):
+    """Types into fields found by name, or by id when no field has that name."""
     for field, value in values.items():
-        element = driver.find_element(By.NAME, field)
+        found = driver.find_elements(By.NAME, field) or driver.find_elements(By.ID, field)
+        element = found[0]
         element.clear()
         element.send_keys(value)
 
@@ -92,7 +104,7 @@ def sign_up(driver, url, role, email, company):
                   "companyName": company, "states": "TX"})
     driver.find_element(By.CSS_SELECTOR, f"input[name=role][value={role}]").click()
     driver.find_element(By.CSS_SELECTOR, "input[name='trades[]'][value='26']").click()
-    driver.find_element(By.CSS_SELECTOR, "form[action='/signup'] button[type=submit]").click()
+    navigate(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/signup'] button[type=submit]"))
 
 
 def test_owner_and_subcontractor_story(server):
@@ -106,7 +118,7 @@ def test_owner_and_subcontractor_story(server):
         assert owner.current_url.endswith("/dashboard"), owner.current_url
         assert "Pat Owner" in owner.find_element(By.CSS_SELECTOR, "header").text
         shoot(owner, "dashboard-owner")
-        owner.find_element(By.LINK_TEXT, "Post a project").click()
+        navigate(owner, owner.find_element(By.LINK_TEXT, "Post a project"))
         fill(owner, {"title": "Riverside clinic electrical", "description": "Two floors, new service entrance.",
                      "city": "Austin", "postalCode": "78701", "minBudget": "50000", "maxBudget": "90000"})
         owner.find_element(By.CSS_SELECTOR, "select#state option[value=TX]").click()
@@ -114,17 +126,14 @@ def test_owner_and_subcontractor_story(server):
         due = time.strftime("%Y-%m-%dT%H:%M", time.localtime(time.time() + 7 * 86400))
         owner.execute_script("document.getElementById('bidDueAt').value = arguments[0]", due)
         shoot(owner, "project-new")
-        owner.find_element(By.CSS_SELECTOR, "form[action='/projects'] button[type=submit]").click()
+        navigate(owner, owner.find_element(By.CSS_SELECTOR, "form[action='/projects'] button[type=submit]"))
         assert owner.find_element(By.TAG_NAME, "h1").text == "Riverside clinic electrical"
-        owner.find_element(By.XPATH, "//button[text()='Publish']").click()
+        navigate(owner, owner.find_element(By.XPATH, "//button[text()='Publish']"))
         assert "OPEN" in owner.find_element(By.CSS_SELECTOR, "main p.muted").text
         plans = Path(tempfile.mkdtemp()) / "E-101 power plan.pdf"
         plans.write_bytes(b"%PDF-1.7\n" + os.urandom(200_000))
         owner.find_element(By.ID, "file").send_keys(str(plans))
-        owner.find_element(By.CSS_SELECTOR, "form[data-upload] button[type=submit]").click()
-        deadline = time.time() + 20
-        while "E-101 power plan.pdf" not in owner.page_source and time.time() < deadline:
-            time.sleep(0.2)
+        navigate(owner, owner.find_element(By.CSS_SELECTOR, "form[data-upload] button[type=submit]"))  # the script reloads
         assert "addendum 1" in owner.page_source, "the upload (with its progress bar) issued addendum 1"
         shoot(owner, "project-owner")
     finally:
@@ -137,22 +146,35 @@ def test_owner_and_subcontractor_story(server):
         shoot(sub, "dashboard-subcontractor")
         sub.get(server + "/")
         fill(sub, {"q": "clinic"})
-        sub.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()
+        navigate(sub, sub.find_element(By.CSS_SELECTOR, "form.search button[type=submit]"))
         results = sub.find_elements(By.CSS_SELECTOR, ".card h2 a")
         assert [r.text for r in results] == ["Riverside clinic electrical"]
         shoot(sub, "search-results")
-        results[0].click()
+        navigate(sub, results[0])
         assert sub.find_element(By.TAG_NAME, "h1").text == "Riverside clinic electrical"
         assert "E-101 power plan.pdf" in sub.page_source
         time_text = sub.find_element(By.CSS_SELECTOR, "time").text
         assert "UTC" not in time_text, "the script shows times in the viewer's zone"
         shoot(sub, "project-public")
 
+        # A bid with line items: the form totals as you type; the addendum issued with the plans is acknowledged.
+        fill(sub, {"description-1": "Service entrance and panels", "quantity-1": "1", "unitPrice-1": "12,500.00",
+                   "description-2": "Branch circuits", "quantity-2": "40", "unitPrice-2": "125.50"})
+        assert sub.find_element(By.ID, "bid-total").text == "$17,520.00"
+        assert not sub.find_element(By.CSS_SELECTOR, "[data-addendum-warning]").is_displayed()
+        sub.find_element(By.CSS_SELECTOR, "#acknowledgedAddendum option[value='0']").click()
+        assert sub.find_element(By.CSS_SELECTOR, "[data-addendum-warning]").is_displayed(), "warned before sending a stale price"
+        sub.find_element(By.CSS_SELECTOR, "#acknowledgedAddendum option[value='1']").click()
+        shoot(sub, "bid-form")
+        navigate(sub, sub.find_element(By.CSS_SELECTOR, "form[data-bid-form] button[type=submit]"))
+        assert "$17,520.00" in sub.find_element(By.ID, "my-bid").text
+        shoot(sub, "bid-submitted")
+
         # Mistakes people make: a wrong password, a page that is not theirs to see.
-        sub.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+        navigate(sub, sub.find_element(By.CSS_SELECTOR, "form[action='/logout'] button"))
         sub.get(server + "/login")
         fill(sub, {"email": sub_email, "password": "wrong-password-here"})
-        sub.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+        navigate(sub, sub.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]"))
         assert "Email or password is incorrect." in sub.find_element(By.ID, "login-error").text
         shoot(sub, "login-wrong-password")
         sub.get(server + f"/projects/{uuid.uuid4()}")

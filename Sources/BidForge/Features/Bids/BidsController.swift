@@ -17,59 +17,63 @@ struct BidsController: RouteCollection {
         guard relation != .owner else { throw APIError.forbidden("You cannot bid on your own company's project.") }
         guard caller.role.mayBid else { throw APIError.forbidden("Only contractors and subcontractors may bid.") }
         return try await req.idempotent(caller) {
-            let input = try req.decodeJSON(BidInput.self)
-            let now = req.now
-            do {
-                let (bid, addendumCount) = try await req.write { db -> (BidModel, Int) in
-                    try await db.lockForShare("projects", id: visible.id!)
-                    guard let project = try await ProjectModel.find(visible.id!, on: db) else { throw APIError.notFound("Project") }
-                    let bid = BidModel()
-                    bid.id = UUID()
-                    bid.projectId = project.id!
-                    bid.companyId = caller.companyId
-                    bid.submittedBy = caller.userId
-                    bid.status = .submitted
-                    bid.amountCents = input.amountCents
-                    bid.currency = input.currency ?? "USD"
-                    bid.notes = input.notes ?? ""
-                    bid.lineItemsJSON = JSONColumn.encode(input.lineItems ?? [])
-                    bid.exclusionsJSON = JSONColumn.encode(input.exclusions ?? [])
-                    bid.acknowledgedAddendum = input.acknowledgedAddendum ?? 0
-                    bid.validUntil = input.validUntil
-                    bid.revision = 1
-                    bid.createdAt = now
-                    bid.updatedAt = now
-                    try BidRules.validate(bid, lineItems: input.lineItems ?? [], exclusions: input.exclusions ?? [],
-                                          project: project, now: now)
-                    try BidAccess.requireBiddingOpen(project, now: now)
+            let (bid, addendumCount) = try await Self.submit(try req.decodeJSON(BidInput.self), on: visible, by: caller, req: req)
+            return try Response.json(.created, BidDTO(bid, addendumCount: addendumCount, withWarnings: true))
+        }
+    }
 
-                    try await db.lockForUpdate("companies", id: caller.companyId)
-                    if try await BidModel.query(on: db).filter(\.$projectId == project.id!)
-                        .filter(\.$companyId == caller.companyId).filter(\.$status == .submitted).first() != nil {
-                        throw Self.bidExists
-                    }
-                    guard let company = try await CompanyModel.find(caller.companyId, on: db) else { throw APIError.unauthenticated }
-                    if let limit = company.plan.maxBidsPerMonth {
-                        let used = try await BidModel.query(on: db).filter(\.$companyId == caller.companyId)
-                            .filter(\.$createdAt >= CalendarMonth.start(of: now)).count()
-                        try PlanLimits.checkOneMore(plan: company.plan, limit: limit, used: used, resource: "bids a month")
-                    }
-                    try await bid.create(on: db)
-                    try await BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now).create(on: db)
-                    try await InvitationsController.setStatus(.bidSubmitted, projectId: project.id!, companyId: caller.companyId, on: db, now: now)
-                    let data: [String: JSONValue] = ["projectId": .string(project.id!.uuidString), "bidId": .string(bid.id!.uuidString),
-                                                     "companyId": .string(caller.companyId.uuidString)]
-                    try await Outbox.record(DomainEvent(
-                        type: .bidSubmitted, data: data,
-                        notifications: [NotificationDraft(companyIds: [project.companyId], type: .bidSubmitted,
-                                                          title: "New bid on \(project.title)", body: "\(company.name) submitted a bid.", data: data)],
-                        push: [Push(type: "bid.submitted", companyIds: [project.companyId])]), by: caller.companyId, on: db, now: now)
-                    return (bid, project.addendumCount)
+    /// A new bid, for the API and the web form alike; also returns the project's addendum count at that moment.
+    static func submit(_ input: BidInput, on visible: ProjectModel, by caller: Caller, req: Request) async throws -> (BidModel, Int) {
+        let now = req.now
+        do {
+            return try await req.write { db -> (BidModel, Int) in
+                try await db.lockForShare("projects", id: visible.id!)
+                guard let project = try await ProjectModel.find(visible.id!, on: db) else { throw APIError.notFound("Project") }
+                let bid = BidModel()
+                bid.id = UUID()
+                bid.projectId = project.id!
+                bid.companyId = caller.companyId
+                bid.submittedBy = caller.userId
+                bid.status = .submitted
+                bid.amountCents = input.amountCents
+                bid.currency = input.currency ?? "USD"
+                bid.notes = input.notes ?? ""
+                bid.lineItemsJSON = JSONColumn.encode(input.lineItems ?? [])
+                bid.exclusionsJSON = JSONColumn.encode(input.exclusions ?? [])
+                bid.acknowledgedAddendum = input.acknowledgedAddendum ?? 0
+                bid.validUntil = input.validUntil
+                bid.revision = 1
+                bid.createdAt = now
+                bid.updatedAt = now
+                try BidRules.validate(bid, lineItems: input.lineItems ?? [], exclusions: input.exclusions ?? [],
+                                      project: project, now: now)
+                try BidAccess.requireBiddingOpen(project, now: now)
+
+                try await db.lockForUpdate("companies", id: caller.companyId)
+                if try await BidModel.query(on: db).filter(\.$projectId == project.id!)
+                    .filter(\.$companyId == caller.companyId).filter(\.$status == .submitted).first() != nil {
+                    throw Self.bidExists
                 }
-                return try Response.json(.created, BidDTO(bid, addendumCount: addendumCount, withWarnings: true))
-            } catch where DatabaseErrors.isUniqueViolation(error) {
-                throw Self.bidExists
+                guard let company = try await CompanyModel.find(caller.companyId, on: db) else { throw APIError.unauthenticated }
+                if let limit = company.plan.maxBidsPerMonth {
+                    let used = try await BidModel.query(on: db).filter(\.$companyId == caller.companyId)
+                        .filter(\.$createdAt >= CalendarMonth.start(of: now)).count()
+                    try PlanLimits.checkOneMore(plan: company.plan, limit: limit, used: used, resource: "bids a month")
+                }
+                try await bid.create(on: db)
+                try await BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now).create(on: db)
+                try await InvitationsController.setStatus(.bidSubmitted, projectId: project.id!, companyId: caller.companyId, on: db, now: now)
+                let data: [String: JSONValue] = ["projectId": .string(project.id!.uuidString), "bidId": .string(bid.id!.uuidString),
+                                                 "companyId": .string(caller.companyId.uuidString)]
+                try await Outbox.record(DomainEvent(
+                    type: .bidSubmitted, data: data,
+                    notifications: [NotificationDraft(companyIds: [project.companyId], type: .bidSubmitted,
+                                                      title: "New bid on \(project.title)", body: "\(company.name) submitted a bid.", data: data)],
+                    push: [Push(type: "bid.submitted", companyIds: [project.companyId])]), by: caller.companyId, on: db, now: now)
+                return (bid, project.addendumCount)
             }
+        } catch where DatabaseErrors.isUniqueViolation(error) {
+            throw Self.bidExists
         }
     }
 

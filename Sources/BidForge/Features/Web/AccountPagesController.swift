@@ -49,7 +49,7 @@ struct AccountPagesController: RouteCollection {
     }
 
     func login(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode(LoginForm.self)) ?? LoginForm()
+        let form = WebForms.decode(LoginForm.self, from: req, orElse: LoginForm())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         let next = form.next.flatMap { SiteURL.isLocal($0) && !$0.isEmpty ? $0 : nil } ?? SiteURL.dashboard
         do {
@@ -69,7 +69,7 @@ struct AccountPagesController: RouteCollection {
     }
 
     func signup(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode(SignupForm.self)) ?? SignupForm()
+        let form = WebForms.decode(SignupForm.self, from: req, orElse: SignupForm())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         let states = (form.states ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.uppercased() }
         let trades = form.trades ?? []
@@ -100,7 +100,7 @@ struct AccountPagesController: RouteCollection {
 
     func logout(_ req: Request) async throws -> Response {
         struct Form: Decodable { var _csrf: String? }
-        try WebSession.verifyCSRF(req, submitted: (try? req.content.decode(Form.self))?._csrf)
+        try WebSession.verifyCSRF(req, submitted: WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
         let response = Pages.redirect(SiteURL.home)
         try await WebSession.end(on: req, response: response)
         return response

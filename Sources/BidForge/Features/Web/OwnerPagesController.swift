@@ -46,7 +46,7 @@ struct OwnerPagesController: RouteCollection {
 
     func createProject(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        let form = (try? req.content.decode(ProjectForm.self)) ?? ProjectForm()
+        let form = WebForms.decode(ProjectForm.self, from: req, orElse: ProjectForm())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         var page = NewProjectPage()
         page.values = ["title": form.title ?? "", "description": form.description ?? "", "visibility": form.visibility ?? "PUBLIC",
@@ -111,7 +111,7 @@ struct OwnerPagesController: RouteCollection {
     func transition(_ req: Request, _ action: String) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         struct Form: Decodable { var _csrf: String? }
-        try WebSession.verifyCSRF(req, submitted: (try? req.content.decode(Form.self))?._csrf)
+        try WebSession.verifyCSRF(req, submitted: WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
         let controller = ProjectsController()
         do {
             switch action {

@@ -116,6 +116,25 @@ struct PublicPagesController: RouteCollection {
         let actions: [Action]
         let uploadLimit: String?
         let uploadNote: String
+        let myBid: MyBid?
+        let bidForm: BidFormContext?
+    }
+
+    struct MyBid: Encodable, Sendable {
+        let amount: String
+        let status: String
+        let revision: Int
+        let acknowledged: Int
+        let latestAddendum: Int
+        let staleAddendum: Bool
+    }
+
+    struct BidFormContext: Encodable, Sendable {
+        let action: String
+        let trades: [AccountPagesController.TradeOption]
+        let rows: [Int]
+        let addenda: [Int]
+        let latestAddendum: Int
     }
 
     struct Action: Encodable, Sendable {
@@ -161,11 +180,28 @@ struct PublicPagesController: RouteCollection {
         if manages, project.status != .cancelled, let company = try await CompanyModel.find(project.companyId, on: req.db) {
             uploadLimit = "\(company.plan.maxDocumentBytes / 1_000_000) MB"
         }
+        var myBid: MyBid?
+        var bidForm: BidFormContext?
+        if let caller, relation != .owner, caller.role.mayBid {
+            if let bid = try await BidModel.query(on: req.db).filter(\.$projectId == project.id!)
+                .filter(\.$companyId == caller.companyId).sort(\.$createdAt, .descending).first() {
+                myBid = MyBid(amount: PageFormats.money(bid.amountCents), status: bid.status.rawValue, revision: bid.revision,
+                              acknowledged: bid.acknowledgedAddendum, latestAddendum: project.addendumCount,
+                              staleAddendum: bid.acknowledgedAddendum < project.addendumCount)
+            }
+            if project.status == .open, project.bidDueAt > req.now, myBid?.status != BidStatus.submitted.rawValue {
+                bidForm = BidFormContext(
+                    action: url + "/bids",
+                    trades: project.trades.map { code in .init(code: code, name: Trades.name(of: code) ?? code, selected: false) },
+                    rows: [1, 2, 3], addenda: Array(0...project.addendumCount), latestAddendum: project.addendumCount)
+            }
+        }
         let page = ProjectPage(project: ProjectCard(project, bidCount: bidCount), isOwner: relation == .owner, documents: rows,
                                location: [project.city, project.state].filter { !$0.isEmpty }.joined(separator: ", "),
                                sealed: project.sealed, notice: notice, actions: actions, uploadLimit: uploadLimit,
                                uploadNote: "up to \(uploadLimit ?? "")" + (project.status == .open
-                                   ? "; on an open project each upload is an addendum and bidders are told" : ""))
+                                   ? "; on an open project each upload is an addendum and bidders are told" : ""),
+                               myBid: myBid, bidForm: bidForm)
         return try await Pages.render(req, "project", title: project.title, page, status: status)
     }
 
