@@ -89,3 +89,22 @@ document.addEventListener("DOMContentLoaded", () => {
     recompute();
   }
 });
+
+// Sortable leveling table: click a heading marked data-sort.
+document.addEventListener("click", (event) => {
+  const heading = event.target.closest("table[data-sortable] th[data-sort]");
+  if (!heading) return;
+  const table = heading.closest("table");
+  const column = Array.from(heading.parentElement.children).indexOf(heading);
+  const numeric = heading.dataset.sort === "number";
+  const ascending = heading.getAttribute("aria-sort") !== "ascending";
+  for (const other of heading.parentElement.children) other.removeAttribute("aria-sort");
+  heading.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  const body = table.tBodies[0];
+  const value = (row) => {
+    const cell = row.children[column];
+    return numeric ? Number(cell.dataset.value ?? cell.textContent) : cell.textContent.trim().toLowerCase();
+  };
+  const rows = Array.from(body.rows).sort((a, b) => (value(a) > value(b) ? 1 : value(a) < value(b) ? -1 : 0) * (ascending ? 1 : -1));
+  for (const row of rows) body.appendChild(row);
+});

@@ -280,3 +280,44 @@ import Fluent
         }
     }
 }
+
+@Suite struct WebLevelingPagesTests {
+    @Test func theOwnerLevelsDownloadsAndAwardsFromTheProjectPage() async throws {
+        try await TestApp.run { t in
+            let ownerPage = WebBrowser(t)
+            try await ownerPage.signUp(role: "OWNER", email: "leveler@example.com")
+            let owner = try await t.relogin(Member(auth: try await t.request(.POST, "/api/v1/auth/login",
+                                                   body: ["email": "leveler@example.com", "password": "correct-horse-battery"]),
+                                                   email: "leveler@example.com", role: .owner))
+            let project = try await t.openProject(owner)
+            let low = try await t.register(.subcontractor, company: "Low Bid Electric")
+            let high = try await t.register(.contractor, company: "High Bid Builders")
+            _ = try await t.submitBid(low, on: project, amount: 1_000_000)
+            _ = try await t.upload(owner, to: project, Samples.pdf(300))  // addendum 1: both bids now predate it
+            let highBid = try await t.submitBid(high, on: project, amount: 1_250_000)
+
+            let page = try await ownerPage.get("/projects/\(project)")
+            #expect(page.text.contains("Bids, side by side"))
+            #expect(page.text.contains("Low Bid Electric") && page.text.contains("+25.0 %"))
+            #expect(page.text.components(separatedBy: "stale addendum").count - 1 == 2)
+            let csv = try await ownerPage.get("/projects/\(project)/leveling.csv")
+            #expect(csv.status == .ok && csv.headers.first(name: .contentType)?.hasPrefix("text/csv") == true)
+            #expect(csv.text.contains("High Bid Builders"))
+
+            #expect(!page.text.contains(">Award</button>"), "bidding is still open: nothing to award yet")
+            #expect(try await ownerPage.post("/projects/\(project)/close", []).status == .seeOther)
+            #expect(try await ownerPage.get("/projects/\(project)").text.contains(">Award</button>"))
+            let awarded = try await ownerPage.post("/projects/\(project)/award", [("bidId", highBid.uuidString)])
+            #expect(awarded.status == .seeOther)
+            #expect(try await ProjectModel.find(project, on: t.app.db)?.status == .awarded)
+            let losers = try await t.notifications(low)
+            #expect(losers.contains { $0["type"].string == "BID_REJECTED" })
+            let twice = try await ownerPage.post("/projects/\(project)/award", [("bidId", highBid.uuidString)])
+            #expect(twice.status == .conflict)
+
+            let bidder = WebBrowser(t)
+            try await bidder.signUp(role: "CONTRACTOR")
+            #expect(try await bidder.get("/projects/\(project)/leveling.csv").status == .forbidden)
+        }
+    }
+}

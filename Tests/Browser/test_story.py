@@ -184,3 +184,29 @@ def test_owner_and_subcontractor_story(server):
         assert "/login" in sub.current_url, "signed out: the dashboard asks to sign in"
     finally:
         sub.quit()
+
+    # The owner closes bidding, levels the bids and awards, confirming each step.
+    owner = browser()
+    try:
+        owner.get(server + "/login")
+        fill(owner, {"email": owner_email, "password": "correct-horse-battery"})
+        navigate(owner, owner.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]"))
+        navigate(owner, owner.find_element(By.LINK_TEXT, "Riverside clinic electrical"))
+        assert "Sparky Electric" in owner.find_element(By.ID, "leveling").text
+        close = owner.find_element(By.XPATH, "//button[text()='Close bidding']")
+        old = owner.find_element(By.TAG_NAME, "html")
+        close.click()
+        owner.switch_to.alert.accept()
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+        WebDriverWait(owner, 20).until(expected_conditions.staleness_of(old))
+        shoot(owner, "leveling")
+        old = owner.find_element(By.TAG_NAME, "html")
+        owner.find_element(By.XPATH, "//button[text()='Award']").click()
+        assert "Sparky Electric" in owner.switch_to.alert.text
+        owner.switch_to.alert.accept()
+        WebDriverWait(owner, 20).until(expected_conditions.staleness_of(old))
+        assert "AWARDED" in owner.find_element(By.CSS_SELECTOR, "main p.muted").text
+        shoot(owner, "project-awarded")
+    finally:
+        owner.quit()

@@ -17,13 +17,15 @@ struct LevelingController: RouteCollection {
         let format = req.query[String.self, at: "format"] ?? "json"
         guard format == "json" || format == "csv" else { throw APIError.validation("format", "must be json or csv") }
         let sheet = try await Self.sheet(for: project, on: req.db)
-        if format == "csv" {
-            var headers = HTTPHeaders()
-            headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            headers.add(name: .contentDisposition, value: "attachment; filename=\"leveling-\(project.id!.uuidString.lowercased()).csv\"")
-            return Response(status: .ok, headers: headers, body: .init(string: Leveling.csv(sheet)))
-        }
+        if format == "csv" { return Self.csv(sheet, of: project) }
         return try Response.json(.ok, sheet)
+    }
+
+    static func csv(_ sheet: Leveling.Sheet, of project: ProjectModel) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.add(name: .contentDisposition, value: "attachment; filename=\"leveling-\(project.id!.uuidString.lowercased()).csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: Leveling.csv(sheet)))
     }
 
     static func sheet(for project: ProjectModel, on db: any Database) async throws -> Leveling.Sheet {
@@ -42,7 +44,12 @@ struct LevelingController: RouteCollection {
 
     /// Accepts one bid, rejects the other live ones and tells every bidder how it went — all in one transaction.
     func award(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {
-        let input = try req.decodeJSON(AwardInput.self)
+        try await award(req, caller, bidId: try req.decodeJSON(AwardInput.self).bidId)
+    }
+
+    /// The award itself, for the API and the web page alike.
+    func award(_ req: Request, _ caller: Caller, bidId: UUID) async throws -> JSONResponse<ProjectDTO> {
+        let input = AwardInput(bidId: bidId)
         let now = req.now
         let (project, count) = try await req.write { db -> (ProjectModel, Int) in
             let project = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)

@@ -10,6 +10,8 @@ struct OwnerPagesController: RouteCollection {
         for action in ["publish", "close", "cancel"] {
             routes.post("projects", ":projectID", .constant(action)) { req in try await transition(req, action) }
         }
+        routes.post("projects", ":projectID", "award", use: award)
+        routes.get("projects", ":projectID", "leveling.csv", use: levelingCSV)
         let upload = routes.on(.POST, "projects", ":projectID", "documents", body: .stream, use: uploadDocument)
         upload.userInfo[APIMiddleware.streamsBodyKey] = true
     }
@@ -124,6 +126,28 @@ struct OwnerPagesController: RouteCollection {
         }
         let id = try req.parameters.require("projectID", as: UUID.self)
         return Pages.redirect(SiteURL.project(id))
+    }
+
+    func award(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        struct Form: Decodable { var bidId: String?; var _csrf: String? }
+        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        guard let bidId = form.bidId.flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("Bid") }
+        do {
+            _ = try await LevelingController().award(req, user.caller, bidId: bidId)
+        } catch let error as APIError where error.status == .conflict {
+            return try await PublicPagesController.renderProject(req, notice: error.message, status: error.status)
+        }
+        return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)))
+    }
+
+    /// The leveling sheet as CSV for the signed-in owner (the API's, through the session).
+    func levelingCSV(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
+        if BidAccess.hidesPrice(of: project, from: .owner, now: req.now) { throw APIError.conflict("BIDS_SEALED", "Bids are sealed until they are due.") }
+        return LevelingController.csv(try await LevelingController.sheet(for: project, on: req.db), of: project)
     }
 
     /// The page's upload form (and its script, with a progress bar) post here; the CSRF token travels in the

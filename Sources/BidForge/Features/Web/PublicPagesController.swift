@@ -118,6 +118,28 @@ struct PublicPagesController: RouteCollection {
         let uploadNote: String
         let myBid: MyBid?
         let bidForm: BidFormContext?
+        let leveling: LevelingContext?
+    }
+
+    /// The owner's side-by-side view of the live bids.
+    struct LevelingContext: Encodable, Sendable {
+        struct Row: Encodable, Sendable {
+            let bidId: String
+            let rank: Int
+            let companyName: String
+            let amount: String
+            let amountCents: Int64
+            let delta: String
+            let missingTrades: String
+            let exclusions: String
+            let staleAddendum: Bool
+        }
+        let rows: [Row]
+        let sealedUntil: String?
+        let csvURL: String
+        let awardURL: String
+        let mayAward: Bool
+        let median: String
     }
 
     struct MyBid: Encodable, Sendable {
@@ -196,12 +218,26 @@ struct PublicPagesController: RouteCollection {
                     rows: [1, 2, 3], addenda: Array(0...project.addendumCount), latestAddendum: project.addendumCount)
             }
         }
+        var leveling: LevelingContext?
+        if manages, bidCount > 0 {
+            let sealed = BidAccess.hidesPrice(of: project, from: .owner, now: req.now)
+            let sheet = sealed ? nil : try await LevelingController.sheet(for: project, on: req.db)
+            leveling = LevelingContext(
+                rows: (sheet?.bids ?? []).map { row in
+                    .init(bidId: row.bidId, rank: row.rank, companyName: row.companyName, amount: PageFormats.money(row.amountCents),
+                          amountCents: row.amountCents, delta: row.rank == 1 ? "lowest" : String(format: "+%.1f %%", row.deltaFromLowestPct),
+                          missingTrades: row.missingTrades.joined(separator: ", "), exclusions: row.exclusions.joined(separator: "; "),
+                          staleAddendum: row.staleAddendum)
+                },
+                sealedUntil: sealed ? PageFormats.utc(project.bidDueAt) : nil, csvURL: url + "/leveling.csv", awardURL: url + "/award",
+                mayAward: project.status.canMove(to: .awarded), median: PageFormats.money(sheet?.stats.median))
+        }
         let page = ProjectPage(project: ProjectCard(project, bidCount: bidCount), isOwner: relation == .owner, documents: rows,
                                location: [project.city, project.state].filter { !$0.isEmpty }.joined(separator: ", "),
                                sealed: project.sealed, notice: notice, actions: actions, uploadLimit: uploadLimit,
                                uploadNote: "up to \(uploadLimit ?? "")" + (project.status == .open
                                    ? "; on an open project each upload is an addendum and bidders are told" : ""),
-                               myBid: myBid, bidForm: bidForm)
+                               myBid: myBid, bidForm: bidForm, leveling: leveling)
         return try await Pages.render(req, "project", title: project.title, page, status: status)
     }
 
