@@ -106,16 +106,13 @@ struct AccountPagesController: RouteCollection {
         return response
     }
 
-    /// The API's field names (`company.name`) mapped onto the form's (`companyName`).
+    /// The API's field names (`company.name`) mapped onto the sign-up form's (`companyName`).
     static func fieldErrors(_ error: APIError) -> [String: String] {
         if error.code == "EMAIL_TAKEN" { return ["email": error.message] }
-        // Prefixes, because list fields report per element (`company.serviceArea.states[1]`).
-        let names = [("company.name", "companyName"), ("company.trades", "trades"), ("company.serviceArea.states", "states")]
-        var fields: [String: String] = [:]
-        for (field, problem) in error.details ?? [:] {
-            guard case .string(let text) = problem else { continue }
-            fields[names.first { field.hasPrefix($0.0) }?.1 ?? field] = text
+        let problems = (error.details ?? [:]).compactMapValues { value -> String? in
+            if case .string(let text) = value { text } else { nil }
         }
-        return fields
+        return PageFormats.formErrors(problems, renaming: [("company.name", "companyName"), ("company.trades", "trades"),
+                                                           ("company.serviceArea.states", "states")])
     }
 }

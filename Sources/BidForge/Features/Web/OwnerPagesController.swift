@@ -71,16 +71,6 @@ struct OwnerPagesController: RouteCollection {
     /// The form in the API's terms: dollars to cents, the local due time to UTC.
     static func input(_ form: ProjectForm) throws -> ProjectInput {
         var errors = ValidationErrors()
-        func cents(_ field: String, _ text: String?) -> Int64? {
-            let cleaned = (text ?? "").replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "$", with: "")
-                .trimmingCharacters(in: .whitespaces)
-            guard !cleaned.isEmpty else { return nil }
-            guard let dollars = Int64(cleaned), dollars >= 0, dollars < 1_000_000_000_000 else {
-                errors.add(field, "must be a whole number of dollars")
-                return nil
-            }
-            return dollars * 100
-        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -95,19 +85,17 @@ struct OwnerPagesController: RouteCollection {
             visibility: form.visibility.flatMap(ProjectVisibility.init(rawValue:)) ?? .public, sealed: form.sealed != nil,
             trades: form.trades ?? [],
             location: Location(address: nil, city: form.city ?? "", state: form.state ?? "", postalCode: form.postalCode ?? "", country: nil),
-            budgetMinCents: cents("minBudget", form.minBudget), budgetMaxCents: cents("maxBudget", form.maxBudget),
+            budgetMinCents: PageFormats.cents(fromDollars: form.minBudget, field: "minBudget", into: &errors),
+            budgetMaxCents: PageFormats.cents(fromDollars: form.maxBudget, field: "maxBudget", into: &errors),
             bidDueAt: due ?? Date(timeIntervalSince1970: 0))
         try errors.throwIfAny()
         return input
     }
 
-    /// API field names onto the form's.
     static func formFields(_ problems: [String: String]) -> [String: String] {
-        let names = [("location.city", "city"), ("location.state", "state"), ("location.postalCode", "postalCode"),
-                     ("budgetMinCents", "minBudget"), ("budgetMaxCents", "maxBudget")]
-        var fields: [String: String] = [:]
-        for (field, problem) in problems { fields[names.first { field.hasPrefix($0.0) }?.1 ?? field] = problem }
-        return fields
+        PageFormats.formErrors(problems, renaming: [("location.city", "city"), ("location.state", "state"),
+                                                    ("location.postalCode", "postalCode"), ("budgetMinCents", "minBudget"),
+                                                    ("budgetMaxCents", "maxBudget")])
     }
 
     func transition(_ req: Request, _ action: String) async throws -> Response {

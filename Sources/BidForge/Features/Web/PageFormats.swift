@@ -21,6 +21,26 @@ enum PageFormats {
         return formatter.string(from: date)
     }
 
+    /// A whole number of dollars as typed ("$50,000") in cents; nil for an empty field; a problem in `errors` otherwise.
+    static func cents(fromDollars text: String?, field: String, into errors: inout ValidationErrors) -> Int64? {
+        let cleaned = (text ?? "").replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "$", with: "")
+            .trimmingCharacters(in: .whitespaces)
+        guard !cleaned.isEmpty else { return nil }
+        guard let dollars = Int64(cleaned), dollars >= 0, dollars < 1_000_000_000_000 else {
+            errors.add(field, "must be a whole number of dollars")
+            return nil
+        }
+        return dollars * 100
+    }
+
+    /// The API's problems under the form's field names (`location.city` → `city`); list fields report per element
+    /// (`company.serviceArea.states[1]`), hence prefixes.
+    static func formErrors(_ problems: [String: String], renaming names: [(api: String, form: String)]) -> [String: String] {
+        var fields: [String: String] = [:]
+        for (field, problem) in problems { fields[names.first { field.hasPrefix($0.api) }?.form ?? field] = problem }
+        return fields
+    }
+
     static func budget(_ min: Int64?, _ max: Int64?) -> String {
         switch (min, max) {
         case let (min?, max?): "\(money(min)) – \(money(max))"

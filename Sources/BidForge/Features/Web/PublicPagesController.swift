@@ -69,22 +69,12 @@ struct PublicPagesController: RouteCollection {
     /// The page's fields in the API's terms: budgets in dollars become cents, a date becomes the end of that day (UTC).
     static func raw(_ search: Search) throws -> ProjectFilter.Raw {
         var errors = ValidationErrors()
-        func cents(_ field: String, _ text: String) -> Int64? {
-            let cleaned = text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "$", with: "")
-                .trimmingCharacters(in: .whitespaces)
-            guard !cleaned.isEmpty else { return nil }
-            guard let dollars = Int64(cleaned), dollars >= 0, dollars < 1_000_000_000_000 else {
-                errors.add(field, "must be a whole number of dollars")
-                return nil
-            }
-            return dollars * 100
-        }
         var raw = ProjectFilter.Raw()
         raw.q = search.q.isEmpty ? nil : search.q
         raw.trade = search.trade.isEmpty ? nil : search.trade
         raw.state = search.state.isEmpty ? nil : search.state
-        raw.minBudgetCents = cents("minBudget", search.minBudget)
-        raw.maxBudgetCents = cents("maxBudget", search.maxBudget)
+        raw.minBudgetCents = PageFormats.cents(fromDollars: search.minBudget, field: "minBudget", into: &errors)
+        raw.maxBudgetCents = PageFormats.cents(fromDollars: search.maxBudget, field: "maxBudget", into: &errors)
         if !search.dueBefore.isEmpty {
             if search.dueBefore.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil {
                 raw.dueBefore = search.dueBefore + "T23:59:59Z"
