@@ -321,3 +321,18 @@ import Fluent
         }
     }
 }
+
+@Suite struct WebCookieTests {
+    @Test func cookiesAreSecureWhenTheRequestArrivedOverTLS() async throws {
+        try await TestApp.run { t in
+            let browser = WebBrowser(t)
+            try await browser.get("https://bidforge.test/signup")
+            #expect(browser.lastSetCookies.first { $0.hasPrefix("bf_csrf=") }?.contains("Secure") == true)
+            try await browser.post("https://bidforge.test/signup", [
+                ("name", "Tls Tester"), ("email", "tls@example.com"), ("password", "correct-horse-battery"), ("role", "OWNER"),
+                ("companyName", "Tls Co"), ("states", "TX")])
+            let session = try #require(browser.lastSetCookies.first { $0.hasPrefix("bf_session=") })
+            #expect(session.contains("Secure") && session.contains("HttpOnly") && session.contains("SameSite=Lax"))
+        }
+    }
+}
