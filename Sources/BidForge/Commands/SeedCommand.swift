@@ -38,7 +38,8 @@ struct SeedCommand: AsyncCommand {
             """)
         for (email, role) in Seeder.demoLogins { context.console.print("  \(role.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(email)") }
         let host = app.settings.host, port = app.settings.port
-        context.console.print("Then: swift run bidforge serve, and log in at POST http://\(host):\(port)/api/v1/auth/login")
+        context.console.print("Then: swift run bidforge serve, and sign in at http://\(host):\(port)/login "
+                              + "(or POST http://\(host):\(port)/api/v1/auth/login for the API)")
     }
 }
 
