@@ -336,3 +336,20 @@ import Fluent
         }
     }
 }
+
+@Suite struct WebWriteLimitTests {
+    @Test func formPostsShareTheAPIsPerUserWriteLimit() async throws {
+        try await TestApp.run(rateLimited: true, environment: ["RATE_LIMIT_WRITES_PER_MINUTE": "2",
+                                                               "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "1000"]) { t in
+            let browser = WebBrowser(t)
+            try await browser.signUp(role: "OWNER")
+            let form: [(String, String)] = [("title", "Limited"), ("city", "Austin"), ("state", "TX"), ("postalCode", "78701"),
+                                            ("bidDueAt", "2026-12-10T17:00")]
+            #expect(try await browser.post("/projects", form).status == .seeOther)
+            #expect(try await browser.post("/projects", form).status == .seeOther)
+            let third = try await browser.post("/projects", form)
+            #expect(third.status == .tooManyRequests)
+            #expect(third.headers.first(name: .retryAfter) != nil)
+        }
+    }
+}

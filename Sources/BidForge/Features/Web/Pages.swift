@@ -80,9 +80,11 @@ struct PageErrors: AsyncMiddleware {
         } catch let error as APIError {
             if error.status == .unauthorized { return Pages.redirect(PageRedirect.toLogin(returningTo: request.url.string).location) }
             let heading = error.status == .notFound ? "Not found" : error.status == .forbidden ? "Not allowed" : "Something is wrong"
-            return try await Pages.render(request, "error", title: heading,
-                                          ErrorPage(status: Int(error.status.code), heading: heading, message: error.message),
-                                          status: error.status)
+            let response = try await Pages.render(request, "error", title: heading,
+                                                  ErrorPage(status: Int(error.status.code), heading: heading, message: error.message),
+                                                  status: error.status)
+            for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }  // Retry-After
+            return response
         }
     }
 }

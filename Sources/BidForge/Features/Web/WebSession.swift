@@ -64,8 +64,10 @@ enum WebSession {
     }
 
     /// The signed-in user, or a redirect to the sign-in page that comes back here.
+    /// Form posts count against the same per-user write limit as the API's writes.
     static func requireUser(_ req: Request) async throws -> WebUser {
         guard let user = try await user(of: req) else { throw PageRedirect.toLogin(returningTo: req.url.string) }
+        if req.method != .GET && req.method != .HEAD { try await req.enforceWriteLimit(for: user.caller) }
         return user
     }
 

@@ -61,6 +61,14 @@ extension Request {
     }
 }
 
+extension Request {
+    /// Writes count against a per-user budget (`RATE_LIMIT_WRITES_PER_MINUTE`), whether they come through the API or
+    /// the pages.
+    func enforceWriteLimit(for caller: Caller) async throws {
+        try await enforceRateLimit(["write:user:\(caller.userId)"], rule: .perMinute(application.settings.writesPerMinutePerUser))
+    }
+}
+
 private struct CallerKey: StorageKey {
     typealias Value = Caller
 }
@@ -94,10 +102,7 @@ extension RoutesBuilder {
         let isWrite = method != .GET && method != .HEAD
         return on(method, path, body: body) { request async throws -> Response in
             let caller = try await request.requireCaller()
-            if isWrite {
-                try await request.enforceRateLimit(["write:user:\(caller.userId)"],
-                                                   rule: .perMinute(request.application.settings.writesPerMinutePerUser))
-            }
+            if isWrite { try await request.enforceWriteLimit(for: caller) }
             return try await handler(request, caller)
         }
     }
