@@ -20,6 +20,13 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const field of document.querySelectorAll("[data-utc-offset]")) {
     field.value = String(-new Date().getTimezoneOffset());
   }
+  // A stored due time arrives in UTC; the field shows it in local time (the offset above turns it back on save).
+  const pad = (n) => String(n).padStart(2, "0");
+  for (const input of document.querySelectorAll("input[data-utc]")) {
+    const when = new Date(input.dataset.utc);
+    if (!input.dataset.utc || Number.isNaN(when.getTime())) continue;
+    input.value = `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}T${pad(when.getHours())}:${pad(when.getMinutes())}`;
+  }
 });
 
 // Confirmation before actions that cannot be undone (cancelling a project, awarding).
@@ -107,4 +114,107 @@ document.addEventListener("click", (event) => {
   };
   const rows = Array.from(body.rows).sort((a, b) => (value(a) > value(b) ? 1 : value(a) < value(b) ? -1 : 0) * (ascending ? 1 : -1));
   for (const row of rows) body.appendChild(row);
+});
+
+// Live updates. Signed-in pages open the realtime socket (with a single-use ticket from the session) and, when an
+// event concerns what the page shows, fetch the page again and swap in its [data-live-region] parts. Without this
+// script, or while the socket is down, the pages are simply as fresh as their last load.
+document.addEventListener("DOMContentLoaded", () => {
+  const body = document.body;
+  if (!body.hasAttribute("data-live") || !("WebSocket" in window) || !window.fetch) return;
+  const scope = document.querySelector("[data-live-scope]");
+  const watches = {
+    project: scope ? scope.dataset.liveProject : undefined,
+    conversation: scope ? scope.dataset.liveConversation : undefined,
+    everything: scope ? scope.hasAttribute("data-live-any") : false,
+  };
+  const status = document.querySelector("[data-live-status]");
+  let lastEventId = null;
+  let delay = 1000;
+  let refreshTimer = null;
+  let connectedBefore = false;
+
+  const badge = () => document.querySelector("[data-unread-badge]");
+  const setUnread = (count) => {
+    const element = badge();
+    if (!element) return;
+    element.textContent = String(count);
+    element.hidden = count <= 0;
+  };
+
+  const concernsPage = (frame) => {
+    if (watches.everything) return true;
+    const data = frame.type === "notification.created" ? (frame.data && frame.data.data) || {} : frame.data || {};
+    const same = (a, b) => Boolean(a && b && String(a).toLowerCase() === String(b).toLowerCase());
+    return same(data.conversationId, watches.conversation) || same(data.projectId, watches.project);
+  };
+
+  const refresh = async () => {
+    const response = await fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    if (!response.ok || response.redirected) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    let changed = false;
+    for (const region of document.querySelectorAll("[data-live-region][id]")) {
+      const replacement = fresh.getElementById(region.id);
+      // Never pull the rug from under someone typing in a form inside the region.
+      if (!replacement || region.contains(document.activeElement) && document.activeElement !== document.body) continue;
+      if (region.innerHTML !== replacement.innerHTML) {
+        region.innerHTML = replacement.innerHTML;
+        localiseTimes(region);
+        changed = true;
+        if (region.hasAttribute("data-scroll-end")) region.scrollTop = region.scrollHeight;
+      }
+    }
+    const freshBadge = fresh.querySelector("[data-unread-badge]");
+    if (freshBadge) setUnread(Number(freshBadge.textContent) || 0);
+    if (changed && status) status.textContent = "Updated just now.";
+    body.dataset.liveRefreshes = String(Number(body.dataset.liveRefreshes || 0) + 1);
+  };
+  const scheduleRefresh = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => refresh().catch(() => {}), 250);  // one fetch for a burst of events
+  };
+
+  const connect = async () => {
+    let ticket = null;
+    try {
+      const response = await fetch("/live/ticket", {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRF-Token": body.dataset.csrf, Accept: "application/json" },
+      });
+      if (response.status === 201) ticket = (await response.json()).ticket;
+      else if (response.redirected) return;  // signed out elsewhere: nothing to listen to
+    } catch (_) { /* offline: try again below */ }
+    if (!ticket) { retry(); return; }
+    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    const since = lastEventId === null ? "" : "&since=" + encodeURIComponent(lastEventId);
+    const socket = new WebSocket(scheme + window.location.host + "/api/v1/realtime?ticket=" + encodeURIComponent(ticket) + since);
+    socket.addEventListener("open", () => {
+      delay = 1000;
+      body.dataset.liveState = "open";
+      if (connectedBefore) scheduleRefresh();  // catch up on anything the replay window no longer holds
+      connectedBefore = true;
+    });
+    socket.addEventListener("message", (message) => {
+      let frame;
+      try { frame = JSON.parse(message.data); } catch (_) { return; }
+      if (typeof frame.eventId === "number") lastEventId = Math.max(lastEventId || 0, frame.eventId);
+      if (frame.type === "notification.created") {
+        const element = badge();
+        setUnread((element ? Number(element.textContent) || 0 : 0) + 1);
+      }
+      if (concernsPage(frame)) scheduleRefresh();
+    });
+    socket.addEventListener("close", () => { body.dataset.liveState = "closed"; retry(); });
+  };
+  const retry = () => {
+    setTimeout(connect, delay);
+    delay = Math.min(delay * 2, 30000);  // back off while the server is away
+  };
+  connect();
+});
+
+// A chat opens at its newest message.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const element of document.querySelectorAll("[data-scroll-end]")) element.scrollTop = element.scrollHeight;
 });

@@ -45,6 +45,15 @@ final class WebBrowser: @unchecked Sendable {
         return response
     }
 
+    /// Signs in through the form as someone registered through the API (so tests know their ids).
+    static func signedIn(_ t: TestApp, as member: Member) async throws -> WebBrowser {
+        let browser = WebBrowser(t)
+        try await browser.get("/login")
+        let r = try await browser.post("/login", [("email", member.email), ("password", "correct-horse-battery")])
+        try #require(r.status == .seeOther, "sign-in failed: \(r.status)")
+        return browser
+    }
+
     /// Signs up through the form (the page first, for its CSRF cookie) and returns the response.
     @discardableResult
     func signUp(role: String = "OWNER", email: String = "web-\(UUID().uuidString.prefix(8))@example.com",
@@ -64,6 +73,8 @@ enum HTMLSnapshot {
         var text = html
         for (pattern, replacement) in [
             (#"value="[A-Za-z0-9_-]{40,}""#, #"value="TOKEN""#),
+            (#"data-csrf="[A-Za-z0-9_-]{20,}""#, #"data-csrf="TOKEN""#),
+            (#"_csrf=[A-Za-z0-9_-]{20,}"#, "_csrf=TOKEN"),
             (#"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"#, "UUID"),
             (#"\.[0-9a-f]{12}\.(css|js|svg)"#, ".HASH.$1"),
         ] {

@@ -115,9 +115,14 @@ struct BidsController: RouteCollection {
     func revise(_ req: Request, _ caller: Caller) async throws -> JSONResponse<BidDTO> {
         let (visible, _, relation) = try await BidAccess.load(req, caller: caller)
         try Self.requireBidder(relation, caller)
-        let patch = try req.decodeJSON(BidPatch.self)
+        let (bid, addendumCount) = try await Self.revise(visible, with: try req.decodeJSON(BidPatch.self), by: caller, req: req)
+        return JSONResponse(BidDTO(bid, addendumCount: addendumCount, withWarnings: true))
+    }
+
+    /// A new revision of `visible` (already checked to be the caller's own bid): the API's PATCH and the page's form.
+    static func revise(_ visible: BidModel, with patch: BidPatch, by caller: Caller, req: Request) async throws -> (BidModel, Int) {
         let now = req.now
-        let (bid, addendumCount) = try await req.write { db -> (BidModel, Int) in
+        return try await req.write { db -> (BidModel, Int) in
             try await db.lockForShare("projects", id: visible.projectId)
             try await db.lockForUpdate("bids", id: visible.id!)
             guard let bid = try await BidModel.find(visible.id!, on: db),
@@ -145,14 +150,18 @@ struct BidsController: RouteCollection {
             )]), by: caller.companyId, on: db, now: now)
             return (bid, project.addendumCount)
         }
-        return JSONResponse(BidDTO(bid, addendumCount: addendumCount, withWarnings: true))
     }
 
     func withdraw(_ req: Request, _ caller: Caller) async throws -> JSONResponse<BidDTO> {
         let (visible, _, relation) = try await BidAccess.load(req, caller: caller)
         try Self.requireBidder(relation, caller)
+        let (bid, addendumCount) = try await Self.withdraw(visible, by: caller, req: req)
+        return JSONResponse(BidDTO(bid, addendumCount: addendumCount))
+    }
+
+    static func withdraw(_ visible: BidModel, by caller: Caller, req: Request) async throws -> (BidModel, Int) {
         let now = req.now
-        let (bid, addendumCount) = try await req.write { db -> (BidModel, Int) in
+        return try await req.write { db -> (BidModel, Int) in
             try await db.lockForShare("projects", id: visible.projectId)
             try await db.lockForUpdate("bids", id: visible.id!)
             guard let bid = try await BidModel.find(visible.id!, on: db),
@@ -172,7 +181,6 @@ struct BidsController: RouteCollection {
             )]), by: caller.companyId, on: db, now: now)
             return (bid, project.addendumCount)
         }
-        return JSONResponse(BidDTO(bid, addendumCount: addendumCount))
     }
 
     func revisions(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<BidRevisionDTO>> {

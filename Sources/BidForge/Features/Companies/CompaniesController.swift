@@ -19,7 +19,12 @@ struct CompaniesController: RouteCollection {
     func update(_ req: Request, _ caller: Caller) async throws -> JSONResponse<CompanyDTO> {
         let company = try await Self.find(req)
         try await Self.requireCompanyAdmin(caller, of: company.id!, on: req.db)
-        let patch = try req.decodeJSON(CompanyPatch.self)
+        try await Self.update(company, with: try req.decodeJSON(CompanyPatch.self), req: req)
+        return JSONResponse(CompanyDTO(company, includePlan: true))
+    }
+
+    /// Applies `patch` to `company` (whose admin the caller was checked to be).
+    static func update(_ company: CompanyModel, with patch: CompanyPatch, req: Request) async throws {
         var errors = ValidationErrors()
         if let name = patch.name { errors.text("name", name, required: true, max: 200) }
         if let trades = patch.trades { Trades.validate("trades", trades, into: &errors) }
@@ -30,7 +35,6 @@ struct CompaniesController: RouteCollection {
         if let states = patch.serviceArea?.states { company.serviceStates = states }
         company.updatedAt = req.now
         try await req.write { db in try await company.save(on: db) }
-        return JSONResponse(CompanyDTO(company, includePlan: true))
     }
 
     struct MemberInvitationInput: Decodable {

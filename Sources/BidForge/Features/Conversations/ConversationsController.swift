@@ -19,7 +19,12 @@ struct ConversationsController: RouteCollection {
 
     /// 201 with a new thread, or 200 with the pair's existing one.
     func open(_ req: Request, _ caller: Caller) async throws -> Response {
-        let input = try req.decodeJSON(OpenConversationInput.self)
+        let (id, created) = try await Self.open(try req.decodeJSON(OpenConversationInput.self), by: caller, req: req)
+        return try await Self.respond(created ? .created : .ok, id, caller, req)
+    }
+
+    /// The thread between the caller's company and the other party of the project: its id, and whether it is new.
+    static func open(_ input: OpenConversationInput, by caller: Caller, req: Request) async throws -> (UUID, Bool) {
         guard let project = try await ProjectModel.find(input.projectId, on: req.db),
               let relation = try await ProjectAccess.relation(of: caller, to: project, on: req.db) else {
             throw APIError.notFound("Project")
@@ -27,7 +32,7 @@ struct ConversationsController: RouteCollection {
         let other = try await ConversationAccess.counterpart(of: caller, relation: relation, project: project,
                                                             requested: input.companyId, on: req.db)
         if let existing = try await ConversationAccess.find(project: project.id!, company: other, on: req.db) {
-            return try await Self.respond(.ok, existing.id!, caller, req)
+            return (existing.id!, false)
         }
         let conversation = ConversationModel()
         conversation.id = UUID()
@@ -41,9 +46,9 @@ struct ConversationsController: RouteCollection {
         } catch where DatabaseErrors.isUniqueViolation(error) {
             // Both sides opened it at the same moment: theirs won, and it is the same thread.
             guard let existing = try await ConversationAccess.find(project: project.id!, company: other, on: req.db) else { throw error }
-            return try await Self.respond(.ok, existing.id!, caller, req)
+            return (existing.id!, false)
         }
-        return try await Self.respond(.created, conversation.id!, caller, req)
+        return (conversation.id!, true)
     }
 
     func list(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<ConversationDTO>> {
@@ -75,44 +80,50 @@ struct ConversationsController: RouteCollection {
     func post(_ req: Request, _ caller: Caller) async throws -> Response {
         let conversation = try await ConversationAccess.load(req, caller: caller)
         return try await req.idempotent(caller) {
-            let input = try req.decodeJSON(MessageInput.self)
-            try input.validate()
-            let now = req.now
-            let message = MessageModel()
-            message.id = UUID()
-            message.conversationId = conversation.id!
-            message.companyId = caller.companyId
-            message.senderId = caller.userId
-            message.body = input.body
-            message.createdAt = now
-            let project = try await ProjectModel.find(conversation.projectId, on: req.db)
-            let sender = try await UserModel.find(caller.userId, on: req.db)
-            try await req.write { db in
-                // The thread row is the lock that numbers its messages one after another.
-                try await db.lockForUpdate("conversations", id: conversation.id!)
-                guard let current = try await ConversationModel.find(conversation.id!, on: db) else {
-                    throw APIError.notFound("Conversation")
-                }
-                message.seq = current.lastSeq + 1
-                current.lastSeq = message.seq
-                current.lastMessageAt = now
-                try await current.update(on: db)
-                try await message.create(on: db)
-                try await ConversationQueries.markRead(conversation.id!, userId: caller.userId, upTo: message.seq, on: db.sql)
-                let ids: [String: JSONValue] = ["conversationId": .string(conversation.id!.uuidString),
-                                                "messageId": .string(message.id!.uuidString),
-                                                "projectId": .string(conversation.projectId.uuidString)]
-                guard case .object(let dto) = try JSONValue.from(MessageDTO(message, senderName: sender?.name ?? "")) else { return }
-                try await Outbox.record(DomainEvent(
-                    type: .messageCreated, data: dto,
-                    notifications: [NotificationDraft(
-                        companyIds: [conversation.otherParty(than: caller.companyId)], type: .messageReceived,
-                        title: "New message about \(project?.title ?? "a project")", body: String(input.body.prefix(200)), data: ids)],
-                    push: [Push(type: "message.created", companyIds: [conversation.ownerCompanyId, conversation.companyId])]),
-                    by: caller.companyId, on: db, now: now)
-            }
-            return try Response.json(.created, MessageDTO(message, senderName: sender?.name ?? ""))
+            let message = try await Self.post(try req.decodeJSON(MessageInput.self), to: conversation, by: caller, req: req)
+            return try Response.json(.created, message)
         }
+    }
+
+    /// A message in `conversation` (already checked to be one of the caller's company's threads), numbered under the
+    /// thread's row lock.
+    static func post(_ input: MessageInput, to conversation: ConversationModel, by caller: Caller, req: Request) async throws -> MessageDTO {
+        try input.validate()
+        let now = req.now
+        let message = MessageModel()
+        message.id = UUID()
+        message.conversationId = conversation.id!
+        message.companyId = caller.companyId
+        message.senderId = caller.userId
+        message.body = input.body
+        message.createdAt = now
+        let project = try await ProjectModel.find(conversation.projectId, on: req.db)
+        let sender = try await UserModel.find(caller.userId, on: req.db)
+        try await req.write { db in
+            // The thread row is the lock that numbers its messages one after another.
+            try await db.lockForUpdate("conversations", id: conversation.id!)
+            guard let current = try await ConversationModel.find(conversation.id!, on: db) else {
+                throw APIError.notFound("Conversation")
+            }
+            message.seq = current.lastSeq + 1
+            current.lastSeq = message.seq
+            current.lastMessageAt = now
+            try await current.update(on: db)
+            try await message.create(on: db)
+            try await ConversationQueries.markRead(conversation.id!, userId: caller.userId, upTo: message.seq, on: db.sql)
+            let ids: [String: JSONValue] = ["conversationId": .string(conversation.id!.uuidString),
+                                            "messageId": .string(message.id!.uuidString),
+                                            "projectId": .string(conversation.projectId.uuidString)]
+            guard case .object(let dto) = try JSONValue.from(MessageDTO(message, senderName: sender?.name ?? "")) else { return }
+            try await Outbox.record(DomainEvent(
+                type: .messageCreated, data: dto,
+                notifications: [NotificationDraft(
+                    companyIds: [conversation.otherParty(than: caller.companyId)], type: .messageReceived,
+                    title: "New message about \(project?.title ?? "a project")", body: String(input.body.prefix(200)), data: ids)],
+                push: [Push(type: "message.created", companyIds: [conversation.ownerCompanyId, conversation.companyId])]),
+                by: caller.companyId, on: db, now: now)
+        }
+        return MessageDTO(message, senderName: sender?.name ?? "")
     }
 
     /// Marks everything in the thread read for the calling user (up to its newest message).

@@ -58,63 +58,69 @@ struct InvitationsController: RouteCollection {
     func invite(_ req: Request, _ caller: Caller) async throws -> Response {
         _ = try await ProjectAccess.loadOwned(req, caller: caller)
         return try await req.idempotent(caller) {
-            let input = try req.decodeJSON(InviteInput.self)
-            var errors = ValidationErrors()
-            let ids = input.companyIds ?? []
-            if ids.isEmpty && input.match == nil { errors.add("companyIds", "give companyIds, match, or both") }
-            if ids.count > Self.maxPerRequest { errors.add("companyIds", "must have at most \(Self.maxPerRequest) companies") }
-            if let match = input.match {
-                let trades = match.trades ?? []
-                if trades.isEmpty { errors.add("match.trades", "must name at least one trade") }
-                Trades.validate("match.trades", trades, into: &errors)
-                USStates.validate("match.states", match.states ?? [], into: &errors)
-            }
-            if ids.contains(caller.companyId) { errors.add("companyIds", "must not include your own company") }
-            try errors.throwIfAny()
-
-            let created = try await req.write { db -> [InvitationDTO] in
-                let project = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
-                guard project.status == .draft || project.status == .open else {
-                    throw APIError.conflict("BIDDING_CLOSED", "Invitations can only be sent while the project is a draft or open.")
-                }
-                var targets: [CompanyModel] = []
-                if !ids.isEmpty {
-                    let found = try await CompanyModel.query(on: db).filter(\.$id ~~ Array(Set(ids))).all()
-                    let missing = Set(ids).subtracting(found.compactMap(\.id))
-                    if !missing.isEmpty {
-                        throw APIError.validation("companyIds", "unknown companies: \(missing.map(\.uuidString).sorted().joined(separator: ", "))")
-                    }
-                    targets = found
-                }
-                if let match = input.match {
-                    let matched = try await Self.matchCompanies(trades: match.trades ?? [], states: match.states ?? [],
-                                                                excluding: caller.companyId, on: db)
-                    targets += matched.filter { m in !targets.contains { $0.id == m.id } }
-                }
-                let existing = try await InvitationModel.query(on: db).filter(\.$projectId == project.id!).all()
-                let existingByCompany = Dictionary(uniqueKeysWithValues: existing.map { ($0.companyId, $0) })
-                var result: [InvitationDTO] = []
-                var newlyInvited: [UUID] = []
-                for company in targets {
-                    if let invitation = existingByCompany[company.id!] {
-                        result.append(InvitationDTO(invitation, companyName: company.name))
-                        continue
-                    }
-                    let invitation = InvitationModel(projectId: project.id!, companyId: company.id!,
-                                                     ownerCompanyId: project.companyId, now: req.now)
-                    try await invitation.create(on: db)
-                    newlyInvited.append(company.id!)
-                    result.append(InvitationDTO(invitation, companyName: company.name))
-                }
-                if project.status == .open, !newlyInvited.isEmpty {
-                    try await Outbox.record(DomainEvent(
-                        type: .invitationCreated, data: ["projectId": .string(project.id!.uuidString)],
-                        notifications: [Self.invitationNotice(project, to: newlyInvited)]), by: caller.companyId, on: db, now: req.now)
-                }
-                return result
-            }
+            let created = try await Self.invite(try req.decodeJSON(InviteInput.self), req: req, caller: caller)
             return try Response.json(.created, Page(data: created, pagination: .init(page: 1, limit: max(created.count, 1), total: created.count)))
         }
+    }
+
+    /// Invites the named companies and/or every company matching trades and states to the project in the path
+    /// (owned by the caller's company); companies already invited keep their invitation.
+    static func invite(_ input: InviteInput, req: Request, caller: Caller) async throws -> [InvitationDTO] {
+        var errors = ValidationErrors()
+        let ids = input.companyIds ?? []
+        if ids.isEmpty && input.match == nil { errors.add("companyIds", "give companyIds, match, or both") }
+        if ids.count > Self.maxPerRequest { errors.add("companyIds", "must have at most \(Self.maxPerRequest) companies") }
+        if let match = input.match {
+            let trades = match.trades ?? []
+            if trades.isEmpty { errors.add("match.trades", "must name at least one trade") }
+            Trades.validate("match.trades", trades, into: &errors)
+            USStates.validate("match.states", match.states ?? [], into: &errors)
+        }
+        if ids.contains(caller.companyId) { errors.add("companyIds", "must not include your own company") }
+        try errors.throwIfAny()
+
+        let created = try await req.write { db -> [InvitationDTO] in
+            let project = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
+            guard project.status == .draft || project.status == .open else {
+                throw APIError.conflict("BIDDING_CLOSED", "Invitations can only be sent while the project is a draft or open.")
+            }
+            var targets: [CompanyModel] = []
+            if !ids.isEmpty {
+                let found = try await CompanyModel.query(on: db).filter(\.$id ~~ Array(Set(ids))).all()
+                let missing = Set(ids).subtracting(found.compactMap(\.id))
+                if !missing.isEmpty {
+                    throw APIError.validation("companyIds", "unknown companies: \(missing.map(\.uuidString).sorted().joined(separator: ", "))")
+                }
+                targets = found
+            }
+            if let match = input.match {
+                let matched = try await Self.matchCompanies(trades: match.trades ?? [], states: match.states ?? [],
+                                                            excluding: caller.companyId, on: db)
+                targets += matched.filter { m in !targets.contains { $0.id == m.id } }
+            }
+            let existing = try await InvitationModel.query(on: db).filter(\.$projectId == project.id!).all()
+            let existingByCompany = Dictionary(uniqueKeysWithValues: existing.map { ($0.companyId, $0) })
+            var result: [InvitationDTO] = []
+            var newlyInvited: [UUID] = []
+            for company in targets {
+                if let invitation = existingByCompany[company.id!] {
+                    result.append(InvitationDTO(invitation, companyName: company.name))
+                    continue
+                }
+                let invitation = InvitationModel(projectId: project.id!, companyId: company.id!,
+                                                 ownerCompanyId: project.companyId, now: req.now)
+                try await invitation.create(on: db)
+                newlyInvited.append(company.id!)
+                result.append(InvitationDTO(invitation, companyName: company.name))
+            }
+            if project.status == .open, !newlyInvited.isEmpty {
+                try await Outbox.record(DomainEvent(
+                    type: .invitationCreated, data: ["projectId": .string(project.id!.uuidString)],
+                    notifications: [Self.invitationNotice(project, to: newlyInvited)]), by: caller.companyId, on: db, now: req.now)
+            }
+            return result
+        }
+        return created
     }
 
     /// Companies that work in any of `trades` and (when given) serve any of `states`, and have someone who can bid.
@@ -165,7 +171,16 @@ struct InvitationsController: RouteCollection {
     func respond(_ req: Request, _ caller: Caller) async throws -> JSONResponse<InvitationDTO> {
         let input = try req.decodeJSON(RespondInput.self)
         guard let id = req.parameters.get("invitationID", as: UUID.self) else { throw APIError.notFound("Invitation") }
-        let (invitation, project) = try await req.write { db -> (InvitationModel, ProjectModel) in
+        let (invitation, project) = try await Self.respond(to: id, with: input.response, by: caller, req: req)
+        let company = try await CompanyModel.find(project.companyId, on: req.db)
+        return JSONResponse(InvitationDTO(invitation, companyName: company?.name ?? "", project: project))
+    }
+
+    /// The invited company's answer; 404 for anyone else's invitation.
+    static func respond(to id: UUID, with answer: RespondInput.Answer, by caller: Caller,
+                        req: Request) async throws -> (InvitationModel, ProjectModel) {
+        let input = RespondInput(response: answer)
+        return try await req.write { db -> (InvitationModel, ProjectModel) in
             try await db.lockForUpdate("invitations", id: id)
             guard let invitation = try await InvitationModel.find(id, on: db), invitation.companyId == caller.companyId,
                   let project = try await ProjectModel.find(invitation.projectId, on: db), project.status != .draft else {
@@ -182,8 +197,6 @@ struct InvitationsController: RouteCollection {
             try await invitation.update(on: db)
             return (invitation, project)
         }
-        let company = try await CompanyModel.find(project.companyId, on: req.db)
-        return JSONResponse(InvitationDTO(invitation, companyName: company?.name ?? "", project: project))
     }
 
     // MARK: effects used by other features

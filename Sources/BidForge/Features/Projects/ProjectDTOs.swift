@@ -46,6 +46,19 @@ struct ProjectPatch: Decodable, Sendable {
         case title, description, visibility, sealed, trades, location, budgetMinCents, budgetMaxCents, bidDueAt
     }
 
+    /// Every field of a whole form (the edit page sends them all; an empty budget clears it).
+    init(replacingWith input: ProjectInput) {
+        title = input.title
+        description = input.description
+        visibility = input.visibility
+        sealed = input.sealed
+        trades = input.trades
+        location = input.location
+        budgetMinCents = .some(input.budgetMinCents)
+        budgetMaxCents = .some(input.budgetMaxCents)
+        bidDueAt = input.bidDueAt
+    }
+
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         title = try c.decodeIfPresent(String.self, forKey: .title)

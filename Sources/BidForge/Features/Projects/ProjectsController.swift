@@ -71,8 +71,14 @@ struct ProjectsController: RouteCollection {
     }
 
     func update(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {
-        let patch = try req.decodeJSON(ProjectPatch.self)
-        let project = try await req.write { db in
+        let project = try await Self.update(try req.decodeJSON(ProjectPatch.self), req: req, caller: caller)
+        let count = try await ProjectAccess.bidCount(project.id!, on: req.db)
+        return JSONResponse(ProjectDTO(project, bidCount: count))
+    }
+
+    /// Applies `patch` to the project named in the path (the API's PATCH and the edit page).
+    static func update(_ patch: ProjectPatch, req: Request, caller: Caller) async throws -> ProjectModel {
+        try await req.write { db in
             let project = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
             guard project.status.isEditable else {
                 throw APIError.invalidTransition(from: project.status.rawValue, action: "edit the project")
@@ -94,7 +100,7 @@ struct ProjectsController: RouteCollection {
             if let visibility = patch.visibility { project.visibility = visibility }
             if let sealed = patch.sealed { project.sealed = sealed }
             if let trades = patch.trades { project.trades = trades }
-            if let location = patch.location { Self.apply(location, to: project) }
+            if let location = patch.location { apply(location, to: project) }
             if let min = patch.budgetMinCents { project.budgetMinCents = min }
             if let max = patch.budgetMaxCents { project.budgetMaxCents = max }
             if let due = patch.bidDueAt { project.bidDueAt = due }
@@ -104,8 +110,6 @@ struct ProjectsController: RouteCollection {
             if project.status != .draft { try await ProjectEvents.recordUpdated(project, on: db, now: req.now) }
             return project
         }
-        let count = try await ProjectAccess.bidCount(project.id!, on: req.db)
-        return JSONResponse(ProjectDTO(project, bidCount: count))
     }
 
     func publish(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {

@@ -38,33 +38,43 @@ struct QuestionsController: RouteCollection {
 
     func ask(_ req: Request, _ caller: Caller) async throws -> Response {
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
-        guard relation != .owner else { throw APIError.forbidden("Ask questions on other companies' projects; answer your own.") }
-        guard caller.role.mayBid else { throw APIError.forbidden("Only contractors and subcontractors may ask questions.") }
+        try Self.requireAsker(relation, caller)
         return try await req.idempotent(caller) {
-            let input = try req.decodeJSON(BodyInput.self)
-            var errors = ValidationErrors()
-            errors.text("body", input.body, required: true, max: Self.maxBody)
-            try errors.throwIfAny()
-            guard project.status == .open else {
-                throw APIError.conflict("BIDDING_CLOSED", "Questions can only be asked while the project is open.")
-            }
-            let question = QuestionModel()
-            question.id = UUID()
-            question.projectId = project.id!
-            question.companyId = caller.companyId
-            question.askedBy = caller.userId
-            question.body = input.body
-            question.createdAt = req.now
-            try await req.write { db in
-                try await question.create(on: db)
-                let data: [String: JSONValue] = ["projectId": .string(project.id!.uuidString), "questionId": .string(question.id!.uuidString)]
-                try await Outbox.record(DomainEvent(type: .questionAsked, data: data, notifications: [NotificationDraft(
-                    companyIds: [project.companyId], type: .questionAsked,
-                    title: "New question on \(project.title)", body: String(input.body.prefix(200)), data: data
-                )]), by: caller.companyId, on: db, now: req.now)
-            }
+            let question = try await Self.ask(try req.decodeJSON(BodyInput.self).body, on: project, by: caller, req: req)
             return try Response.json(.created, QuestionDTO(question, viewerCompany: caller.companyId, viewerIsOwner: false))
         }
+    }
+
+    static func requireAsker(_ relation: ProjectRelation, _ caller: Caller) throws {
+        guard relation != .owner else { throw APIError.forbidden("Ask questions on other companies' projects; answer your own.") }
+        guard caller.role.mayBid else { throw APIError.forbidden("Only contractors and subcontractors may ask questions.") }
+    }
+
+    /// A question on `project` from a bidder who passed `requireAsker`.
+    static func ask(_ body: String, on project: ProjectModel, by caller: Caller, req: Request) async throws -> QuestionModel {
+        let input = BodyInput(body: body)
+        var errors = ValidationErrors()
+        errors.text("body", input.body, required: true, max: Self.maxBody)
+        try errors.throwIfAny()
+        guard project.status == .open else {
+            throw APIError.conflict("BIDDING_CLOSED", "Questions can only be asked while the project is open.")
+        }
+        let question = QuestionModel()
+        question.id = UUID()
+        question.projectId = project.id!
+        question.companyId = caller.companyId
+        question.askedBy = caller.userId
+        question.body = input.body
+        question.createdAt = req.now
+        try await req.write { db in
+            try await question.create(on: db)
+            let data: [String: JSONValue] = ["projectId": .string(project.id!.uuidString), "questionId": .string(question.id!.uuidString)]
+            try await Outbox.record(DomainEvent(type: .questionAsked, data: data, notifications: [NotificationDraft(
+                companyIds: [project.companyId], type: .questionAsked,
+                title: "New question on \(project.title)", body: String(input.body.prefix(200)), data: data
+            )]), by: caller.companyId, on: db, now: req.now)
+        }
+        return question
     }
 
     /// Answered questions for everyone who sees the project; unanswered ones for the owner and the asker only.
@@ -73,21 +83,36 @@ struct QuestionsController: RouteCollection {
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
         let paging = try req.paging()
         let isOwner = relation == .owner
-        let query = QuestionModel.query(on: req.db).filter(\.$projectId == project.id!)
-        if !isOwner {
+        let (rows, total) = try await Self.visible(on: project, relation: relation, caller: caller, db: req.db)
+            .sort(\.$createdAt).sort(\.$id).page(paging)
+        let items = rows.map { QuestionDTO($0, viewerCompany: caller?.companyId, viewerIsOwner: isOwner) }
+        return JSONResponse(Page(items, paging, total: total))
+    }
+
+    /// Answered questions for everyone who sees the project; unanswered ones for the owner and the asker only.
+    static func visible(on project: ProjectModel, relation: ProjectRelation, caller: Caller?,
+                        db: any Database) -> QueryBuilder<QuestionModel> {
+        let query = QuestionModel.query(on: db).filter(\.$projectId == project.id!)
+        if relation != .owner {
             query.group(.or) { group in
                 group.filter(\.$answeredAt != nil)
                 if let caller { group.filter(\.$companyId == caller.companyId) }
             }
         }
-        let (rows, total) = try await query.sort(\.$createdAt).sort(\.$id).page(paging)
-        let items = rows.map { QuestionDTO($0, viewerCompany: caller?.companyId, viewerIsOwner: isOwner) }
-        return JSONResponse(Page(items, paging, total: total))
+        return query
     }
 
     func answer(_ req: Request, _ caller: Caller) async throws -> JSONResponse<QuestionDTO> {
         let input = try req.decodeJSON(BodyInput.self)
-        guard let id = req.parameters.get("questionID", as: UUID.self),
+        guard let id = req.parameters.get("questionID", as: UUID.self) else { throw APIError.notFound("Question") }
+        let question = try await Self.answer(id, with: input.body, by: caller, req: req)
+        return JSONResponse(QuestionDTO(question, viewerCompany: caller.companyId, viewerIsOwner: true))
+    }
+
+    /// The owner's answer to question `id`; 404 for a question the caller may not see.
+    static func answer(_ id: UUID, with body: String, by caller: Caller, req: Request) async throws -> QuestionModel {
+        let input = BodyInput(body: body)
+        guard let question = try await QuestionModel.find(id, on: req.db),
               let question = try await QuestionModel.find(id, on: req.db),
               let project = try await ProjectModel.find(question.projectId, on: req.db),
               try await ProjectAccess.relation(of: caller, to: project, on: req.db) != nil,
@@ -116,7 +141,7 @@ struct QuestionsController: RouteCollection {
                 title: "Question answered on \(project.title)", body: String(input.body.prefix(200)), data: data
             )]), by: caller.companyId, on: db, now: req.now)
         }
-        return JSONResponse(QuestionDTO(question, viewerCompany: caller.companyId, viewerIsOwner: true))
+        return question
     }
 
     /// Companies following a project: those invited and those that bid.

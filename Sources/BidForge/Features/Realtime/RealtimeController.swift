@@ -19,6 +19,11 @@ struct RealtimeController: RouteCollection {
     }
 
     func issueTicket(_ req: Request, _ caller: Caller) async throws -> Response {
+        try Response.json(.created, try await Self.mintTicket(for: caller, req: req))
+    }
+
+    /// A single-use ticket for `caller`'s socket (the API's endpoint and the web pages' both mint through here).
+    static func mintTicket(for caller: Caller, req: Request) async throws -> RealtimeTicketDTO {
         let token = SecureToken.generate()
         let ticket = RealtimeTicketModel()
         ticket.id = UUID()
@@ -29,7 +34,7 @@ struct RealtimeController: RouteCollection {
         ticket.sessionExpiresAt = caller.sessionExpiresAt ?? req.now.addingTimeInterval(Double(req.application.settings.accessTokenTTLSeconds))
         ticket.expiresAt = req.now.addingTimeInterval(Self.ticketLifetime)
         try await req.write { db in try await ticket.create(on: db) }
-        return try Response.json(.created, RealtimeTicketDTO(ticket: token, expiresAt: ticket.expiresAt))
+        return RealtimeTicketDTO(ticket: token, expiresAt: ticket.expiresAt)
     }
 
     /// A refused upgrade also closes the connection: once a request asked to upgrade, the HTTP parser treats what

@@ -2,10 +2,15 @@ import Vapor
 import Fluent
 import BidForgeCore
 
-/// What a bidder does on a project page: bid with line items (the same rules and events as the API's submit).
+/// What a bidder does in the browser: bid with line items, revise, withdraw, ask questions, answer invitations — each
+/// through the API's own rules and events.
 struct BidderPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.post("projects", ":projectID", "bids", use: submitBid)
+        routes.post("bids", ":bidID", "revise", use: reviseBid)
+        routes.post("bids", ":bidID", "withdraw", use: withdrawBid)
+        routes.post("projects", ":projectID", "questions", use: ask)
+        routes.post("invitations", ":invitationID", "respond", use: respond)
     }
 
     struct BidForm: Decodable {
@@ -30,15 +35,94 @@ struct BidderPagesController: RouteCollection {
         }
         do {
             _ = try await BidsController.submit(try Self.input(form), on: project, by: user.caller, req: req)
-        } catch let errors as ValidationErrors {
-            return try await PublicPagesController.renderProject(req, notice: Self.describe(errors.problems), status: .badRequest)
-        } catch let error as APIError where [.badRequest, .conflict, .paymentRequired].contains(error.status) {
-            let notice = error.details.map { details in
-                Self.describe(details.compactMapValues { if case .string(let text) = $0 { text } else { nil } })
-            }.flatMap { $0.isEmpty ? nil : $0 } ?? error.message
-            return try await PublicPagesController.renderProject(req, notice: notice, status: error.status)
+        } catch {
+            return try await Self.refused(error, req: req, retry: .init(bidForm: form))
         }
         return Pages.redirect(SiteURL.project(project.id!) + "#my-bid")
+    }
+
+    func reviseBid(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        let form = WebForms.decode(BidForm.self, from: req, orElse: BidForm())
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        let (bid, _, relation) = try await BidAccess.load(req, caller: user.caller)
+        try BidsController.requireBidder(relation, user.caller)
+        do {
+            let input = try Self.input(form)
+            let patch = BidPatch(amountCents: input.amountCents, notes: input.notes ?? "", lineItems: input.lineItems,
+                                 exclusions: input.exclusions, acknowledgedAddendum: input.acknowledgedAddendum)
+            _ = try await BidsController.revise(bid, with: patch, by: user.caller, req: req)
+        } catch {
+            return try await Self.refused(error, req: req, projectId: bid.projectId, retry: .init(bidForm: form))
+        }
+        return Pages.redirect(SiteURL.project(bid.projectId) + "#my-bid")
+    }
+
+    func withdrawBid(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        try WebSession.verifyCSRF(req, submitted: WebForms.decode(CSRFOnly.self, from: req, orElse: CSRFOnly())._csrf)
+        let (bid, _, relation) = try await BidAccess.load(req, caller: user.caller)
+        try BidsController.requireBidder(relation, user.caller)
+        do {
+            _ = try await BidsController.withdraw(bid, by: user.caller, req: req)
+        } catch {
+            return try await Self.refused(error, req: req, projectId: bid.projectId, retry: .init())
+        }
+        return Pages.redirect(SiteURL.project(bid.projectId) + "#my-bid")
+    }
+
+    func ask(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        struct Form: Decodable { var body: String?; var _csrf: String? }
+        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        let (project, relation) = try await ProjectAccess.load(req, caller: user.caller)
+        try QuestionsController.requireAsker(relation, user.caller)
+        do {
+            _ = try await QuestionsController.ask(form.body ?? "", on: project, by: user.caller, req: req)
+        } catch let errors as ValidationErrors {
+            return try await ProjectPageView.render(req, notice: nil, status: .badRequest,
+                                                    retry: .init(question: form.body, fieldErrors: ["question": "Your question " + (errors.problems["body"] ?? "is not valid")]))
+        } catch {
+            return try await Self.refused(error, req: req, retry: .init(question: form.body))
+        }
+        return Pages.redirect(SiteURL.project(project.id!) + "#questions")
+    }
+
+    func respond(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        struct Form: Decodable { var response: String?; var _csrf: String? }
+        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        guard let id = req.parameters.get("invitationID", as: UUID.self) else { throw APIError.notFound("Invitation") }
+        guard let answer = form.response.flatMap(InvitationsController.RespondInput.Answer.init(rawValue:)) else {
+            throw APIError.validation("response", "must be WILL_BID or DECLINED")
+        }
+        _ = try await InvitationsController.respond(to: id, with: answer, by: user.caller, req: req)
+        return Pages.redirect(SiteURL.dashboard + "#invitations")
+    }
+
+    struct CSRFOnly: Decodable { var _csrf: String? }
+
+    /// A refused bid or question: the project page again with the reason on top and what was typed still in the form.
+    /// Anything else (404, 403, 500) is not the form's business and goes to `PageErrors`.
+    static func refused(_ error: any Error, req: Request, projectId: UUID? = nil,
+                        retry: ProjectPageView.Retry) async throws -> Response {
+        let notice: String
+        let status: HTTPResponseStatus
+        switch error {
+        case let errors as ValidationErrors:
+            (notice, status) = (describe(errors.problems), .badRequest)
+        case let error as APIError where [.badRequest, .conflict, .paymentRequired].contains(error.status):
+            notice = error.details.map { details in
+                describe(details.compactMapValues { if case .string(let text) = $0 { text } else { nil } })
+            }.flatMap { $0.isEmpty ? nil : $0 } ?? error.message
+            status = error.status
+        default:
+            throw error
+        }
+        if let projectId { req.parameters.set("projectID", to: projectId.uuidString) }
+        return try await ProjectPageView.render(req, notice: notice, status: status, retry: retry)
     }
 
     /// The form's rows (prices in dollars) as the API's line items; the amount is their sum, so it always adds up.

@@ -30,7 +30,29 @@ struct DashboardController: RouteCollection {
         let createdText: String
     }
 
+    struct InvitationRow: Encodable, Sendable {
+        let respondURL: String
+        let projectTitle: String
+        let projectURL: String
+        let ownerName: String
+        let status: String
+        let dueAt: String
+        let dueText: String
+        /// Will bid / decline still possible (the project is open and no bid is in).
+        let mayRespond: Bool
+    }
+
+    struct CalendarEntry: Encodable, Sendable {
+        let dueAt: String
+        let dueText: String
+        let projectTitle: String
+        let projectURL: String
+        let why: String
+    }
+
     struct DashboardPage: Encodable, Sendable {
+        let invitations: [InvitationRow]
+        let calendar: [CalendarEntry]
         let projects: [StatusGroup<ProjectCard>]
         let bids: [StatusGroup<BidRow>]
         let notifications: [NotificationRow]
@@ -71,12 +93,49 @@ struct DashboardController: RouteCollection {
             .sort(\.$createdAt, .descending).limit(10).all()
         let unread = try await NotificationModel.query(on: req.db).filter(\.$userId == caller.userId)
             .filter(\.$readAt == nil).count()
+        let (invitations, calendar) = caller.role.mayBid ? try await Self.bidderAgenda(caller, req: req) : ([], [])
         let page = DashboardPage(
+            invitations: invitations, calendar: calendar,
             projects: projectGroups, bids: bidGroups,
             notifications: notifications.map { NotificationRow(title: $0.title, body: $0.body, unread: $0.readAt == nil,
                                                                createdAt: JSONCoding.formatDate($0.createdAt),
                                                                createdText: PageFormats.utc($0.createdAt)) },
             unreadCount: unread, mayPost: caller.role.mayPostProjects, mayBid: caller.role.mayBid)
         return try await Pages.render(req, "dashboard", title: "Dashboard", page)
+    }
+
+    /// The invitations inbox (newest first) and the bid calendar: due dates still ahead of projects the company is
+    /// invited to (and has not declined) or has a live bid on, soonest first.
+    static func bidderAgenda(_ caller: Caller, req: Request) async throws -> ([InvitationRow], [CalendarEntry]) {
+        let invitations = try await InvitationModel.query(on: req.db)
+            .join(ProjectModel.self, on: \InvitationModel.$projectId == \ProjectModel.$id)
+            .filter(\.$companyId == caller.companyId)
+            .filter(ProjectModel.self, \.$status != .draft)
+            .sort(\.$createdAt, .descending).limit(100).all()
+        let projects = try invitations.map { try $0.joined(ProjectModel.self) }
+        let owners = try await CompanyModel.query(on: req.db).filter(\.$id ~~ Array(Set(projects.map(\.companyId)))).all()
+        let ownerNames = Dictionary(uniqueKeysWithValues: owners.map { ($0.id!, $0.name) })
+        let rows = zip(invitations, projects).map { invitation, project in
+            InvitationRow(respondURL: "/invitations/\(invitation.id!.uuidString.lowercased())/respond", projectTitle: project.title,
+                          projectURL: SiteURL.project(project.id!), ownerName: ownerNames[project.companyId] ?? "",
+                          status: invitation.status.rawValue, dueAt: JSONCoding.formatDate(project.bidDueAt),
+                          dueText: PageFormats.utc(project.bidDueAt),
+                          mayRespond: project.status == .open && project.bidDueAt > req.now && invitation.status != .bidSubmitted)
+        }
+        var entries: [UUID: CalendarEntry] = [:]
+        for (invitation, project) in zip(invitations, projects)
+        where project.status == .open && project.bidDueAt > req.now && invitation.status != .declined {
+            entries[project.id!] = CalendarEntry(dueAt: JSONCoding.formatDate(project.bidDueAt), dueText: PageFormats.utc(project.bidDueAt),
+                                                 projectTitle: project.title, projectURL: SiteURL.project(project.id!), why: "invited")
+        }
+        let bidding = try await BidModel.query(on: req.db).filter(\.$companyId == caller.companyId).filter(\.$status == .submitted)
+            .join(ProjectModel.self, on: \BidModel.$projectId == \ProjectModel.$id)
+            .filter(ProjectModel.self, \.$bidDueAt > req.now).limit(200).all()
+        for bid in bidding {
+            let project = try bid.joined(ProjectModel.self)
+            entries[project.id!] = CalendarEntry(dueAt: JSONCoding.formatDate(project.bidDueAt), dueText: PageFormats.utc(project.bidDueAt),
+                                                 projectTitle: project.title, projectURL: SiteURL.project(project.id!), why: "bid submitted")
+        }
+        return (rows, entries.values.sorted { $0.dueAt < $1.dueAt })
     }
 }

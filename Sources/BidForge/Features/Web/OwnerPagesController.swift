@@ -11,6 +11,10 @@ struct OwnerPagesController: RouteCollection {
             routes.post("projects", ":projectID", .constant(action)) { req in try await transition(req, action) }
         }
         routes.post("projects", ":projectID", "award", use: award)
+        routes.get("projects", ":projectID", "edit", use: editProjectPage)
+        routes.post("projects", ":projectID", "edit", use: updateProject)
+        routes.post("projects", ":projectID", "invitations", use: invite)
+        routes.post("questions", ":questionID", "answer", use: answer)
         routes.get("projects", ":projectID", "leveling.csv", use: levelingCSV)
         let upload = routes.on(.POST, "projects", ":projectID", "documents", body: .stream, use: uploadDocument)
         upload.userInfo[APIMiddleware.streamsBodyKey] = true
@@ -34,6 +38,11 @@ struct OwnerPagesController: RouteCollection {
     }
 
     struct NewProjectPage: Encodable, Sendable {
+        var heading = "Post a project"
+        var intro = "It starts as a draft: nobody else sees it until you publish it."
+        var action = "/projects"
+        var submitLabel = "Save draft"
+        var notice: String?
         var values: [String: String] = ["visibility": "PUBLIC"]
         var trades: [AccountPagesController.TradeOption] = Trades.all.map { .init(code: $0.code, name: $0.name, selected: false) }
         var states: [String] = USStates.codes.sorted()
@@ -51,11 +60,7 @@ struct OwnerPagesController: RouteCollection {
         let form = WebForms.decode(ProjectForm.self, from: req, orElse: ProjectForm())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         var page = NewProjectPage()
-        page.values = ["title": form.title ?? "", "description": form.description ?? "", "visibility": form.visibility ?? "PUBLIC",
-                       "sealed": form.sealed == nil ? "" : "on", "city": form.city ?? "", "state": form.state ?? "",
-                       "postalCode": form.postalCode ?? "", "minBudget": form.minBudget ?? "", "maxBudget": form.maxBudget ?? "",
-                       "bidDueAt": form.bidDueAt ?? ""]
-        page.trades = Trades.all.map { .init(code: $0.code, name: $0.name, selected: (form.trades ?? []).contains($0.code)) }
+        page.keep(form)
         do {
             let input = try Self.input(form)
             let project = try await ProjectsController.create(input, by: user.caller, req: req)
@@ -66,6 +71,84 @@ struct OwnerPagesController: RouteCollection {
             page.errors = Self.formFields(AccountPagesController.fieldErrors(error))
         }
         return try await Pages.render(req, "project-new", title: "Post a project", page, status: .badRequest)
+    }
+
+    func editProjectPage(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
+        guard project.status.isEditable else { throw APIError.invalidTransition(from: project.status.rawValue, action: "edit the project") }
+        return try await Pages.render(req, "project-new", title: "Edit \(project.title)", NewProjectPage(editing: project))
+    }
+
+    func updateProject(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        let form = WebForms.decode(ProjectForm.self, from: req, orElse: ProjectForm())
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
+        var page = NewProjectPage(editing: project)
+        page.keep(form)
+        do {
+            _ = try await ProjectsController.update(ProjectPatch(replacingWith: try Self.input(form)), req: req, caller: user.caller)
+            return Pages.redirect(SiteURL.project(project.id!))
+        } catch let errors as ValidationErrors {
+            page.errors = Self.formFields(errors.problems)
+        } catch let error as APIError where error.status == .badRequest {
+            page.errors = Self.formFields(AccountPagesController.fieldErrors(error))
+        } catch let error as APIError where error.status == .conflict {
+            page.notice = error.message
+        }
+        return try await Pages.render(req, "project-new", title: "Edit \(project.title)", page, status: page.notice == nil ? .badRequest : .conflict)
+    }
+
+    /// Invites the companies ticked in the search results, or every company matching the chosen trades and state.
+    func invite(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        struct Form: Decodable {
+            var companyIds: [String]?
+            var matchTrades: [String]?
+            var matchState: String?
+            var mode: String?
+            var _csrf: String?
+        }
+        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
+        var input = InvitationsController.InviteInput()
+        if form.mode == "match" {
+            input.match = .init(trades: form.matchTrades ?? [], states: (form.matchState ?? "").isEmpty ? [] : [form.matchState!])
+        } else {
+            input.companyIds = (form.companyIds ?? []).compactMap(UUID.init(uuidString:))
+        }
+        let invited: [InvitationDTO]
+        do {
+            invited = try await InvitationsController.invite(input, req: req, caller: user.caller)
+        } catch {
+            return try await BidderPagesController.refused(error, req: req, retry: .init())
+        }
+        if invited.isEmpty {
+            return try await ProjectPageView.render(req, notice: "No company matched: nobody was invited.", status: .ok)
+        }
+        return Pages.redirect(SiteURL.project(project.id!) + "#invitations")
+    }
+
+    func answer(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        struct Form: Decodable { var body: String?; var _csrf: String? }
+        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        guard let id = req.parameters.get("questionID", as: UUID.self) else { throw APIError.notFound("Question") }
+        do {
+            let question = try await QuestionsController.answer(id, with: form.body ?? "", by: user.caller, req: req)
+            return Pages.redirect(SiteURL.project(question.projectId) + "#questions")
+        } catch let error as ValidationErrors {
+            guard let question = try await QuestionModel.find(id, on: req.db) else { throw error }
+            req.parameters.set("projectID", to: question.projectId.uuidString)
+            return try await ProjectPageView.render(req, notice: "The answer " + (error.problems["body"] ?? "is not valid"), status: .badRequest)
+        } catch let error as APIError where error.status == .conflict || error.status == .badRequest {
+            guard let question = try await QuestionModel.find(id, on: req.db) else { throw error }
+            req.parameters.set("projectID", to: question.projectId.uuidString)
+            return try await ProjectPageView.render(req, notice: error.message, status: error.status)
+        }
     }
 
     /// The form in the API's terms: dollars to cents, the local due time to UTC.
@@ -110,7 +193,7 @@ struct OwnerPagesController: RouteCollection {
             default: _ = try await controller.cancel(req, user.caller)
             }
         } catch let error as APIError where [.conflict, .paymentRequired, .badRequest].contains(error.status) {
-            return try await PublicPagesController.renderProject(req, notice: error.message, status: error.status)
+            return try await ProjectPageView.render(req, notice: error.message, status: error.status)
         }
         let id = try req.parameters.require("projectID", as: UUID.self)
         return Pages.redirect(SiteURL.project(id))
@@ -125,7 +208,7 @@ struct OwnerPagesController: RouteCollection {
         do {
             _ = try await LevelingController().award(req, user.caller, bidId: bidId)
         } catch let error as APIError where error.status == .conflict {
-            return try await PublicPagesController.renderProject(req, notice: error.message, status: error.status)
+            return try await ProjectPageView.render(req, notice: error.message, status: error.status)
         }
         return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)))
     }
@@ -150,7 +233,39 @@ struct OwnerPagesController: RouteCollection {
             return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)) + "#docs")
         } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
             if wantsJSON { return APIMiddleware.render(error, for: req) }
-            return try await PublicPagesController.renderProject(req, notice: error.message, status: error.status)
+            return try await ProjectPageView.render(req, notice: error.message, status: error.status)
         }
+    }
+}
+
+extension OwnerPagesController.NewProjectPage {
+    /// The edit form, filled from the project (the due time in UTC until the page script shows it in local time).
+    init(editing project: ProjectModel) {
+        self.init()
+        heading = "Edit project"
+        intro = project.status == .open
+            ? "Bidders are told about changes. Visibility and sealing can no longer change once published."
+            : "Still a draft: nobody else sees it until you publish it."
+        action = SiteURL.project(project.id!) + "/edit"
+        submitLabel = "Save changes"
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        values = ["title": project.title, "description": project.description, "visibility": project.visibility.rawValue,
+                  "sealed": project.sealed ? "on" : "", "city": project.city, "state": project.state,
+                  "postalCode": project.postalCode, "minBudget": project.budgetMinCents.map { String($0 / 100) } ?? "",
+                  "maxBudget": project.budgetMaxCents.map { String($0 / 100) } ?? "",
+                  "bidDueAt": formatter.string(from: project.bidDueAt), "bidDueAtUTC": JSONCoding.formatDate(project.bidDueAt)]
+        trades = Trades.all.map { .init(code: $0.code, name: $0.name, selected: project.trades.contains($0.code)) }
+    }
+
+    /// What was typed, shown again with the errors.
+    mutating func keep(_ form: OwnerPagesController.ProjectForm) {
+        values = ["title": form.title ?? "", "description": form.description ?? "", "visibility": form.visibility ?? "PUBLIC",
+                  "sealed": form.sealed == nil ? "" : "on", "city": form.city ?? "", "state": form.state ?? "",
+                  "postalCode": form.postalCode ?? "", "minBudget": form.minBudget ?? "", "maxBudget": form.maxBudget ?? "",
+                  "bidDueAt": form.bidDueAt ?? ""]
+        trades = Trades.all.map { .init(code: $0.code, name: $0.name, selected: (form.trades ?? []).contains($0.code)) }
     }
 }

@@ -13,6 +13,16 @@ enum PageFormats {
         return formatter.string(from: NSNumber(value: Double(cents) / 100)) ?? "$\(cents / 100)"
     }
 
+    /// Cents as a plain dollar figure for a form field ("1250.5" → "1250.50").
+    static func dollars(_ cents: Int64) -> String {
+        String(format: "%@%lld.%02lld", cents < 0 ? "-" : "", abs(cents) / 100, abs(cents) % 100)
+    }
+
+    /// A quantity for a form field, without a trailing ".0".
+    static func quantity(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
     static func utc(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

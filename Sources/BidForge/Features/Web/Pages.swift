@@ -9,6 +9,8 @@ struct LayoutContext: Encodable, Sendable {
         let role: String
         let mayPost: Bool
         let mayBid: Bool
+        /// Unread notifications, shown as the badge in the navigation (and kept current by the page script).
+        let unreadCount: Int
     }
 
     let title: String
@@ -31,10 +33,15 @@ enum Pages {
                                                    status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = try await WebSession.user(of: req)
         let assets = req.application.staticAssets
+        var signedIn: LayoutContext.SignedIn?
+        if let user {
+            signedIn = .init(name: user.name, companyName: user.companyName, role: user.caller.role.rawValue,
+                             mayPost: user.caller.role.mayPostProjects, mayBid: user.caller.role.mayBid,
+                             unreadCount: try await NotificationPagesController.unreadCount(of: user.caller, on: req.db))
+        }
         let layout = LayoutContext(
             title: title,
-            user: user.map { .init(name: $0.name, companyName: $0.companyName, role: $0.caller.role.rawValue,
-                                   mayPost: $0.caller.role.mayPostProjects, mayBid: $0.caller.role.mayBid) },
+            user: signedIn,
             csrf: WebSession.csrfToken(req),
             stylesheet: assets.url(for: "bidforge.css"), script: assets.url(for: "bidforge.js"),
             favicon: assets.url(for: "favicon.svg"))

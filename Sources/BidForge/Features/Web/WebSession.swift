@@ -51,10 +51,14 @@ enum WebSession {
     static func user(of req: Request) async throws -> WebUser? {
         if let known = req.storage[UserKey.self] { return known }
         guard let token = req.cookies[cookie]?.string, !token.isEmpty, token.count < 200 else { return nil }
-        guard let session = try await WebSessionModel.query(on: req.db).filter(\.$tokenHash == SecureToken.hash(token)).first(),
+        // One query for the session, its user and the user's company: every page asks this first.
+        guard let session = try await WebSessionModel.query(on: req.db).filter(\.$tokenHash == SecureToken.hash(token))
+                .join(UserModel.self, on: \WebSessionModel.$userId == \UserModel.$id)
+                .join(CompanyModel.self, on: \UserModel.$companyId == \CompanyModel.$id)
+                .first(),
               session.expiresAt > req.now,
-              let user = try await UserModel.find(session.userId, on: req.db),
-              let company = try await CompanyModel.find(user.companyId, on: req.db) else { return nil }
+              let user = try? session.joined(UserModel.self),
+              let company = try? session.joined(CompanyModel.self) else { return nil }
         let webUser = WebUser(caller: Caller(userId: user.id!, companyId: user.companyId, role: user.role,
                                              sessionExpiresAt: session.expiresAt),
                               name: user.name, companyName: company.name)

@@ -1,0 +1,119 @@
+import Vapor
+import Fluent
+import BidForgeCore
+
+/// Conversations in the browser: the company's threads with unread counts, and one thread as a chat that the page
+/// script keeps live (new messages appear without reload; sending is a plain form post).
+struct ConversationPagesController: RouteCollection {
+    static let shownMessages = 100
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("conversations", use: list)
+        routes.post("conversations", use: open)
+        routes.get("conversations", ":conversationID", use: thread)
+        routes.post("conversations", ":conversationID", "messages", use: post)
+    }
+
+    struct Row: Encodable, Sendable {
+        let url: String
+        let projectTitle: String
+        let otherCompany: String
+        let unreadCount: Int
+        let lastMessageAt: String?
+        let lastMessageText: String?
+    }
+
+    struct ListPage: Encodable, Sendable {
+        let threads: [Row]
+    }
+
+    func list(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        let rows = try await ConversationQueries.list(companyId: user.caller.companyId, userId: user.caller.userId,
+                                                      limit: 100, offset: 0, on: req.db.sql)
+        let threads = rows.map { dto in
+            Row(url: SiteURL.conversation(dto.id), projectTitle: dto.projectTitle,
+                otherCompany: dto.ownerCompanyId == user.caller.companyId ? dto.companyName : dto.ownerCompanyName,
+                unreadCount: dto.unreadCount, lastMessageAt: dto.lastMessageAt.map(JSONCoding.formatDate),
+                lastMessageText: dto.lastMessageAt.map(PageFormats.utc))
+        }
+        return try await Pages.render(req, "conversations", title: "Messages", ListPage(threads: threads))
+    }
+
+    /// "Message the owner" / "Message" buttons: opens the pair's thread (or finds the existing one) and goes there.
+    func open(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        struct Form: Decodable { var projectId: String?; var companyId: String?; var _csrf: String? }
+        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        guard let projectId = form.projectId.flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("Project") }
+        let input = OpenConversationInput(projectId: projectId, companyId: form.companyId.flatMap(UUID.init(uuidString:)))
+        let (id, _) = try await ConversationsController.open(input, by: user.caller, req: req)
+        return Pages.redirect(SiteURL.conversation(id))
+    }
+
+    struct Message: Encodable, Sendable {
+        let senderName: String
+        let mine: Bool
+        let body: String
+        let sentAt: String
+        let sentText: String
+    }
+
+    struct ThreadPage: Encodable, Sendable {
+        let id: String
+        let projectTitle: String
+        let projectURL: String
+        let otherCompany: String
+        let messages: [Message]
+        let earlierNotShown: Bool
+        let postURL: String
+        let draft: String
+        let error: String?
+    }
+
+    func thread(_ req: Request) async throws -> Response {
+        try await render(req, draft: "", error: nil, status: .ok)
+    }
+
+    func post(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        struct Form: Decodable { var body: String?; var _csrf: String? }
+        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        try WebSession.verifyCSRF(req, submitted: form._csrf)
+        let conversation = try await ConversationAccess.load(req, caller: user.caller)
+        do {
+            _ = try await ConversationsController.post(MessageInput(body: form.body ?? ""), to: conversation, by: user.caller, req: req)
+        } catch let errors as ValidationErrors {
+            return try await render(req, draft: form.body ?? "", error: "The message " + (errors.problems["body"] ?? "is not valid"),
+                                    status: .badRequest)
+        }
+        return Pages.redirect(SiteURL.conversation(conversation.id!) + "#compose")
+    }
+
+    /// The thread's latest messages, oldest first; opening it marks it read for this user.
+    func render(_ req: Request, draft: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        let conversation = try await ConversationAccess.load(req, caller: user.caller)
+        let newest = try await MessageModel.query(on: req.db).filter(\.$conversationId == conversation.id!)
+            .sort(\.$seq, .descending).limit(Self.shownMessages + 1).all()
+        let shown = Array(newest.prefix(Self.shownMessages).reversed())
+        let names = try await ConversationsController.senderNames(shown, on: req.db)
+        let project = try await ProjectModel.find(conversation.projectId, on: req.db)
+        let otherId = conversation.otherParty(than: user.caller.companyId)
+        let other = try await CompanyModel.find(otherId, on: req.db)
+        try await req.write { db in
+            try await ConversationQueries.markRead(conversation.id!, userId: user.caller.userId, upTo: conversation.lastSeq, on: db.sql)
+        }
+        let page = ThreadPage(
+            id: conversation.id!.uuidString.lowercased(), projectTitle: project?.title ?? "", projectURL: SiteURL.project(conversation.projectId),
+            otherCompany: other?.name ?? "",
+            messages: shown.map { m in
+                Message(senderName: names[m.senderId] ?? "", mine: m.companyId == user.caller.companyId, body: m.body,
+                        sentAt: JSONCoding.formatDate(m.createdAt), sentText: PageFormats.utc(m.createdAt))
+            },
+            earlierNotShown: newest.count > Self.shownMessages, postURL: SiteURL.conversation(conversation.id!) + "/messages",
+            draft: draft, error: error)
+        return try await Pages.render(req, "conversation", title: "Messages with \(other?.name ?? "")", page, status: status)
+    }
+}

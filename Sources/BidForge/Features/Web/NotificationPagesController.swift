@@ -1,0 +1,79 @@
+import Vapor
+import Fluent
+import BidForgeCore
+
+/// The notifications page (newest first, each linking to what it is about), "mark all read", and the realtime
+/// ticket the page script needs to open the live socket for the signed-in browser.
+struct NotificationPagesController: RouteCollection {
+    static let pageSize = 50
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("notifications", use: list)
+        routes.post("notifications", "read-all", use: readAll)
+        routes.post("live", "ticket", use: liveTicket)
+    }
+
+    struct Row: Encodable, Sendable {
+        let title: String
+        let body: String
+        let unread: Bool
+        let url: String?
+        let createdAt: String
+        let createdText: String
+
+        init(_ model: NotificationModel) {
+            let data = JSONColumn.decode(JSONValue.self, model.dataJSON) ?? .object([:])
+            title = model.title
+            body = model.body
+            unread = model.readAt == nil
+            url = Self.link(for: data)
+            createdAt = JSONCoding.formatDate(model.createdAt)
+            createdText = PageFormats.utc(model.createdAt)
+        }
+
+        /// Where a notification leads: its thread, else its project.
+        static func link(for data: JSONValue) -> String? {
+            if case .object(let fields) = data {
+                if case .string(let raw)? = fields["conversationId"], let id = UUID(uuidString: raw) { return SiteURL.conversation(id) }
+                if case .string(let raw)? = fields["projectId"], let id = UUID(uuidString: raw) { return SiteURL.project(id) }
+            }
+            return nil
+        }
+    }
+
+    struct ListPage: Encodable, Sendable {
+        let notifications: [Row]
+        let unreadCount: Int
+    }
+
+    func list(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        let rows = try await NotificationModel.query(on: req.db).filter(\.$userId == user.caller.userId)
+            .sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(Self.pageSize).all()
+        let unread = try await Self.unreadCount(of: user.caller, on: req.db)
+        return try await Pages.render(req, "notifications", title: "Notifications",
+                                      ListPage(notifications: rows.map(Row.init), unreadCount: unread))
+    }
+
+    func readAll(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        struct Form: Decodable { var _csrf: String? }
+        try WebSession.verifyCSRF(req, submitted: WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
+        _ = try await NotificationsController().readAll(req, user.caller)
+        return Pages.redirect(SiteURL.notifications)
+    }
+
+    static func unreadCount(of caller: Caller, on db: any Database) async throws -> Int {
+        try await NotificationModel.query(on: db).filter(\.$userId == caller.userId).filter(\.$readAt == nil).count()
+    }
+
+    /// A single-use ticket for the page script's socket. The CSRF token travels in `X-CSRF-Token`: another site
+    /// could make the browser post here, and must not get a ticket to listen with.
+    func liveTicket(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        try WebSession.verifyCSRF(req, submitted: req.headers.first(name: "X-CSRF-Token"))
+        let response = try Response.json(.created, try await RealtimeController.mintTicket(for: user.caller, req: req))
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

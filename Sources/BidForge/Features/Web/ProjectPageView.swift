@@ -1,0 +1,159 @@
+import Vapor
+import Fluent
+import BidForgeCore
+
+/// A project's page, for whoever may see it: the facts and documents for everyone; questions for those who may ask or
+/// answer; for the owner the actions, invitations, uploads and the leveling table; for a bidder the bid form, its bid
+/// (revise, withdraw) and the result after the award. Every part is decided by the same rules as the API.
+enum ProjectPageView {
+    struct Page: Encodable, Sendable {
+        let project: ProjectCard
+        let isOwner: Bool
+        let documents: [DocumentRow]
+        let location: String
+        let sealed: Bool
+        /// Why the last action was refused (shown at the top).
+        let notice: String?
+        let actions: [Action]
+        let editURL: String?
+        let uploadLimit: String?
+        let uploadNote: String
+        let questions: QuestionsSection?
+        let invitations: InvitationsSection?
+        let myBid: BidderSection.MyBid?
+        let bidForm: BidderSection.Form?
+        let leveling: LevelingContext?
+        /// A bidder's way to write to the owner (a form that opens or reuses the thread).
+        let messageOwner: Bool
+    }
+
+    struct DocumentRow: Encodable, Sendable {
+        let url: String
+        let thumbnailURL: String?
+        let filename: String
+        let title: String?
+        let size: String
+        let addendumNumber: Int?
+    }
+
+    struct Action: Encodable, Sendable {
+        let url: String
+        let label: String
+        let style: String
+        /// Asked before submitting (empty: no question).
+        let confirm: String
+    }
+
+    /// What the form shows again after a refused submission, so nothing typed is lost.
+    struct Retry: Sendable {
+        var bidForm: BidderPagesController.BidForm?
+        var question: String?
+        var fieldErrors: [String: String] = [:]
+    }
+
+    static func render(_ req: Request, notice: String?, status: HTTPResponseStatus, retry: Retry = Retry()) async throws -> Response {
+        let user = try await WebSession.user(of: req)
+        let caller = user?.caller
+        let (project, relation) = try await ProjectAccess.load(req, caller: caller)
+        if relation == .invited, let caller {
+            try await InvitationsController.markViewedIfPending(projectId: project.id!, companyId: caller.companyId, req: req)
+        }
+        let bidCount = try await ProjectAccess.bidCount(project.id!, on: req.db)
+        let manages = relation == .owner && (caller?.role.mayPostProjects ?? false)
+        let url = SiteURL.project(project.id!)
+        var uploadLimit: String?
+        if manages, project.status != .cancelled, let company = try await CompanyModel.find(project.companyId, on: req.db) {
+            uploadLimit = "\(company.plan.maxDocumentBytes / 1_000_000) MB"
+        }
+        let bidding = caller.flatMap { relation != .owner && $0.role.mayBid ? $0 : nil }
+        let myBid = try await bidding.asyncMap { try await BidderSection.myBid(of: $0, on: project, now: req.now, db: req.db) } ?? nil
+        let page = Page(
+            project: ProjectCard(project, bidCount: bidCount), isOwner: relation == .owner,
+            documents: try await documents(of: project, on: req.db),
+            location: [project.city, project.state].filter { !$0.isEmpty }.joined(separator: ", "),
+            sealed: project.sealed, notice: notice,
+            actions: manages ? actions(for: project) : [],
+            editURL: manages && project.status.isEditable ? url + "/edit" : nil,
+            uploadLimit: uploadLimit,
+            uploadNote: "up to \(uploadLimit ?? "")" + (project.status == .open
+                ? "; on an open project each upload is an addendum and bidders are told" : ""),
+            questions: try await QuestionsSection.build(project, relation: relation, caller: caller, retry: retry, db: req.db),
+            invitations: manages ? try await InvitationsSection.build(project, req: req) : nil,
+            myBid: myBid?.1,
+            bidForm: bidding == nil ? nil : BidderSection.form(for: project, myBid: myBid, retry: retry, now: req.now),
+            leveling: manages && bidCount > 0 ? try await leveling(project, req: req) : nil,
+            messageOwner: bidding != nil)
+        return try await Pages.render(req, "project", title: project.title, page, status: status)
+    }
+
+    static func documents(of project: ProjectModel, on db: any Database) async throws -> [DocumentRow] {
+        let documents = try await DocumentModel.query(on: db).filter(\.$projectId == project.id!)
+            .sort(\.$createdAt).sort(\.$id).limit(200).all()
+        return documents.map { d in
+            DocumentRow(url: SiteURL.document(d.id!), thumbnailURL: d.derivatives == .ready ? SiteURL.document(d.id!, variant: "thumbnail") : nil,
+                        filename: d.filename, title: d.title,
+                        size: ByteCountFormatter.string(fromByteCount: d.sizeBytes, countStyle: .decimal), addendumNumber: d.addendumNumber)
+        }
+    }
+
+    static func actions(for project: ProjectModel) -> [Action] {
+        let url = SiteURL.project(project.id!)
+        var actions: [Action] = []
+        if project.status.canMove(to: .open) { actions.append(Action(url: url + "/publish", label: "Publish", style: "", confirm: "")) }
+        if project.status.canMove(to: .closed) {
+            actions.append(Action(url: url + "/close", label: "Close bidding", style: "", confirm: "Close bidding now? No more bids can come in."))
+        }
+        if project.status.canMove(to: .cancelled) {
+            actions.append(Action(url: url + "/cancel", label: "Cancel project", style: "secondary", confirm: "Cancel this project? Bidders will be told."))
+        }
+        return actions
+    }
+
+    /// The owner's side-by-side view of the live bids.
+    struct LevelingContext: Encodable, Sendable {
+        struct Row: Encodable, Sendable {
+            let bidId: String
+            let companyId: String
+            let rank: Int
+            let companyName: String
+            let amount: String
+            let amountCents: Int64
+            let delta: String
+            let missingTrades: String
+            let exclusions: String
+            let staleAddendum: Bool
+        }
+        let rows: [Row]
+        let sealedUntil: String?
+        let csvURL: String
+        let awardURL: String
+        let mayAward: Bool
+        let median: String
+        let projectId: String
+    }
+
+    static func leveling(_ project: ProjectModel, req: Request) async throws -> LevelingContext {
+        let url = SiteURL.project(project.id!)
+        let sealed = BidAccess.hidesPrice(of: project, from: .owner, now: req.now)
+        let sheet = sealed ? nil : try await LevelingController.sheet(for: project, on: req.db)
+        return LevelingContext(
+            rows: (sheet?.bids ?? []).map { row in
+                .init(bidId: row.bidId, companyId: row.companyId, rank: row.rank, companyName: row.companyName,
+                      amount: PageFormats.money(row.amountCents), amountCents: row.amountCents,
+                      delta: row.rank == 1 ? "lowest" : String(format: "+%.1f %%", row.deltaFromLowestPct),
+                      missingTrades: row.missingTrades.joined(separator: ", "), exclusions: row.exclusions.joined(separator: "; "),
+                      staleAddendum: row.staleAddendum)
+            },
+            sealedUntil: sealed ? PageFormats.utc(project.bidDueAt) : nil, csvURL: url + "/leveling.csv", awardURL: url + "/award",
+            mayAward: project.status.canMove(to: .awarded), median: PageFormats.money(sheet?.stats.median),
+            projectId: project.id!.uuidString)
+    }
+}
+
+extension Optional {
+    /// `map` for an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import Testing
+import Vapor
+import Fluent
+@testable import BidForge
+
+/// Questions, revisions, withdrawals, results, invitations and edits through the pages, with the API's rules.
+@Suite struct WebQuestionPagesTests {
+    @Test func bidderAsksOwnerAnswersAndOnlyAnswersAreShared() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            let asker = try await WebBrowser.signedIn(t, as: try await t.register(.subcontractor))
+            let other = try await WebBrowser.signedIn(t, as: try await t.register(.contractor))
+            let ownerPage = try await WebBrowser.signedIn(t, as: owner)
+
+            let empty = try await asker.post("/projects/\(project)/questions", [("body", "  ")])
+            #expect(empty.status == .badRequest)
+            #expect(empty.text.contains("id=\"question-error\""))
+            let asked = try await asker.post("/projects/\(project)/questions", [("body", "Is the <b>slab</b> included?")])
+            #expect(asked.status == .seeOther)
+            #expect(asked.headers.first(name: .location)?.hasSuffix("#questions") == true)
+            let askerView = try await asker.get("/projects/\(project)")
+            #expect(askerView.text.contains("Is the &lt;b&gt;slab&lt;/b&gt; included?"), "question text is escaped")
+            #expect(!(try await other.get("/projects/\(project)").text.contains("slab")), "unanswered: only owner and asker see it")
+
+            let question = try #require(try await QuestionModel.query(on: t.app.db).filter(\.$projectId == project).first())
+            #expect(try await other.post("/questions/\(question.id!)/answer", [("body", "Yes")]).status == .notFound)
+            #expect(try await asker.post("/questions/\(question.id!)/answer", [("body", "Yes")]).status == .forbidden)
+            #expect(try await ownerPage.post("/projects/\(project)/questions", [("body", "Own question")]).status == .forbidden)
+            let form = try await ownerPage.get("/projects/\(project)")
+            #expect(form.text.contains("action=\"/questions/\(question.id!.uuidString.lowercased())/answer\""))
+            #expect(try await ownerPage.post("/questions/\(question.id!)/answer", [("body", "Yes, slab on grade is in.")], csrf: false).status == .forbidden)
+            #expect(try await ownerPage.post("/questions/\(question.id!)/answer", [("body", "Yes, slab on grade is in.")]).status == .seeOther)
+            #expect(try await other.get("/projects/\(project)").text.contains("Yes, slab on grade is in."))
+            #expect(try await ownerPage.post("/questions/\(question.id!)/answer", [("body", "Again")]).status == .conflict)
+        }
+    }
+}
+
+@Suite struct WebBidLifecyclePagesTests {
+    func line(_ price: String) -> [(String, String)] {
+        [("description[]", "Panel"), ("trade[]", "26"), ("quantity[]", "1"), ("unit[]", "LS"), ("unitPrice[]", price),
+         ("acknowledgedAddendum", "0")]
+    }
+
+    @Test func aBidderRevisesAndWithdrawsItsOwnBidOnly() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner, t.projectJSON(trades: ["26"]))
+            let sub = try await t.register(.subcontractor)
+            let page = try await WebBrowser.signedIn(t, as: sub)
+            #expect(try await page.post("/projects/\(project)/bids", line("10,000")).status == .seeOther)
+            let bid = try #require(try await BidModel.query(on: t.app.db).filter(\.$companyId == sub.companyId).first())
+
+            let view = try await page.get("/projects/\(project)")
+            #expect(view.text.contains("Revise your bid") && view.text.contains("value=\"10000.00\""), "the form is prefilled")
+            #expect(view.text.contains("/bids/\(bid.id!.uuidString.lowercased())/withdraw"))
+
+            let rival = try await WebBrowser.signedIn(t, as: try await t.register(.contractor))
+            #expect(try await rival.post("/bids/\(bid.id!)/revise", line("1")).status == .notFound)
+            #expect(try await rival.post("/bids/\(bid.id!)/withdraw", []).status == .notFound)
+
+            let invalid = try await page.post("/bids/\(bid.id!)/revise", line("abc"))
+            #expect(invalid.status == .badRequest)
+            #expect(invalid.text.contains("value=\"abc\""), "what was typed is kept")
+            #expect(try await page.post("/bids/\(bid.id!)/revise", line("9,500")).status == .seeOther)
+            let revised = try #require(try await BidModel.find(bid.id, on: t.app.db))
+            #expect(revised.revision == 2 && revised.amountCents == 950_000)
+
+            #expect(try await page.post("/bids/\(bid.id!)/withdraw", [], csrf: false).status == .forbidden)
+            #expect(try await page.post("/bids/\(bid.id!)/withdraw", []).status == .seeOther)
+            #expect(try await BidModel.find(bid.id, on: t.app.db)?.status == .withdrawn)
+            let after = try await page.get("/projects/\(project)")
+            #expect(after.text.contains("WITHDRAWN") && after.text.contains("Submit a bid"), "may bid again while open")
+        }
+    }
+
+    @Test func eachBidderSeesItsResultAfterTheAward() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            let winner = try await t.register(.contractor)
+            let loser = try await t.register(.subcontractor)
+            let winningBid = try await t.submitBid(winner, on: project, amount: 1_000_000)
+            _ = try await t.submitBid(loser, on: project, amount: 1_100_000)
+            try await t.close(owner, project)
+            let ownerPage = try await WebBrowser.signedIn(t, as: owner)
+            #expect(try await ownerPage.post("/projects/\(project)/award", [("bidId", winningBid.uuidString)]).status == .seeOther)
+            let won = try await (try await WebBrowser.signedIn(t, as: winner)).get("/projects/\(project)")
+            #expect(won.text.contains("You won this project: your bid ranked 1 of 2."))
+            let lost = try await (try await WebBrowser.signedIn(t, as: loser)).get("/projects/\(project)")
+            #expect(lost.text.contains("Awarded to another bidder. Your bid ranked 2 of 2, 10.0 % above the winning amount."))
+        }
+    }
+}
+
+@Suite struct WebInvitationPagesTests {
+    @Test func ownerInvitesByNameAndByMatchAndSeesEachAnswer() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner, company: "Gable Owners")
+            let project = try await t.openProject(owner, t.projectJSON(trades: ["26"], visibility: "INVITE_ONLY"))
+            let sparky = try await t.register(.subcontractor, company: "Sparky 100% Electric", trades: ["26"])
+            let plumber = try await t.register(.subcontractor, company: "Pipe Dreams", trades: ["22"], states: ["TX"])
+            let ownerPage = try await WebBrowser.signedIn(t, as: owner)
+
+            let search = try await ownerPage.get("/projects/\(project)?inviteSearch=100%25")
+            #expect(search.text.contains("Sparky 100% Electric"), "a literal % in the search")
+            #expect(!search.text.contains("Pipe Dreams"))
+            #expect(try await ownerPage.post("/projects/\(project)/invitations",
+                                             [("mode", "companies"), ("companyIds[]", sparky.companyId.uuidString)]).status == .seeOther)
+            #expect(try await ownerPage.post("/projects/\(project)/invitations",
+                                             [("mode", "match"), ("matchTrades[]", "22"), ("matchState", "TX")]).status == .seeOther)
+            let invited = try await InvitationModel.query(on: t.app.db).filter(\.$projectId == project).all().map(\.companyId)
+            #expect(Set(invited) == [sparky.companyId, plumber.companyId])
+
+            let subPage = try await WebBrowser.signedIn(t, as: sparky)
+            let dashboard = try await subPage.get("/dashboard")
+            #expect(dashboard.text.contains("Bid calendar") && dashboard.text.contains(">Will bid</button>"))
+            let invitation = try #require(try await InvitationModel.query(on: t.app.db).filter(\.$companyId == sparky.companyId).first())
+            let stranger = try await WebBrowser.signedIn(t, as: plumber)
+            #expect(try await stranger.post("/invitations/\(invitation.id!)/respond", [("response", "DECLINED")]).status == .notFound)
+            #expect(try await subPage.post("/invitations/\(invitation.id!)/respond", [("response", "MAYBE")]).status == .badRequest)
+            #expect(try await subPage.post("/invitations/\(invitation.id!)/respond", [("response", "WILL_BID")]).status == .seeOther)
+            #expect(try await ownerPage.get("/projects/\(project)").text.contains("WILL_BID"))
+            // Only the owner invites: 403 for a company that can see the project, 404 for one that cannot.
+            #expect(try await subPage.post("/projects/\(project)/invitations", [("mode", "match"), ("matchTrades[]", "26")]).status == .forbidden)
+            let outsider = try await WebBrowser.signedIn(t, as: try await t.register(.contractor, trades: ["03"]))
+            #expect(try await outsider.post("/projects/\(project)/invitations", [("mode", "match"), ("matchTrades[]", "26")]).status == .notFound)
+        }
+    }
+}
+
+@Suite struct WebProjectEditPagesTests {
+    @Test func theOwnerEditsItsProjectAndNobodyElseCan() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            let ownerPage = try await WebBrowser.signedIn(t, as: owner)
+            let form = try await ownerPage.get("/projects/\(project)/edit")
+            #expect(form.status == .ok && form.text.contains("value=\"Clinic fit-out\""))
+            let fields: [(String, String)] = [("title", "Clinic fit-out, phase 2"), ("description", "More"), ("city", "Austin"),
+                                              ("state", "TX"), ("postalCode", "78701"), ("minBudget", "10000"), ("maxBudget", "50000"),
+                                              ("bidDueAt", "2026-12-20T17:00"), ("utcOffsetMinutes", "0"), ("visibility", "PUBLIC"),
+                                              ("trades[]", "03")]
+            var blank = fields
+            blank[0] = ("title", " ")
+            let refused = try await ownerPage.post("/projects/\(project)/edit", blank)
+            #expect(refused.status == .badRequest && refused.text.contains("id=\"title-error\""))
+            #expect(try await ownerPage.post("/projects/\(project)/edit", fields).status == .seeOther)
+            let saved = try #require(try await ProjectModel.find(project, on: t.app.db))
+            #expect(saved.title == "Clinic fit-out, phase 2" && saved.budgetMaxCents == 5_000_000 && saved.trades == ["03"])
+
+            // A public project: others see it (403 to edit); a draft of another company does not exist for them (404).
+            let otherOwner = try await t.register(.owner)
+            let other = try await WebBrowser.signedIn(t, as: otherOwner)
+            #expect(try await other.get("/projects/\(project)/edit").status == .forbidden)
+            #expect(try await other.post("/projects/\(project)/edit", fields).status == .forbidden)
+            let draft = try await t.createProject(owner)
+            #expect(try await other.get("/projects/\(draft)/edit").status == .notFound)
+            #expect(try await other.post("/projects/\(draft)/edit", fields).status == .notFound)
+            #expect(try await ProjectModel.find(draft, on: t.app.db)?.title == "Clinic fit-out")
+        }
+    }
+}
+
+@Suite struct WebConversationPagesTests {
+    @Test func aBidderMessagesTheOwnerAndStrangersSeeNothing() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner, company: "Owner Ltd")
+            let project = try await t.openProject(owner)
+            let sub = try await t.register(.subcontractor, company: "Sub Inc")
+            let subPage = try await WebBrowser.signedIn(t, as: sub)
+            let opened = try await subPage.post("/conversations", [("projectId", project.uuidString)])
+            #expect(opened.status == .seeOther)
+            let thread = try #require(opened.headers.first(name: .location))
+            #expect(thread.hasPrefix("/conversations/"))
+            #expect(try await subPage.post(thread + "/messages", [("body", "")]).status == .badRequest)
+            #expect(try await subPage.post(thread + "/messages", [("body", "Walkthrough <Friday>?")]).status == .seeOther)
+
+            let ownerPage = try await WebBrowser.signedIn(t, as: owner)
+            let layout = try await ownerPage.get("/conversations")
+            #expect(layout.text.contains("Sub Inc") && layout.text.contains("class=\"unread\""))
+            let chat = try await ownerPage.get(thread)
+            #expect(chat.text.contains("Walkthrough &lt;Friday&gt;?"))
+            #expect(!(try await ownerPage.get("/conversations").text.contains("class=\"unread\"")), "opening the thread read it")
+
+            let stranger = try await WebBrowser.signedIn(t, as: try await t.register(.contractor))
+            #expect(try await stranger.get(thread).status == .notFound)
+            #expect(try await stranger.post(thread + "/messages", [("body", "hi")]).status == .notFound)
+        }
+    }
+}
+
+@Suite struct WebCompanyAndNotificationPagesTests {
+    @Test func theCompanyPageShowsPlanUsageAndAdminsEditTheProfile() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner, company: "Usage Co")
+            _ = try await t.openProject(owner)
+            let page = try await WebBrowser.signedIn(t, as: owner)
+            let view = try await page.get("/company")
+            #expect(view.text.contains("Plan: FREE"))
+            #expect(view.text.contains("<th scope=\"row\">Open projects at once</th><td>1"))
+            #expect(view.text.contains("<td>3</td>"), "FREE allows three open projects")
+            #expect(try await page.post("/company", [("name", "Usage Co"), ("trades[]", "99x")]).status == .badRequest)
+            #expect(try await page.post("/company", [("name", "Usage Company"), ("trades[]", "26"), ("states[]", "OK")]).status == .seeOther)
+            let company = try #require(try await CompanyModel.find(owner.companyId, on: t.app.db))
+            #expect(company.name == "Usage Company" && company.trades == ["26"] && company.serviceStates == ["OK"])
+
+            let member = try await t.join(owner, role: .contractor)
+            let memberPage = try await WebBrowser.signedIn(t, as: member)
+            #expect(!(try await memberPage.get("/company").text.contains("Save profile")))
+            #expect(try await memberPage.post("/company", [("name", "Hijacked")]).status == .forbidden)
+        }
+    }
+
+    @Test func theUnreadBadgeNotificationsPageAndLiveTicket() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            _ = try await t.submitBid(try await t.register(.subcontractor), on: project)
+            let page = try await WebBrowser.signedIn(t, as: owner)
+            let dashboard = try await page.get("/dashboard")
+            #expect(dashboard.text.contains("data-unread-badge>1</span>"))
+            #expect(try await page.get("/notifications").text.contains("href=\"/projects/\(project.uuidString.lowercased())\""))
+            #expect(try await page.post("/notifications/read-all", []).status == .seeOther)
+            #expect(try await page.get("/dashboard").text.contains("data-unread-badge hidden>0</span>"))
+
+            let refused = try await page.post("/live/ticket", [])
+            #expect(refused.status == .forbidden, "the ticket needs the CSRF header")
+            let cookie = page.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            let ticket = try await t.request(.POST, "/live/ticket", headers: ["Cookie": cookie, "X-CSRF-Token": page.csrf ?? ""])
+            #expect(ticket.status == .created && (ticket.json["ticket"].string?.count ?? 0) > 20)
+            let signedOut = try await t.request(.POST, "/live/ticket", headers: ["X-CSRF-Token": "x"])
+            #expect(signedOut.status == .seeOther)
+        }
+    }
+}
+
+@Suite struct WebSignedInSnapshotTests {
+    /// The pages an owner and a bidder live in on bid day, with fixed names so the snapshots are stable.
+    @Test func signedInPagesMatchTheirSnapshots() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner, company: "Snapshot Owners", email: "owner@snapshot.test")
+            let project = try await t.openProject(owner)
+            let sub = try await t.register(.subcontractor, company: "Snapshot Electric", trades: ["26"], email: "sub@snapshot.test")
+            _ = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                                    body: ["companyIds": [.string(sub.companyId.uuidString)]] as [String: JSONValue])
+            _ = try await t.submitBid(sub, on: project, amount: 1_234_500)
+            let subPage = try await WebBrowser.signedIn(t, as: sub)
+            #expect(try await subPage.post("/projects/\(project)/questions", [("body", "Is the slab included?")]).status == .seeOther)
+            let ownerPage = try await WebBrowser.signedIn(t, as: owner)
+            try HTMLSnapshot.check(try await ownerPage.get("/projects/\(project)").text, named: "project-owner")
+            try HTMLSnapshot.check(try await subPage.get("/projects/\(project)").text, named: "project-bidder")
+            try HTMLSnapshot.check(try await subPage.get("/dashboard").text, named: "dashboard-bidder")
+        }
+    }
+}
