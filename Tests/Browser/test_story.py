@@ -107,11 +107,44 @@ def sign_up(driver, url, role, email, company):
     navigate(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/signup'] button[type=submit]"))
 
 
+def wait_for(driver, condition, timeout=20, message=""):
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, timeout).until(condition, message)
+
+
+def wait_live(driver):
+    """Until the page script's realtime socket is open (so what happens next arrives live)."""
+    wait_for(driver, lambda d: d.execute_script("return document.body.dataset.liveState") == "open",
+             message="the live socket did not open")
+
+
+def confirm_and_navigate(driver, button):
+    """Clicks a button that asks for confirmation, accepts, and waits for the next page."""
+    from selenium.webdriver.support import expected_conditions
+    old = driver.find_element(By.TAG_NAME, "html")
+    button.click()
+    text = driver.switch_to.alert.text
+    driver.switch_to.alert.accept()
+    wait_for(driver, expected_conditions.staleness_of(old))
+    return text
+
+
+def still_same_page(driver, html):
+    """True when `html` is still the page's root: nothing reloaded."""
+    try:
+        html.tag_name
+        return True
+    except Exception:  # StaleElementReferenceException: the page was replaced
+        return False
+
+
 def test_owner_and_subcontractor_story(server):
     owner_email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
     sub_email = f"sub-{uuid.uuid4().hex[:8]}@example.com"
     owner = browser()
+    sub = browser()
     try:
+        # The owner signs up, posts and publishes a project with a document.
         owner.get(server + "/")
         shoot(owner, "home-empty")
         sign_up(owner, server, "OWNER", owner_email, "Lone Star Owners")
@@ -128,22 +161,42 @@ def test_owner_and_subcontractor_story(server):
         shoot(owner, "project-new")
         navigate(owner, owner.find_element(By.CSS_SELECTOR, "form[action='/projects'] button[type=submit]"))
         assert owner.find_element(By.TAG_NAME, "h1").text == "Riverside clinic electrical"
+        project_url = owner.current_url
+        navigate(owner, owner.find_element(By.LINK_TEXT, "Edit project"))
+        assert owner.find_element(By.ID, "bidDueAt").get_attribute("value") == due, "the stored due time shows in local time"
+        shoot(owner, "project-edit")
+        navigate(owner, owner.find_element(By.XPATH, "//button[text()='Save changes']"))
         navigate(owner, owner.find_element(By.XPATH, "//button[text()='Publish']"))
-        assert "OPEN" in owner.find_element(By.CSS_SELECTOR, "main p.muted").text
+        assert "OPEN" in owner.find_element(By.CSS_SELECTOR, "#project-facts p.muted").text
         plans = Path(tempfile.mkdtemp()) / "E-101 power plan.pdf"
         plans.write_bytes(b"%PDF-1.7\n" + os.urandom(200_000))
         owner.find_element(By.ID, "file").send_keys(str(plans))
         navigate(owner, owner.find_element(By.CSS_SELECTOR, "form[data-upload] button[type=submit]"))  # the script reloads
         assert "addendum 1" in owner.page_source, "the upload (with its progress bar) issued addendum 1"
-        shoot(owner, "project-owner")
-    finally:
-        owner.quit()
 
-    sub = browser()
-    try:
+        # The subcontractor signs up; the owner finds its company by name and invites it.
         sign_up(sub, server, "SUBCONTRACTOR", sub_email, "Sparky Electric")
         assert sub.current_url.endswith("/dashboard")
+        wait_live(sub)
+        fill(owner, {"inviteSearch": "sparky"})
+        navigate(owner, owner.find_element(By.XPATH, "//button[text()='Search']"))
+        owner.find_element(By.XPATH, "//label[contains(., 'Sparky Electric')]/input").click()
+        navigate(owner, owner.find_element(By.XPATH, "//button[text()='Invite selected']"))
+        assert "Sparky Electric" in owner.find_element(By.ID, "invitation-list").text
+        shoot(owner, "project-owner")
+
+        # Its dashboard shows the invitation without a reload; it answers "will bid".
+        wait_for(sub, lambda d: "Riverside clinic electrical" in d.find_element(By.ID, "invitations").text,
+                 message="the invitation did not appear live")
+        assert sub.find_element(By.CSS_SELECTOR, "[data-unread-badge]").text == "1"
         shoot(sub, "dashboard-subcontractor")
+        navigate(sub, sub.find_element(By.XPATH, "//button[text()='Will bid']"))
+        assert "WILL_BID" in sub.find_element(By.ID, "invitations").text
+
+        # It finds the project by search, opens it and asks a question, which reaches the owner's open page live.
+        owner.get(project_url)
+        wait_live(owner)
+        owner_html = owner.find_element(By.TAG_NAME, "html")
         sub.get(server + "/")
         fill(sub, {"q": "clinic"})
         navigate(sub, sub.find_element(By.CSS_SELECTOR, "form.search button[type=submit]"))
@@ -155,7 +208,17 @@ def test_owner_and_subcontractor_story(server):
         assert "E-101 power plan.pdf" in sub.page_source
         time_text = sub.find_element(By.CSS_SELECTOR, "time").text
         assert "UTC" not in time_text, "the script shows times in the viewer's zone"
-        shoot(sub, "project-public")
+        fill(sub, {"question": "Is the generator hookup in scope?"})
+        navigate(sub, sub.find_element(By.XPATH, "//button[text()='Ask']"))
+        wait_for(owner, lambda d: "generator hookup" in d.find_element(By.ID, "question-list").text,
+                 message="the question did not reach the owner live")
+
+        # An invalid bid is refused with the reason and nothing typed is lost.
+        fill(sub, {"description-1": "Service entrance and panels", "quantity-1": "1", "unitPrice-1": "lots"})
+        navigate(sub, sub.find_element(By.CSS_SELECTOR, "form[data-bid-form] button[type=submit]"))
+        assert "line 1" in sub.find_element(By.ID, "notice").text
+        assert sub.find_element(By.ID, "description-1").get_attribute("value") == "Service entrance and panels"
+        shoot(sub, "bid-invalid")
 
         # A bid with line items: the form totals as you type; the addendum issued with the plans is acknowledged.
         fill(sub, {"description-1": "Service entrance and panels", "quantity-1": "1", "unitPrice-1": "12,500.00",
@@ -170,7 +233,54 @@ def test_owner_and_subcontractor_story(server):
         assert "$17,520.00" in sub.find_element(By.ID, "my-bid").text
         shoot(sub, "bid-submitted")
 
-        # Mistakes people make: a wrong password, a page that is not theirs to see.
+        # The owner sees the bid arrive on the page it already had open.
+        wait_for(owner, lambda d: "Sparky Electric" in d.find_element(By.ID, "bids-region").text,
+                 message="the bid did not arrive live")
+        assert still_same_page(owner, owner_html), "the bid appeared without a reload"
+        assert "$17,520.00" in owner.find_element(By.ID, "leveling").text
+
+        # The owner answers; the bidder asks privately through a message, and the owner's chat shows it live.
+        fill(owner, {"body": "Yes: the generator hookup is in scope, see E-101."})
+        navigate(owner, owner.find_element(By.XPATH, "//button[text()='Answer']"))
+        navigate(sub, sub.find_element(By.XPATH, "//button[text()='Message the owner']"))
+        owner.get(server + "/conversations")
+        navigate(owner, owner.find_element(By.LINK_TEXT, "Sparky Electric"))
+        wait_live(owner)
+        fill(sub, {"message-body": "Can we walk the site on Friday?"})
+        navigate(sub, sub.find_element(By.XPATH, "//button[text()='Send']"))
+        wait_for(owner, lambda d: "walk the site on Friday" in d.find_element(By.ID, "messages").text,
+                 message="the message did not appear live")
+        shoot(owner, "conversation")
+        shoot(sub, "conversation-subcontractor")
+        sub.get(server + "/company")
+        assert "Plan: FREE" in sub.page_source and "Bids this month" in sub.page_source
+        shoot(sub, "company")
+        sub.get(server + "/notifications")
+        shoot(sub, "notifications")
+
+        # The subcontractor waits on the project page; the owner closes, levels and awards with confirmations.
+        sub.get(project_url)
+        assert "generator hookup is in scope" in sub.find_element(By.ID, "question-list").text
+        wait_live(sub)
+        sub_html = sub.find_element(By.TAG_NAME, "html")
+        owner.get(project_url)
+        assert "Close bidding now?" in confirm_and_navigate(owner, owner.find_element(By.XPATH, "//button[text()='Close bidding']"))
+        owner.find_element(By.XPATH, "//table[contains(@class,'leveling')]//th[text()='Amount']").click()
+        shoot(owner, "leveling")
+        assert "Sparky Electric" in confirm_and_navigate(owner, owner.find_element(By.XPATH, "//button[text()='Award']"))
+        assert "AWARDED" in owner.find_element(By.CSS_SELECTOR, "#project-facts p.muted").text
+        shoot(owner, "project-awarded")
+
+        # The bidder sees the result arrive on its open page.
+        wait_for(sub, lambda d: d.find_elements(By.ID, "bid-result") and "You won this project" in d.find_element(By.ID, "bid-result").text,
+                 message="the result did not arrive live")
+        assert still_same_page(sub, sub_html), "the result appeared without a reload"
+        shoot(sub, "bid-won")
+
+        # Mistakes people make: a page that is not theirs, a wrong password, a page that does not exist.
+        sub.get(project_url + "/edit")
+        assert sub.find_element(By.TAG_NAME, "h1").text == "Not allowed"
+        shoot(sub, "forbidden")
         navigate(sub, sub.find_element(By.CSS_SELECTOR, "form[action='/logout'] button"))
         sub.get(server + "/login")
         fill(sub, {"email": sub_email, "password": "wrong-password-here"})
@@ -183,30 +293,5 @@ def test_owner_and_subcontractor_story(server):
         sub.get(server + "/dashboard")
         assert "/login" in sub.current_url, "signed out: the dashboard asks to sign in"
     finally:
-        sub.quit()
-
-    # The owner closes bidding, levels the bids and awards, confirming each step.
-    owner = browser()
-    try:
-        owner.get(server + "/login")
-        fill(owner, {"email": owner_email, "password": "correct-horse-battery"})
-        navigate(owner, owner.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]"))
-        navigate(owner, owner.find_element(By.LINK_TEXT, "Riverside clinic electrical"))
-        assert "Sparky Electric" in owner.find_element(By.ID, "leveling").text
-        close = owner.find_element(By.XPATH, "//button[text()='Close bidding']")
-        old = owner.find_element(By.TAG_NAME, "html")
-        close.click()
-        owner.switch_to.alert.accept()
-        from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import WebDriverWait
-        WebDriverWait(owner, 20).until(expected_conditions.staleness_of(old))
-        shoot(owner, "leveling")
-        old = owner.find_element(By.TAG_NAME, "html")
-        owner.find_element(By.XPATH, "//button[text()='Award']").click()
-        assert "Sparky Electric" in owner.switch_to.alert.text
-        owner.switch_to.alert.accept()
-        WebDriverWait(owner, 20).until(expected_conditions.staleness_of(old))
-        assert "AWARDED" in owner.find_element(By.CSS_SELECTOR, "main p.muted").text
-        shoot(owner, "project-awarded")
-    finally:
         owner.quit()
+        sub.quit()
