@@ -133,6 +133,9 @@ document.addEventListener("DOMContentLoaded", () => {
   let delay = 1000;
   let refreshTimer = null;
   let connectedBefore = false;
+  // For the browser tests and the curious: `bidforgeLive.socket.close()` shows the reconnect at work.
+  const live = { socket: null };
+  window.bidforgeLive = live;
 
   const badge = () => document.querySelector("[data-unread-badge]");
   const setUnread = (count) => {
@@ -206,6 +209,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (concernsPage(frame)) scheduleRefresh();
     });
     socket.addEventListener("close", () => { body.dataset.liveState = "closed"; retry(); });
+    live.socket = socket;
   };
   const retry = () => {
     setTimeout(connect, delay);

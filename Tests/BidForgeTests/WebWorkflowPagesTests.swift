@@ -256,3 +256,27 @@ import Fluent
         }
     }
 }
+
+@Suite struct WebPageWeightTests {
+    /// Bid day: the owner's page with 40 bids, invitations, questions and every form stays under 100 KB with its assets.
+    @Test func theOwnersBusiestPageStaysUnderOneHundredKilobytes() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            try await t.setPlan(owner.companyId, .enterprise)
+            let project = try await t.openProject(owner)
+            for index in 0..<40 {
+                let bidder = try await t.register(.subcontractor, company: "Bidder number \(index) Electrical and Mechanical")
+                _ = try await t.submitBid(bidder, on: project, amount: 1_000_000 + Int64(index) * 1_000)
+                _ = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                                        body: ["companyIds": [.string(bidder.companyId.uuidString)]] as [String: JSONValue])
+            }
+            let page = try await (try await WebBrowser.signedIn(t, as: owner)).get("/projects/\(project)")
+            #expect(page.text.contains("Bidder number 39"))
+            let assets = try ["bidforge.css", "bidforge.js", "favicon.svg"].map {
+                try Data(contentsOf: URL(fileURLWithPath: "Public/static/\($0)")).count
+            }.reduce(0, +)
+            let total = page.body.readableBytes + assets
+            #expect(total < 100_000, "owner's project page + assets = \(total) bytes")
+        }
+    }
+}

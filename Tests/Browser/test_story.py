@@ -262,6 +262,10 @@ def test_owner_and_subcontractor_story(server):
         sub.get(project_url)
         assert "generator hookup is in scope" in sub.find_element(By.ID, "question-list").text
         wait_live(sub)
+        # A dropped connection (a deploy, a phone changing networks) comes back by itself.
+        sub.execute_script("window.bidforgeLive.socket.close()")
+        wait_for(sub, lambda d: d.execute_script("return document.body.dataset.liveState") == "closed", 5)
+        wait_live(sub)
         sub_html = sub.find_element(By.TAG_NAME, "html")
         owner.get(project_url)
         assert "Close bidding now?" in confirm_and_navigate(owner, owner.find_element(By.XPATH, "//button[text()='Close bidding']"))
