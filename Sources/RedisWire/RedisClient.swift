@@ -83,6 +83,15 @@ extension RedisClient {
         return nil
     }
 
+    /// MGET: one round trip for many keys, `nil` where a key is missing (same order as `keys`).
+    public func get(_ keys: [String]) async throws -> [[UInt8]?] {
+        guard !keys.isEmpty else { return [] }
+        guard case .array(let values?) = try await send(["MGET"] + keys.map { RESPArgument($0) }), values.count == keys.count else {
+            throw RedisError.protocolError("MGET did not answer one value per key")
+        }
+        return values.map { if case .bulkString(let bytes) = $0 { bytes } else { nil } }
+    }
+
     public func getString(_ key: String) async throws -> String? {
         try await get(key).map { String(decoding: $0, as: UTF8.self) }
     }

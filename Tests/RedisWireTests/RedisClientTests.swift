@@ -33,6 +33,20 @@ import RedisWireTesting
         }
     }
 
+    @Test func manyKeysInOneRoundTrip() async throws {
+        try await RedisServer.run { server in
+            let redis = client(server)
+            try await redis.set("a", [0, 13, 10, 255])
+            try await redis.set("c", "three")
+            let values = try await redis.get(["a", "b", "c"])
+            let none = try await redis.get([String]())
+            #expect(values.count == 3)
+            #expect(values[0] == [0, 13, 10, 255] && values[1] == nil && values[2] == Array("three".utf8))
+            #expect(none.isEmpty)
+            await redis.close()
+        }
+    }
+
     @Test func expiryHappens() async throws {
         try await RedisServer.run { server in
             let redis = client(server)

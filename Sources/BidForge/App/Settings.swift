@@ -95,6 +95,12 @@ public struct Settings: Sendable {
     public var publicDirectory: String
     /// Where the Leaf page templates are (`VIEWS_DIR`).
     public var viewsDirectory: String
+    /// The read cache (`CACHE_ENABLED`, on by default; off for the benchmark's "what does the cache buy" run).
+    public var cacheEnabled: Bool
+    /// The in-process tier's budget (`CACHE_MEMORY_MB`, 64).
+    public var cacheMemoryBytes: Int
+    /// Safety net for entries no event invalidates in time (`CACHE_TTL_SECONDS`, 300).
+    public var cacheTTLSeconds: Int
 
     public struct Problems: Error, CustomStringConvertible, Sendable {
         public let messages: [String]
@@ -258,7 +264,10 @@ public struct Settings: Sendable {
                 return prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
             }(),
             publicDirectory: env["PUBLIC_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./Public",
-            viewsDirectory: env["VIEWS_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./Resources/Views"
+            viewsDirectory: env["VIEWS_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./Resources/Views",
+            cacheEnabled: bool("CACHE_ENABLED", true),
+            cacheMemoryBytes: int("CACHE_MEMORY_MB", 64, min: 1, max: 1 << 16) << 20,
+            cacheTTLSeconds: int("CACHE_TTL_SECONDS", 300, min: 1, max: 86_400)
         )
         if !problems.isEmpty { throw Problems(messages: problems) }
         return settings

@@ -27,6 +27,7 @@ struct HealthController: RouteCollection {
         var checks: [String: HealthDTO.Check] = [:]
         checks["database"] = await Self.databaseCheck(req)
         checks["redis"] = await Self.redisCheck(req.application)
+        checks["cache"] = Self.cacheCheck(req.application)
         checks["storage"] = await Self.storageCheck(req.application)
         checks["imaging"] = Self.imagingCheck(req.application.derivatives.imaging)
         checks["memory"] = Self.memoryCheck(limitBytes: req.application.settings.memoryLimitBytes)
@@ -75,6 +76,17 @@ struct HealthController: RouteCollection {
             return .init(status: "degraded", message: "Redis is not answering; rate limits are per instance until it returns.")
         }
         return .init(status: "ok", details: ["latencyMs": .int(ms)])
+    }
+
+    /// `degraded` while Redis is away: the cache is bypassed (reads go to the database), which is slower, not broken.
+    static func cacheCheck(_ app: Application) -> HealthDTO.Check {
+        guard let cache = app.cache else { return .init(status: "disabled") }
+        guard cache.status == "ok" else {
+            return .init(status: "degraded", message: "Redis is not answering; the cache is bypassed until it returns.")
+        }
+        return .init(status: "ok", details: ["memoryEntries": .int(Int64(cache.memory.count)), "memoryBytes": .int(Int64(cache.memory.bytes)),
+                                             "tiers": .string(["l1", cache.shared.map { _ in "l2" }, cache.objects.map { _ in "l3" }]
+                                                 .compactMap { $0 }.joined(separator: ","))])
     }
 
     /// Writes, reads back and deletes a probe object: the whole path a document takes.

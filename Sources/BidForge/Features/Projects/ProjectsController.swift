@@ -14,11 +14,14 @@ struct ProjectsController: RouteCollection {
         projects.authed(.POST, ":projectID", "cancel", use: cancel)
     }
 
-    func list(_ req: Request) async throws -> JSONResponse<Page<ProjectDTO>> {
+    func list(_ req: Request) async throws -> Response {
         let caller = try await req.optionalCaller()
         let filter = try ProjectFilter(try req.query.decode(ProjectFilter.Raw.self), paging: try req.paging())
+        if let cache = req.application.cache, !filter.mine {
+            return try await ProjectListingCache.page(filter, caller: caller, cache: cache, db: req.db)
+        }
         let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: req.db)
-        return JSONResponse(Page(rows.map { ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: total))
+        return try Response.json(.ok, Page(rows.map { ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: total))
     }
 
     func create(_ req: Request, _ caller: Caller) async throws -> Response {
@@ -60,14 +63,19 @@ struct ProjectsController: RouteCollection {
         return project
     }
 
-    func show(_ req: Request) async throws -> CachedJSON<ProjectDTO> {
+    func show(_ req: Request) async throws -> Response {
         let caller = try await req.optionalCaller()
+        // The common case — a public project, or one's own — is answered from the cache without the database.
+        if let cache = req.application.cache, let id = req.parameters.get("projectID", as: UUID.self),
+           let card = try await ProjectCards.card(id, cache: cache, db: req.db), card.isOpenlyVisible(to: caller) {
+            return try await CachedJSONBytes(bytes: Array(card.json)).encodeResponse(for: req)
+        }
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
         if relation == .invited, let caller {
             try await InvitationsController.markViewedIfPending(projectId: project.id!, companyId: caller.companyId, req: req)
         }
         let count = try await ProjectAccess.bidCount(project.id!, on: req.db)
-        return CachedJSON(ProjectDTO(project, bidCount: count))
+        return try await CachedJSON(ProjectDTO(project, bidCount: count)).encodeResponse(for: req)
     }
 
     func update(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {

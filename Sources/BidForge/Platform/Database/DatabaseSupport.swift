@@ -95,12 +95,13 @@ extension Application {
     /// Runs `body` in a write transaction on `db`: the one way BidForge changes data. After a commit the outbox
     /// dispatcher is nudged, since the transaction may have recorded events.
     func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        let result: T
-        if db.isPostgres {
-            result = try await db.writeTransaction(body)
-        } else {
-            result = try await writeGate.withLock { try await db.writeTransaction(body) }
+        let touches = CacheTouches()
+        let result = try await CacheTouches.$current.withValue(touches) { () async throws -> T in
+            if db.isPostgres { return try await db.writeTransaction(body) }
+            return try await writeGate.withLock { try await db.writeTransaction(body) }
         }
+        // Committed: what it changed must not be read from the cache from now on (before the response leaves).
+        await cache?.invalidate(touches.touched)
         outboxIfConfigured?.nudge()
         return result
     }

@@ -42,5 +42,6 @@ enum Outbox {
         row.createdAt = now
         row.attempts = 0
         try await row.create(on: db)
+        CacheTouches.touch(CacheScope.touched(by: event, companyId: companyId))
     }
 }

@@ -23,3 +23,21 @@ struct CachedJSON<Body: Encodable & Sendable>: AsyncResponseEncodable {
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 }
+
+/// JSON that is already encoded (a cached entry): the same ETag / 304 handling as `CachedJSON`.
+struct CachedJSONBytes: AsyncResponseEncodable {
+    let bytes: [UInt8]
+
+    func encodeResponse(for request: Request) async throws -> Response {
+        let etag = "\"" + SHA256.hash(data: bytes).prefix(16).hex + "\""
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .eTag, value: etag)
+        headers.replaceOrAdd(name: .cacheControl, value: "private, no-cache")
+        headers.replaceOrAdd(name: .vary, value: "Authorization")
+        if ETags.ifNoneMatchHits(request.headers.first(name: .ifNoneMatch), etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -23,9 +23,14 @@ final class AppMetrics: Sendable {
         if let userId { recentUsers.withLockedValue { $0[userId] = now } }
     }
 
-    /// For the caches (issue 7): `result` is `hit` or `miss`.
-    func recordCacheRequest(cache: String, result: String) {
-        registry.makeCounter(name: "cache_requests_total", labels: [("cache", cache), ("result", result)]).increment()
+    /// One look into one tier of a cache (`tier` l1, l2, l3, or `all` for a bypass): `result` is hit, miss or bypass.
+    func recordCacheRequest(cache: String, tier: String, result: String) {
+        registry.makeCounter(name: "cache_requests_total", labels: [("cache", cache), ("tier", tier), ("result", result)]).increment()
+    }
+
+    /// Share of a cache's requests answered by some tier, since start.
+    func recordCacheHitRatio(cache: String, ratio: Double) {
+        registry.makeGauge(name: "cache_hit_ratio", labels: [("cache", cache)]).set(ratio)
     }
 
     /// Refreshes the gauges that are sampled rather than counted, then renders the text format. `pool` is nil where

@@ -1,0 +1,78 @@
+import Vapor
+import Fluent
+import SQLKit
+import BidForgeCore
+
+/// A project as readers get it — the API's JSON with its live bid count, encoded once — kept in the cache under the
+/// project's generation, with what the visibility rule needs in front of it. Project pages, listings and the detail
+/// endpoint all read these; any write to the project or its bids moves the generation.
+enum ProjectCards {
+    struct Card: Sendable {
+        let companyId: UUID
+        let status: ProjectStatus
+        let visibility: ProjectVisibility
+        let json: ArraySlice<UInt8>
+
+        /// Readable by anyone without asking the database (invited companies need the invitation: not decided here).
+        func isOpenlyVisible(to caller: Caller?) -> Bool {
+            caller?.companyId == companyId || (status != .draft && visibility == .public)
+        }
+    }
+
+    struct NotFound: Error {}
+
+    /// `<companyId> <status> <visibility>\n<json>`
+    static func encode(_ project: ProjectModel, bidCount: Int) throws -> [UInt8] {
+        let header = "\(project.companyId.uuidString) \(project.status.rawValue) \(project.visibility.rawValue)\n"
+        return Array(header.utf8) + Array(try JSONCoding.encoder.encode(ProjectDTO(project, bidCount: bidCount)))
+    }
+
+    static func decode(_ bytes: [UInt8]) -> Card? {
+        guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let fields = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ")
+        guard fields.count == 3, let company = UUID(uuidString: String(fields[0])),
+              let status = ProjectStatus(rawValue: String(fields[1])),
+              let visibility = ProjectVisibility(rawValue: String(fields[2])) else { return nil }
+        return Card(companyId: company, status: status, visibility: visibility, json: bytes[(newline + 1)...])
+    }
+
+    /// One project's card, or nil when there is no such project.
+    static func card(_ id: UUID, cache: Cache, db: any Database) async throws -> Card? {
+        do {
+            let bytes = try await cache.value("projects", key: id.uuidString, scopes: [CacheScope.project(id)]) {
+                guard let (project, count) = try await load([id], on: db)[id] else { throw NotFound() }
+                return try encode(project, bidCount: count)
+            }
+            return decode(bytes)
+        } catch is NotFound {
+            return nil
+        }
+    }
+
+    /// Cards for `ids` in that order (projects that vanished meanwhile are left out); the ones not cached are read in
+    /// one statement.
+    static func cards(_ ids: [UUID], cache: Cache, db: any Database) async throws -> [Card] {
+        let found = try await cache.values("projects", keys: ids.map(\.uuidString), scopes: ids.map { [CacheScope.project($0)] }) { missing in
+            let wanted = missing.map { ids[$0] }
+            let rows = try await load(wanted, on: db)
+            return try wanted.map { id in try rows[id].map { try encode($0.0, bidCount: $0.1) } }
+        }
+        return found.compactMap { $0.flatMap(decode) }
+    }
+
+    /// Projects by id with their live bid counts: one statement.
+    static func load(_ ids: [UUID], on db: any Database) async throws -> [UUID: (ProjectModel, Int)] {
+        guard !ids.isEmpty else { return [:] }
+        let list = SQLList(ids.map { SQLBind($0) })
+        let rows = try await db.sql.raw("""
+            SELECT p.*, (SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.status <> 'WITHDRAWN') AS bid_count \
+            FROM projects p WHERE p.id IN (\(list))
+            """).all()
+        var result: [UUID: (ProjectModel, Int)] = [:]
+        for row in rows {
+            let project = try row.decode(fluentModel: ProjectModel.self)
+            result[project.id!] = (project, try row.decode(column: "bid_count", as: Int.self))
+        }
+        return result
+    }
+}
