@@ -96,9 +96,15 @@ extension Application {
     /// dispatcher is nudged, since the transaction may have recorded events.
     func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         let touches = CacheTouches()
-        let result = try await CacheTouches.$current.withValue(touches) { () async throws -> T in
-            if db.isPostgres { return try await db.writeTransaction(body) }
-            return try await writeGate.withLock { try await db.writeTransaction(body) }
+        // Bound inside the transaction's closure: the drivers may run it in a task of their own.
+        let touching: @Sendable (any Database) async throws -> T = { db in
+            try await CacheTouches.$current.withValue(touches) { try await body(db) }
+        }
+        let result: T
+        if db.isPostgres {
+            result = try await db.writeTransaction(touching)
+        } else {
+            result = try await writeGate.withLock { try await db.writeTransaction(touching) }
         }
         // Committed: what it changed must not be read from the cache from now on (before the response leaves).
         await cache?.invalidate(touches.touched)

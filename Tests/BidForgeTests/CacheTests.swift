@@ -1,0 +1,280 @@
+import Foundation
+import Testing
+import Vapor
+import Fluent
+import Logging
+import NIOConcurrencyHelpers
+import RedisWire
+import RedisWireTesting
+@testable import BidForge
+import BidForgeCore
+
+/// The read cache: every write path invalidates what readers see, entries expire, misses coalesce, Redis can go away.
+@Suite struct CacheInvalidationTests {
+    func bidCount(_ t: TestApp, _ project: UUID, token: String? = nil) async throws -> Int? {
+        try await t.request(.GET, "/api/v1/projects/\(project)", token: token).json["bidCount"].int.map { Int($0) }
+    }
+
+    func listedTitles(_ t: TestApp, _ query: String = "", token: String? = nil) async throws -> [String] {
+        try await t.request(.GET, "/api/v1/projects?limit=100" + query, token: token).json["data"].array.compactMap { $0["title"].string }
+    }
+
+    @Test func everyWritePathIsSeenByTheNextRead() async throws {
+        try await TestApp.run { t in
+            let cache = try #require(t.app.cache)
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner, t.projectJSON(title: "Cached clinic"))
+            let bidder = try await t.register(.subcontractor)
+
+            #expect(try await bidCount(t, project) == 0)
+            let builds = cache.builds
+            #expect(try await bidCount(t, project) == 0)
+            #expect(try await listedTitles(t).contains("Cached clinic"))
+            #expect(try await listedTitles(t).contains("Cached clinic"))
+            let afterReads = cache.builds
+            #expect(afterReads - builds <= 2, "repeat reads are hits (only the listing's index and nothing else was built)")
+
+            // Bids move the card: detail and listing agree at once.
+            let bid = try await t.submitBid(bidder, on: project)
+            #expect(try await bidCount(t, project) == 1)
+            let listed = try await t.request(.GET, "/api/v1/projects?limit=100").json["data"].array
+            #expect(listed.first { $0["id"].string?.lowercased() == project.uuidString.lowercased() }?["bidCount"].int == 1)
+            #expect(try await t.request(.POST, "/api/v1/bids/\(bid)/withdraw", token: bidder.token).status == .ok)
+            #expect(try await bidCount(t, project) == 0)
+
+            // Edits, closing and new projects move the listings.
+            #expect(try await t.request(.PATCH, "/api/v1/projects/\(project)", token: owner.token,
+                                        body: ["title": "Cached clinic, renamed"]).status == .ok)
+            #expect(try await t.request(.GET, "/api/v1/projects/\(project)").json["title"].string == "Cached clinic, renamed")
+            #expect(try await listedTitles(t).contains("Cached clinic, renamed"))
+            _ = try await t.openProject(owner, t.projectJSON(title: "Second cached project"))
+            #expect(try await listedTitles(t).contains("Second cached project"))
+            try await t.close(owner, project)
+            #expect(!(try await listedTitles(t).contains("Cached clinic, renamed")), "the default listing shows OPEN projects")
+            #expect(try await t.request(.GET, "/api/v1/projects/\(project)").json["status"].string == "CLOSED")
+
+            // A draft's edit records no event; its row still invalidates the owner's view.
+            let draft = try await t.createProject(owner, t.projectJSON(title: "Quiet draft"))
+            #expect(try await t.request(.GET, "/api/v1/projects/\(draft)", token: owner.token).json["title"].string == "Quiet draft")
+            #expect(try await t.request(.PATCH, "/api/v1/projects/\(draft)", token: owner.token, body: ["title": "Quiet draft v2"]).status == .ok)
+            #expect(try await t.request(.GET, "/api/v1/projects/\(draft)", token: owner.token).json["title"].string == "Quiet draft v2")
+            #expect(try await t.request(.GET, "/api/v1/projects/\(draft)").status == .notFound, "the cache never widens visibility")
+        }
+    }
+
+    @Test func invitationsAndAddendaReachTheCachedViews() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner, t.projectJSON(title: "Invite-only depot", visibility: "INVITE_ONLY"))
+            let sub = try await t.register(.subcontractor)
+            #expect(!(try await listedTitles(t, token: sub.token).contains("Invite-only depot")))
+            #expect(try await t.request(.GET, "/api/v1/projects/\(project)", token: sub.token).status == .notFound)
+            let invite = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                                             body: ["companyIds": [.string(sub.companyId.uuidString)]] as [String: JSONValue])
+            #expect(invite.status == .created)
+            #expect(try await listedTitles(t, token: sub.token).contains("Invite-only depot"))
+            #expect(try await t.request(.GET, "/api/v1/projects/\(project)", token: sub.token).status == .ok)
+            #expect(!(try await listedTitles(t).contains("Invite-only depot")), "still hidden from everyone else")
+
+            #expect(try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token).json["addendumCount"].int == 0)
+            _ = try await t.upload(owner, to: project, Samples.pdf(500))
+            #expect(try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token).json["addendumCount"].int == 1)
+        }
+    }
+
+    @Test func entriesExpireAfterTheirTime() async throws {
+        try await TestApp.run(environment: ["CACHE_TTL_SECONDS": "60"]) { t in
+            let cache = try #require(t.app.cache)
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            _ = try await bidCount(t, project)
+            let warm = cache.builds
+            _ = try await bidCount(t, project)
+            #expect(cache.builds == warm)
+            t.clock.advance(by: 61)
+            _ = try await bidCount(t, project)
+            #expect(cache.builds == warm + 1, "rebuilt once the entry expired")
+        }
+    }
+
+    @Test func hitsAndMissesAreCountedPerCacheAndTier() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            _ = try await bidCount(t, project)
+            _ = try await bidCount(t, project)
+            let metrics = try await t.request(.GET, "/metrics").text
+            #expect(metrics.contains(#"cache_requests_total{cache="projects",tier="l1",result="miss"} 1"#))
+            #expect(metrics.contains(#"cache_requests_total{cache="projects",tier="l1",result="hit"} 1"#))
+            #expect(metrics.contains(#"cache_hit_ratio{cache="projects"} 0.5"#))
+            let health = try await t.request(.GET, "/api/health")
+            #expect(health.json["checks"]["cache"]["status"].string == "ok")
+        }
+    }
+
+    @Test func theCacheCanBeTurnedOff() async throws {
+        try await TestApp.run(environment: ["CACHE_ENABLED": "false"]) { t in
+            #expect(t.app.cache == nil)
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            #expect(try await bidCount(t, project) == 0)
+            _ = try await t.submitBid(try await t.register(.contractor), on: project)
+            #expect(try await bidCount(t, project) == 1)
+            let health = try await t.request(.GET, "/api/health")
+            #expect(health.json["checks"]["cache"]["status"].string == "disabled")
+        }
+    }
+}
+
+@Suite struct CacheStampedeTests {
+    @Test func hundredConcurrentMissesBuildOnce() async throws {
+        let cache = Cache(memoryBytes: 1 << 20, redis: nil, objectStorage: nil, defaultTTL: 60, metrics: nil,
+                          logger: Logger(label: "test"), now: { Date() })
+        let builds = NIOLockedValueBox(0)
+        let values = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<100 {
+                group.addTask {
+                    try await cache.value("test", key: "slow", scopes: ["thing"]) {
+                        builds.withLockedValue { $0 += 1 }
+                        try await Task.sleep(for: .milliseconds(200))
+                        return Array("built".utf8)
+                    }
+                }
+            }
+            return try await group.reduce(into: [[UInt8]]()) { $0.append($1) }
+        }
+        #expect(builds.withLockedValue { $0 } == 1)
+        #expect(values.count == 100 && values.allSatisfy { $0 == Array("built".utf8) })
+    }
+
+    @Test func concurrentColdReadsOfAProjectReadTheDatabaseOnce() async throws {
+        try await TestApp.run { t in
+            let cache = try #require(t.app.cache)
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            let before = cache.builds
+            let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for _ in 0..<100 { group.addTask { try await t.request(.GET, "/api/v1/projects/\(project)").status.code } }
+                return try await group.reduce(into: [UInt]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == 200 })
+            #expect(cache.builds - before == 1)
+        }
+    }
+
+    @Test func memoryTierEvictsLeastRecentlyUsedWithinItsBudget() {
+        let tier = MemoryTier(capacityBytes: 1_000)
+        let now = Date()
+        tier.set("a", [UInt8](repeating: 1, count: 300), ttl: 60, now: now)
+        tier.set("b", [UInt8](repeating: 2, count: 300), ttl: 60, now: now)
+        _ = tier.get("a", now: now)  // a is now the most recent
+        tier.set("c", [UInt8](repeating: 3, count: 300), ttl: 60, now: now)
+        #expect(tier.get("b", now: now) == nil, "b was the least recently used")
+        #expect(tier.get("a", now: now) != nil && tier.get("c", now: now) != nil)
+        #expect(tier.bytes <= 1_000)
+        tier.set("huge", [UInt8](repeating: 4, count: 5_000), ttl: 60, now: now)
+        #expect(tier.get("huge", now: now) == nil && tier.get("a", now: now) != nil, "an entry over the budget is not kept")
+        #expect(tier.get("a", now: now.addingTimeInterval(61)) == nil, "expired")
+    }
+
+    @Test func packedValuesRoundTrip() {
+        let values: [[UInt8]?] = [[1, 2, 3], nil, [], [255]]
+        #expect(Cache.unpack(Cache.pack(values)) == values)
+    }
+}
+
+@Suite(.enabled(if: RedisServer.available, "redis-server is not installed"))
+struct SharedCacheTests {
+    @Test func redisRestartMidRunBypassesThenServesFreshValues() async throws {
+        try await RedisServer.run { redis in
+            try await TestApp.run(environment: ["REDIS_URL": redis.url]) { t in
+                let cache = try #require(t.app.cache)
+                let owner = try await t.register(.owner)
+                let project = try await t.openProject(owner)
+                #expect(try await t.request(.GET, "/api/v1/projects/\(project)").json["bidCount"].int == 0)
+                #expect(try await t.request(.GET, "/api/health").json["checks"]["cache"]["status"].string == "ok")
+
+                await redis.stop()
+                _ = try await t.submitBid(try await t.register(.contractor), on: project)
+                let during = try await t.request(.GET, "/api/v1/projects/\(project)")
+                #expect(during.status == .ok && during.json["bidCount"].int == 1, "bypassed, not stale, not an error")
+                let health = try await t.request(.GET, "/api/health")
+                #expect(health.status == .ok && health.json["checks"]["cache"]["status"].string == "degraded")
+
+                try await redis.start()
+                t.clock.advance(by: Cache.retryInterval + 1)
+                #expect(try await t.request(.GET, "/api/v1/projects/\(project)").json["bidCount"].int == 1)
+                #expect(cache.status == "ok")
+                _ = try await t.submitBid(try await t.register(.subcontractor), on: project)
+                #expect(try await t.request(.GET, "/api/v1/projects/\(project)").json["bidCount"].int == 2)
+            }
+        }
+    }
+
+    @Test func aSecondInstanceSharesEntriesAndGenerations() async throws {
+        try await RedisServer.run { redis in
+            let shared = try await RedisClientFixture.client(redis.url)
+            let a = Cache(memoryBytes: 1 << 20, redis: shared, objectStorage: nil, defaultTTL: 60, metrics: nil,
+                          logger: Logger(label: "a"), now: { Date() })
+            let b = Cache(memoryBytes: 1 << 20, redis: shared, objectStorage: nil, defaultTTL: 60, metrics: nil,
+                          logger: Logger(label: "b"), now: { Date() })
+            let first = try await a.value("t", key: "k", scopes: ["project:x"]) { Array("one".utf8) }
+            let fromB = try await b.value("t", key: "k", scopes: ["project:x"]) { Array("rebuilt".utf8) }
+            #expect(first == Array("one".utf8) && fromB == Array("one".utf8), "b found a's entry in Redis")
+            await a.invalidate(["project:x"])
+            try await Task.sleep(for: CacheGenerations.mirrorLifetime + .milliseconds(20))
+            let after = try await b.value("t", key: "k", scopes: ["project:x"]) { Array("two".utf8) }
+            #expect(after == Array("two".utf8), "a's write reached b within the mirror's lifetime")
+            await shared.close()
+        }
+    }
+}
+
+@Suite struct ListingStatementTests {
+    /// The listing's page, bid counts and total come from one statement (no query per project).
+    @Test func theListingIsOneStatement() async throws {
+        try await TestApp.run(environment: ["CACHE_ENABLED": "false"]) { t in
+            let owner = try await t.register(.owner)
+            try await t.setPlan(owner.companyId, .enterprise)
+            for index in 0..<5 {
+                let project = try await t.openProject(owner, t.projectJSON(title: "Counted \(index)"))
+                _ = try await t.submitBid(try await t.register(.contractor), on: project)
+            }
+            let recorder = StatementRecorder()
+            var logger = Logger(label: "sql") { _ in recorder }
+            logger.logLevel = .trace
+            let db = t.app.databases.database(logger: logger, on: t.app.eventLoopGroup.next())!
+            let filter = try ProjectFilter(ProjectFilter.Raw(), paging: try Paging(page: 1, limit: 20))
+            let (rows, total) = try await ProjectQueries.list(filter, caller: nil, on: db)
+            #expect(rows.count == 5 && total == 5 && rows.allSatisfy { $0.1 == 1 })
+            #expect(recorder.statements.count == 1, "\(recorder.statements)")
+            #expect(recorder.statements.first?.uppercased().contains("COUNT(*) OVER") == true)
+        }
+    }
+}
+
+/// Counts the SQL statements the drivers log at trace level.
+final class StatementRecorder: LogHandler, @unchecked Sendable {
+    private let lock = NIOLock()
+    private var recorded: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    var statements: [String] { lock.withLock { recorded } }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        let text = message.description + " " + (metadata ?? [:]).map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+        let upper = text.uppercased()
+        guard upper.contains("SELECT") || upper.contains("INSERT") || upper.contains("UPDATE") || upper.contains("DELETE") else { return }
+        lock.withLock { recorded.append(text) }
+    }
+}
+
+enum RedisClientFixture {
+    static func client(_ url: String) async throws -> RedisClient {
+        RedisClient(configuration: try RedisClient.Configuration(url: url, poolSize: 2))
+    }
+}
