@@ -82,6 +82,27 @@ import BidForgeCore
         }
     }
 
+    @Test func companyProfilesAndAnalyticsFollowTheirWrites() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner, company: "Profile Before")
+            let bidder = try await t.register(.contractor)
+            #expect(try await t.request(.GET, "/api/v1/companies/\(owner.companyId)", token: bidder.token).json["name"].string == "Profile Before")
+            #expect(try await t.request(.PATCH, "/api/v1/companies/\(owner.companyId)", token: owner.token,
+                                        body: ["name": "Profile After"]).status == .ok)
+            #expect(try await t.request(.GET, "/api/v1/companies/\(owner.companyId)", token: bidder.token).json["name"].string == "Profile After")
+
+            let report = { try await t.request(.GET, "/api/v1/analytics/company", token: bidder.token).json["bidsSubmitted"].int }
+            #expect(try await report() == 0)
+            try #require(t.app.cache).memory.removeAll()
+            #expect(try await report() == 0)
+            let metrics = try await t.request(.GET, "/metrics").text
+            #expect(metrics.contains(#"cache_requests_total{cache="analytics",tier="l3",result="hit"} 1"#),
+                    "with L1 emptied the report came back from the object store (L3)")
+            _ = try await t.submitBid(bidder, on: try await t.openProject(owner))
+            #expect(try await report() == 1)
+        }
+    }
+
     @Test func entriesExpireAfterTheirTime() async throws {
         try await TestApp.run(environment: ["CACHE_TTL_SECONDS": "60"]) { t in
             let cache = try #require(t.app.cache)

@@ -25,7 +25,7 @@ struct AnalyticsController: RouteCollection {
         routes.authed(.GET, "analytics", "company", use: company)
     }
 
-    func company(_ req: Request, _ caller: Caller) async throws -> JSONResponse<CompanyAnalyticsDTO> {
+    func company(_ req: Request, _ caller: Caller) async throws -> Response {
         var errors = ValidationErrors()
         func date(_ name: String) -> Date? {
             guard let raw = req.query[String.self, at: name] else { return nil }
@@ -38,7 +38,15 @@ struct AnalyticsController: RouteCollection {
         let from = date("from"), to = date("to")
         if let from, let to, from > to { errors.add("to", "must not be before from") }
         try errors.throwIfAny()
-        return JSONResponse(try await Self.report(companyId: caller.companyId, from: from, to: to, on: req.db))
+        let db = req.db, companyId = caller.companyId
+        let build: @Sendable () async throws -> [UInt8] = {
+            Array(try JSONCoding.encoder.encode(try await Self.report(companyId: companyId, from: from, to: to, on: db)))
+        }
+        // The slowest read there is: kept in every tier, the object store included, for ten minutes at most.
+        let key = companyId.uuidString + "|" + (from.map(JSONCoding.formatDate) ?? "") + "|" + (to.map(JSONCoding.formatDate) ?? "")
+        let bytes = try await req.application.cached("analytics", key: key, scopes: [CacheScope.analytics(companyId)],
+                                                         ttl: 600, objectStore: true, build: build)
+        return try await CachedJSONBytes(bytes: bytes).encodeResponse(for: req)
     }
 
     static func report(companyId: UUID, from: Date?, to: Date?, on db: any Database) async throws -> CompanyAnalyticsDTO {

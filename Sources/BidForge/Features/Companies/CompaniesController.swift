@@ -11,9 +11,17 @@ struct CompaniesController: RouteCollection {
         companies.authed(.PUT, ":companyID", "plan", use: setPlan)
     }
 
-    func show(_ req: Request, _ caller: Caller) async throws -> JSONResponse<CompanyDTO> {
-        let company = try await Self.find(req)
-        return JSONResponse(CompanyDTO(company, includePlan: company.id == caller.companyId))
+    func show(_ req: Request, _ caller: Caller) async throws -> Response {
+        guard let id = req.parameters.get("companyID", as: UUID.self) else { throw APIError.notFound("Company") }
+        let own = id == caller.companyId
+        let db = req.db
+        let build: @Sendable () async throws -> [UInt8] = {
+            guard let company = try await CompanyModel.find(id, on: db) else { throw APIError.notFound("Company") }
+            return Array(try JSONCoding.encoder.encode(CompanyDTO(company, includePlan: own)))
+        }
+        let bytes = try await req.application.cached("companies", key: id.uuidString + (own ? "+plan" : ""),
+                                                         scopes: [CacheScope.company(id)], build: build)
+        return try await CachedJSONBytes(bytes: bytes).encodeResponse(for: req)
     }
 
     func update(_ req: Request, _ caller: Caller) async throws -> JSONResponse<CompanyDTO> {

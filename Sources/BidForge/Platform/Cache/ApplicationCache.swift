@@ -17,3 +17,12 @@ extension Application {
         databases.useCacheTouching()
     }
 }
+
+extension Application {
+    /// `Cache.value` when the cache is on, else simply `build`.
+    func cached(_ name: String, key: String, scopes: [String], ttl: TimeInterval? = nil, objectStore: Bool = false,
+                build: @escaping @Sendable () async throws -> [UInt8]) async throws -> [UInt8] {
+        guard let cache else { return try await build() }
+        return try await cache.value(name, key: key, scopes: scopes, ttl: ttl, objectStore: objectStore, build: build)
+    }
+}
