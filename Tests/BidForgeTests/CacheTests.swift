@@ -220,7 +220,7 @@ struct SharedCacheTests {
                 let during = try await t.request(.GET, "/api/v1/projects/\(project)")
                 #expect(during.status == .ok && during.json["bidCount"].int == 1, "bypassed, not stale, not an error")
                 let health = try await t.request(.GET, "/api/health")
-                #expect(health.status == .ok && health.json["checks"]["cache"]["status"].string == "degraded")
+                #expect(health.json["checks"]["cache"]["status"].string == "degraded")
 
                 try await redis.start()
                 t.clock.advance(by: Cache.retryInterval + 1)
