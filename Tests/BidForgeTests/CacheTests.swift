@@ -299,3 +299,51 @@ enum RedisClientFixture {
         RedisClient(configuration: try RedisClient.Configuration(url: url, poolSize: 2))
     }
 }
+
+@Suite struct KeysetPaginationTests {
+    func walk(_ t: TestApp, sort: String) async throws -> [String] {
+        var ids: [String] = []
+        var query = "/api/v1/projects?limit=10&sort=\(sort)"
+        var pages = 0
+        while true {
+            let r = try await t.request(.GET, query)
+            try #require(r.status == .ok, "\(r.text)")
+            ids += r.json["data"].array.compactMap { $0["id"].string }
+            pages += 1
+            #expect(r.json["pagination"]["total"].int == 25)
+            #expect(r.json["pagination"]["page"].int.map { Int($0) } == pages)
+            guard let next = r.json["pagination"]["nextCursor"].string else { break }
+            query = "/api/v1/projects?limit=10&sort=\(sort)&cursor=\(next)"
+            try #require(pages < 10)
+        }
+        #expect(pages == 3)
+        return ids
+    }
+
+    @Test(arguments: ["true", "false"]) func cursorsWalkEveryProjectOnceInOrder(cacheEnabled: String) async throws {
+        try await TestApp.run(environment: ["CACHE_ENABLED": cacheEnabled]) { t in
+            let owner = try await t.register(.owner)
+            try await t.setPlan(owner.companyId, .enterprise)
+            for index in 0..<25 {
+                // Ties on created_at (the clock stands still) and distinct times both occur.
+                if index % 3 == 0 { t.clock.advance(by: 1) }
+                _ = try await t.openProject(owner, t.projectJSON(title: "Keyset \(index)", dueInDays: Double(1 + index % 7)))
+            }
+            for sort in ["-createdAt", "createdAt", "bidDueAt"] {
+                let byCursor = try await walk(t, sort: sort)
+                var byPage: [String] = []
+                for page in 1...3 {
+                    byPage += try await t.request(.GET, "/api/v1/projects?limit=10&sort=\(sort)&page=\(page)").json["data"].array
+                        .compactMap { $0["id"].string }
+                }
+                #expect(byCursor.count == 25 && Set(byCursor).count == 25, "\(sort): every project exactly once")
+                #expect(byCursor == byPage, "\(sort): the same order as page numbers")
+            }
+            let first = try await t.request(.GET, "/api/v1/projects?limit=10")
+            let cursor = try #require(first.json["pagination"]["nextCursor"].string)
+            #expect(try await t.request(.GET, "/api/v1/projects?limit=10&page=2&cursor=\(cursor)").status == .badRequest)
+            #expect(try await t.request(.GET, "/api/v1/projects?limit=10&sort=bidDueAt&cursor=\(cursor)").status == .badRequest)
+            #expect(try await t.request(.GET, "/api/v1/projects?cursor=not-a-cursor").status == .badRequest)
+        }
+    }
+}

@@ -66,6 +66,7 @@ enum OpenAPIDocument {
             ("dueAfter", S.time, "bidDueAt ≥"), ("dueBefore", S.time, "bidDueAt ≤"), ("companyId", S.uuid, "posting company"),
             ("mine", S.bool, "the caller company's projects, drafts included (401 without a token)"),
             ("sort", S.enumeration(["createdAt", "-createdAt", "bidDueAt"]), "default -createdAt"),
+            ("cursor", S.string, "keyset pagination: the nextCursor of the previous page (not with page); deep pages without an offset scan"),
         ], success: (200, "page:Project"), errors: [400, 401],
               notes: "Anonymous callers see PUBLIC projects that are not drafts; signed-in callers also see invite-only projects their company was invited to, and their own."),
         .init(method: "post", path: "/api/v1/projects", summary: "Post a project (OWNER or CONTRACTOR); starts as DRAFT",

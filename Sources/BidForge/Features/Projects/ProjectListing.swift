@@ -20,6 +20,8 @@ struct ProjectFilter: Sendable {
     var mine: Bool
     var sort: Sort
     var paging: Paging
+    /// Keyset pagination: continue after this row instead of skipping `offset` rows.
+    var cursor: ListingCursor?
 
     struct Raw: Decodable {
         var status: String?
@@ -34,6 +36,7 @@ struct ProjectFilter: Sendable {
         var companyId: String?
         var mine: Bool?
         var sort: String?
+        var cursor: String?
     }
 
     init(_ raw: Raw, paging: Paging) throws {
@@ -77,8 +80,59 @@ struct ProjectFilter: Sendable {
         } else {
             sort = .createdAtDesc
         }
+        var paging = paging
+        if let raw = raw.cursor {
+            if let parsed = ListingCursor(raw), parsed.sort == sort {
+                cursor = parsed
+                paging = (try? Paging(page: parsed.page, limit: paging.limit)) ?? paging
+            } else {
+                errors.add("cursor", "is not a cursor this listing gave out (it must come with the same sort)")
+            }
+        }
         try errors.throwIfAny()
         self.paging = paging
+    }
+}
+
+/// Where the next page of a listing starts: the last row's sort key and id, and the page number it begins.
+/// Opaque to clients (base64url of `v1|sort|key|id|page`).
+struct ListingCursor: Sendable, Equatable {
+    let sort: ProjectFilter.Sort
+    /// The last row's `created_at` or `bid_due_at` (seconds since 1970, as the bits of the Double, so it round-trips exactly).
+    let key: UInt64
+    let id: UUID
+    let page: Int
+
+    init(sort: ProjectFilter.Sort, key: UInt64, id: UUID, page: Int) {
+        self.sort = sort
+        self.key = key
+        self.id = id
+        self.page = page
+    }
+
+    init?(_ text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard text.count <= 200, let data = Data(base64Encoded: base64) else { return nil }
+        let parts = String(decoding: data, as: UTF8.self).split(separator: "|").map(String.init)
+        guard parts.count == 5, parts[0] == "v1", let sort = ProjectFilter.Sort(rawValue: parts[1]), let key = UInt64(parts[2]),
+              let id = UUID(uuidString: parts[3]), let page = Int(parts[4]), page >= 2, page <= 10_000_000 else { return nil }
+        self.init(sort: sort, key: key, id: id, page: page)
+    }
+
+    var text: String {
+        Data("v1|\(sort.rawValue)|\(key)|\(id.uuidString)|\(page)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    var date: Date { Date(timeIntervalSince1970: Double(bitPattern: key)) }
+
+    /// The cursor after `last` when more rows follow the page that ends with it.
+    static func after(_ last: ProjectModel?, filter: ProjectFilter, total: Int) -> ListingCursor? {
+        guard let last, filter.paging.page * filter.paging.limit < total else { return nil }
+        let date = filter.sort == .bidDueAt ? last.bidDueAt : last.createdAt
+        return ListingCursor(sort: filter.sort, key: date.timeIntervalSince1970.bitPattern, id: last.id!,
+                             page: filter.paging.page + 1)
     }
 }
 
@@ -88,8 +142,8 @@ enum ProjectQueries {
         let statements = try listStatements(filter, caller: caller, postgres: db.isPostgres)
         let rows = try await db.sql.raw(statements.page).all()
         var total = try rows.first.map { try $0.decode(column: "total_count", as: Int.self) } ?? 0
-        if rows.isEmpty && filter.paging.page > 1 {
-            // Past the last page the window count has no row to ride on; count separately.
+        if filter.cursor != nil || rows.isEmpty && filter.paging.page > 1 {
+            // After a cursor the window counts only what follows it; past the last page there is no row to ride on.
             total = try await db.sql.raw(statements.count).first()?.decode(column: "n", as: Int.self) ?? 0
         }
         let projects = try rows.map { row in
@@ -123,18 +177,28 @@ enum ProjectQueries {
         if let before = filter.dueBefore { conditions.append("p.bid_due_at <= \(bind: before)") }
         if let companyId = filter.companyId { conditions.append("p.company_id = \(bind: companyId)") }
         if let q = filter.q { conditions.append(searchCondition(q, postgres: postgres)) }
+        let whereClause = conditions.joined(separator: " AND ")
+        var pageConditions = conditions
+        if let cursor = filter.cursor {
+            let (column, comparison): (SQLQueryString, SQLQueryString) = switch cursor.sort {
+            case .createdAtDesc: ("p.created_at", "<")
+            case .createdAtAsc: ("p.created_at", ">")
+            case .bidDueAt: ("p.bid_due_at", ">")
+            }
+            pageConditions.append("(" + column + " " + comparison + " \(bind: cursor.date) OR (" + column + " = \(bind: cursor.date) AND p.id "
+                                  + comparison + " \(bind: cursor.id)))")
+        }
 
         let order: SQLQueryString = switch filter.sort {
         case .createdAtDesc: "p.created_at DESC, p.id DESC"
         case .createdAtAsc: "p.created_at ASC, p.id ASC"
         case .bidDueAt: "p.bid_due_at ASC, p.id ASC"
         }
-        let whereClause = conditions.joined(separator: " AND ")
         let page: SQLQueryString = """
             SELECT p.*, (SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.status <> 'WITHDRAWN') AS bid_count, \
             COUNT(*) OVER () AS total_count FROM projects p WHERE 
-            """ + whereClause + " ORDER BY " + order
-            + " LIMIT \(literal: filter.paging.limit) OFFSET \(literal: filter.paging.offset)"
+            """ + pageConditions.joined(separator: " AND ") + " ORDER BY " + order
+            + " LIMIT \(literal: filter.paging.limit)" + (filter.cursor == nil ? " OFFSET \(literal: filter.paging.offset)" : "")
         let count: SQLQueryString = "SELECT COUNT(*) AS n FROM projects p WHERE " + whereClause
         return (page, count)
     }

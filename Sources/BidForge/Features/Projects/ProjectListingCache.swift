@@ -10,6 +10,7 @@ enum ProjectListingCache {
     struct Index: Codable, Sendable {
         let ids: [UUID]
         let total: Int
+        let nextCursor: String?
     }
 
     static func page(_ filter: ProjectFilter, caller: Caller?, cache: Cache, db: any Database) async throws -> Response {
@@ -18,7 +19,8 @@ enum ProjectListingCache {
         let viewer = caller.map { "company=" + $0.companyId.uuidString } ?? "public"
         let indexBytes = try await cache.value("listings", key: viewer + "|" + filter.cacheKey, scopes: scopes) {
             let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: db)
-            return Array(try JSONEncoder().encode(Index(ids: rows.map { $0.0.id! }, total: total)))
+            let next = ListingCursor.after(rows.last?.0, filter: filter, total: total)?.text
+            return Array(try JSONEncoder().encode(Index(ids: rows.map { $0.0.id! }, total: total, nextCursor: next)))
         }
         let index = try JSONDecoder().decode(Index.self, from: Data(indexBytes))
         let cards = try await ProjectCards.cards(index.ids, cache: cache, db: db)
@@ -30,7 +32,7 @@ enum ProjectListingCache {
         }
         body += Array(#"],"pagination":"#.utf8)
         body += Array(try JSONCoding.encoder.encode(Page<ProjectDTO>.Pagination(page: filter.paging.page, limit: filter.paging.limit,
-                                                                               total: index.total)))
+                                                                               total: index.total, nextCursor: index.nextCursor)))
         body.append(UInt8(ascii: "}"))
         var headers = HTTPHeaders()
         headers.contentType = .json
@@ -47,6 +49,7 @@ extension ProjectFilter {
             "max=" + (maxBudgetCents.map(String.init) ?? ""),
             "da=" + (dueAfter.map { String($0.timeIntervalSince1970) } ?? ""), "db=" + (dueBefore.map { String($0.timeIntervalSince1970) } ?? ""),
             "co=" + (companyId?.uuidString ?? ""), "o=" + sort.rawValue, "p=\(paging.page)", "l=\(paging.limit)",
+            "cur=" + (cursor?.text ?? ""),
         ]
         return parts.joined(separator: "&")
     }

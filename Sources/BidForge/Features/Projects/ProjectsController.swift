@@ -16,12 +16,18 @@ struct ProjectsController: RouteCollection {
 
     func list(_ req: Request) async throws -> Response {
         let caller = try await req.optionalCaller()
-        let filter = try ProjectFilter(try req.query.decode(ProjectFilter.Raw.self), paging: try req.paging())
+        let raw = try req.query.decode(ProjectFilter.Raw.self)
+        if raw.cursor != nil, req.query[String.self, at: "page"] != nil {
+            throw APIError.validation("cursor", "give page or cursor, not both")
+        }
+        let filter = try ProjectFilter(raw, paging: try req.paging())
         if let cache = req.application.cache, !filter.mine {
             return try await ProjectListingCache.page(filter, caller: caller, cache: cache, db: req.db)
         }
         let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: req.db)
-        return try Response.json(.ok, Page(rows.map { ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: total))
+        var page = Page(rows.map { ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: total)
+        page.pagination.nextCursor = ListingCursor.after(rows.last?.0, filter: filter, total: total)?.text
+        return try Response.json(.ok, page)
     }
 
     func create(_ req: Request, _ caller: Caller) async throws -> Response {

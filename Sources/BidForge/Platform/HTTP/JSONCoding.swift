@@ -117,9 +117,11 @@ struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
         let page: Int
         let limit: Int
         let total: Int
+        /// Project listings: where the next page starts (`?cursor=`), present while another page follows.
+        var nextCursor: String? = nil
     }
     let data: [Item]
-    let pagination: Pagination
+    var pagination: Pagination
 
     init(data: [Item], pagination: Pagination) {
         self.data = data
