@@ -164,6 +164,31 @@ def test_metrics_parse_and_carry_the_operational_series():
     assert set(pool) == {"in_use", "idle", "max"} and pool["max"] > 0 and pool["in_use"] + pool["idle"] >= 1, pool
 
 
+def test_a_bid_on_one_instance_is_in_every_instances_cached_view_within_100_ms():
+    owner = register("OWNER", client_ip="198.51.100.31")
+    bidder = register("SUBCONTRACTOR", client_ip="198.51.100.32")
+    project = open_project(owner)
+    # Warm every instance's cache (L1) and the shared one (Redis) with the count before the bid.
+    for url in INSTANCES.values():
+        for _ in range(3):
+            status, _, body, _ = call("GET", f"{url}/api/v1/projects/{project}")
+            assert status == 200 and body["bidCount"] == 0
+    status, _, body, _ = call("POST", f"{INSTANCES['api1']}/api/v1/projects/{project}/bids", {
+        "amountCents": 1_000_000, "lineItems": [{"description": "Work", "trade": "03", "quantity": 1, "unit": "LS",
+                                                 "unitPriceCents": 1_000_000, "totalCents": 1_000_000}]}, token=bidder["token"])
+    assert status == 201, body
+    answered = time.monotonic()
+    # The writer's own instance: at once (read-your-writes).
+    assert call("GET", f"{INSTANCES['api1']}/api/v1/projects/{project}")[2]["bidCount"] == 1
+    lags = {}
+    for name in ("api2", "api3"):
+        fresh = wait_until(lambda: call("GET", f"{INSTANCES[name]}/api/v1/projects/{project}")[2]["bidCount"] == 1, 1, step=0.005)
+        lags[name] = round((time.monotonic() - answered) * 1000, 1)
+        assert fresh is not None, f"{name} still served the old bid count after 1 s"
+    FIGURES["cache_cross_instance_ms"] = lags
+    assert all(lag < 100 for lag in lags.values()), lags
+
+
 def test_sigterm_drains_readiness_first_and_nginx_keeps_serving():
     pid = int(Path(DIR, "api3.pid").read_text())
     stop = threading.Event()

@@ -1,0 +1,69 @@
+-- The request mix for wrk. Fixtures come from the Lua file named by BENCH_FIXTURES (written by Benchmarks/run);
+-- BENCH_MIX gives the shares of listing, project detail, bid submission and leveling (default "70,20,5,5").
+-- Listings and details are drawn from Zipf distributions (a few filters and projects are popular, most are not).
+local fixtures = dofile(os.getenv("BENCH_FIXTURES"))
+local shares = {}
+for share in string.gmatch(os.getenv("BENCH_MIX") or "70,20,5,5", "[^,]+") do shares[#shares + 1] = tonumber(share) end
+local cumulative, sum = {}, 0
+for i, share in ipairs(shares) do sum = sum + share; cumulative[i] = sum end
+
+local function zipf(n, s)
+  local weights, total = {}, 0
+  for k = 1, n do total = total + 1 / (k ^ s); weights[k] = total end
+  for k = 1, n do weights[k] = weights[k] / total end
+  return weights
+end
+
+local function draw(weights)
+  local r, lo, hi = math.random(), 1, #weights
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if weights[mid] < r then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
+
+local listingWeights = zipf(#fixtures.listings, 1.1)
+local detailWeights = zipf(#fixtures.projects, 1.1)
+local threadIndex, threadCount, bidCursor = 0, 1, 0
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("threadIndex", counter - 1)
+end
+
+function init(args)
+  threadCount = tonumber(os.getenv("BENCH_THREADS") or "2")
+  math.randomseed(os.time() + (threadIndex or 0) * 7919)
+end
+
+local json = "application/json"
+
+function request()
+  local r = math.random() * sum
+  if r <= cumulative[1] then
+    return wrk.format("GET", fixtures.listings[draw(listingWeights)])
+  elseif r <= cumulative[2] then
+    return wrk.format("GET", "/api/v1/projects/" .. fixtures.projects[draw(detailWeights)])
+  elseif r <= cumulative[3] then
+    -- Each (company, project) pair is used once: a company has one live bid per project.
+    local index = bidCursor * threadCount + threadIndex + 1
+    bidCursor = bidCursor + 1
+    local pair = fixtures.bids[((index - 1) % #fixtures.bids) + 1]
+    return wrk.format("POST", "/api/v1/projects/" .. pair[2] .. "/bids",
+      { ["Authorization"] = "Bearer " .. fixtures.bidders[pair[1]], ["Content-Type"] = json }, pair[3])
+  else
+    local level = fixtures.leveling[math.random(#fixtures.leveling)]
+    return wrk.format("GET", "/api/v1/projects/" .. level[2] .. "/bids/leveling",
+      { ["Authorization"] = "Bearer " .. fixtures.owners[level[1]] })
+  end
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests":%d,"seconds":%.3f,"p50":%.3f,"p95":%.3f,"p99":%.3f,"errors":%d,"non2xx":%d}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, errors.connect + errors.read + errors.write + errors.timeout, errors.status))
+end
