@@ -347,3 +347,31 @@ enum RedisClientFixture {
         }
     }
 }
+
+@Suite struct ListingEncodingTests {
+    @Test func queryParametersReadOnceDecodeAndReportBadNumbers() {
+        let query = QueryParameters("q=clinic+fit-out&state=TX&trade=26&trade=03&limit=x&mine=maybe&city=San%20Antonio&empty=")
+        #expect(query["q"] == "clinic fit-out" && query["state"] == "TX" && query["trade"] == "26")
+        #expect(query["city"] == "San Antonio" && query["empty"] == "" && query["missing"] == nil)
+        var errors = ValidationErrors()
+        #expect(query.int("limit", into: &errors) == nil && query.bool("mine", into: &errors) == nil)
+        #expect(errors.problems["limit"] == "must be a whole number" && errors.problems["mine"] == "must be true or false")
+    }
+
+    @Test func theListingIndexRoundTrips() {
+        let index = ProjectListingCache.Index(ids: [UUID(), UUID(), UUID()], total: 1_234_567, nextCursor: "djF8LWNyZWF0ZWRBdA")
+        #expect(ProjectListingCache.Index(index.bytes) == index)
+        let empty = ProjectListingCache.Index(ids: [], total: 0, nextCursor: nil)
+        #expect(ProjectListingCache.Index(empty.bytes) == empty)
+        #expect(ProjectListingCache.Index([1, 2, 3]) == nil)
+    }
+
+    @Test func badListingParametersAreRefusedByName() async throws {
+        try await TestApp.run { t in
+            let r = try await t.request(.GET, "/api/v1/projects?minBudgetCents=lots&page=zero")
+            #expect(r.status == .badRequest)
+            #expect(r.json["error"]["details"]["minBudgetCents"].string == "must be a whole number")
+            #expect(r.json["error"]["details"]["page"].string == "must be a whole number")
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Vapor
+import NIOConcurrencyHelpers
 
 /// Where "now" comes from, so tests can move time past a bid due date.
 public struct AppClock: Sendable {
@@ -18,11 +19,21 @@ extension Application {
 
     public var settings: Settings {
         get {
-            guard let settings = storage[SettingsKey.self] else { fatalError("configure(_:settings:) was not called") }
-            return settings
+            if let settings = storage[SettingsKey.self] { return settings }
+            // Shutting down clears the storage while the last requests may still be answered: they get the settings
+            // this process was configured with, not a crash.
+            guard let last = LastSettings.value.withLockedValue({ $0 }) else { fatalError("configure(_:settings:) was not called") }
+            return last
         }
-        set { storage[SettingsKey.self] = newValue }
+        set {
+            storage[SettingsKey.self] = newValue
+            LastSettings.value.withLockedValue { $0 = newValue }
+        }
     }
+}
+
+private enum LastSettings {
+    static let value = NIOLockedValueBox<Settings?>(nil)
 }
 
 extension Application {

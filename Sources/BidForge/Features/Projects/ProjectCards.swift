@@ -8,14 +8,16 @@ import BidForgeCore
 /// endpoint all read these; any write to the project or its bids moves the generation.
 enum ProjectCards {
     struct Card: Sendable {
-        let companyId: UUID
-        let status: ProjectStatus
-        let visibility: ProjectVisibility
+        let header: ArraySlice<UInt8>
         let json: ArraySlice<UInt8>
 
         /// Readable by anyone without asking the database (invited companies need the invitation: not decided here).
+        /// The header is read only here: a listing (whose index already applied the rule) never parses it.
         func isOpenlyVisible(to caller: Caller?) -> Bool {
-            caller?.companyId == companyId || (status != .draft && visibility == .public)
+            let fields = String(decoding: header, as: UTF8.self).split(separator: " ")
+            guard fields.count == 3, let company = UUID(uuidString: String(fields[0])) else { return false }
+            return caller?.companyId == company
+                || (fields[1] != Substring(ProjectStatus.draft.rawValue) && fields[2] == Substring(ProjectVisibility.public.rawValue))
         }
     }
 
@@ -29,11 +31,7 @@ enum ProjectCards {
 
     static func decode(_ bytes: [UInt8]) -> Card? {
         guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-        let fields = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ")
-        guard fields.count == 3, let company = UUID(uuidString: String(fields[0])),
-              let status = ProjectStatus(rawValue: String(fields[1])),
-              let visibility = ProjectVisibility(rawValue: String(fields[2])) else { return nil }
-        return Card(companyId: company, status: status, visibility: visibility, json: bytes[(newline + 1)...])
+        return Card(header: bytes[..<newline], json: bytes[(newline + 1)...])
     }
 
     /// One project's card, or nil when there is no such project.

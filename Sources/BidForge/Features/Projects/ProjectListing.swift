@@ -227,3 +227,12 @@ extension Array where Element == SQLQueryString {
         return result
     }
 }
+
+extension ProjectFilter.Raw {
+    init(_ query: QueryParameters, into errors: inout ValidationErrors) {
+        self.init(status: query["status"], trade: query["trade"], state: query["state"], city: query["city"], q: query["q"],
+                  minBudgetCents: query.int64("minBudgetCents", into: &errors), maxBudgetCents: query.int64("maxBudgetCents", into: &errors),
+                  dueAfter: query["dueAfter"], dueBefore: query["dueBefore"], companyId: query["companyId"],
+                  mine: query.bool("mine", into: &errors), sort: query["sort"], cursor: query["cursor"])
+    }
+}

@@ -7,10 +7,42 @@ import BidForgeCore
 /// bid therefore refreshes one card, not every listing the project appears in, and the page is assembled from JSON
 /// encoded once per card.
 enum ProjectListingCache {
-    struct Index: Codable, Sendable {
+    /// Which projects a page holds: `total` (8 bytes), the ids (16 bytes each, after a 4-byte count), then the next
+    /// cursor's text. Binary because every cached listing request reads one.
+    struct Index: Sendable, Equatable {
         let ids: [UUID]
         let total: Int
         let nextCursor: String?
+
+        var bytes: [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(12 + ids.count * 16 + (nextCursor?.utf8.count ?? 0))
+            withUnsafeBytes(of: UInt64(total).bigEndian) { out += $0 }
+            withUnsafeBytes(of: UInt32(ids.count).bigEndian) { out += $0 }
+            for id in ids { withUnsafeBytes(of: id.uuid) { out += $0 } }
+            if let nextCursor { out += Array(nextCursor.utf8) }
+            return out
+        }
+
+        init(ids: [UUID], total: Int, nextCursor: String?) {
+            self.ids = ids
+            self.total = total
+            self.nextCursor = nextCursor
+        }
+
+        init?(_ bytes: [UInt8]) {
+            guard bytes.count >= 12 else { return nil }
+            let total = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            let count = Int(bytes[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+            guard bytes.count >= 12 + count * 16 else { return nil }
+            ids = (0..<count).map { index in
+                let b = Array(bytes[(12 + index * 16)..<(28 + index * 16)])
+                return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+            }
+            self.total = Int(total)
+            let rest = bytes[(12 + count * 16)...]
+            nextCursor = rest.isEmpty ? nil : String(decoding: rest, as: UTF8.self)
+        }
     }
 
     static func page(_ filter: ProjectFilter, caller: Caller?, cache: Cache, db: any Database) async throws -> Response {
@@ -20,9 +52,9 @@ enum ProjectListingCache {
         let indexBytes = try await cache.value("listings", key: viewer + "|" + filter.cacheKey, scopes: scopes) {
             let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: db)
             let next = ListingCursor.after(rows.last?.0, filter: filter, total: total)?.text
-            return Array(try JSONEncoder().encode(Index(ids: rows.map { $0.0.id! }, total: total, nextCursor: next)))
+            return Index(ids: rows.map { $0.0.id! }, total: total, nextCursor: next).bytes
         }
-        let index = try JSONDecoder().decode(Index.self, from: Data(indexBytes))
+        guard let index = Index(indexBytes) else { throw APIError.unavailable }
         let cards = try await ProjectCards.cards(index.ids, cache: cache, db: db)
         var body: [UInt8] = Array(#"{"data":["#.utf8)
         body.reserveCapacity(cards.reduce(64) { $0 + $1.json.count + 1 })

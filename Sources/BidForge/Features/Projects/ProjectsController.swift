@@ -16,18 +16,20 @@ struct ProjectsController: RouteCollection {
 
     func list(_ req: Request) async throws -> Response {
         let caller = try await req.optionalCaller()
-        let raw = try req.query.decode(ProjectFilter.Raw.self)
-        if raw.cursor != nil, req.query[String.self, at: "page"] != nil {
-            throw APIError.validation("cursor", "give page or cursor, not both")
-        }
-        let filter = try ProjectFilter(raw, paging: try req.paging())
+        let query = QueryParameters(req.url.query)
+        var errors = ValidationErrors()
+        let raw = ProjectFilter.Raw(query, into: &errors)
+        let (page, limit) = query.paging(into: &errors)
+        if raw.cursor != nil, page != nil { errors.add("cursor", "give page or cursor, not both") }
+        try errors.throwIfAny()
+        let filter = try ProjectFilter(raw, paging: try Paging(page: page, limit: limit))
         if let cache = req.application.cache, !filter.mine {
             return try await ProjectListingCache.page(filter, caller: caller, cache: cache, db: req.db)
         }
         let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: req.db)
-        var page = Page(rows.map { ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: total)
-        page.pagination.nextCursor = ListingCursor.after(rows.last?.0, filter: filter, total: total)?.text
-        return try Response.json(.ok, page)
+        var body = Page(rows.map { ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: total)
+        body.pagination.nextCursor = ListingCursor.after(rows.last?.0, filter: filter, total: total)?.text
+        return try Response.json(.ok, body)
     }
 
     func create(_ req: Request, _ caller: Caller) async throws -> Response {

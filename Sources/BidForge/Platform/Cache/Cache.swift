@@ -95,11 +95,11 @@ final class Cache: Sendable {
                 recovered()
             } catch {
                 failed(error)
-                for _ in keys { record(name, tier: "all", result: "bypass") }
+                record(name, tier: "all", result: "bypass", count: keys.count)
                 return try await buildMissing(Array(keys.indices))
             }
         } else {
-            for _ in keys { record(name, tier: "all", result: "bypass") }
+            record(name, tier: "all", result: "bypass", count: keys.count)
             return try await buildMissing(Array(keys.indices))
         }
         let ttl = ttl ?? defaultTTL
@@ -112,12 +112,12 @@ final class Cache: Sendable {
         for index in keys.indices {
             if let hit = memory.get(versioned[index], now: current) {
                 results[index] = hit
-                record(name, tier: "l1", result: "hit")
             } else {
                 missing.append(index)
-                record(name, tier: "l1", result: "miss")
             }
         }
+        record(name, tier: "l1", result: "hit", count: keys.count - missing.count)
+        record(name, tier: "l1", result: "miss", count: missing.count)
         guard !missing.isEmpty else { return results }
         if let shared {
             do {
@@ -127,12 +127,12 @@ final class Cache: Sendable {
                     if let hit = found[slot] {
                         results[index] = hit
                         memory.set(versioned[index], hit, ttl: ttl, now: current)
-                        record(name, tier: "l2", result: "hit")
                     } else {
                         still.append(index)
-                        record(name, tier: "l2", result: "miss")
                     }
                 }
+                record(name, tier: "l2", result: "hit", count: missing.count - still.count)
+                record(name, tier: "l2", result: "miss", count: still.count)
                 missing = still
             } catch {
                 failed(error)
@@ -297,15 +297,16 @@ final class Cache: Sendable {
 
     /// `cache_requests_total{cache,tier,result}`, and the hit ratio per cache: a request is counted once (at L1, or
     /// as a bypass) and is a hit when any tier answered it.
-    private func record(_ name: String, tier: String, result: String) {
-        metrics?.recordCacheRequest(cache: name, tier: tier, result: result)
+    private func record(_ name: String, tier: String, result: String, count: Int = 1) {
+        guard count > 0 else { return }
+        metrics?.recordCacheRequest(cache: name, tier: tier, result: result, count: count)
         let isRequest = tier == "l1" || result == "bypass"
         let isHit = result == "hit"
         guard isRequest || isHit else { return }
         let ratio = counts.withLockedValue { counts -> Double in
             var entry = counts[name] ?? (0, 0)
-            if isRequest { entry.requests += 1 }
-            if isHit { entry.hits += 1 }
+            if isRequest { entry.requests += count }
+            if isHit { entry.hits += count }
             counts[name] = entry
             return entry.requests == 0 ? 0 : Double(entry.hits) / Double(entry.requests)
         }

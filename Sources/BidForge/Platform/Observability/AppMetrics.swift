@@ -24,8 +24,9 @@ final class AppMetrics: Sendable {
     }
 
     /// One look into one tier of a cache (`tier` l1, l2, l3, or `all` for a bypass): `result` is hit, miss or bypass.
-    func recordCacheRequest(cache: String, tier: String, result: String) {
-        registry.makeCounter(name: "cache_requests_total", labels: [("cache", cache), ("tier", tier), ("result", result)]).increment()
+    func recordCacheRequest(cache: String, tier: String, result: String, count: Int = 1) {
+        registry.makeCounter(name: "cache_requests_total", labels: [("cache", cache), ("tier", tier), ("result", result)])
+            .increment(by: Int64(count))
     }
 
     /// Share of a cache's requests answered by some tier, since start.
