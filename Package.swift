@@ -68,7 +68,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "bidforge",
-            dependencies: ["BidForge", .product(name: "Vapor", package: "vapor")]
+            dependencies: ["BidForge", .product(name: "Vapor", package: "vapor"), .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(name: "BidForgeCoreTests", dependencies: ["BidForgeCore"]),
         .testTarget(name: "RedisWireTests", dependencies: ["RedisWire", "RedisWireTesting"]),

@@ -26,6 +26,7 @@ end
 local listingWeights = zipf(#fixtures.listings, 1.1)
 local detailWeights = zipf(#fixtures.projects, 1.1)
 local threadIndex, threadCount, bidCursor = 0, 1, 0
+local bidOffset = tonumber(os.getenv("BENCH_BID_OFFSET") or "0")
 local counter = 0
 
 function setup(thread)
@@ -47,8 +48,9 @@ function request()
   elseif r <= cumulative[2] then
     return wrk.format("GET", "/api/v1/projects/" .. fixtures.projects[draw(detailWeights)])
   elseif r <= cumulative[3] then
-    -- Each (company, project) pair is used once: a company has one live bid per project.
-    local index = bidCursor * threadCount + threadIndex + 1
+    -- Each (company, project) pair is used once: a company has one live bid per project. Every run that bids starts at
+    -- its own BENCH_BID_OFFSET, so runs never reuse each other's pairs.
+    local index = bidOffset + bidCursor * threadCount + threadIndex + 1
     bidCursor = bidCursor + 1
     local pair = fixtures.bids[((index - 1) % #fixtures.bids) + 1]
     return wrk.format("POST", "/api/v1/projects/" .. pair[2] .. "/bids",

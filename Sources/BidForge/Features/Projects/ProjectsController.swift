@@ -24,7 +24,7 @@ struct ProjectsController: RouteCollection {
         try errors.throwIfAny()
         let filter = try ProjectFilter(raw, paging: try Paging(page: page, limit: limit))
         if let cache = req.application.cache, !filter.mine {
-            return try await ProjectListingCache.page(filter, caller: caller, cache: cache, db: req.db)
+            return try await ProjectListingCache.page(filter, caller: caller, cache: cache, db: { req.db })
         }
         let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: req.db)
         var body = Page(rows.map { ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: total)
@@ -75,7 +75,7 @@ struct ProjectsController: RouteCollection {
         let caller = try await req.optionalCaller()
         // The common case — a public project, or one's own — is answered from the cache without the database.
         if let cache = req.application.cache, let id = req.parameters.get("projectID", as: UUID.self),
-           let card = try await ProjectCards.card(id, cache: cache, db: req.db), card.isOpenlyVisible(to: caller) {
+           let card = try await ProjectCards.card(id, cache: cache, db: { req.db }), card.isOpenlyVisible(to: caller) {
             return try await CachedJSONBytes(bytes: Array(card.json)).encodeResponse(for: req)
         }
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)

@@ -27,13 +27,19 @@ struct LocalDiskStorage: ObjectStorage {
     }
 
     func get(_ key: String) async throws -> ByteBuffer {
-        guard let data = FileManager.default.contents(atPath: try path(of: key)) else { throw StorageError.notFound(key) }
+        let path = try path(of: key)
+        // Off the event loops (they also run Swift Concurrency's jobs when the server has NIO as its executor).
+        guard let data = try await threadPool.runIfActive({ FileManager.default.contents(atPath: path) }) else {
+            throw StorageError.notFound(key)
+        }
         return ByteBuffer(data: data)
     }
 
     func size(of key: String) async throws -> Int64? {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: try path(of: key))
-        return (attributes?[.size] as? NSNumber)?.int64Value
+        let path = try path(of: key)
+        return try? await threadPool.runIfActive { () throws -> Int64? in
+            (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+        } ?? nil
     }
 
     func delete(_ key: String) async throws {
