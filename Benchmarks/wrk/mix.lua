@@ -1,7 +1,22 @@
--- The request mix for wrk. Fixtures come from the Lua file named by BENCH_FIXTURES (written by Benchmarks/run);
--- BENCH_MIX gives the shares of listing, project detail, bid submission and leveling (default "70,20,5,5").
--- Listings and details are drawn from Zipf distributions (a few filters and projects are popular, most are not).
-local fixtures = dofile(os.getenv("BENCH_FIXTURES"))
+-- The request mix for wrk. Fixtures come from the file named by BENCH_FIXTURES (written by Benchmarks/run, one item a
+-- line: `L path`, `P project`, `B token`, `O token`, `V owner project`, `b bidder project body`); BENCH_MIX gives the
+-- shares of listing, project detail, bid submission and leveling (default "70,20,5,5"). Listings and details are drawn
+-- from Zipf distributions (a few filters and projects are popular, most are not).
+local fixtures = { listings = {}, projects = {}, bidders = {}, owners = {}, leveling = {}, bids = {} }
+for line in io.lines(os.getenv("BENCH_FIXTURES")) do
+  local kind, rest = line:sub(1, 1), line:sub(3)
+  if kind == "L" then fixtures.listings[#fixtures.listings + 1] = rest
+  elseif kind == "P" then fixtures.projects[#fixtures.projects + 1] = rest
+  elseif kind == "B" then fixtures.bidders[#fixtures.bidders + 1] = rest
+  elseif kind == "O" then fixtures.owners[#fixtures.owners + 1] = rest
+  elseif kind == "V" then
+    local owner, project = rest:match("^(%d+) (%S+)$")
+    fixtures.leveling[#fixtures.leveling + 1] = { tonumber(owner), project }
+  elseif kind == "b" then
+    local bidder, project, body = rest:match("^(%d+) (%S+) (.*)$")
+    fixtures.bids[#fixtures.bids + 1] = { tonumber(bidder), project, body }
+  end
+end
 local shares = {}
 for share in string.gmatch(os.getenv("BENCH_MIX") or "70,20,5,5", "[^,]+") do shares[#shares + 1] = tonumber(share) end
 local cumulative, sum = {}, 0
@@ -25,7 +40,8 @@ end
 
 local listingWeights = zipf(#fixtures.listings, 1.1)
 local detailWeights = zipf(#fixtures.projects, 1.1)
-local threadIndex, threadCount, bidCursor = 0, 1, 0
+-- `threadIndex` is a global: setup() puts it into each thread's own Lua state (thread:set), where init() finds it.
+local threadCount, bidCursor = 1, 0
 local bidOffset = tonumber(os.getenv("BENCH_BID_OFFSET") or "0")
 local counter = 0
 
@@ -35,8 +51,9 @@ function setup(thread)
 end
 
 function init(args)
+  threadIndex = tonumber(threadIndex) or 0
   threadCount = tonumber(os.getenv("BENCH_THREADS") or "2")
-  math.randomseed(os.time() + (threadIndex or 0) * 7919)
+  math.randomseed(os.time() + threadIndex * 7919)
 end
 
 local json = "application/json"

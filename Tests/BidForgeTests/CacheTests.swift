@@ -41,6 +41,12 @@ import BidForgeCore
             #expect(listed.first { $0["id"].string?.lowercased() == project.uuidString.lowercased() }?["bidCount"].int == 1)
             #expect(try await t.request(.POST, "/api/v1/bids/\(bid)/withdraw", token: bidder.token).status == .ok)
             #expect(try await bidCount(t, project) == 0)
+            let again = try await t.submitBid(bidder, on: project, amount: 1_100_000)
+            #expect(try await bidCount(t, project) == 1)
+            let revised = try await t.request(.PATCH, "/api/v1/bids/\(again)", token: bidder.token, body: t.bidJSON(1_050_000))
+            #expect(revised.status == .ok)
+            let detail = try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token)
+            #expect(detail.json["bidCount"].int == 1 && detail.json["updatedAt"].string != nil)
 
             // Edits, closing and new projects move the listings.
             #expect(try await t.request(.PATCH, "/api/v1/projects/\(project)", token: owner.token,
@@ -52,6 +58,10 @@ import BidForgeCore
             try await t.close(owner, project)
             #expect(!(try await listedTitles(t).contains("Cached clinic, renamed")), "the default listing shows OPEN projects")
             #expect(try await t.request(.GET, "/api/v1/projects/\(project)").json["status"].string == "CLOSED")
+            #expect(try await t.request(.POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": again.uuidString]).status == .ok)
+            let awarded = try await t.request(.GET, "/api/v1/projects/\(project)").json
+            #expect(awarded["status"].string == "AWARDED" && awarded["awardedBidId"].string?.lowercased() == again.uuidString.lowercased())
+            #expect(try await listedTitles(t, "&status=AWARDED").contains("Cached clinic, renamed"))
 
             // A draft's edit records no event; its row still invalidates the owner's view.
             let draft = try await t.createProject(owner, t.projectJSON(title: "Quiet draft"))
