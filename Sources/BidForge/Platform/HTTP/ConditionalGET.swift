@@ -10,17 +10,7 @@ struct CachedJSON<Body: Encodable & Sendable>: AsyncResponseEncodable {
     init(_ body: Body) { self.body = body }
 
     func encodeResponse(for request: Request) async throws -> Response {
-        let data = try JSONCoding.encoder.encode(body)
-        let etag = "\"" + SHA256.hash(data: data).prefix(16).hex + "\""
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .eTag, value: etag)
-        headers.replaceOrAdd(name: .cacheControl, value: "private, no-cache")
-        headers.replaceOrAdd(name: .vary, value: "Authorization")
-        if ETags.ifNoneMatchHits(request.headers.first(name: .ifNoneMatch), etag) {
-            return Response(status: .notModified, headers: headers)
-        }
-        headers.contentType = .json
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        try await CachedJSONBytes(bytes: Array(try JSONCoding.encoder.encode(body))).encodeResponse(for: request)
     }
 }
 

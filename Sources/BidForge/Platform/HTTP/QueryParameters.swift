@@ -19,18 +19,13 @@ struct QueryParameters: Sendable {
     subscript(_ name: String) -> String? { values[name] }
 
     /// A whole number, or nil when absent; a problem in `errors` when it is not one.
-    func int(_ name: String, into errors: inout ValidationErrors) -> Int? {
-        guard let raw = values[name] else { return nil }
-        guard let value = Int(raw) else {
-            errors.add(name, "must be a whole number")
-            return nil
-        }
-        return value
-    }
+    func int(_ name: String, into errors: inout ValidationErrors) -> Int? { whole(name, into: &errors) }
 
-    func int64(_ name: String, into errors: inout ValidationErrors) -> Int64? {
+    func int64(_ name: String, into errors: inout ValidationErrors) -> Int64? { whole(name, into: &errors) }
+
+    private func whole<T: FixedWidthInteger>(_ name: String, into errors: inout ValidationErrors) -> T? {
         guard let raw = values[name] else { return nil }
-        guard let value = Int64(raw) else {
+        guard let value = T(raw) else {
             errors.add(name, "must be a whole number")
             return nil
         }
