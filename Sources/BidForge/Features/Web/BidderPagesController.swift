@@ -36,7 +36,7 @@ struct BidderPagesController: RouteCollection {
         do {
             _ = try await BidsController.submit(try Self.input(form), on: project, by: user.caller, req: req)
         } catch {
-            return try await Self.refused(error, req: req, retry: .init(bidForm: form))
+            return try await ProjectPageView.refused(error, req: req, retry: .init(bidForm: form))
         }
         return Pages.redirect(SiteURL.project(project.id!) + "#my-bid")
     }
@@ -53,7 +53,7 @@ struct BidderPagesController: RouteCollection {
                                  exclusions: input.exclusions, acknowledgedAddendum: input.acknowledgedAddendum)
             _ = try await BidsController.revise(bid, with: patch, by: user.caller, req: req)
         } catch {
-            return try await Self.refused(error, req: req, projectId: bid.projectId, retry: .init(bidForm: form))
+            return try await ProjectPageView.refused(error, req: req, projectId: bid.projectId, retry: .init(bidForm: form))
         }
         return Pages.redirect(SiteURL.project(bid.projectId) + "#my-bid")
     }
@@ -66,7 +66,7 @@ struct BidderPagesController: RouteCollection {
         do {
             _ = try await BidsController.withdraw(bid, by: user.caller, req: req)
         } catch {
-            return try await Self.refused(error, req: req, projectId: bid.projectId, retry: .init())
+            return try await ProjectPageView.refused(error, req: req, projectId: bid.projectId, retry: .init())
         }
         return Pages.redirect(SiteURL.project(bid.projectId) + "#my-bid")
     }
@@ -84,7 +84,7 @@ struct BidderPagesController: RouteCollection {
             return try await ProjectPageView.render(req, notice: nil, status: .badRequest,
                                                     retry: .init(question: form.body, fieldErrors: ["question": "Your question " + (errors.problems["body"] ?? "is not valid")]))
         } catch {
-            return try await Self.refused(error, req: req, retry: .init(question: form.body))
+            return try await ProjectPageView.refused(error, req: req, retry: .init(question: form.body))
         }
         return Pages.redirect(SiteURL.project(project.id!) + "#questions")
     }
@@ -103,27 +103,6 @@ struct BidderPagesController: RouteCollection {
     }
 
     struct CSRFOnly: Decodable { var _csrf: String? }
-
-    /// A refused bid or question: the project page again with the reason on top and what was typed still in the form.
-    /// Anything else (404, 403, 500) is not the form's business and goes to `PageErrors`.
-    static func refused(_ error: any Error, req: Request, projectId: UUID? = nil,
-                        retry: ProjectPageView.Retry) async throws -> Response {
-        let notice: String
-        let status: HTTPResponseStatus
-        switch error {
-        case let errors as ValidationErrors:
-            (notice, status) = (describe(errors.problems), .badRequest)
-        case let error as APIError where [.badRequest, .conflict, .paymentRequired].contains(error.status):
-            notice = error.details.map { details in
-                describe(details.compactMapValues { if case .string(let text) = $0 { text } else { nil } })
-            }.flatMap { $0.isEmpty ? nil : $0 } ?? error.message
-            status = error.status
-        default:
-            throw error
-        }
-        if let projectId { req.parameters.set("projectID", to: projectId.uuidString) }
-        return try await ProjectPageView.render(req, notice: notice, status: status, retry: retry)
-    }
 
     /// The form's rows (prices in dollars) as the API's line items; the amount is their sum, so it always adds up.
     static func input(_ form: BidForm) throws -> BidInput {

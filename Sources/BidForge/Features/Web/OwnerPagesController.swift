@@ -123,7 +123,7 @@ struct OwnerPagesController: RouteCollection {
         do {
             invited = try await InvitationsController.invite(input, req: req, caller: user.caller)
         } catch {
-            return try await BidderPagesController.refused(error, req: req, retry: .init())
+            return try await ProjectPageView.refused(error, req: req, retry: .init())
         }
         if invited.isEmpty {
             return try await ProjectPageView.render(req, notice: "No company matched: nobody was invited.", status: .ok)

@@ -86,6 +86,27 @@ enum ProjectPageView {
         return try await Pages.render(req, "project", title: project.title, page, status: status)
     }
 
+    /// A refused bid or question: the project page again with the reason on top and what was typed still in the form.
+    /// Anything else (404, 403, 500) is not the form's business and goes to `PageErrors`.
+    static func refused(_ error: any Error, req: Request, projectId: UUID? = nil,
+                        retry: ProjectPageView.Retry) async throws -> Response {
+        let notice: String
+        let status: HTTPResponseStatus
+        switch error {
+        case let errors as ValidationErrors:
+            (notice, status) = (BidderPagesController.describe(errors.problems), .badRequest)
+        case let error as APIError where [.badRequest, .conflict, .paymentRequired].contains(error.status):
+            notice = error.details.map { details in
+                BidderPagesController.describe(details.compactMapValues { if case .string(let text) = $0 { text } else { nil } })
+            }.flatMap { $0.isEmpty ? nil : $0 } ?? error.message
+            status = error.status
+        default:
+            throw error
+        }
+        if let projectId { req.parameters.set("projectID", to: projectId.uuidString) }
+        return try await render(req, notice: notice, status: status, retry: retry)
+    }
+
     static func documents(of project: ProjectModel, on db: any Database) async throws -> [DocumentRow] {
         let documents = try await DocumentModel.query(on: db).filter(\.$projectId == project.id!)
             .sort(\.$createdAt).sort(\.$id).limit(200).all()
