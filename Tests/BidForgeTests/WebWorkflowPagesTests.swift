@@ -280,3 +280,23 @@ import Fluent
         }
     }
 }
+
+@Suite struct WebFormForgeryTests {
+    /// Every form a signed-in page posts to checks its CSRF token before it looks at anything else: listed from the
+    /// routes themselves, so a new form without the check fails here.
+    @Test func everyPagePostRefusesAMissingToken() async throws {
+        try await TestApp.run { t in
+            let browser = try await WebBrowser.signedIn(t, as: try await t.register(.owner))
+            let posts = t.app.routes.all.filter { $0.userInfo[pageRouteKey] as? Bool == true && $0.method == .POST }
+            #expect(posts.count >= 20, "\(posts.count) page forms found")
+            for route in posts {
+                let path = "/" + route.path.map { component -> String in
+                    if case .parameter = component { return UUID().uuidString }
+                    return component.description
+                }.joined(separator: "/")
+                let r = try await browser.post(path, [("x", "1")], csrf: false)
+                #expect(r.status == .forbidden, "\(path) answered \(r.status) without a CSRF token")
+            }
+        }
+    }
+}

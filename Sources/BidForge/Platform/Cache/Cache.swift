@@ -141,16 +141,17 @@ final class Cache: Sendable {
         guard !missing.isEmpty else { return results }
         // Concurrent requests for the same page miss the same keys: they share one build.
         let flightKey = missing.map { versioned[$0] }.joined(separator: "|")
-        let packed = try await flights.run(flightKey) { [missing] in
+        // The builder also stores (once); the requests that waited on it only read its result.
+        let packed = try await flights.run(flightKey) { [self, missing, versioned] in
             let built = try await buildMissing(missing)
+            state.withLockedValue { $0.builds += 1 }
+            for (slot, index) in missing.enumerated() where slot < built.count {
+                if let value = built[slot] { await store(versioned[index], value, ttl: ttl, objectStore: false) }
+            }
             return Self.pack(built)
         }
         let built = Self.unpack(packed)
-        state.withLockedValue { $0.builds += 1 }
-        for (slot, index) in missing.enumerated() where slot < built.count {
-            results[index] = built[slot]
-            if let value = built[slot] { await store(versioned[index], value, ttl: ttl, objectStore: false) }
-        }
+        for (slot, index) in missing.enumerated() where slot < built.count { results[index] = built[slot] }
         return results
     }
 
