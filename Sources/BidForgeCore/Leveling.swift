@@ -91,19 +91,15 @@ public enum Leveling {
         let sorted = amounts.sorted()
         let n = sorted.count
         let median = n % 2 == 1 ? sorted[n / 2] : roundedHalf(sorted[n / 2 - 1], sorted[n / 2])
-        // Amounts are capped far below Int64.max / count, so the sum cannot overflow.
-        let sum = sorted.reduce(0, +)
-        let mean = roundedDivision(sum, Int64(n))
+        // Summed in 128 bits: any number of bids of any stored amount fits, and the mean lies within them.
+        let sum = sorted.reduce(Int128(0)) { $0 + Int128($1) }
+        let (q, r) = sum.quotientAndRemainder(dividingBy: Int128(n))
+        let mean = Int64(r * 2 >= Int128(n) ? q + 1 : q)
         return Stats(count: n, lowest: sorted.first, highest: sorted.last, median: median, mean: mean)
     }
 
-    static func roundedHalf(_ a: Int64, _ b: Int64) -> Int64 { roundedDivision(a + b, 2) }
-
-    /// Division of non-negative numbers rounded half up.
-    static func roundedDivision(_ numerator: Int64, _ denominator: Int64) -> Int64 {
-        let (q, r) = numerator.quotientAndRemainder(dividingBy: denominator)
-        return r * 2 >= denominator ? q + 1 : q
-    }
+    /// The midpoint of two non-negative amounts, rounded half up, without forming `a + b`.
+    static func roundedHalf(_ a: Int64, _ b: Int64) -> Int64 { a / 2 + b / 2 + (a % 2 + b % 2 + 1) / 2 }
 
     /// The CSV form: a header row, then one row per bid. Trade subtotals get a column per trade seen.
     public static func csv(_ sheet: Sheet) -> String {

@@ -42,8 +42,6 @@ public enum LineItemRules {
             errors.add("lineItems", "must have at most \(maxItems) items")
             return errors
         }
-        var sum: Int64 = 0
-        var sumOverflow = false
         for (index, item) in items.enumerated() {
             let path = "lineItems[\(index)]"
             errors.text("\(path).description", item.description, required: true, max: 500)
@@ -68,17 +66,28 @@ public enum LineItemRules {
             if expected != item.totalCents {
                 errors.add("\(path).totalCents", "must equal quantity × unitPriceCents (\(expected))")
             }
-            let (next, overflow) = sum.addingReportingOverflow(item.totalCents)
-            if overflow { sumOverflow = true } else { sum = next }
         }
-        if errors.isEmpty, !items.isEmpty, sumOverflow || sum != amountCents {
-            errors.add("amountCents", "must equal the sum of lineItems totals (\(sumOverflow ? "overflow" : String(sum)))")
+        let sum = Self.sum(items)
+        if errors.isEmpty, !items.isEmpty, sum != amountCents {
+            errors.add("amountCents", "must equal the sum of lineItems totals (\(sum.map(String.init) ?? "overflow"))")
         }
         return errors
     }
 
+    /// The rows' totals added up, or nil when the sum does not fit in `Int64` (a form can send any number of rows).
+    public static func sum(_ items: [LineItem]) -> Int64? {
+        var sum: Int64 = 0
+        for item in items {
+            let (next, overflow) = sum.addingReportingOverflow(item.totalCents)
+            guard !overflow else { return nil }
+            sum = next
+        }
+        return sum
+    }
+
     /// Sum of row totals per trade code.
     public static func subtotalsByTrade(_ items: [LineItem]) -> [String: Int64] {
+        // Validated rows (at most `maxItems`, each at most `Money.maxCents`) cannot overflow a subtotal.
         items.reduce(into: [:]) { $0[$1.trade, default: 0] += $1.totalCents }
     }
 }

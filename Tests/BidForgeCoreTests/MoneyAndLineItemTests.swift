@@ -81,3 +81,32 @@ import Testing
         #expect(Trades.name(of: "26") == "Electrical")
     }
 }
+
+/// Figures typed into forms, and sums of any size: nothing a client sends may trap.
+@Suite struct CheckedArithmeticTests {
+    @Test func dollarFiguresBecomeCentsOrNil() {
+        #expect(Money.cents(fromDollars: "12,500") == 1_250_000)
+        #expect(Money.cents(fromDollars: " $1250.5 ") == 125_050)
+        #expect(Money.cents(fromDollars: "0.755") == 76)   // half up to the cent
+        #expect(Money.cents(fromDollars: ".5") == 50)
+        #expect(Money.cents(fromDollars: "1000000000000") == Money.maxCents)
+        for bad in ["", "$", ".", "abc", "-5", "1e9", "1.2.3", "99999999999999999999999", "1000000000000.01", "12 500", "١٢"] {
+            #expect(Money.cents(fromDollars: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func sumsReportOverflowInsteadOfTrapping() {
+        let huge = LineItem(description: "x", trade: "26", quantity: 1, unit: "EA", unitPriceCents: Int64.max / 2, totalCents: Int64.max / 2)
+        #expect(LineItemRules.sum([huge, huge, huge]) == nil)
+        #expect(LineItemRules.sum([huge]) == Int64.max / 2)
+        #expect(LineItemRules.validate([huge, huge, huge], amountCents: 1, validTrades: Trades.codes).problems.isEmpty == false)
+    }
+
+    @Test func levelingStatisticsHoldForAnyNumberOfMaximalBids() {
+        let stats = Leveling.stats(Array(repeating: Money.maxCents, count: 100_000))
+        #expect(stats.mean == Money.maxCents && stats.median == Money.maxCents)
+        #expect(Leveling.stats([Int64.max, Int64.max - 1]).median == Int64.max)
+        #expect(Leveling.stats([1, 2]).median == 2 && Leveling.stats([1, 2]).mean == 2)
+        #expect(Leveling.stats([2, 3, 3]).mean == 3)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import BidForgeCore
 
@@ -70,5 +71,29 @@ import Testing
         #expect(throws: ValidationErrors.self) { try Paging(page: -1, limit: nil) }
         #expect(throws: ValidationErrors.self) { try Paging(page: 0, limit: nil) }
         #expect(throws: ValidationErrors.self) { try Paging(page: 1, limit: 0) }
+    }
+}
+
+@Suite struct BiddingWindowTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    func at(_ hours: Double) -> Date { now.addingTimeInterval(hours * 3600) }
+
+    @Test func bidsAreTakenOnlyWhileOpenAndBeforeTheDueTime() {
+        #expect(BiddingWindow.isOpen(status: .open, dueAt: at(1), now: now))
+        #expect(!BiddingWindow.isOpen(status: .open, dueAt: now, now: now))
+        #expect(!BiddingWindow.isOpen(status: .closed, dueAt: at(1), now: now))
+        #expect(!BiddingWindow.isOpen(status: .draft, dueAt: at(1), now: now))
+    }
+
+    @Test func aPassedDueTimeNeverMovesAndBidsOnlyLetItMoveLater() {
+        // The proven attack: shorten to seconds from now, wait, read every price, move it hours later.
+        #expect(BiddingWindow.refusal(moving: at(-0.01), to: at(5), status: .open, hasBids: true, now: now) == .passed)
+        #expect(BiddingWindow.refusal(moving: at(-0.01), to: at(5), status: .open, hasBids: false, now: now) == .passed)
+        #expect(BiddingWindow.refusal(moving: at(24), to: at(1), status: .open, hasBids: true, now: now) == .earlierWithBids)
+        #expect(BiddingWindow.refusal(moving: at(24), to: at(1), status: .open, hasBids: false, now: now) == nil)
+        #expect(BiddingWindow.refusal(moving: at(24), to: at(48), status: .open, hasBids: true, now: now) == nil)
+        #expect(BiddingWindow.refusal(moving: at(24), to: at(-1), status: .open, hasBids: false, now: now) == .notInFuture)
+        #expect(BiddingWindow.refusal(moving: at(-5), to: at(-5), status: .open, hasBids: true, now: now) == nil, "unchanged")
+        #expect(BiddingWindow.refusal(moving: at(-5), to: at(2), status: .draft, hasBids: false, now: now) == nil, "drafts are free")
     }
 }

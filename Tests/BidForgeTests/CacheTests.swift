@@ -113,6 +113,37 @@ import BidForgeCore
         }
     }
 
+    /// `city=ZÜRICH-x` was once keyed as `zürich-x` (Swift folds Unicode) while SQLite's `lower()` folds ASCII only: an
+    /// anonymous request cached an empty page that the exact spelling was then served. Whatever each database decides
+    /// for a spelling, the cached answer must equal the uncached one.
+    @Test func cachedListingsAnswerExactlyAsTheDatabaseWould() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            _ = try await t.openProject(owner, t.projectJSON(title: "Lakeside depot", city: "Zürich-x"))
+            _ = try await t.openProject(owner, t.projectJSON(title: "Ampersand lab", city: "a&q=b"))
+            let spellings = ["ZÜRICH-x", "Zürich-x", "zürich-x", "ZURICH-X", "a&q=b", "a"]
+            var cached: [String: [String]] = [:]
+            for city in spellings {
+                let query = "&city=" + (city.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+                cached[city] = try await listedTitles(t, query)
+                if city == "a" { cached[city] = try await listedTitles(t, query + "&q=b") }
+            }
+            #expect(cached["Zürich-x"] == ["Lakeside depot"], "the exact spelling always finds it")
+            #expect(cached["a&q=b"] == ["Ampersand lab"])
+            func filter(_ query: String) throws -> ProjectFilter {
+                var errors = ValidationErrors()
+                let raw = ProjectFilter.Raw(QueryParameters(query), into: &errors)
+                return try ProjectFilter(raw, paging: try Paging(page: 1, limit: 100))
+            }
+            #expect(try filter("city=a%26q%3Db").cacheKey != filter("city=a&q=b").cacheKey)
+            for city in spellings {
+                let query = "city=" + (city.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + (city == "a" ? "&q=b" : "")
+                let direct = try await ProjectQueries.list(try filter(query), caller: nil, on: t.app.db).rows.map(\.0.title)
+                #expect(cached[city] == direct, "\(city): cached \(cached[city] ?? []) vs database \(direct)")
+            }
+        }
+    }
+
     @Test func entriesExpireAfterTheirTime() async throws {
         try await TestApp.run(environment: ["CACHE_TTL_SECONDS": "60"]) { t in
             let cache = try #require(t.app.cache)

@@ -212,6 +212,63 @@ extension DateFormatter {
         }
     }
 
+    /// 20,000 extra fields once sat in memory (16 KiB each allowed, no count limit, chunked bodies unchecked). An upload
+    /// is `file` and an optional short `title`: anything else is refused as it arrives, announced or chunked.
+    @Test func uploadsTakeOnlyTheirFewSmallFields() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner)
+            func send(_ build: (inout MultipartBody) -> Void) async throws -> TestResponse {
+                var body = MultipartBody()
+                build(&body)
+                body.file(Samples.pdf(2_000), filename: "plans.pdf", type: "application/pdf")
+                return try await t.request(.POST, "/api/v1/projects/\(project)/documents", token: owner.token,
+                                           rawBody: body.finished(), contentType: body.contentType)
+            }
+            let flood = try await send { body in for i in 0..<20_000 { body.field("f\(i)", String(repeating: "x", count: 16)) } }
+            #expect(flood.status == .badRequest && flood.json["error"]["details"]["f0"].string != nil, "\(flood.text.prefix(200))")
+            #expect(flood.headers.first(name: .connection) == "close")
+            let titles = try await send { body in for _ in 0..<3 { body.field("title", "Plans") } }
+            #expect(titles.status == .badRequest && titles.json["error"]["details"]["title"].string == "send it once")
+            let long = try await send { $0.field("title", String(repeating: "t", count: 5_000)) }
+            #expect(long.status == .badRequest && long.json["error"]["details"]["title"].string != nil)
+            let parts = try await send { body in
+                for _ in 0..<4 { body.buffer.writeString("--\(body.boundary)\r\nX-Nothing: 1\r\n\r\nfiller\r\n") }
+            }
+            #expect(parts.status == .badRequest && parts.json["error"]["details"]["body"].string != nil)
+            // Past the plan's limit plus the framing allowance, the body is refused even when no file part is in it.
+            var padded = MultipartBody()
+            padded.file(Samples.pdf(2_000), filename: "plans.pdf", type: "application/pdf")
+            var tail = padded.finished()
+            tail.writeRepeatingByte(UInt8(ascii: "\n"), count: 25_000_000 + Int(UploadReceiver.framingAllowance) + 1)
+            let epilogue = try await t.request(.POST, "/api/v1/projects/\(project)/documents", token: owner.token,
+                                               rawBody: tail, contentType: padded.contentType)
+            #expect(epilogue.status == .payloadTooLarge)
+            #expect(try await send { $0.field("title", "Ground floor") }.status == .created, "the form as the page sends it")
+
+            // The same through a real server with a chunked body (no Content-Length to check up front).
+            let port = try await t.startServer()
+            var chunked = MultipartBody()
+            for i in 0..<100 { chunked.field("extra\(i)", "x") }
+            let payload = String(buffer: chunked.finished())
+            let answer = try await RawHTTP.exchange(port: port, """
+                POST /api/v1/projects/\(project)/documents HTTP/1.1\r
+                Host: 127.0.0.1\r
+                Authorization: Bearer \(owner.token)\r
+                Content-Type: \(chunked.contentType)\r
+                Transfer-Encoding: chunked\r
+                \r
+                \(String(payload.utf8.count, radix: 16))\r
+                \(payload)\r
+                0\r
+                \r
+
+                """)
+            #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer.prefix(200))")
+            #expect(answer.contains("extra0"))
+        }
+    }
+
     @Test func filenamesAreSanitisedAndKeysGenerated() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)

@@ -93,6 +93,55 @@ import Vapor
         }
     }
 
+    /// The proven attack on a sealed project: the owner moved `bidDueAt` to seconds away, read every price once it
+    /// passed, then moved it hours later so bidding reopened for an undercut. A passed due time now never moves, bids
+    /// only let it move later, and each move is told to everyone invited or bidding.
+    @Test func aSealedProjectsDueTimeCannotBeRewound() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let sealed = try await t.openProject(owner, t.projectJSON(sealed: true, dueInDays: 2))
+            let bidder = try await t.register(.subcontractor)
+            let invitee = try await t.register(.contractor)
+            #expect(try await t.request(.POST, "/api/v1/projects/\(sealed)/invitations", token: owner.token,
+                                        body: ["companyIds": [invitee.companyId.uuidString]]).status == .created)
+            _ = try await t.submitBid(bidder, on: sealed)
+            func due(_ seconds: Double) -> [String: JSONValue] {
+                ["bidDueAt": .string(JSONCoding.formatDate(t.clock.now.addingTimeInterval(seconds)))]
+            }
+            let sooner = try await t.request(.PATCH, "/api/v1/projects/\(sealed)", token: owner.token, body: due(5))
+            #expect(sooner.status == .conflict && sooner.errorCode == "DUE_TIME_LOCKED")
+            let later = try await t.request(.PATCH, "/api/v1/projects/\(sealed)", token: owner.token, body: due(3 * 86_400))
+            #expect(later.status == .ok)
+            for member in [bidder, invitee] {
+                let moved = try await t.notifications(member).filter { $0["type"].string == "BID_DUE_CHANGED" }
+                #expect(moved.count == 1 && moved.first?["data"]["previousBidDueAt"].string != nil, "\(member.email) is told")
+            }
+
+            // Without bids the owner may bring it forward; once passed, nothing moves it and nobody bids.
+            let quiet = try await t.openProject(owner, t.projectJSON(sealed: true, dueInDays: 2))
+            #expect(try await t.request(.PATCH, "/api/v1/projects/\(quiet)", token: owner.token, body: due(5)).status == .ok)
+            t.clock.advance(by: 10)
+            let reopen = try await t.request(.PATCH, "/api/v1/projects/\(quiet)", token: owner.token, body: due(4 * 3600))
+            #expect(reopen.status == .conflict && reopen.errorCode == "DUE_TIME_LOCKED")
+            #expect(try await t.bid(bidder, on: quiet).errorCode == "BIDDING_CLOSED")
+            let retitle = try await t.request(.PATCH, "/api/v1/projects/\(quiet)", token: owner.token, body: ["title": "Renamed"])
+            #expect(retitle.status == .ok, "other edits still work")
+            let page = try await WebBrowser.signedIn(t, as: owner)
+            let edit = try await page.get("/projects/\(quiet)/edit")
+            #expect(edit.status == .ok)
+            func listed() async throws -> [String] {
+                try await t.request(.GET, "/api/v1/projects?limit=100").json["data"].array.compactMap { $0["id"].string?.lowercased() }
+            }
+            #expect(try await listed().contains(quiet.uuidString.lowercased()), "listed until the scheduler's next round")
+            #expect(try await DueTimeClosing.run(t.app, now: t.clock.now) == 1)
+            try await t.drainOutboxNow()
+            #expect(try await DueTimeClosing.run(t.app, now: t.clock.now) == 0, "closed once")
+            #expect(!(try await listed().contains(quiet.uuidString.lowercased())), "the OPEN listing drops it once its time came")
+            #expect(try await t.request(.GET, "/api/v1/projects/\(quiet)").json["status"].string == "CLOSED")
+            #expect(try await t.request(.GET, "/api/v1/projects/\(sealed)").json["status"].string == "OPEN")
+        }
+    }
+
     @Test func freePlanAllowsThreeOpenProjects() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)

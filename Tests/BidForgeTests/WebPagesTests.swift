@@ -85,6 +85,18 @@ import Fluent
             let r = try await browser.post("/login", [("email", "stay@example.com"), ("password", "correct-horse-battery"),
                                                        ("next", "//evil.example/")])
             #expect(r.headers.first(name: .location) == "/dashboard")
+            // Browsers drop tabs and newlines and read a backslash as a slash: each of these would leave the site.
+            for evil in ["/\t/evil.example/phish", "/\\evil.example", "/\n/evil.example", " //evil.example", "/\r\n/evil",
+                         "\t//evil.example", "https://evil.example", "/%09/ok"] {
+                try await browser.post("/logout", [])
+                let page = try await browser.get("/login?next=" + (evil.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                #expect(!page.text.contains("evil.example"), "the form does not carry \(evil.debugDescription)")
+                let signedIn = try await browser.post("/login", [("email", "stay@example.com"), ("password", "correct-horse-battery"),
+                                                                  ("next", evil)])
+                let location = signedIn.headers.first(name: .location)
+                #expect(location == (evil == "/%09/ok" ? "/%09/ok" : "/dashboard"), "\(evil.debugDescription) → \(location ?? "nil")")
+            }
+            #expect(SiteURL.isLocal("/projects/abc?tab=bids#my-bid") && !SiteURL.isLocal("/\t/evil") && !SiteURL.isLocal("/\\evil"))
         }
     }
 }

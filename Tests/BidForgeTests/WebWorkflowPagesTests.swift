@@ -76,6 +76,31 @@ import Fluent
         }
     }
 
+    /// 10,001 rows of 1e9 × $9,223.37 once overflowed Int64 while the page added them up, and the trap took the whole
+    /// process down. Now each row is checked first and the form answers 400; the instance keeps serving.
+    @Test func aHugeBidFormIsRefusedAndTheServerKeepsServing() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner, t.projectJSON(trades: ["26"]))
+            let page = try await WebBrowser.signedIn(t, as: try await t.register(.subcontractor))
+            func rows(_ count: Int, quantity: String, price: String) -> [(String, String)] {
+                (0..<count).flatMap { _ in
+                    [("description[]", "x"), ("trade[]", "26"), ("quantity[]", quantity), ("unit[]", "EA"), ("unitPrice[]", price)]
+                }
+            }
+            let flood = try await page.post("/projects/\(project)/bids", rows(10_001, quantity: "1e9", price: "9223.37"))
+            #expect(flood.status == .badRequest)
+            let big = try await page.post("/projects/\(project)/bids", rows(3, quantity: "1e9", price: "9223.37"))
+            #expect(big.status == .badRequest)
+            #expect(big.text.contains("too large"))
+            let absurd = try await page.post("/projects/\(project)/bids", rows(1, quantity: "1", price: "99999999999999999999999"))
+            #expect(absurd.status == .badRequest)
+            #expect(try await BidModel.query(on: t.app.db).count() == 0)
+            #expect(try await page.post("/projects/\(project)/bids", rows(2, quantity: "2", price: "1,250.50")).status == .seeOther)
+            #expect(try await BidModel.query(on: t.app.db).first()?.amountCents == 500_200)
+        }
+    }
+
     @Test func eachBidderSeesItsResultAfterTheAward() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)

@@ -25,7 +25,7 @@ enum BidAccess {
 
     /// Bidding is open while the project is OPEN and its due time has not come.
     static func requireBiddingOpen(_ project: ProjectModel, now: Date) throws {
-        guard project.status == .open, now < project.bidDueAt else {
+        guard BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now) else {
             throw APIError(.conflict, "BIDDING_CLOSED", "Bidding on this project is closed.",
                            details: ["status": .string(project.status.rawValue),
                                      "bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))])

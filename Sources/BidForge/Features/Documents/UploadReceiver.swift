@@ -16,8 +16,13 @@ struct ReceivedUpload {
 /// from the first bytes, hashed and counted on the way), so a 1 GB plan set never sits in memory. Any refusal
 /// aborts the storage write, leaving nothing behind.
 final class UploadReceiver {
-    static let maxFieldBytes = 16 * 1024
-    /// Multipart framing and small fields on top of the file, for the early Content-Length check.
+    /// The only field besides `file`; anything else is refused rather than held.
+    static let knownFields: Set<String> = ["title"]
+    static let maxFieldBytes = 2 * 1024
+    /// `file`, `title`, and room for a client that sends an empty part; more is not an upload form.
+    static let maxParts = 4
+    /// Multipart framing and the small fields on top of the file. The whole body, announced or chunked, may be at most
+    /// the plan's document limit plus this.
     static let framingAllowance: Int64 = 64 * 1024
 
     let storage: any ObjectStorage
@@ -37,6 +42,8 @@ final class UploadReceiver {
     private var filename: String?
     private var fileComplete = false
     private var fields: [String: String] = [:]
+    private var partCount = 0
+    private var bodyBytes: Int64 = 0
 
     private enum Part { case none, file, field(String, [UInt8]), ignored }
     private var part = Part.none
@@ -51,6 +58,11 @@ final class UploadReceiver {
     func receive(_ req: Request) async throws -> ReceivedUpload {
         do {
             return try await read(req)
+        } catch var refusal as APIError {
+            await writer?.abort()
+            // The client may still be sending: closing is cleaner than reading the rest of a refused body.
+            refusal.headers.replaceOrAdd(name: .connection, value: "close")
+            throw refusal
         } catch {
             await writer?.abort()
             throw error
@@ -68,6 +80,8 @@ final class UploadReceiver {
         }
         var scanner = MultipartScanner(boundary: boundary)
         for try await chunk in req.body {
+            bodyBytes += Int64(chunk.readableBytes)
+            guard bodyBytes <= limitBytes + Self.framingAllowance else { throw tooLarge() }
             let events: [MultipartScanner.Event]
             do { events = try scanner.feed(chunk) } catch {
                 throw APIError.badRequest("The multipart body is malformed.")
@@ -110,8 +124,18 @@ final class UploadReceiver {
     }
 
     private func startPart() throws -> Part {
+        partCount += 1
+        guard partCount <= Self.maxParts else {
+            throw APIError.validation("body", "an upload has one `file` part and an optional `title`: at most \(Self.maxParts) parts")
+        }
         guard let disposition = partHeaders["content-disposition"].flatMap(FormDataDisposition.parse) else { return .ignored }
-        guard disposition.name == "file" else { return .field(disposition.name, []) }
+        guard disposition.name == "file" else {
+            guard Self.knownFields.contains(disposition.name) else {
+                throw APIError.validation(disposition.name, "is not a field of an upload: send `file` and an optional `title`")
+            }
+            guard fields[disposition.name] == nil else { throw APIError.validation(disposition.name, "send it once") }
+            return .field(disposition.name, [])
+        }
         guard filename == nil && !fileComplete else { throw APIError.validation("file", "send one file per upload") }
         filename = disposition.filename ?? "document"
         declaredType = partHeaders["content-type"]
@@ -166,11 +190,8 @@ final class UploadReceiver {
     }
 
     private func tooLarge() -> APIError {
-        var error = APIError(.payloadTooLarge, "PAYLOAD_TOO_LARGE",
-                             "Documents on the \(plan.rawValue) plan may be at most \(limitBytes / 1_000_000) MB.",
-                             details: ["plan": .string(plan.rawValue), "limitBytes": .int(limitBytes)])
-        // The client may still be sending; closing is cleaner than reading the rest of a too-large body.
-        error.headers.add(name: .connection, value: "close")
-        return error
+        APIError(.payloadTooLarge, "PAYLOAD_TOO_LARGE",
+                 "Documents on the \(plan.rawValue) plan may be at most \(limitBytes / 1_000_000) MB.",
+                 details: ["plan": .string(plan.rawValue), "limitBytes": .int(limitBytes)])
     }
 }

@@ -186,9 +186,7 @@ struct InvitationsController: RouteCollection {
                   let project = try await ProjectModel.find(invitation.projectId, on: db), project.status != .draft else {
                 throw APIError.notFound("Invitation")
             }
-            guard project.status == .open else {
-                throw APIError.conflict("BIDDING_CLOSED", "The project is no longer open for bids.")
-            }
+            try BidAccess.requireBiddingOpen(project, now: req.now)
             guard invitation.status != .bidSubmitted else {
                 throw APIError.invalidTransition(from: invitation.status.rawValue, action: "respond")
             }

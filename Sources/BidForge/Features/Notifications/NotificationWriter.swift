@@ -15,6 +15,7 @@ enum NotificationType: String, Codable, Sendable, CaseIterable {
     case questionAnswered = "QUESTION_ANSWERED"
     case messageReceived = "MESSAGE_RECEIVED"
     case bidDueSoon = "BID_DUE_SOON"
+    case bidDueChanged = "BID_DUE_CHANGED"
 }
 
 /// One notification to send to every user of some companies; carried inside a domain event.

@@ -205,7 +205,7 @@ enum S {
             "Notification": object([
                 "id": uuid, "type": enumeration(["INVITATION_RECEIVED", "BID_SUBMITTED", "BID_REVISED", "BID_WITHDRAWN",
                                                  "BID_ACCEPTED", "BID_REJECTED", "PROJECT_AWARDED", "ADDENDUM_ISSUED",
-                                                 "QUESTION_ASKED", "QUESTION_ANSWERED", "MESSAGE_RECEIVED", "BID_DUE_SOON"]),
+                                                 "QUESTION_ASKED", "QUESTION_ANSWERED", "MESSAGE_RECEIVED", "BID_DUE_SOON", "BID_DUE_CHANGED"]),
                 "title": string, "body": string,
                 "data": ["type": "object", "description": "BID_REJECTED: {projectId, bidId, rank, bidCount, aboveWinningPct}; BID_ACCEPTED: {projectId, bidId, bidCount}"],
                 "readAt": nullable(time), "createdAt": time,

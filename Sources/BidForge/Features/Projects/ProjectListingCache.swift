@@ -74,16 +74,19 @@ enum ProjectListingCache {
 }
 
 extension ProjectFilter {
-    /// Everything that decides the result, in a fixed order (two spellings of the same filter share an entry).
+    /// Everything that decides the result, in a fixed order. Each value is the one bound into the SQL, unchanged: no
+    /// folding here can disagree with the database's own (`lower()` is ASCII-only on SQLite, locale-aware on
+    /// PostgreSQL), so two spellings share an entry only when the database would treat them as the same text. Values
+    /// are length-prefixed, so no value can pass for another field (`city=a&q=b` inside a value stays one value).
     var cacheKey: String {
-        let parts: [String] = [
-            "s=" + statuses.map(\.rawValue).sorted().joined(separator: ","), "t=" + (trade ?? ""), "st=" + (state ?? ""),
-            "c=" + (city?.lowercased() ?? ""), "q=" + (q?.lowercased() ?? ""), "min=" + (minBudgetCents.map(String.init) ?? ""),
-            "max=" + (maxBudgetCents.map(String.init) ?? ""),
-            "da=" + (dueAfter.map { String($0.timeIntervalSince1970) } ?? ""), "db=" + (dueBefore.map { String($0.timeIntervalSince1970) } ?? ""),
-            "co=" + (companyId?.uuidString ?? ""), "o=" + sort.rawValue, "p=\(paging.page)", "l=\(paging.limit)",
-            "cur=" + (cursor?.text ?? ""),
+        let parts: [(String, String)] = [
+            ("s", statuses.map(\.rawValue).sorted().joined(separator: ",")), ("t", trade ?? ""), ("st", state ?? ""),
+            ("c", city ?? ""), ("q", q ?? ""), ("min", minBudgetCents.map(String.init) ?? ""),
+            ("max", maxBudgetCents.map(String.init) ?? ""),
+            ("da", dueAfter.map { String($0.timeIntervalSince1970) } ?? ""), ("db", dueBefore.map { String($0.timeIntervalSince1970) } ?? ""),
+            ("co", companyId?.uuidString ?? ""), ("o", sort.rawValue), ("p", String(paging.page)), ("l", String(paging.limit)),
+            ("cur", cursor?.text ?? ""),
         ]
-        return parts.joined(separator: "&")
+        return parts.map { "\($0.0)\($0.1.utf8.count):\($0.1)" }.joined(separator: "&")
     }
 }

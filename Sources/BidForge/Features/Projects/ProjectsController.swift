@@ -119,11 +119,28 @@ struct ProjectsController: RouteCollection {
             if let location = patch.location { apply(location, to: project) }
             if let min = patch.budgetMinCents { project.budgetMinCents = min }
             if let max = patch.budgetMaxCents { project.budgetMaxCents = max }
-            if let due = patch.bidDueAt { project.bidDueAt = due }
+            let previousDue = project.bidDueAt
+            if let due = patch.bidDueAt, due != previousDue {
+                let hasBids = project.status == .open
+                    && (try await BidModel.query(on: db).filter(\.$projectId == project.requireID()).count()) > 0
+                switch BiddingWindow.refusal(moving: previousDue, to: due, status: project.status, hasBids: hasBids, now: req.now) {
+                case nil: project.bidDueAt = due
+                case .notInFuture: throw APIError.validation("bidDueAt", "must be in the future")
+                case .passed:
+                    throw APIError(.conflict, "DUE_TIME_LOCKED", "The bid due time has passed: bidding stays closed and the due time cannot move.",
+                                   details: ["bidDueAt": .string(JSONCoding.formatDate(previousDue))])
+                case .earlierWithBids:
+                    throw APIError(.conflict, "DUE_TIME_LOCKED", "Bids are in: the due time can only move later.",
+                                   details: ["bidDueAt": .string(JSONCoding.formatDate(previousDue))])
+                }
+            }
             project.updatedAt = req.now
-            try ProjectRules.validate(project, now: req.now, requireFutureDue: patch.bidDueAt != nil)
+            try ProjectRules.validate(project, now: req.now, requireFutureDue: false)
             try await project.update(on: db)
-            if project.status != .draft { try await ProjectEvents.recordUpdated(project, on: db, now: req.now) }
+            if project.status != .draft {
+                try await ProjectEvents.recordUpdated(project, dueMovedFrom: project.bidDueAt != previousDue ? previousDue : nil,
+                                                      on: db, now: req.now)
+            }
             return project
         }
     }

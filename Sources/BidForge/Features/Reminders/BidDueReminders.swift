@@ -54,15 +54,19 @@ enum BidDueReminders {
     }
 }
 
-/// Runs the reminders every `interval` while the instance serves.
+/// Runs the jobs kept by the clock every `interval` while the instance serves: bid-due reminders, and closing
+/// projects whose due time has come (so a project's status turns CLOSED within one interval of its due time).
 final class ReminderScheduler: Sendable {
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    func start(_ app: Application, interval: Duration = .seconds(60)) {
+    func start(_ app: Application, interval: Duration = .seconds(10)) {
         let loop = Task {
             while !Task.isCancelled {
-                do { try await BidDueReminders.run(app, now: app.clock.now()) } catch {
-                    app.logger.warning("bid-due reminders failed; retrying next round", metadata: ["error": .string(String(describing: error))])
+                do {
+                    try await DueTimeClosing.run(app, now: app.clock.now())
+                    try await BidDueReminders.run(app, now: app.clock.now())
+                } catch {
+                    app.logger.warning("scheduled jobs failed; retrying next round", metadata: ["error": .string(String(describing: error))])
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -105,30 +105,39 @@ struct BidderPagesController: RouteCollection {
     struct CSRFOnly: Decodable { var _csrf: String? }
 
     /// The form's rows (prices in dollars) as the API's line items; the amount is their sum, so it always adds up.
+    /// Every figure is checked before any arithmetic: a form can send any number of rows with any numbers in them.
     static func input(_ form: BidForm) throws -> BidInput {
         var errors = ValidationErrors()
         var items: [LineItem] = []
         let descriptions = form.description ?? []
+        guard descriptions.count(where: { !$0.allSatisfy(\.isWhitespace) }) <= LineItemRules.maxItems else {
+            throw APIError.validation("lineItems", "must have at most \(LineItemRules.maxItems) lines")
+        }
         for (index, text) in descriptions.enumerated() {
             let description = text.trimmingCharacters(in: .whitespaces)
             guard !description.isEmpty else { continue }
             func field(_ values: [String]?) -> String { (values ?? []).indices.contains(index) ? values![index] : "" }
+            let line = "line \(index + 1)"
             let quantity = Double(field(form.quantity).replacingOccurrences(of: ",", with: "")) ?? 0
-            let dollars = Decimal(string: field(form.unitPrice).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "$", with: ""))
-            guard let dollars, quantity > 0 else {
-                errors.add("line \(index + 1)", "needs a quantity and a unit price")
+            guard let unitCents = Money.cents(fromDollars: field(form.unitPrice)), quantity > 0 else {
+                errors.add(line, "needs a quantity and a unit price")
                 continue
             }
-            let unitCents = NSDecimalNumber(decimal: dollars * 100).rounding(accordingToBehavior: nil).int64Value
-            let total = LineItemRules.expectedTotal(quantity: quantity, unitPriceCents: unitCents) ?? 0
+            guard let total = LineItemRules.expectedTotal(quantity: quantity, unitPriceCents: unitCents),
+                  total <= Money.maxCents else {
+                errors.add(line, "quantity × unit price is too large (at most 4 decimals in the quantity)")
+                continue
+            }
             items.append(LineItem(description: description, trade: field(form.trade), quantity: quantity,
                                   unit: field(form.unit).isEmpty ? "EA" : field(form.unit), unitPriceCents: unitCents, totalCents: total))
         }
         if items.isEmpty && errors.isEmpty { errors.add("lineItems", "add at least one line with a price") }
+        let amount = LineItemRules.sum(items)
+        if amount == nil { errors.add("lineItems", "add up to more than a bid may be") }
         try errors.throwIfAny()
         let exclusions = (form.exclusions ?? "").split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return BidInput(amountCents: items.reduce(0) { $0 + $1.totalCents }, currency: "USD", notes: form.notes,
+        return BidInput(amountCents: amount ?? 0, currency: "USD", notes: form.notes,
                         lineItems: items, exclusions: exclusions,
                         acknowledgedAddendum: form.acknowledgedAddendum.flatMap(Int.init) ?? 0, validUntil: nil)
     }

@@ -120,11 +120,11 @@ struct DashboardController: RouteCollection {
                           projectURL: SiteURL.project(project.id!), ownerName: ownerNames[project.companyId] ?? "",
                           status: invitation.status.rawValue, dueAt: JSONCoding.formatDate(project.bidDueAt),
                           dueText: PageFormats.utc(project.bidDueAt),
-                          mayRespond: project.status == .open && project.bidDueAt > req.now && invitation.status != .bidSubmitted)
+                          mayRespond: BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: req.now) && invitation.status != .bidSubmitted)
         }
         var entries: [UUID: CalendarEntry] = [:]
         for (invitation, project) in zip(invitations, projects)
-        where project.status == .open && project.bidDueAt > req.now && invitation.status != .declined {
+        where BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: req.now) && invitation.status != .declined {
             entries[project.id!] = CalendarEntry(dueAt: JSONCoding.formatDate(project.bidDueAt), dueText: PageFormats.utc(project.bidDueAt),
                                                  projectTitle: project.title, projectURL: SiteURL.project(project.id!), why: "invited")
         }

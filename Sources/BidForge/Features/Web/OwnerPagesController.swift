@@ -88,7 +88,12 @@ struct OwnerPagesController: RouteCollection {
         var page = NewProjectPage(editing: project)
         page.keep(form)
         do {
-            _ = try await ProjectsController.update(ProjectPatch(replacingWith: try Self.input(form)), req: req, caller: user.caller)
+            var patch = ProjectPatch(replacingWith: try Self.input(form))
+            // The form shows the due time to the minute: sending back the same minute leaves it where it was.
+            if let due = patch.bidDueAt, (due.timeIntervalSince1970 / 60).rounded(.down) == (project.bidDueAt.timeIntervalSince1970 / 60).rounded(.down) {
+                patch.bidDueAt = nil
+            }
+            _ = try await ProjectsController.update(patch, req: req, caller: user.caller)
             return Pages.redirect(SiteURL.project(project.id!))
         } catch let errors as ValidationErrors {
             page.errors = Self.formFields(errors.problems)

@@ -142,7 +142,7 @@ enum BidderSection {
     static func myBid(of caller: Caller, on project: ProjectModel, now: Date, db: any Database) async throws -> (BidModel, MyBid)? {
         guard let bid = try await BidModel.query(on: db).filter(\.$projectId == project.id!)
             .filter(\.$companyId == caller.companyId).sort(\.$createdAt, .descending).first() else { return nil }
-        let open = project.status == .open && project.bidDueAt > now
+        let open = BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now)
         var result: String?
         if project.status == .awarded, bid.status == .accepted || bid.status == .rejected {
             result = try await outcome(of: bid, on: project, db: db)
@@ -169,7 +169,7 @@ enum BidderSection {
 
     /// The form to bid (no live bid yet) or to revise the live one, while bidding is open.
     static func form(for project: ProjectModel, myBid: (BidModel, MyBid)?, retry: ProjectPageView.Retry, now: Date) -> Form? {
-        guard project.status == .open, project.bidDueAt > now else { return nil }
+        guard BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now) else { return nil }
         let existing = myBid.flatMap { $0.0.status == .submitted ? $0.0 : nil }
         func tradeOptions(_ selected: String) -> [AccountPagesController.TradeOption] {
             project.trades.map { code in .init(code: code, name: Trades.name(of: code) ?? code, selected: code == selected) }

@@ -19,8 +19,13 @@ enum SiteURL {
         "/documents/\(id.uuidString.lowercased())" + (variant.map { "?variant=\($0)" } ?? "")
     }
 
-    /// Only same-site paths may be redirect targets (`?next=//evil.example` must not leave the site).
+    /// Only same-site paths may be redirect targets. Browsers parse a `Location` by the WHATWG URL rules: they drop
+    /// tabs and newlines anywhere, trim spaces and control characters, and read a backslash as `/`, so a tab or a
+    /// backslash after the first `/` leaves the site. A target is therefore printable ASCII without spaces or
+    /// backslashes, starting with one `/` (never `//`).
     static func isLocal(_ path: String) -> Bool {
-        path.hasPrefix("/") && !path.hasPrefix("//") && !path.hasPrefix("/\\") && !path.contains("\r") && !path.contains("\n")
+        let bytes = Array(path.utf8)
+        guard bytes.first == UInt8(ascii: "/"), bytes.count < 2 || bytes[1] != UInt8(ascii: "/") else { return false }
+        return bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }
     }
 }
