@@ -26,6 +26,10 @@ static void (*vips_area_unref_)(VipsArea *);
 static const char *(*vips_error_buffer_)(void);
 static void (*vips_error_clear_)(void);
 static void (*vips_cache_set_max_)(int);
+static void (*vips_concurrency_set_)(int);
+static VipsImage *(*vips_image_new_from_buffer_)(const void *, size_t, const char *, ...);
+static int (*vips_image_get_width_)(const VipsImage *);
+static int (*vips_image_get_height_)(const VipsImage *);
 static void (*g_object_unref_)(void *);
 static void (*g_free_)(void *);
 
@@ -50,6 +54,10 @@ static void load_once(void) {
     RESOLVE(vips_error_buffer);
     RESOLVE(vips_error_clear);
     RESOLVE(vips_cache_set_max);
+    RESOLVE(vips_concurrency_set);
+    RESOLVE(vips_image_new_from_buffer);
+    RESOLVE(vips_image_get_width);
+    RESOLVE(vips_image_get_height);
     RESOLVE(g_object_unref);
     RESOLVE(g_free);
     if (vips_init_("bidforge") != 0) {
@@ -58,6 +66,8 @@ static void load_once(void) {
     }
     // Each derivative is made once; caching operations would only hold memory.
     vips_cache_set_max_(0);
+    // One worker thread per image: a large decode may take its time, never every core the instance serves with.
+    vips_concurrency_set_(1);
     loaded = 1;
 }
 
@@ -124,4 +134,15 @@ int bf_vips_fit_jpeg(const void *input, size_t input_length, int width, int heig
 
 void bf_vips_free(void *pointer) {
     if (pointer && g_free_) g_free_(pointer);
+}
+
+int bf_vips_dimensions(const void *input, size_t input_length, int *width, int *height) {
+    if (!loaded) { snprintf(call_error, sizeof call_error, "libvips is not loaded"); return -1; }
+    // Opening from a buffer is lazy: only the header is parsed until pixels are asked for.
+    VipsImage *image = vips_image_new_from_buffer_(input, input_length, "", NULL);
+    if (!image) return fail("header");
+    *width = vips_image_get_width_(image);
+    *height = vips_image_get_height_(image);
+    g_object_unref_(image);
+    return 0;
 }

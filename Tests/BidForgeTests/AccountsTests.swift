@@ -153,6 +153,18 @@ import JWT
                 "email": "right2@example.com", "password": "correct-horse-battery", "name": "R", "inviteToken": token])
             #expect(again.status == .badRequest)
 
+            // A retried invitation replays its answer, but the one-time token is never stored: it is null in the replay
+            // and nowhere in the idempotency table.
+            let first = try await t.request(.POST, "/api/v1/companies/\(admin.companyId)/invitations", token: admin.token,
+                                            body: ["email": "retry@example.com", "role": "OWNER"], headers: ["Idempotency-Key": "invite-1"])
+            let secret = try #require(first.json["inviteToken"].string)
+            let replay = try await t.request(.POST, "/api/v1/companies/\(admin.companyId)/invitations", token: admin.token,
+                                             body: ["email": "retry@example.com", "role": "OWNER"], headers: ["Idempotency-Key": "invite-1"])
+            #expect(replay.status == .created && replay.headers.first(name: "Idempotent-Replayed") == "true")
+            #expect(replay.json["inviteToken"].isNull && replay.json["email"].string == "retry@example.com")
+            let stored = try await IdempotencyKeyModel.query(on: t.app.db).all().compactMap(\.responseBody)
+            #expect(!stored.isEmpty && !stored.contains { String(decoding: $0, as: UTF8.self).contains(secret) })
+
             // Only a company admin may invite.
             let notAdmin = try await t.request(.POST, "/api/v1/companies/\(admin.companyId)/invitations", token: member.token,
                                                body: ["email": "x@example.com", "role": "OWNER"])

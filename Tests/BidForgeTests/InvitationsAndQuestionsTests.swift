@@ -5,6 +5,26 @@ import Vapor
 @testable import BidForgeCore
 
 @Suite struct InvitationsAndQuestionsTests {
+    /// A PUBLIC project's detail is answered from the cached card without the database; the invited company's read
+    /// must still mark its invitation VIEWED.
+    @Test func readingAPublicProjectFromTheCacheMarksTheInvitationViewed() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            let invitee = try await t.register(.subcontractor)
+            #expect(try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                                        body: ["companyIds": [invitee.companyId.uuidString]]).status == .created)
+            _ = try await t.request(.GET, "/api/v1/projects/\(project)")  // warms the cached card
+            _ = try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token)
+            func status() async throws -> String? {
+                try await t.request(.GET, "/api/v1/projects/\(project)/invitations", token: owner.token).json["data"][0]["status"].string
+            }
+            #expect(try await status() == "PENDING", "neither an anonymous read nor the owner's marks it")
+            #expect(try await t.request(.GET, "/api/v1/projects/\(project)", token: invitee.token).status == .ok)
+            #expect(try await status() == "VIEWED")
+        }
+    }
+
     @Test func inviteByCompanyAndByMatch() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)

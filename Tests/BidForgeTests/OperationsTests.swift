@@ -2,6 +2,8 @@ import Testing
 import Foundation
 import Vapor
 import AsyncKit
+import Fluent
+import SQLKit
 @testable import BidForge
 
 @Suite struct OperationsTests {
@@ -13,10 +15,21 @@ import AsyncKit
             #expect(health.json["checks"]["database"]["status"].string == "ok")
             #expect(health.json["checks"]["redis"]["status"].string == "disabled")
             #expect(health.json["checks"]["storage"]["status"].string == "ok")
-            #expect(health.json["checks"]["storage"]["details"]["backend"].string == "local")
             #expect(health.json["checks"]["memory"]["status"].string == "ok")
             #expect(health.json["checks"]["disk"]["status"].string == "ok")
             #expect(health.json["timestamp"].string != nil)
+            // Anonymous callers learn each component's status, not the figures behind it.
+            for check in ["database", "storage", "memory", "disk", "imaging", "cache"] {
+                #expect(health.json["checks"][check]["details"].isNull, "\(check) details stay private")
+            }
+            #expect(!health.text.contains("rssBytes") && !health.text.contains("freeBytes") && !health.text.contains("version"))
+            let admin = try await t.platformAdmin()
+            let detailed = try await t.request(.GET, "/api/health", token: admin.token)
+            #expect(detailed.json["checks"]["storage"]["details"]["backend"].string == "local")
+            #expect(detailed.json["checks"]["memory"]["details"]["rssBytes"].int != nil)
+            // The liveness probe touches nothing but the process.
+            let live = try await t.request(.GET, "/api/live")
+            #expect(live.status == .ok && live.json["status"].string == "alive")
             let ready = try await t.request(.GET, "/api/ready")
             #expect(ready.status == .ok && ready.json["status"].string == "ready")
         }
@@ -76,5 +89,59 @@ import AsyncKit
         #expect(throws: Settings.ServicesError.self) { try Settings.parseServices(",") }
         #expect(try Settings.fromEnvironment([:]).services == Set(Settings.Service.allCases))
         #expect(throws: Settings.Problems.self) { try Settings.fromEnvironment(["SERVICES": "everything"]) }
+    }
+}
+
+/// Rows that only serve a window (replays, the outbox's `?since=`, downloads log, expired sign-ins) are deleted in
+/// batches once past it, and counted in `/metrics`.
+@Suite struct RetentionJobTests {
+    @Test func rowsPastTheirWindowAreDeletedAndTheRestKept() async throws {
+        let env = ["RETENTION_IDEMPOTENCY_HOURS": "1", "RETENTION_OUTBOX_DAYS": "1", "RETENTION_DOWNLOADS_DAYS": "1",
+                   "RETENTION_EXPIRED_DAYS": "0"]
+        try await TestApp.run(environment: env) { t in
+            func count(_ table: String) async throws -> Int {
+                try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self) ?? -1
+            }
+            func make() async throws {
+                let owner = try await t.register(.owner)
+                let project = try #require(try await t.request(.POST, "/api/v1/projects", token: owner.token, body: t.projectJSON(),
+                                                              headers: ["Idempotency-Key": UUID().uuidString]).json["id"].uuid)
+                #expect(try await t.request(.POST, "/api/v1/projects/\(project)/publish", token: owner.token).status == .ok)
+                #expect(try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                                            body: ["companyIds": [try await t.register(.subcontractor).companyId.uuidString]]).status == .created)
+                let document = try #require(try await t.upload(owner, to: project, Samples.pdf(500)).json["id"].uuid)
+                _ = try await t.download(document, token: owner.token)
+                _ = try await t.request(.POST, "/api/v1/realtime/tickets", token: owner.token)
+                _ = try await WebBrowser.signedIn(t, as: owner)
+            }
+            try await make()
+            let tables = ["idempotency_keys", "outbox_events", "document_downloads", "realtime_tickets", "refresh_tokens", "web_sessions"]
+            var before: [String: Int] = [:]
+            for table in tables { before[table] = try await count(table); #expect(before[table]! > 0, "\(table) has rows to age") }
+
+            t.clock.advance(by: 30 * 60)
+            var deleted = try await RetentionJob.run(t.app, now: t.clock.now)
+            #expect(deleted["realtime_tickets"] == before["realtime_tickets"], "a ticket lives a minute")
+            #expect(deleted["idempotency_keys"] == 0 && deleted["outbox_events"] == 0 && deleted["refresh_tokens"] == 0)
+
+            t.clock.advance(by: 2 * 86_400)
+            deleted = try await RetentionJob.run(t.app, now: t.clock.now)
+            for table in ["idempotency_keys", "outbox_events", "document_downloads"] {
+                let left = try await count(table)
+                #expect(deleted[table] == before[table] && left == 0, "\(table)")
+            }
+            let tokens = try await count("refresh_tokens"), sessions = try await count("web_sessions")
+            #expect(tokens == before["refresh_tokens"] && sessions == before["web_sessions"], "sign-ins are kept until they expire")
+
+            t.clock.advance(by: 31 * 86_400)
+            try await make()
+            deleted = try await RetentionJob.run(t.app, now: t.clock.now)
+            #expect(deleted["refresh_tokens"] == before["refresh_tokens"] && deleted["web_sessions"] == before["web_sessions"])
+            for table in ["idempotency_keys", "refresh_tokens", "web_sessions", "document_downloads"] {
+                #expect(try await count(table) == before[table], "\(table): today's rows stay")
+            }
+            let metrics = try await t.request(.GET, "/metrics").text
+            #expect(metrics.contains("retention_deleted_rows_total{table=\"refresh_tokens\"}"))
+        }
     }
 }

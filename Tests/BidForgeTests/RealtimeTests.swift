@@ -94,6 +94,46 @@ import NIOWebSocket
         }
     }
 
+    /// A page's socket once kept receiving notifications after sign-out, until the session's 14-day expiry. Ending a
+    /// sign-in (a browser sign-out, an API logout, a refresh family revoked on reuse) now closes the sockets opened
+    /// through it — and only those.
+    @Test func endingASignInClosesItsSockets() async throws {
+        try await TestApp.run { t in
+            let port = try await t.startServer()
+            let owner = try await t.register(.owner)
+            let page = try await WebBrowser.signedIn(t, as: owner)
+            let cookie = page.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            let ticket = try #require(try await t.request(.POST, "/live/ticket", headers: ["Cookie": cookie, "X-CSRF-Token": page.csrf ?? ""])
+                .json["ticket"].string)
+            let browserSocket = try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=\(ticket)")
+            let apiSocket = try await SocketProbe.connect(port: port, token: owner.token)
+            let otherLogin = try await t.relogin(owner)
+            let otherSocket = try await SocketProbe.connect(port: port, token: otherLogin.token)
+            await t.waitForSockets(3)
+
+            #expect(try await page.post("/logout", []).status == .seeOther)
+            #expect(await browserSocket.waitForClose())
+            #expect(browserSocket.closeCode == .unknown(4001))
+            #expect(!apiSocket.didClose && !otherSocket.didClose, "other sign-ins keep their sockets")
+
+            #expect(try await t.request(.POST, "/api/v1/auth/logout", token: owner.token, body: ["refreshToken": owner.refreshToken]).status == .noContent)
+            #expect(await apiSocket.waitForClose())
+            #expect(apiSocket.closeCode == .unknown(4001))
+            await t.waitForSockets(1)
+            #expect(!otherSocket.didClose)
+
+            // A refresh token used twice revokes its family: that sign-in's socket closes too.
+            let rotated = try await t.request(.POST, "/api/v1/auth/refresh", body: ["refreshToken": otherLogin.refreshToken])
+            #expect(rotated.status == .ok)
+            let rotatedSocket = try await SocketProbe.connect(port: port, token: rotated.json["accessToken"].string ?? "")
+            await t.waitForSockets(2)
+            #expect(try await t.request(.POST, "/api/v1/auth/refresh", body: ["refreshToken": otherLogin.refreshToken]).status == .unauthorized)
+            #expect(await otherSocket.waitForClose())
+            #expect(await rotatedSocket.waitForClose())
+            await t.waitForSockets(0)
+        }
+    }
+
     @Test func reconnectingWithSinceReplaysWhatWasMissed() async throws {
         try await TestApp.run { t in
             let port = try await t.startServer()

@@ -8,10 +8,12 @@ import Crypto
 @testable import BidForgeCore
 
 @Suite struct SeedTests {
+    static let adminPassword = "operator-\(UUID().uuidString)"
+
     static func seed(_ t: TestApp, seed: UInt64, companies: Int = 12, projects: Int = 60, bids: Int = 4) async throws -> Seeder.Report {
         let hash = try await t.app.password.async.hash(Seeder.demoPassword)
         let seeder = Seeder(options: .init(companies: companies, projects: projects, bidsPerProject: bids, seed: seed),
-                            now: t.clock.now, passwordHash: hash)
+                            now: t.clock.now, passwordHash: hash, adminPasswordHash: try await t.app.password.async.hash(adminPassword))
         let app = t.app
         return try await seeder.run(on: { body in try await app.write(body) }, progress: { _ in })
     }
@@ -54,10 +56,12 @@ import Crypto
             for bid in bids { #expect(projects.first { $0.id == bid.projectId }?.companyId != bid.companyId) }
 
             // The printed demo logins work through the API and see their data.
-            for (email, _) in Seeder.demoLogins {
+            for (email, role) in Seeder.demoLogins {
                 let login = try await t.request(.POST, "/api/v1/auth/login", body: ["email": email, "password": Seeder.demoPassword])
-                #expect(login.status == .ok, "\(email)")
+                #expect(login.status == (role == .admin ? .unauthorized : .ok), "\(email): the operator never has the demo password")
             }
+            let admin = try await t.request(.POST, "/api/v1/auth/login", body: ["email": Seeder.demoLogins[0].0, "password": Self.adminPassword])
+            #expect(admin.status == .ok)
             let owner = try await t.request(.POST, "/api/v1/auth/login", body: ["email": "owner@demo.bidforge.test", "password": Seeder.demoPassword])
             let mine = try await t.request(.GET, "/api/v1/projects?mine=true", token: owner.json["accessToken"].string)
             #expect((mine.json["pagination"]["total"].int ?? 0) > 0)

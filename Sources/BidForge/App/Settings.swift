@@ -82,6 +82,16 @@ public struct Settings: Sendable {
     public var shutdownGraceSeconds: Int
     /// Seconds between WebSocket pings; a socket that misses a pong is closed (`REALTIME_PING_SECONDS`).
     public var realtimePingSeconds: Int
+    /// How long rows that only serve a short window are kept (`RETENTION_*`): stored idempotent responses (hours),
+    /// dispatched outbox events — the `?since=` replay window — (days), the owners' download log (days), and expired
+    /// refresh tokens, sessions and realtime tickets after they expired (days).
+    public var retention: Retention
+    public struct Retention: Sendable, Equatable {
+        public var idempotencyHours: Int
+        public var outboxDays: Int
+        public var downloadsDays: Int
+        public var expiredDays: Int
+    }
     /// Messages waiting per socket before a slow client is disconnected with 1013 (`REALTIME_QUEUE_LIMIT`).
     public var realtimeQueueLimit: Int
     public var storage: StorageLocation
@@ -89,6 +99,9 @@ public struct Settings: Sendable {
     public var imaging: Bool
     /// Names tried with dlopen, `;`-separated (`IMAGING_LIBRARIES`).
     public var imagingLibraries: String
+    /// Images with more pixels than this are served as uploaded, without derivatives (`IMAGING_MAX_MEGAPIXELS`): the
+    /// header is read first, so a small file that decodes to a huge image costs nothing.
+    public var imagingMaxMegapixels: Int
     /// Prefix for every static asset URL, e.g. `https://cdn.example.com` (`ASSET_PREFIX`; empty serves them from here).
     public var assetPrefix: String
     /// Where `static/` (stylesheets, icons, scripts) is read from at start (`PUBLIC_DIR`).
@@ -229,6 +242,10 @@ public struct Settings: Sendable {
             shutdownDrainSeconds: int("SHUTDOWN_DRAIN_SECONDS", environment == .production ? 5 : 0, min: 0, max: 300),
             shutdownGraceSeconds: int("SHUTDOWN_GRACE_SECONDS", 10, min: 0, max: 600),
             realtimePingSeconds: int("REALTIME_PING_SECONDS", 30, min: 1, max: 3600),
+            retention: Retention(idempotencyHours: int("RETENTION_IDEMPOTENCY_HOURS", 24, min: 1, max: 24 * 365),
+                                 outboxDays: int("RETENTION_OUTBOX_DAYS", 7, min: 1, max: 3650),
+                                 downloadsDays: int("RETENTION_DOWNLOADS_DAYS", 365, min: 1, max: 3650),
+                                 expiredDays: int("RETENTION_EXPIRED_DAYS", 7, min: 0, max: 3650)),
             realtimeQueueLimit: int("REALTIME_QUEUE_LIMIT", 256, min: 1, max: 100_000),
             storage: {
                 let bucket = env["S3_BUCKET"].flatMap { $0.isEmpty ? nil : $0 }
@@ -253,6 +270,7 @@ public struct Settings: Sendable {
             }(),
             imaging: bool("IMAGING", true),
             imagingLibraries: env["IMAGING_LIBRARIES"].flatMap { $0.isEmpty ? nil : $0 } ?? "libvips.so.42;libvips.so",
+            imagingMaxMegapixels: int("IMAGING_MAX_MEGAPIXELS", 100, min: 1, max: 1_000),
             assetPrefix: {
                 let prefix = (env["ASSET_PREFIX"] ?? "").trimmingCharacters(in: .whitespaces)
                 guard !prefix.isEmpty else { return "" }

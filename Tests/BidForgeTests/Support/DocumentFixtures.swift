@@ -47,6 +47,15 @@ enum Samples {
         return png
     }
 
+    /// A decompression bomb's shape: a valid header claiming `width`×`height` pixels, and a few bytes of image data.
+    static func pngHeaderOnly(width: Int, height: Int) -> [UInt8] {
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        png += chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, 2, 0, 0, 0])
+        png += chunk("IDAT", [0x78, 0x01, 0x01, 0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01])
+        png += chunk("IEND", [])
+        return png
+    }
+
     private static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
 
     private static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {

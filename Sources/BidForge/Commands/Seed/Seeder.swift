@@ -25,7 +25,9 @@ struct Seeder {
 
     let options: Options
     let now: Date
+    /// Every demo company's people share the demo password; the platform operator never does.
     let passwordHash: String
+    let adminPasswordHash: String
 
     private struct Company {
         let id: UUID
@@ -143,7 +145,7 @@ struct Seeder {
                              (seat == 0 ? CompanyRole.admin : .member).rawValue, now.addingTimeInterval(-150 * 86_400), now])
             }
         }
-        rows.append([random.uuid(), operations, Self.demoLogins[0].0, passwordHash, "Platform Operator",
+        rows.append([random.uuid(), operations, Self.demoLogins[0].0, adminPasswordHash, "Platform Operator",
                      UserRole.admin.rawValue, CompanyRole.admin.rawValue, now, now])
         return rows
     }

@@ -60,7 +60,7 @@ struct CompaniesController: RouteCollection {
     func inviteMember(_ req: Request, _ caller: Caller) async throws -> Response {
         let company = try await Self.find(req)
         try await Self.requireCompanyAdmin(caller, of: company.id!, on: req.db)
-        return try await req.idempotent(caller) {
+        return try await Idempotency.run(req, caller, secretFields: ["inviteToken"]) {
             let input = try req.decodeJSON(MemberInvitationInput.self)
             var errors = ValidationErrors()
             if !EmailAddress.isValid(input.email) { errors.add("email", "must be an email address") }

@@ -14,12 +14,28 @@ final class DerivativeMaker: Sendable {
     static let maxImageBytes: Int64 = 100_000_000
 
     let imaging: Imaging
+    /// Images above this many pixels are served as uploaded (`IMAGING_MAX_MEGAPIXELS`).
+    let maxPixels: Int
     private let app: Application
     private let loop = WakeableLoop()
+    /// Decoding runs on a thread of its own, never on the pool that serves file reads: one huge image may take its
+    /// time, but no download waits behind it.
+    private let pool: NIOThreadPool
 
-    init(app: Application, imaging: Imaging) {
+    init(app: Application, imaging: Imaging, maxMegapixels: Int) {
         self.app = app
         self.imaging = imaging
+        self.maxPixels = maxMegapixels * 1_000_000
+        pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+    }
+
+    deinit { pool.shutdownGracefully { _ in } }
+
+    /// Not an error to retry: the image is larger than the pixel budget, so its original is served.
+    struct OverPixelBudget: Error, CustomStringConvertible {
+        let width: Int, height: Int
+        var description: String { "\(width)×\(height) pixels is over the pixel budget: the original is served" }
     }
 
     func nudge() { loop.nudge() }
@@ -45,6 +61,15 @@ final class DerivativeMaker: Sendable {
                 document.derivatives = .ready
                 document.displayKey = keys[.display]
                 document.thumbnailKey = keys[.thumbnail]
+                document.derivativeLeaseUntil = nil
+                try await document.update(on: db)
+            }
+        } catch let over as OverPixelBudget {
+            let id = try document.requireID()
+            app.logger.notice("image over the pixel budget; the original will be served",
+                              metadata: ["documentId": .string(id.uuidString), "size": .string(over.description)])
+            try await app.write { db in
+                document.derivatives = .failed
                 document.derivativeLeaseUntil = nil
                 try await document.update(on: db)
             }
@@ -85,11 +110,16 @@ final class DerivativeMaker: Sendable {
         }
         let storage = app.objectStorage
         let original = Array(try await storage.get(document.storageKey).readableBytesView)
+        let imaging = self.imaging
+        let size = try await pool.runIfActive { try imaging.dimensions(original) }
+        // Each side at most `maxPixels` (≤ 10⁹) first, so the product cannot overflow.
+        guard (1...maxPixels).contains(size.width), (1...maxPixels).contains(size.height), size.width * size.height <= maxPixels else {
+            throw OverPixelBudget(width: size.width, height: size.height)
+        }
         var keys: [DocumentVariant: String] = [:]
         for variant in DocumentVariant.derived {
             guard let box = variant.box else { continue }
-            let imaging = self.imaging
-            let jpeg = try await NIOThreadPool.singleton.runIfActive {
+            let jpeg = try await pool.runIfActive {
                 try imaging.fitJPEG(original, width: box.width, height: box.height, quality: DocumentVariant.jpegQuality)
             }
             let key = DocumentKeys.derivative(of: document.storageKey, variant)
@@ -116,6 +146,6 @@ extension Application {
         if !imaging.available {
             logger.notice("image derivatives are off; originals will be served", metadata: ["reason": .string(imaging.problem ?? "")])
         }
-        derivatives = DerivativeMaker(app: self, imaging: imaging)
+        derivatives = DerivativeMaker(app: self, imaging: imaging, maxMegapixels: settings.imagingMaxMegapixels)
     }
 }

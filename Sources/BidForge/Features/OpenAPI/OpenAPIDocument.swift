@@ -28,7 +28,9 @@ enum OpenAPIDocument {
     ]
 
     static let operations: [Operation] = [
-        .init(method: "get", path: "/api/health", summary: "Health of every configured component", auth: .none, success: (200, "Health"), errors: [503]),
+        .init(method: "get", path: "/api/live", summary: "200 while the process answers (liveness: touches no dependency)", auth: .none, success: (200, "Live")),
+        .init(method: "get", path: "/api/health", summary: "Health of every configured component", auth: .optional, success: (200, "Health"), errors: [401, 503],
+              notes: "Every check's status for anyone; its details (latencies, memory, free disk, library versions) only for a platform ADMIN's token. The storage probe (write, read, delete an object) runs at most every 30 s; its last answer is shared."),
         .init(method: "get", path: "/api/ready", summary: "200 once migrations ran and the database answers", auth: .none, success: (200, "Ready"), errors: [503]),
         .init(method: "get", path: "/openapi.json", summary: "This document", auth: .none, success: (200, nil)),
         .init(method: "get", path: "/static/{file}", summary: "A static asset by fingerprinted name (name.<hash>.ext), cacheable forever", auth: .none,
@@ -198,7 +200,7 @@ enum OpenAPIDocument {
         requests (4xx) are replayed too, and a replay carries `Idempotent-Replayed: true`; text fields refuse NUL characters;
         line-item quantities have at most four decimals and row totals round half away from zero; sealed bids withhold
         amountCents, lineItems and notes from the owner until bidDueAt; a presented but invalid token is 401 even on public endpoints.
-        Operations: every route except /api/health, /api/ready and /metrics is rate limited per client address
+        Operations: every route except /api/live, /api/health, /api/ready and /metrics is rate limited per client address
         (RATE_LIMIT_PER_ADDRESS_PER_MINUTE), writes also per user (RATE_LIMIT_WRITES_PER_MINUTE), shared across instances
         through Redis; the client address is the peer, or X-Forwarded-For only from TRUSTED_PROXIES. Responses of 1 KB or
         more are gzipped when the client accepts it (unless COMPRESSION=false because a proxy compresses). A health check
@@ -255,6 +257,9 @@ enum OpenAPIDocument {
         }
         var common = op.method == "get" ? [500] : [413, 415, 500]
         if !RateLimitMiddleware.exemptPaths.contains(op.path) { common.append(429) }
+        // Any query parameter can be malformed (`?page=null`), and a presented but invalid token is 401 wherever one is read.
+        if !op.query.isEmpty { common.append(400) }
+        if op.auth != .none { common.append(401) }
         for code in Set(op.errors + common + [503]).sorted() where responses[String(code)] == nil {
             responses[String(code)] = ["description": .string(errorDescriptions[code] ?? "INTERNAL_ERROR: nothing internal is disclosed"),
                                        "content": ["application/json": ["schema": S.ref("Error")]]]

@@ -223,6 +223,7 @@ enum S {
                 "checks": ["type": "object", "additionalProperties": object(["status": enumeration(["ok", "error", "disabled", "degraded"]), "message": string, "details": ["type": "object"]])],
                 "timestamp": time,
             ], required: ["status", "checks", "timestamp"]),
+            "Live": object(["status": enumeration(["alive"])], required: ["status"]),
             "Ready": object(["status": enumeration(["ready", "not_ready", "draining"])], required: ["status"]),
         ]
     }

@@ -14,26 +14,41 @@ struct HealthDTO: Encodable, Sendable {
     let timestamp: Date
 }
 
-/// `GET /api/health` (is every configured component working?) and `GET /api/ready` (may this instance take traffic?).
+/// `GET /api/live` (is the process answering? — for a liveness probe: it touches no dependency, so an outage of the
+/// database or storage never restarts every pod), `GET /api/health` (is every configured component working?) and
+/// `GET /api/ready` (may this instance take traffic?).
 struct HealthController: RouteCollection {
     static let checkTimeout: Duration = .seconds(2)
+    /// The storage probe writes an object: it runs at most this often, however often health is asked.
+    static let storageProbeInterval: Duration = .seconds(30)
 
     func boot(routes: any RoutesBuilder) throws {
+        routes.get("live", use: live)
         routes.get("health", use: health)
         routes.get("ready", use: ready)
     }
 
+    func live(_ req: Request) async throws -> Response {
+        try Response.json(.ok, ["status": "alive"])
+    }
+
+    /// Every component's status for anyone (a load balancer, a status page); the figures behind them (latencies,
+    /// memory, free disk, library versions, cache sizes) only for a platform ADMIN's token.
     func health(_ req: Request) async throws -> Response {
+        let detailed = (try? await req.optionalCaller())??.role == .admin
         var checks: [String: HealthDTO.Check] = [:]
         checks["database"] = await Self.databaseCheck(req)
         checks["redis"] = await Self.redisCheck(req.application)
         checks["cache"] = Self.cacheCheck(req.application)
-        checks["storage"] = await Self.storageCheck(req.application)
+        checks["storage"] = await req.application.storageProbe.check(every: Self.storageProbeInterval) {
+            await Self.storageCheck(req.application)
+        }
         checks["imaging"] = Self.imagingCheck(req.application.derivatives.imaging)
         checks["memory"] = Self.memoryCheck(limitBytes: req.application.settings.memoryLimitBytes)
         checks["disk"] = Self.diskCheck(path: req.application.settings.dataDirectory)
         // `degraded` (Redis gone: limits fall back to per-instance memory) keeps serving, so it is not a failure.
         let healthy = checks.values.allSatisfy { ["ok", "disabled", "degraded"].contains($0.status) }
+        if !detailed { checks = checks.mapValues { HealthDTO.Check(status: $0.status, message: $0.message) } }
         let body = HealthDTO(status: healthy ? "healthy" : "unhealthy", checks: checks, timestamp: req.now)
         return try Response.json(healthy ? .ok : .serviceUnavailable, body)
     }
@@ -94,7 +109,8 @@ struct HealthController: RouteCollection {
     static func imagingCheck(_ imaging: Imaging) -> HealthDTO.Check {
         imaging.available
             ? .init(status: "ok", details: ["library": "libvips", "version": .string(imaging.version)])
-            : .init(status: "disabled", message: "Image derivatives are skipped; originals are served. \(imaging.problem ?? "")")
+            : .init(status: "disabled", message: "Image derivatives are skipped; originals are served.",
+                    details: ["problem": .string(imaging.problem ?? "")])
     }
 
     static func storageCheck(_ app: Application) async -> HealthDTO.Check {
@@ -176,5 +192,32 @@ func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () 
             work.cancel()
             finish(nil)
         }
+    }
+}
+
+/// The last answer of an expensive check, shared by every caller for `interval`; one run at a time.
+final class CachedCheck: Sendable {
+    private let last = NIOLockedValueBox<(task: Task<HealthDTO.Check, Never>, at: ContinuousClock.Instant)?>(nil)
+
+    func check(every interval: Duration, _ run: @escaping @Sendable () async -> HealthDTO.Check) async -> HealthDTO.Check {
+        let now = ContinuousClock.now
+        let task = last.withLockedValue { last -> Task<HealthDTO.Check, Never> in
+            if let last, now - last.at < interval { return last.task }
+            let fresh = Task { await run() }
+            last = (fresh, now)
+            return fresh
+        }
+        return await task.value
+    }
+}
+
+extension Application {
+    private struct StorageProbeKey: StorageKey { typealias Value = CachedCheck }
+
+    var storageProbe: CachedCheck {
+        if let probe = storage[StorageProbeKey.self] { return probe }
+        let probe = CachedCheck()
+        storage[StorageProbeKey.self] = probe
+        return probe
     }
 }

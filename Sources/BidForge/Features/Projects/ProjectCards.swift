@@ -19,6 +19,11 @@ enum ProjectCards {
             return caller?.companyId == company
                 || (fields[1] != Substring(ProjectStatus.draft.rawValue) && fields[2] == Substring(ProjectVisibility.public.rawValue))
         }
+
+        /// The posting company, from the header.
+        var ownerCompanyId: UUID? {
+            header.firstIndex(of: UInt8(ascii: " ")).flatMap { UUID(uuidString: String(decoding: header[..<$0], as: UTF8.self)) }
+        }
     }
 
     struct NotFound: Error {}

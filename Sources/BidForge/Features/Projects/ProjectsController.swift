@@ -76,6 +76,10 @@ struct ProjectsController: RouteCollection {
         // The common case — a public project, or one's own — is answered from the cache without the database.
         if let cache = req.application.cache, let id = req.parameters.get("projectID", as: UUID.self),
            let card = try await ProjectCards.card(id, cache: cache, db: { req.db }), card.isOpenlyVisible(to: caller) {
+            // An invited company reading a PUBLIC project has still viewed it: the owner's invitations panel says so.
+            if let caller, card.ownerCompanyId != caller.companyId {
+                try await InvitationsController.markViewedIfPending(projectId: id, companyId: caller.companyId, req: req)
+            }
             return try await CachedJSONBytes(bytes: Array(card.json)).encodeResponse(for: req)
         }
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
@@ -121,8 +125,10 @@ struct ProjectsController: RouteCollection {
             if let max = patch.budgetMaxCents { project.budgetMaxCents = max }
             let previousDue = project.bidDueAt
             if let due = patch.bidDueAt, due != previousDue {
-                let hasBids = project.status == .open
-                    && (try await BidModel.query(on: db).filter(\.$projectId == project.requireID()).count()) > 0
+                var hasBids = false
+                if project.status == .open {
+                    hasBids = try await BidModel.query(on: db).filter(\.$projectId == project.requireID()).count() > 0
+                }
                 switch BiddingWindow.refusal(moving: previousDue, to: due, status: project.status, hasBids: hasBids, now: req.now) {
                 case nil: project.bidDueAt = due
                 case .notInFuture: throw APIError.validation("bidDueAt", "must be in the future")

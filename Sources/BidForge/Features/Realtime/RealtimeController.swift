@@ -33,6 +33,7 @@ struct RealtimeController: RouteCollection {
         ticket.role = caller.role
         ticket.sessionExpiresAt = caller.sessionExpiresAt ?? req.now.addingTimeInterval(Double(req.application.settings.accessTokenTTLSeconds))
         ticket.expiresAt = req.now.addingTimeInterval(Self.ticketLifetime)
+        ticket.sessionKey = caller.sessionKey?.text
         try await req.write { db in try await ticket.create(on: db) }
         return RealtimeTicketDTO(ticket: token, expiresAt: ticket.expiresAt)
     }
@@ -83,11 +84,12 @@ struct RealtimeController: RouteCollection {
                 return current
             }
             guard let redeemed else { throw APIError.unauthenticated }
-            return .init(userId: redeemed.userId, companyId: redeemed.companyId, expiresAt: redeemed.sessionExpiresAt)
+            return .init(userId: redeemed.userId, companyId: redeemed.companyId, expiresAt: redeemed.sessionExpiresAt,
+                         sessionKey: redeemed.sessionKey.flatMap(SessionKey.init(text:)))
         }
         let caller = try await req.requireCaller()
         let expires = caller.sessionExpiresAt ?? req.now.addingTimeInterval(Double(req.application.settings.accessTokenTTLSeconds))
-        return .init(userId: caller.userId, companyId: caller.companyId, expiresAt: expires)
+        return .init(userId: caller.userId, companyId: caller.companyId, expiresAt: expires, sessionKey: caller.sessionKey)
     }
 }
 

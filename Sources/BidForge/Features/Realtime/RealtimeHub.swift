@@ -5,12 +5,15 @@ import NIOWebSocket
 
 /// The sockets this instance holds, and delivery to them. Each socket has a bounded queue drained by its own writer,
 /// so a slow or stuck client only ever fills its own queue: when that overflows the socket is closed (1013) and
-/// nobody else waits. Sockets whose session expired are closed with 4001 so the client signs in again.
+/// nobody else waits. Sockets whose session expired or ended (sign-out, a revoked token family — on any instance) are
+/// closed with 4001 so the client signs in again.
 final class RealtimeHub: Sendable {
     struct Session: Sendable {
         let userId: UUID
         let companyId: UUID
         let expiresAt: Date
+        /// The sign-in the socket was opened through, when known.
+        var sessionKey: SessionKey? = nil
     }
 
     private struct Client: Sendable {
@@ -78,6 +81,10 @@ final class RealtimeHub: Sendable {
 
     /// Encodes the frame once and queues it for every entitled socket.
     func route(_ delivery: Delivery) {
+        if let ended = delivery.endedSessions {
+            close { session in session.sessionKey.map(ended.contains) ?? false }
+            return
+        }
         let targets = clients.withLockedValue { clients in
             clients.filter { Self.entitled($0.value.session, to: delivery) }.map(\.key)
         }
@@ -101,8 +108,13 @@ final class RealtimeHub: Sendable {
 
     private func closeExpired() {
         let now = clock.now()
+        close { $0.expiresAt <= now }
+    }
+
+    /// Closes (4001) every socket whose session matches.
+    private func close(where matches: (Session) -> Bool) {
         let expired = clients.withLockedValue { clients in
-            let gone = clients.filter { $0.value.session.expiresAt <= now }
+            let gone = clients.filter { matches($0.value.session) }
             for key in gone.keys { clients.removeValue(forKey: key) }
             return Array(gone.values)
         }

@@ -54,17 +54,24 @@ enum BidDueReminders {
     }
 }
 
-/// Runs the jobs kept by the clock every `interval` while the instance serves: bid-due reminders, and closing
-/// projects whose due time has come (so a project's status turns CLOSED within one interval of its due time).
+/// Runs the jobs kept by the clock while the instance serves: every `interval`, bid-due reminders and closing projects
+/// whose due time has come (so a project's status turns CLOSED within one interval of its due time); every
+/// `retentionInterval`, the retention job.
 final class ReminderScheduler: Sendable {
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    func start(_ app: Application, interval: Duration = .seconds(10)) {
+    func start(_ app: Application, interval: Duration = .seconds(10), retentionInterval: Duration = .seconds(3_600)) {
         let loop = Task {
+            var retentionDue = ContinuousClock.now + .seconds(60)  // not in the middle of start-up
             while !Task.isCancelled {
                 do {
                     try await DueTimeClosing.run(app, now: app.clock.now())
                     try await BidDueReminders.run(app, now: app.clock.now())
+                    if ContinuousClock.now >= retentionDue {
+                        retentionDue = ContinuousClock.now + retentionInterval
+                        let deleted = try await RetentionJob.run(app, now: app.clock.now())
+                        app.logger.info("retention job done", metadata: ["deleted": .string(deleted.filter { $0.value > 0 }.description)])
+                    }
                 } catch {
                     app.logger.warning("scheduled jobs failed; retrying next round", metadata: ["error": .string(String(describing: error))])
                 }

@@ -38,9 +38,12 @@ enum WebSession {
     static func end(on req: Request, response: Response) async throws {
         if let token = req.cookies[cookie]?.string {
             let hash = SecureToken.hash(token)
-            try await req.write { db in
+            let ended = try await req.write { db in
+                let sessions = try await WebSessionModel.query(on: db).filter(\.$tokenHash == hash).all()
                 try await WebSessionModel.query(on: db).filter(\.$tokenHash == hash).delete()
+                return try sessions.map { SessionKey.browser(try $0.requireID()) }
             }
+            await req.application.endSessions(ended)
         }
         response.cookies[cookie] = cookieValue("", req: req, maxAge: 0)
     }
@@ -60,7 +63,7 @@ enum WebSession {
               let user = try? session.joined(UserModel.self),
               let company = try? session.joined(CompanyModel.self) else { return nil }
         let webUser = WebUser(caller: Caller(userId: user.id!, companyId: user.companyId, role: user.role,
-                                             sessionExpiresAt: session.expiresAt),
+                                             sessionExpiresAt: session.expiresAt, sessionKey: .browser(try session.requireID())),
                               name: user.name, companyName: company.name)
         req.storage[UserKey.self] = webUser
         req.logger[metadataKey: "userId"] = .string(user.id!.uuidString)

@@ -21,6 +21,16 @@ struct Imaging: Sendable {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
+    /// The image's width and height from its header, without decoding its pixels. Blocking (briefly).
+    func dimensions(_ image: [UInt8]) throws -> (width: Int, height: Int) {
+        guard available else { throw Failure(description: problem ?? "imaging unavailable") }
+        var width: Int32 = 0
+        var height: Int32 = 0
+        let status = image.withUnsafeBytes { bf_vips_dimensions($0.baseAddress, $0.count, &width, &height) }
+        guard status == 0 else { throw Failure(description: String(cString: bf_vips_error())) }
+        return (Int(width), Int(height))
+    }
+
     /// The image shrunk to fit `width`×`height` (never enlarged), as a JPEG of `quality`. Blocking: call it off the
     /// event loops.
     func fitJPEG(_ image: [UInt8], width: Int, height: Int, quality: Int) throws -> [UInt8] {

@@ -29,6 +29,11 @@ final class AppMetrics: Sendable {
             .increment(by: Int64(count))
     }
 
+    /// Rows the retention job deleted from `table`.
+    func recordRetention(table: String, deleted: Int) {
+        registry.makeCounter(name: "retention_deleted_rows_total", labels: [("table", table)]).increment(by: Int64(deleted))
+    }
+
     /// Share of a cache's requests answered by some tier, since start.
     func recordCacheHitRatio(cache: String, ratio: Double) {
         registry.makeGauge(name: "cache_hit_ratio", labels: [("cache", cache)]).set(ratio)

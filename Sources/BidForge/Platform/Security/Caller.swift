@@ -10,6 +10,9 @@ struct Caller: Sendable {
     let role: UserRole
     /// When the access token that identified the caller expires (nil when not known).
     var sessionExpiresAt: Date? = nil
+    /// The sign-in the caller acts through (a browser session or a refresh-token family), when known: ending it
+    /// closes the realtime sockets it opened.
+    var sessionKey: SessionKey? = nil
 }
 
 /// Claims of a short-lived access token.
@@ -20,6 +23,8 @@ struct AccessClaims: JWTPayload {
     var exp: ExpirationClaim
     var iat: IssuedAtClaim
     var jti: IDClaim
+    /// The refresh-token family the token was issued with (absent in tokens from before it existed).
+    var sid: String?
 
     /// Expiry is checked by `Request.optionalCaller` against the application clock, so that time is injectable.
     func verify(using algorithm: some JWTAlgorithm) async throws {}
@@ -54,7 +59,8 @@ extension Request {
         guard let userId = UUID(uuidString: claims.sub.value), let companyId = UUID(uuidString: claims.cid) else {
             throw APIError.unauthenticated
         }
-        let caller = Caller(userId: userId, companyId: companyId, role: claims.role, sessionExpiresAt: claims.exp.value)
+        let caller = Caller(userId: userId, companyId: companyId, role: claims.role, sessionExpiresAt: claims.exp.value,
+                            sessionKey: claims.sid.flatMap(UUID.init(uuidString:)).map(SessionKey.tokenFamily))
         storage[CallerKey.self] = caller
         logger[metadataKey: "userId"] = .string(userId.uuidString)
         return caller

@@ -11,6 +11,16 @@ enum Idempotency {
     /// A reservation older than this whose request never finished (a crash) may be taken over.
     static let abandonedAfter: TimeInterval = 120
 
+    /// Top-level fields of a response that hold one-time secrets (an invitation token): kept out of the stored replay,
+    /// which answers them as null. The secret lives only in the first response.
+    static func run(_ request: Request, _ caller: Caller, fingerprint: String? = nil, secretFields: Set<String>,
+                    _ body: () async throws -> Response) async throws -> Response {
+        request.storage[SecretFieldsKey.self] = secretFields
+        return try await run(request, caller, fingerprint: fingerprint, body)
+    }
+
+    private struct SecretFieldsKey: StorageKey { typealias Value = Set<String> }
+
     /// `fingerprint` stands in for the body when the body was streamed (an upload) and so cannot be hashed here.
     static func run(_ request: Request, _ caller: Caller, fingerprint: String? = nil,
                     _ body: () async throws -> Response) async throws -> Response {
@@ -73,9 +83,16 @@ enum Idempotency {
             return response
         }
         row.statusCode = Int(response.status.code)
-        row.responseBody = response.body.data ?? Data()
+        row.responseBody = try storable(response.body.data ?? Data(), hiding: request.storage[SecretFieldsKey.self] ?? [])
         try await request.write { db in try await row.update(on: db) }
         return response
+    }
+
+    /// The body as it may be kept: the named top-level fields of a JSON object answered as null.
+    static func storable(_ body: Data, hiding secrets: Set<String>) throws -> Data {
+        guard !secrets.isEmpty, case .object(var fields) = try JSONDecoder().decode(JSONValue.self, from: body) else { return body }
+        for name in secrets where fields[name] != nil { fields[name] = .null }
+        return try JSONEncoder().encode(JSONValue.object(fields))
     }
 
     private static func replay(status: Int, body: Data) -> Response {

@@ -3,7 +3,7 @@ import Vapor
 /// The per-client-address limit in front of every route. Probes and the metrics scrape are exempt: a load balancer
 /// or Prometheus polling from one address must never be told to go away.
 struct RateLimitMiddleware: AsyncMiddleware {
-    static let exemptPaths: Set<String> = ["/api/health", "/api/ready", "/metrics"]
+    static let exemptPaths: Set<String> = ["/api/live", "/api/health", "/api/ready", "/metrics"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let settings = request.application.settings

@@ -25,7 +25,8 @@ struct TokenService {
             role: user.role,
             exp: .init(value: issuedAt.addingTimeInterval(TimeInterval(settings.accessTokenTTLSeconds))),
             iat: .init(value: issuedAt),
-            jti: .init(value: UUID().uuidString)
+            jti: .init(value: UUID().uuidString),
+            sid: family.uuidString
         )
         let access = try await request.jwt.sign(claims)
         let refresh = SecureToken.generate()
@@ -75,6 +76,7 @@ struct TokenService {
                 .filter(\.$revokedAt == nil)
                 .update()
         }
+        await request.application.endSessions([.tokenFamily(family)])
     }
 }
 

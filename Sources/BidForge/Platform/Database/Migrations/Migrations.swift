@@ -7,5 +7,6 @@ enum Migrations {
         M005_CreateProjects(), M006_CreateBids(), M007_CreateInvitationsAndQuestions(),
         M008_CreateNotificationsAndIdempotency(), M009_PostgresScalingIndexes(), M010_CreateConversations(),
         M011_CreateOutbox(), M012_CreateRealtime(), M013_CreateDocuments(), M014_CreateWebSessions(),
+        M015_AddRealtimeTicketSessions(), M016_AddRetentionIndexes(),
     ]
 }

@@ -15,6 +15,8 @@ final class RealtimeTicketModel: Model, @unchecked Sendable {
     @Field(key: "session_expires_at") var sessionExpiresAt: Date
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "used_at") var usedAt: Date?
+    /// The sign-in behind the ticket (`SessionKey`): ending it closes the socket.
+    @OptionalField(key: "session_key") var sessionKey: String?
 
     init() {}
 }
