@@ -92,9 +92,7 @@ enum VipsAvailability {
                 ids.append(try #require(try await t.upload(owner, to: project, bytes, filename: name, type: "image/png").json["id"].uuid))
                 t.clock.advance(by: 1)
             }
-            let started = Date()
             for _ in 0..<3 { #expect(try await t.app.derivatives.makeNext()) }
-            #expect(Date().timeIntervalSince(started) < 5, "nothing large was decoded")
             for id in ids[0...1] {
                 let stored = try #require(try await DocumentModel.find(id, on: t.app.db))
                 #expect(stored.derivatives == .failed && stored.derivativeAttempts == 1, "given up at once, not retried")

@@ -184,7 +184,7 @@ struct SharedRateLimitTests {
 
     @Test func memoryOverTheLimitFailsHealth() async throws {
         try await TestApp.run(environment: ["MEMORY_LIMIT_MB": "16"]) { t in
-            let health = try await t.request(.GET, "/api/health")
+            let health = try await t.request(.GET, "/api/health", token: try await t.platformAdmin().token)
             #expect(health.status == .serviceUnavailable)
             #expect(health.json["checks"]["memory"]["status"].string == "error")
             #expect(health.json["checks"]["memory"]["details"]["limitBytes"].int == 16 << 20)

@@ -106,6 +106,8 @@ import NIOWebSocket
             let ticket = try #require(try await t.request(.POST, "/live/ticket", headers: ["Cookie": cookie, "X-CSRF-Token": page.csrf ?? ""])
                 .json["ticket"].string)
             let browserSocket = try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=\(ticket)")
+            let spareTicket = try #require(try await t.request(.POST, "/live/ticket", headers: ["Cookie": cookie, "X-CSRF-Token": page.csrf ?? ""])
+                .json["ticket"].string)
             let apiSocket = try await SocketProbe.connect(port: port, token: owner.token)
             let otherLogin = try await t.relogin(owner)
             let otherSocket = try await SocketProbe.connect(port: port, token: otherLogin.token)
@@ -115,10 +117,16 @@ import NIOWebSocket
             #expect(await browserSocket.waitForClose())
             #expect(browserSocket.closeCode == .unknown(4001))
             #expect(!apiSocket.didClose && !otherSocket.didClose, "other sign-ins keep their sockets")
+            await #expect(throws: (any Error).self, "a ticket minted before the sign-out opens nothing after it") {
+                try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=\(spareTicket)")
+            }
 
             #expect(try await t.request(.POST, "/api/v1/auth/logout", token: owner.token, body: ["refreshToken": owner.refreshToken]).status == .noContent)
             #expect(await apiSocket.waitForClose())
             #expect(apiSocket.closeCode == .unknown(4001))
+            await #expect(throws: (any Error).self, "the signed-out access token opens no new socket") {
+                try await SocketProbe.connect(port: port, token: owner.token)
+            }
             await t.waitForSockets(1)
             #expect(!otherSocket.didClose)
 

@@ -24,7 +24,7 @@ import S3WireTesting
 
     @Test func healthProbesLocalStorage() async throws {
         try await TestApp.run { t in
-            let health = try await t.request(.GET, "/api/health")
+            let health = try await t.request(.GET, "/api/health", token: try await t.platformAdmin().token)
             #expect(health.json["checks"]["storage"]["status"].string == "ok")
             #expect(health.json["checks"]["storage"]["details"]["backend"].string == "local")
         }
@@ -66,7 +66,7 @@ struct S3StorageTests {
             #expect(try await storage.size(of: "projects/p1/spec.txt") == Int64(body.readableBytes))
             try await storage.delete("projects/p1/spec.txt")
             #expect(try await storage.size(of: "projects/p1/spec.txt") == nil)
-            let health = try await t.request(.GET, "/api/health")
+            let health = try await t.request(.GET, "/api/health", token: try await t.platformAdmin().token)
             #expect(health.status == .ok)
             #expect(health.json["checks"]["storage"]["details"]["backend"].string == "s3")
         }

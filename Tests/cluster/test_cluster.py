@@ -89,7 +89,7 @@ def register(role, client_ip="198.51.100.10"):
         "company": {"name": f"{role.title()} {uuid.uuid4().hex[:6]}", "trades": ["03", "09"], "serviceArea": {"states": ["TX"]}},
     }, headers={"X-Forwarded-For": client_ip})
     assert status == 201, body
-    return {"email": email, "token": body["accessToken"], "companyId": body["user"]["companyId"]}
+    return {"email": email, "token": body["accessToken"], "refresh": body["refreshToken"], "companyId": body["user"]["companyId"]}
 
 
 def project_body():
@@ -534,3 +534,47 @@ def test_documents_uploaded_through_nginx_are_served_by_every_instance():
     for name, instance in INSTANCES.items():
         status, body = fetch_document(instance, photo["id"], owner["token"], variant="thumbnail")
         assert body[:3] == b"\xff\xd8\xff", name  # a JPEG, not the PNG original
+
+
+def test_a_sign_out_on_one_instance_closes_that_sign_ins_sockets_on_the_others():
+    member = register("SUBCONTRACTOR")
+    watched = [Socket(INSTANCES["api2"], member["token"]), Socket(INSTANCES["api3"], member["token"])]
+    other_login = call("POST", f"{URL}/api/v1/auth/login", {"email": member["email"], "password": "correct-horse-battery"})[2]
+    kept = Socket(INSTANCES["api2"], other_login["accessToken"])
+    time.sleep(0.3)
+    try:
+        assert all(socket.thread.is_alive() for socket in watched + [kept])
+        status, _, _, _ = call("POST", f"{INSTANCES['api1']}/api/v1/auth/logout", {"refreshToken": member["refresh"]},
+                               token=member["token"])
+        assert status == 204
+        closed = wait_until(lambda: not any(socket.thread.is_alive() for socket in watched), 5)
+        FIGURES["sign_out_closes_sockets_s"] = closed and round(closed, 3)
+        assert closed is not None, "the signed-out sockets on api2 and api3 stayed open"
+        assert kept.thread.is_alive(), "another sign-in of the same person keeps its socket"
+    finally:
+        for socket in watched + [kept]:
+            socket.close()
+
+
+def test_an_instance_stops_in_time_while_postgres_and_redis_are_down():
+    """SIGTERM with the database and Redis gone: the loops that wait on them must not hold the process past
+    drain (2 s) + grace (10 s) + 5 s; and `down` never drops a pid file while its process lives."""
+    pid = int(Path(DIR, "api2.pid").read_text())
+    cluster("down", "postgres")
+    cluster("down", "redis")
+    try:
+        time.sleep(1)  # let the instance's background loops run into the outage
+        started = time.monotonic()
+        cluster("down", "api2")
+        took = time.monotonic() - started
+        FIGURES["stop_during_outage_s"] = round(took, 2)
+        assert not Path(f"/proc/{pid}").exists(), "the instance outlived scripts/cluster down"
+        assert not Path(DIR, "api2.pid").exists()
+        assert took < 2 + 10 + 5 + 2, f"stopping took {took:.1f} s"
+        log = Path(DIR, "api2.log").read_text()
+        assert "shutdown requested" in log
+    finally:
+        cluster("up", "postgres")
+        cluster("up", "redis")
+        cluster("up", "api2")
+    assert call("GET", f"{INSTANCES['api2']}/api/ready")[0] == 200

@@ -30,14 +30,32 @@ final class DrainingServeCommand: AsyncCommand, Sendable {
             source.setEventHandler {
                 let count = signals.withLockedValue { $0 += 1; return $0 }
                 if count == 1 {
+                    Self.armWatchdog(app, on: queue)
                     Task { await Self.drainThenStop(app, stopped: stopped) }
                 } else {
                     app.logger.warning("second shutdown signal: exiting without waiting for in-flight requests")
-                    exit(1)
+                    // `_exit`, not `exit`: exit handlers and static destructors can block on a lock a stuck thread holds.
+                    _exit(1)
                 }
             }
             source.resume()
             signalSources.withLockedValue { $0.append(source) }
+        }
+    }
+
+    /// Seconds past drain + grace that the process may take to close pools and flush logs before it is ended.
+    static let exitAllowance = 5
+
+    /// The promise that shutdown ends in time, whatever hangs: a dispatcher waiting on a database that is down, a Redis
+    /// reconnect, a socket that never closes. Runs on the signal queue, not the concurrency pool that might be stuck.
+    static func armWatchdog(_ app: Application, on queue: DispatchQueue) {
+        let settings = app.settings
+        let limit = settings.shutdownDrainSeconds + settings.shutdownGraceSeconds + exitAllowance
+        let logger = app.logger
+        queue.asyncAfter(deadline: .now() + .seconds(limit)) {
+            logger.critical("shutdown did not finish within drain + grace + \(exitAllowance) s: exiting now",
+                            metadata: ["limitSeconds": .stringConvertible(limit)])
+            _exit(1)
         }
     }
 
@@ -50,7 +68,9 @@ final class DrainingServeCommand: AsyncCommand, Sendable {
         ])
         if settings.shutdownDrainSeconds > 0 { try? await Task.sleep(for: .seconds(settings.shutdownDrainSeconds)) }
         await app.server.shutdown()
-        await app.stopBackgroundWork()
+        // Background loops get the grace period to finish their round; one stuck on a dead dependency is abandoned.
+        let finished = await withTimeout(.seconds(settings.shutdownGraceSeconds)) { await app.stopBackgroundWork() }
+        if finished == nil { app.logger.warning("background work did not stop within the grace period; leaving it") }
         app.logger.notice("server stopped; in-flight requests have finished")
         stopped.succeed()
     }

@@ -67,8 +67,9 @@ extension TestApp {
         return try #require(app.http.server.shared.localAddress?.port)
     }
 
-    /// Waits until the hub holds `count` sockets (upgrades finish asynchronously).
+    /// Waits until the hub holds `count` sockets (upgrades finish asynchronously; a loaded machine may take seconds).
     func waitForSockets(_ count: Int) async {
-        for _ in 0..<300 where app.realtimeHub.connectedCount != count { try? await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<1_000 where app.realtimeHub.connectedCount != count { try? await Task.sleep(for: .milliseconds(10)) }
+        #expect(app.realtimeHub.connectedCount == count, "the hub holds \(count) sockets")
     }
 }

@@ -52,6 +52,7 @@ struct RealtimeController: RouteCollection {
 
     private func upgrade(_ req: Request) async throws -> Response {
         let session = try await Self.authenticate(req)
+        if let key = session.sessionKey, try await !key.isLive(on: req.db, now: req.now) { throw APIError.unauthenticated }
         var since: Int64?
         if let raw = req.query[String.self, at: "since"] {
             guard let value = Int64(raw), value >= 0 else { throw APIError.validation("since", "must be an event id (a whole number)") }

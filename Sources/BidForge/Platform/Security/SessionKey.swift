@@ -1,4 +1,5 @@
 import Vapor
+import Fluent
 
 /// A sign-in that realtime sockets are tied to: a browser session, or a refresh-token family (the API's sign-in,
 /// named in each access token as `sid`). Ending it closes every socket opened through it, on every instance.
@@ -20,6 +21,20 @@ enum SessionKey: Hashable, Sendable {
         case "web": self = .browser(id)
         case "family": self = .tokenFamily(id)
         default: return nil
+        }
+    }
+}
+
+extension SessionKey {
+    /// Whether the sign-in still stands: the browser session exists and has not expired, or the token family has a
+    /// token that was not revoked. A socket opens only for a live sign-in, so a ticket minted just before a sign-out
+    /// cannot open one after it.
+    func isLive(on db: any Database, now: Date) async throws -> Bool {
+        switch self {
+        case .browser(let id):
+            return try await WebSessionModel.find(id, on: db).map { $0.expiresAt > now } ?? false
+        case .tokenFamily(let id):
+            return try await RefreshTokenModel.query(on: db).filter(\.$familyId == id).filter(\.$revokedAt == nil).first() != nil
         }
     }
 }
