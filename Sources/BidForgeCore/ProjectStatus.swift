@@ -19,6 +19,10 @@ public enum ProjectStatus: String, Codable, Sendable, CaseIterable {
 
     /// Owners may still edit the project text while it is a draft or open for bids.
     public var isEditable: Bool { self == .draft || self == .open }
+
+    /// Owners may add documents until the project is decided: an upload to an OPEN project is an addendum; once
+    /// AWARDED or CANCELLED the document set is the record and stays as it is.
+    public var acceptsDocuments: Bool { self == .draft || self == .open || self == .closed }
 }
 
 public enum ProjectVisibility: String, Codable, Sendable, CaseIterable {

@@ -116,6 +116,16 @@ import Fluent
             #expect(won.text.contains("You won this project: your bid ranked 1 of 2."))
             let lost = try await (try await WebBrowser.signedIn(t, as: loser)).get("/projects/\(project)")
             #expect(lost.text.contains("Awarded to another bidder. Your bid ranked 2 of 2, 10.0 % above the winning amount."))
+
+            // The owner's page says which bid won, names the trades a bid left out, and offers no more uploads.
+            let decided = try await ownerPage.get("/projects/\(project)")
+            let winnerName = try #require(try await CompanyModel.find(winner.companyId, on: t.app.db)?.name)
+            #expect(decided.text.contains("id=\"award-summary\">Awarded to \(winnerName) for $10,000.00 (rank 1 of 2).</p>"))
+            #expect(decided.text.contains("class=\"won-row\""))
+            #expect(decided.text.contains("09 Finishes"), "missing trades carry their names: \(decided.text.contains("09"))")
+            #expect(!decided.text.contains("data-upload"), "no upload form once AWARDED")
+            let late = try await t.upload(owner, to: project, Samples.pdf(1_000))
+            #expect(late.status == .conflict && late.errorCode == "INVALID_TRANSITION")
         }
     }
 }
@@ -247,7 +257,9 @@ import Fluent
             let page = try await WebBrowser.signedIn(t, as: owner)
             let dashboard = try await page.get("/dashboard")
             #expect(dashboard.text.contains("data-unread-badge>1</span>"))
-            #expect(try await page.get("/notifications").text.contains("href=\"/projects/\(project.uuidString.lowercased())\""))
+            let notifications = try await page.get("/notifications")
+            #expect(notifications.text.contains("href=\"/projects/\(project.uuidString.lowercased())\""))
+            #expect(notifications.text.contains("<div data-live-scope data-live-any>"), "new notifications appear on the open page")
             #expect(try await page.post("/notifications/read-all", []).status == .seeOther)
             #expect(try await page.get("/dashboard").text.contains("data-unread-badge hidden>0</span>"))
 

@@ -108,8 +108,11 @@ def sign_up(driver, url, role, email, company):
 
 
 def wait_for(driver, condition, timeout=20, message=""):
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(driver, timeout).until(condition, message)
+    # A live update swaps a region's contents while the condition reads it: read again rather than fail.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException, WebDriverException)).until(
+        condition, message)
 
 
 def wait_live(driver):
@@ -152,7 +155,8 @@ def test_owner_and_subcontractor_story(server):
         assert "Pat Owner" in owner.find_element(By.CSS_SELECTOR, "header").text
         shoot(owner, "dashboard-owner")
         navigate(owner, owner.find_element(By.LINK_TEXT, "Post a project"))
-        fill(owner, {"title": "Riverside clinic electrical", "description": "Two floors, new service entrance.",
+        long_link = "https://plans.example.com/" + "RiversideClinicE101" * 12 + ".pdf"
+        fill(owner, {"title": "Riverside clinic electrical", "description": "Two floors, new service entrance. " + long_link,
                      "city": "Austin", "postalCode": "78701", "minBudget": "50000", "maxBudget": "90000"})
         owner.find_element(By.CSS_SELECTOR, "select#state option[value=TX]").click()
         owner.find_element(By.CSS_SELECTOR, "input[name='trades[]'][value='26']").click()
@@ -168,6 +172,10 @@ def test_owner_and_subcontractor_story(server):
         navigate(owner, owner.find_element(By.XPATH, "//button[text()='Save changes']"))
         navigate(owner, owner.find_element(By.XPATH, "//button[text()='Publish']"))
         assert "OPEN" in owner.find_element(By.CSS_SELECTOR, "#project-facts p.muted").text
+        owner.set_window_size(375, 900)
+        overflow = owner.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        owner.set_window_size(1280, 900)
+        assert overflow <= 0, f"a long link in the description scrolls the phone page sideways by {overflow}px"
         plans = Path(tempfile.mkdtemp()) / "E-101 power plan.pdf"
         plans.write_bytes(b"%PDF-1.7\n" + os.urandom(200_000))
         owner.find_element(By.ID, "file").send_keys(str(plans))
@@ -256,6 +264,11 @@ def test_owner_and_subcontractor_story(server):
         assert "Plan: FREE" in sub.page_source and "Bids this month" in sub.page_source
         shoot(sub, "company")
         sub.get(server + "/notifications")
+        wait_live(sub)
+        fill(owner, {"message-body": "Friday at nine works for us."})
+        navigate(owner, owner.find_element(By.XPATH, "//button[text()='Send']"))
+        wait_for(sub, lambda d: "Friday at nine" in d.find_element(By.ID, "notification-list").text,
+                 message="a new notification did not appear on the open notifications page")
         shoot(sub, "notifications")
 
         # The subcontractor waits on the project page; the owner closes, levels and awards with confirmations.

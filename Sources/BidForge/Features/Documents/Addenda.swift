@@ -12,7 +12,7 @@ enum Addenda {
         return try await req.write { db -> DocumentModel in
             try await db.lockForUpdate("projects", id: projectId)
             guard let project = try await ProjectModel.find(projectId, on: db) else { throw APIError.notFound("Project") }
-            guard project.status != .cancelled else {
+            guard project.status.acceptsDocuments else {
                 throw APIError.invalidTransition(from: project.status.rawValue, action: "upload documents")
             }
             let document = DocumentModel()

@@ -15,7 +15,7 @@ struct DocumentsController: RouteCollection {
 
     func upload(_ req: Request, _ caller: Caller) async throws -> Response {
         let project = try await ProjectAccess.loadOwned(req, caller: caller)
-        guard project.status != .cancelled else {
+        guard project.status.acceptsDocuments else {
             throw APIError.invalidTransition(from: project.status.rawValue, action: "upload documents")
         }
         guard let company = try await CompanyModel.find(caller.companyId, on: req.db) else { throw APIError.unauthenticated }

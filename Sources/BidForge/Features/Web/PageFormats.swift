@@ -51,6 +51,11 @@ enum PageFormats {
         return fields
     }
 
+    /// A trade code with its name where known ("26 Electrical").
+    static func trade(_ code: String) -> String {
+        Trades.name(of: code).map { "\(code) \($0)" } ?? code
+    }
+
     static func budget(_ min: Int64?, _ max: Int64?) -> String {
         switch (min, max) {
         case let (min?, max?): "\(money(min)) – \(money(max))"
@@ -86,7 +91,7 @@ struct ProjectCard: Encodable, Sendable {
         status = p.status.rawValue
         city = p.city
         state = p.state
-        trades = p.trades.map { code in Trades.name(of: code).map { "\(code) \($0)" } ?? code }
+        trades = p.trades.map(PageFormats.trade)
         budget = PageFormats.budget(p.budgetMinCents, p.budgetMaxCents)
         bidDueAt = JSONCoding.formatDate(p.bidDueAt)
         bidDueText = PageFormats.utc(p.bidDueAt)

@@ -62,7 +62,7 @@ enum ProjectPageView {
         let manages = relation == .owner && (caller?.role.mayPostProjects ?? false)
         let url = SiteURL.project(project.id!)
         var uploadLimit: String?
-        if manages, project.status != .cancelled, let company = try await CompanyModel.find(project.companyId, on: req.db) {
+        if manages, project.status.acceptsDocuments, let company = try await CompanyModel.find(project.companyId, on: req.db) {
             uploadLimit = "\(company.plan.maxDocumentBytes / 1_000_000) MB"
         }
         let bidding = caller.flatMap { relation != .owner && $0.role.mayBid ? $0 : nil }
@@ -143,8 +143,11 @@ enum ProjectPageView {
             let missingTrades: String
             let exclusions: String
             let staleAddendum: Bool
+            let won: Bool
         }
         let rows: [Row]
+        /// "Awarded to … for …" once the project is AWARDED.
+        let awarded: String?
         let sealedUntil: String?
         let csvURL: String
         let awardURL: String
@@ -157,14 +160,17 @@ enum ProjectPageView {
         let url = SiteURL.project(project.id!)
         let sealed = BidAccess.hidesPrice(of: project, from: .owner, now: req.now)
         let sheet = sealed ? nil : try await LevelingController.sheet(for: project, on: req.db)
+        let winner = project.awardedBidId.flatMap { id in sheet?.bids.first { UUID(uuidString: $0.bidId) == id } }
         return LevelingContext(
             rows: (sheet?.bids ?? []).map { row in
                 .init(bidId: row.bidId, companyId: row.companyId, rank: row.rank, companyName: row.companyName,
                       amount: PageFormats.money(row.amountCents), amountCents: row.amountCents,
                       delta: row.rank == 1 ? "lowest" : String(format: "+%.1f %%", row.deltaFromLowestPct),
-                      missingTrades: row.missingTrades.joined(separator: ", "), exclusions: row.exclusions.joined(separator: "; "),
-                      staleAddendum: row.staleAddendum)
+                      missingTrades: row.missingTrades.map(PageFormats.trade).joined(separator: ", "),
+                      exclusions: row.exclusions.joined(separator: "; "), staleAddendum: row.staleAddendum,
+                      won: row.bidId == winner?.bidId)
             },
+            awarded: winner.map { "Awarded to \($0.companyName) for \(PageFormats.money($0.amountCents)) (rank \($0.rank) of \(sheet?.bids.count ?? 0))." },
             sealedUntil: sealed ? PageFormats.utc(project.bidDueAt) : nil, csvURL: url + "/leveling.csv", awardURL: url + "/award",
             mayAward: project.status.canMove(to: .awarded), median: PageFormats.money(sheet?.stats.median),
             projectId: project.id!.uuidString)
