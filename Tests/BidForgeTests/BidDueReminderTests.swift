@@ -37,7 +37,7 @@ import Vapor
             for member in [pending, willBid] {
                 let got = try await reminders(t, try await t.relogin(member))
                 #expect(got.count == 1)
-                #expect(got.first?["data"]["projectId"].string == project.uuidString)
+                #expect(got.first?["data"]["projectId"].string == project.lowercasedString)
             }
             for member in [declined, bidder, owner] { #expect(try await reminders(t, try await t.relogin(member)).isEmpty) }
         }

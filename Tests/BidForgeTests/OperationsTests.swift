@@ -145,3 +145,55 @@ import SQLKit
         }
     }
 }
+
+/// IDs leave the product lower-case everywhere a client reads them, and are accepted in either case.
+@Suite struct CanonicalIDTests {
+    static func upperCaseIDs(in text: String) -> [String] {
+        let pattern = try! NSRegularExpression(pattern: "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+        return pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text) }
+            .map { String(text[$0]) }.filter { $0 != $0.lowercased() }
+    }
+
+    @Test func everyAnswerWritesLowerCaseIDsAndAcceptsBoth() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            var projects: [UUID] = []
+            for _ in 0..<3 { projects.append(try await t.openProject(owner)) }
+            let bidder = try await t.register(.subcontractor)
+            let bid = try await t.submitBid(bidder, on: projects[0])
+            try await t.close(owner, projects[0])
+            #expect(try await t.request(.POST, "/api/v1/projects/\(projects[0])/award", token: owner.token,
+                                        body: ["bidId": bid.uuidString]).status == .ok)
+            let conversation = try #require(try await t.request(.POST, "/api/v1/conversations", token: bidder.token,
+                                                                body: ["projectId": projects[1].uuidString]).json["id"].uuid)
+            _ = try await t.request(.POST, "/api/v1/conversations/\(conversation)/messages", token: bidder.token, body: ["body": "Hi"])
+            let reads: [(String, String?)] = [
+                ("/api/v1/me", owner.token), ("/api/v1/projects?limit=1", nil), ("/api/v1/projects/\(projects[0])", owner.token),
+                ("/api/v1/projects/\(projects[0])/bids", owner.token), ("/api/v1/projects/\(projects[0])/bids/leveling", owner.token),
+                ("/api/v1/projects/\(projects[0])/bids/leveling?format=csv", owner.token), ("/api/v1/bids?mine=true", bidder.token),
+                ("/api/v1/notifications", bidder.token), ("/api/v1/notifications", owner.token), ("/api/v1/conversations", owner.token),
+                ("/api/v1/conversations/\(conversation)/messages", owner.token), ("/api/v1/companies/\(owner.companyId)", owner.token),
+                ("/api/v1/bids/\(bid)/revisions", bidder.token),
+            ]
+            for (path, token) in reads {
+                let r = try await t.request(.GET, path, token: token)
+                #expect(r.status == .ok, "\(path): \(r.status)")
+                #expect(Self.upperCaseIDs(in: r.text).isEmpty, "\(path) writes \(Self.upperCaseIDs(in: r.text).prefix(2))")
+            }
+            let page = try await t.request(.GET, "/api/v1/projects?limit=1")
+            let cursor = try #require(page.json["pagination"]["nextCursor"].string)
+            var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            while base64.count % 4 != 0 { base64 += "=" }
+            #expect(Self.upperCaseIDs(in: String(decoding: Data(base64Encoded: base64) ?? Data(), as: UTF8.self)).isEmpty, "cursors too")
+            let ownerPages = try await WebBrowser.signedIn(t, as: owner)
+            for path in ["/dashboard", "/projects/\(projects[0])", "/projects/\(projects[1])", "/notifications", "/conversations"] {
+                let html = try await ownerPages.get(path).text
+                #expect(Self.upperCaseIDs(in: html).isEmpty, "\(path) writes \(Self.upperCaseIDs(in: html).prefix(2))")
+            }
+            // Accepted in either case.
+            let upper = projects[1].uuidString.uppercased()
+            #expect(try await t.request(.GET, "/api/v1/projects/\(upper)").status == .ok)
+            #expect(try await t.request(.GET, "/api/v1/projects/\(upper.lowercased())").status == .ok)
+        }
+    }
+}

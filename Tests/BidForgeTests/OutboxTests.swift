@@ -70,8 +70,8 @@ final class DeliveryRecorder: Sendable {
             let got = await recorder.wait { d in d.contains { $0.type == "bid.submitted" } && d.contains { $0.type == "notification.created" } }
             let pushed = try #require(got.first { $0.type == "bid.submitted" })
             #expect(pushed.companyIds == [owner.companyId] && pushed.userIds.isEmpty)
-            #expect(pushed.data == .object(["projectId": .string(project.uuidString), "bidId": .string(bidId.uuidString),
-                                            "companyId": .string(sub.companyId.uuidString)]))
+            #expect(pushed.data == .object(["projectId": .string(project.lowercasedString), "bidId": .string(bidId.lowercasedString),
+                                            "companyId": .string(sub.companyId.lowercasedString)]))
             let notified = try #require(got.first { $0.type == "notification.created" })
             #expect(notified.userIds == [owner.userId] && notified.eventId == pushed.eventId)
             if case .object(let n) = notified.data { #expect(n["type"] == .string("BID_SUBMITTED")) } else { Issue.record("no notification data") }

@@ -26,7 +26,7 @@ import NIOWebSocket
                 }
                 #expect(got)
                 let pushed = socket.frames.first { $0["type"].string == "bid.submitted" }
-                #expect(pushed?["data"]["bidId"].string == bidId.uuidString && pushed?["eventId"].int != nil)
+                #expect(pushed?["data"]["bidId"].string == bidId.lowercasedString && pushed?["eventId"].int != nil)
                 #expect(socket.frames.first { $0["type"].string == "notification.created" }?["data"]["type"].string == "BID_SUBMITTED")
             }
             try await Task.sleep(for: .milliseconds(200))

@@ -40,7 +40,7 @@ final class SocketProbe: Sendable {
 
     /// Waits up to `seconds` for `predicate` over the frames received so far.
     @discardableResult
-    func wait(seconds: Double = 3, until predicate: ([J]) -> Bool) async -> Bool {
+    func wait(seconds: Double = 10, until predicate: ([J]) -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if predicate(frames) { return true }
@@ -49,7 +49,7 @@ final class SocketProbe: Sendable {
         return predicate(frames)
     }
 
-    func waitForClose(seconds: Double = 3) async -> Bool {
+    func waitForClose(seconds: Double = 10) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline && !didClose { try? await Task.sleep(for: .milliseconds(10)) }
         return didClose

@@ -33,7 +33,7 @@ struct LevelingController: RouteCollection {
             .join(CompanyModel.self, on: \BidModel.$companyId == \CompanyModel.$id)
             .sort(\.$createdAt).sort(\.$id).all()
         let inputs = try rows.map { bid in
-            Leveling.Input(bidId: bid.id!.uuidString, companyId: bid.companyId.uuidString,
+            Leveling.Input(bidId: bid.id!.lowercasedString, companyId: bid.companyId.lowercasedString,
                            companyName: try bid.joined(CompanyModel.self).name, amountCents: bid.amountCents,
                            lineItems: bid.lineItems, exclusions: bid.exclusions, acknowledgedAddendum: bid.acknowledgedAddendum)
         }
@@ -63,8 +63,8 @@ struct LevelingController: RouteCollection {
             }
             let live = bids.filter { $0.status == .submitted }
             guard let outcomes = AwardOutcome.compute(
-                liveBids: live.map { .init(bidId: $0.id!.uuidString, amountCents: $0.amountCents) },
-                winningBidId: winner.id!.uuidString) else { throw APIError.notFound("Bid") }
+                liveBids: live.map { .init(bidId: $0.id!.lowercasedString, amountCents: $0.amountCents) },
+                winningBidId: winner.id!.lowercasedString) else { throw APIError.notFound("Bid") }
 
             try await BidModel.query(on: db).set(\.$status, to: .accepted).set(\.$updatedAt, to: now)
                 .filter(\.$id == winner.id!).update()
@@ -76,10 +76,10 @@ struct LevelingController: RouteCollection {
             project.updatedAt = now
             try await project.update(on: db)
 
-            let byId = Dictionary(uniqueKeysWithValues: live.map { ($0.id!.uuidString, $0) })
+            let byId = Dictionary(uniqueKeysWithValues: live.map { ($0.id!.lowercasedString, $0) })
             var drafts: [NotificationDraft] = outcomes.compactMap { outcome in
                 guard let bid = byId[outcome.bidId] else { return nil }
-                let projectId = JSONValue.string(project.id!.uuidString)
+                let projectId = JSONValue.string(project.id!.lowercasedString)
                 if outcome.won {
                     return NotificationDraft(
                         companyIds: [bid.companyId], type: .bidAccepted, title: "You won \(project.title)",
@@ -99,13 +99,13 @@ struct LevelingController: RouteCollection {
                 drafts.append(NotificationDraft(
                     companyIds: invitedOnly, type: .projectAwarded, title: "\(project.title) has been awarded",
                     body: "The project you were invited to has been awarded.",
-                    data: ["projectId": .string(project.id!.uuidString)]))
+                    data: ["projectId": .string(project.id!.lowercasedString)]))
             }
             let told = Array(Set(drafts.flatMap(\.companyIds)))
             try await Outbox.record(DomainEvent(
                 type: .projectAwarded,
-                data: ["projectId": .string(project.id!.uuidString), "status": .string(project.status.rawValue),
-                       "awardedBidId": .string(winner.id!.uuidString)],
+                data: ["projectId": .string(project.id!.lowercasedString), "status": .string(project.status.rawValue),
+                       "awardedBidId": .string(winner.id!.lowercasedString)],
                 notifications: drafts, push: [Push(type: "project.updated", companyIds: told)]), by: project.companyId, on: db, now: now)
             return (project, live.count)
         }

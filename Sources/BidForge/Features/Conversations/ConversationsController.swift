@@ -111,9 +111,9 @@ struct ConversationsController: RouteCollection {
             try await current.update(on: db)
             try await message.create(on: db)
             try await ConversationQueries.markRead(conversation.id!, userId: caller.userId, upTo: message.seq, on: db.sql)
-            let ids: [String: JSONValue] = ["conversationId": .string(conversation.id!.uuidString),
-                                            "messageId": .string(message.id!.uuidString),
-                                            "projectId": .string(conversation.projectId.uuidString)]
+            let ids: [String: JSONValue] = ["conversationId": .string(conversation.id!.lowercasedString),
+                                            "messageId": .string(message.id!.lowercasedString),
+                                            "projectId": .string(conversation.projectId.lowercasedString)]
             guard case .object(let dto) = try JSONValue.from(MessageDTO(message, senderName: sender?.name ?? "")) else { return }
             try await Outbox.record(DomainEvent(
                 type: .messageCreated, data: dto,

@@ -48,7 +48,7 @@ enum Addenda {
         let audience = Array(try await QuestionsController.projectAudience(project.id!, on: db))
         guard !audience.isEmpty else { return }
         let data: [String: JSONValue] = [
-            "projectId": .string(project.id!.uuidString), "documentId": .string(document.id!.uuidString),
+            "projectId": .string(project.id!.lowercasedString), "documentId": .string(document.id!.lowercasedString),
             "addendumNumber": .int(Int64(number)), "filename": .string(document.filename),
         ]
         try await Outbox.record(DomainEvent(

@@ -67,7 +67,7 @@ final class DerivativeMaker: Sendable {
         } catch let over as OverPixelBudget {
             let id = try document.requireID()
             app.logger.notice("image over the pixel budget; the original will be served",
-                              metadata: ["documentId": .string(id.uuidString), "size": .string(over.description)])
+                              metadata: ["documentId": .string(id.lowercasedString), "size": .string(over.description)])
             try await app.write { db in
                 document.derivatives = .failed
                 document.derivativeLeaseUntil = nil
@@ -76,7 +76,7 @@ final class DerivativeMaker: Sendable {
         } catch {
             let giveUp = document.derivativeAttempts >= Self.maxAttempts
             app.logger.warning(giveUp ? "image derivatives failed for good; the original will be served" : "image derivatives failed; will retry",
-                               metadata: ["documentId": .string(document.id!.uuidString), "error": .string(String(describing: error))])
+                               metadata: ["documentId": .string(document.id!.lowercasedString), "error": .string(String(describing: error))])
             let retryAt = app.clock.now().addingTimeInterval(30)
             try await app.write { db in
                 document.derivatives = giveUp ? .failed : .pending

@@ -119,7 +119,7 @@ enum DocumentDownloads {
                          bidding: bidding.contains(companyId), downloads: views.reduce(0) { $0 + $1.downloads },
                          lastDownloadedAt: views.map(\.lastDownloadedAt).max(), documents: views,
                          notDownloaded: documents.compactMap(\.id).filter { !seen.contains($0) })
-        }.sorted { ($0.companyName, $0.companyId.uuidString) < ($1.companyName, $1.companyId.uuidString) }
+        }.sorted { ($0.companyName, $0.companyId.lowercasedString) < ($1.companyName, $1.companyId.lowercasedString) }
         return DocumentActivityDTO(
             projectId: projectId,
             documents: documents.map { .init(id: $0.id!, filename: $0.filename, addendumNumber: $0.addendumNumber) },

@@ -89,7 +89,7 @@ struct InvitationsController: RouteCollection {
                 let found = try await CompanyModel.query(on: db).filter(\.$id ~~ Array(Set(ids))).all()
                 let missing = Set(ids).subtracting(found.compactMap(\.id))
                 if !missing.isEmpty {
-                    throw APIError.validation("companyIds", "unknown companies: \(missing.map(\.uuidString).sorted().joined(separator: ", "))")
+                    throw APIError.validation("companyIds", "unknown companies: \(missing.map(\.lowercasedString).sorted().joined(separator: ", "))")
                 }
                 targets = found
             }
@@ -115,7 +115,7 @@ struct InvitationsController: RouteCollection {
             }
             if project.status == .open, !newlyInvited.isEmpty {
                 try await Outbox.record(DomainEvent(
-                    type: .invitationCreated, data: ["projectId": .string(project.id!.uuidString)],
+                    type: .invitationCreated, data: ["projectId": .string(project.id!.lowercasedString)],
                     notifications: [Self.invitationNotice(project, to: newlyInvited)]), by: caller.companyId, on: db, now: req.now)
             }
             return result
@@ -203,14 +203,14 @@ struct InvitationsController: RouteCollection {
         NotificationDraft(companyIds: companies, type: .invitationReceived,
                           title: "Invitation to bid: \(project.title)",
                           body: "You are invited to bid on \(project.title) in \(project.city), \(project.state).",
-                          data: ["projectId": .string(project.id!.uuidString)])
+                          data: ["projectId": .string(project.id!.lowercasedString)])
     }
 
     /// On publish: tell every company invited while the project was a draft, and push the change to them.
     static func recordPublished(_ project: ProjectModel, on db: any Database, now: Date) async throws {
         let invited = try await InvitationModel.query(on: db).filter(\.$projectId == project.id!).all().map(\.companyId)
         try await Outbox.record(DomainEvent(
-            type: .projectPublished, data: ["projectId": .string(project.id!.uuidString), "status": .string(ProjectStatus.open.rawValue)],
+            type: .projectPublished, data: ["projectId": .string(project.id!.lowercasedString), "status": .string(ProjectStatus.open.rawValue)],
             notifications: invited.isEmpty ? [] : [invitationNotice(project, to: invited)],
             push: [Push(type: "project.updated", companyIds: invited)]), by: project.companyId, on: db, now: now)
     }

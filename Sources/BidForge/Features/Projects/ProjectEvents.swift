@@ -12,7 +12,7 @@ enum ProjectEvents {
         let bidding = try await BidModel.query(on: db).filter(\.$projectId == projectId).filter(\.$status != .withdrawn).all().map(\.companyId)
         let audience = Array(Set(invited + bidding))
         guard !audience.isEmpty else { return }
-        let data: [String: JSONValue] = ["projectId": .string(projectId.uuidString), "status": .string(project.status.rawValue),
+        let data: [String: JSONValue] = ["projectId": .string(projectId.lowercasedString), "status": .string(project.status.rawValue),
                                          "bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))]
         var notifications: [NotificationDraft] = []
         if let previousDue {

@@ -121,7 +121,7 @@ struct ListingCursor: Sendable, Equatable {
     }
 
     var text: String {
-        Data("v1|\(sort.rawValue)|\(key)|\(id.uuidString)|\(page)".utf8).base64EncodedString()
+        Data("v1|\(sort.rawValue)|\(key)|\(id.lowercasedString)|\(page)".utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 

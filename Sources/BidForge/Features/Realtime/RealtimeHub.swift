@@ -99,7 +99,7 @@ final class RealtimeHub: Sendable {
     private func enqueue(_ text: String, to id: UUID) {
         guard let client = clients.withLockedValue({ $0[id] }) else { return }
         if case .dropped = client.queue.yield(text) {
-            logger.warning("realtime client too slow: closing its socket", metadata: ["userId": .string(client.session.userId.uuidString)])
+            logger.warning("realtime client too slow: closing its socket", metadata: ["userId": .string(client.session.userId.lowercasedString)])
             _ = clients.withLockedValue { $0.removeValue(forKey: id) }
             client.queue.finish()
             client.socket.close(code: Self.tryAgainLater, promise: nil)

@@ -45,7 +45,7 @@ enum BidDueReminders {
                 INSERT INTO bid_due_reminders (project_id, company_id, sent_at) VALUES (\(bind: projectId), \(bind: company), \(bind: now))
                 """).run()
         }
-        let data: [String: JSONValue] = ["projectId": .string(projectId.uuidString), "bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))]
+        let data: [String: JSONValue] = ["projectId": .string(projectId.lowercasedString), "bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))]
         try await Outbox.record(DomainEvent(type: .bidDueSoon, data: data, notifications: [NotificationDraft(
             companyIds: companies, type: .bidDueSoon, title: "Bids due within 24 hours: \(project.title)",
             body: "Bids for \(project.title) close at \(JSONCoding.formatDate(project.bidDueAt)). You have not bid yet.", data: data)]),

@@ -147,11 +147,11 @@ struct OwnerPagesController: RouteCollection {
             return Pages.redirect(SiteURL.project(question.projectId) + "#questions")
         } catch let error as ValidationErrors {
             guard let question = try await QuestionModel.find(id, on: req.db) else { throw error }
-            req.parameters.set("projectID", to: question.projectId.uuidString)
+            req.parameters.set("projectID", to: question.projectId.lowercasedString)
             return try await ProjectPageView.render(req, notice: "The answer " + (error.problems["body"] ?? "is not valid"), status: .badRequest)
         } catch let error as APIError where error.status == .conflict || error.status == .badRequest {
             guard let question = try await QuestionModel.find(id, on: req.db) else { throw error }
-            req.parameters.set("projectID", to: question.projectId.uuidString)
+            req.parameters.set("projectID", to: question.projectId.lowercasedString)
             return try await ProjectPageView.render(req, notice: error.message, status: error.status)
         }
     }

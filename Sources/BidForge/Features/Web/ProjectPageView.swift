@@ -103,7 +103,7 @@ enum ProjectPageView {
         default:
             throw error
         }
-        if let projectId { req.parameters.set("projectID", to: projectId.uuidString) }
+        if let projectId { req.parameters.set("projectID", to: projectId.lowercasedString) }
         return try await render(req, notice: notice, status: status, retry: retry)
     }
 
@@ -173,7 +173,7 @@ enum ProjectPageView {
             awarded: winner.map { "Awarded to \($0.companyName) for \(PageFormats.money($0.amountCents)) (rank \($0.rank) of \(sheet?.bids.count ?? 0))." },
             sealedUntil: sealed ? PageFormats.utc(project.bidDueAt) : nil, csvURL: url + "/leveling.csv", awardURL: url + "/award",
             mayAward: project.status.canMove(to: .awarded), median: PageFormats.money(sheet?.stats.median),
-            projectId: project.id!.uuidString)
+            projectId: project.id!.lowercasedString)
     }
 }
 

@@ -73,7 +73,11 @@ public struct NullEncoded<Value: Codable & Sendable>: Codable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
-        if let wrappedValue { try c.encode(wrappedValue) } else { try c.encodeNil() }
+        switch wrappedValue {
+        case let id as UUID: try c.encode(id.lowercasedString)  // IDs leave lower-case (CanonicalIDs.swift)
+        case let value?: try c.encode(value)
+        case nil: try c.encodeNil()
+        }
     }
 }
 

@@ -34,8 +34,8 @@ struct LoggerRequestLogSink: RequestLogSink {
             "status": .stringConvertible(entry.status), "durationMs": .stringConvertible((entry.durationMs * 100).rounded() / 100),
             "instance": .string(instance),
         ]
-        if let userId = entry.userId { metadata["userId"] = .string(userId.uuidString) }
-        if let companyId = entry.companyId { metadata["companyId"] = .string(companyId.uuidString) }
+        if let userId = entry.userId { metadata["userId"] = .string(userId.lowercasedString) }
+        if let companyId = entry.companyId { metadata["companyId"] = .string(companyId.lowercasedString) }
         if let code = entry.errorCode { metadata["errorCode"] = .string(code) }
         logger.log(level: entry.level, "request", metadata: metadata)
     }

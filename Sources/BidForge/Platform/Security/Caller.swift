@@ -62,7 +62,7 @@ extension Request {
         let caller = Caller(userId: userId, companyId: companyId, role: claims.role, sessionExpiresAt: claims.exp.value,
                             sessionKey: claims.sid.flatMap(UUID.init(uuidString:)).map(SessionKey.tokenFamily))
         storage[CallerKey.self] = caller
-        logger[metadataKey: "userId"] = .string(userId.uuidString)
+        logger[metadataKey: "userId"] = .string(userId.lowercasedString)
         return caller
     }
 }

@@ -20,13 +20,13 @@ struct TokenService {
         let now = request.now
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let claims = AccessClaims(
-            sub: .init(value: user.id!.uuidString),
-            cid: user.companyId.uuidString,
+            sub: .init(value: user.id!.lowercasedString),
+            cid: user.companyId.lowercasedString,
             role: user.role,
             exp: .init(value: issuedAt.addingTimeInterval(TimeInterval(settings.accessTokenTTLSeconds))),
             iat: .init(value: issuedAt),
-            jti: .init(value: UUID().uuidString),
-            sid: family.uuidString
+            jti: .init(value: UUID().lowercasedString),
+            sid: family.lowercasedString
         )
         let access = try await request.jwt.sign(claims)
         let refresh = SecureToken.generate()
@@ -47,7 +47,7 @@ struct TokenService {
         }
         if stored.revokedAt != nil || stored.usedAt != nil {
             try await revokeFamily(stored.familyId)
-            request.logger.warning("refresh token reuse detected; family revoked", metadata: ["family": .string(stored.familyId.uuidString)])
+            request.logger.warning("refresh token reuse detected; family revoked", metadata: ["family": .string(stored.familyId.lowercasedString)])
             throw APIError.unauthenticated
         }
         guard stored.expiresAt > now else { throw APIError.unauthenticated }

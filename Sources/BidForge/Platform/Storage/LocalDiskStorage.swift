@@ -51,7 +51,7 @@ struct LocalDiskStorage: ObjectStorage {
         let target = try path(of: key)
         let folder = (target as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/.incoming-" + UUID().uuidString
+        let temporary = folder + "/.incoming-" + UUID().lowercasedString
         let handle = try await FileHandles.createForWriting(temporary, on: threadPool)
         return Writer(fileIO: fileIO, handle: handle, temporary: temporary, target: target)
     }
