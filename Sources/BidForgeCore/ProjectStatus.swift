@@ -23,6 +23,13 @@ public enum ProjectStatus: String, Codable, Sendable, CaseIterable {
     /// Owners may add documents until the project is decided: an upload to an OPEN project is an addendum; once
     /// AWARDED or CANCELLED the document set is the record and stays as it is.
     public var acceptsDocuments: Bool { self == .draft || self == .open || self == .closed }
+
+    /// A document may be deleted only while nobody could have priced it.
+    public var documentsMayBeDeleted: Bool { self == .draft }
+
+    /// A document may be replaced while DRAFT (the old one goes) or OPEN (the replacement is an addendum and the old
+    /// one stays, marked superseded).
+    public var documentsMayBeReplaced: Bool { self == .draft || self == .open }
 }
 
 public enum ProjectVisibility: String, Codable, Sendable, CaseIterable {

@@ -233,7 +233,7 @@ extension DateFormatter {
             let long = try await send { $0.field("title", String(repeating: "t", count: 5_000)) }
             #expect(long.status == .badRequest && long.json["error"]["details"]["title"].string != nil)
             let parts = try await send { body in
-                for _ in 0..<4 { body.buffer.writeString("--\(body.boundary)\r\nX-Nothing: 1\r\n\r\nfiller\r\n") }
+                for _ in 0..<UploadReceiver.maxParts { body.buffer.writeString("--\(body.boundary)\r\nX-Nothing: 1\r\n\r\nfiller\r\n") }
             }
             #expect(parts.status == .badRequest && parts.json["error"]["details"]["body"].string != nil)
             // Past the plan's limit plus the framing allowance, the body is refused even when no file part is in it.
@@ -336,6 +336,81 @@ extension DateFormatter {
             #expect(try await t.request(.GET, "/api/v1/projects/\(project)/documents", token: owner.token).json["pagination"]["total"].int == 1)
             let files = try FileManager.default.contentsOfDirectory(atPath: t.app.settings.dataDirectory + "/files/projects/\(project.uuidString.lowercased())")
             #expect(files.count == 1, "the retry's bytes must not stay behind: \(files)")
+        }
+    }
+}
+
+/// Documents can be deleted and replaced while nobody could have priced them, replaced by an addendum once bidding is
+/// open, and a file whose row never committed is swept.
+@Suite struct DocumentLifecycleTests {
+    func stored(_ t: TestApp, _ document: UUID) async throws -> Bool {
+        guard let row = try await DocumentModel.find(document, on: t.app.db) else { return false }
+        return try await t.app.objectStorage.size(of: row.storageKey) != nil
+    }
+
+    @Test func draftDocumentsAreDeletedOrReplacedAndOpenOnesReplacedByAnAddendum() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner)
+            let first = try #require(try await t.upload(owner, to: project, Samples.pdf(3_000), title: "Plans rev A").json["id"].uuid)
+            let key = try #require(try await DocumentModel.find(first, on: t.app.db)?.storageKey)
+            #expect(try await PendingUploadModel.query(on: t.app.db).count() == 0, "a committed upload leaves no pending row")
+
+            // Draft: a replacement takes the old one's place, file and all.
+            let second = try await t.upload(owner, to: project, Samples.pdf(3_100), title: "Plans rev B", replaces: first)
+            #expect(second.status == .created && second.json["replacesId"].string == first.lowercasedString)
+            #expect(try await DocumentModel.find(first, on: t.app.db) == nil)
+            #expect(try await t.app.objectStorage.size(of: key) == nil, "the replaced draft file is deleted")
+            let secondId = try #require(second.json["id"].uuid)
+
+            let stranger = try await t.register(.owner)
+            #expect(try await t.request(.DELETE, "/api/v1/documents/\(secondId)", token: stranger.token).status == .notFound)
+            let extra = try #require(try await t.upload(owner, to: project, Samples.pdf(900)).json["id"].uuid)
+            let extraKey = try #require(try await DocumentModel.find(extra, on: t.app.db)?.storageKey)
+            #expect(try await t.request(.DELETE, "/api/v1/documents/\(extra)", token: owner.token).status == .noContent)
+            #expect(try await t.app.objectStorage.size(of: extraKey) == nil)
+            #expect(try await t.request(.GET, "/api/v1/projects/\(project)/documents", token: owner.token).json["data"].array.count == 1)
+
+            // Open: never deleted; the replacement is the next addendum and the old one stays, superseded.
+            #expect(try await t.request(.POST, "/api/v1/projects/\(project)/publish", token: owner.token).status == .ok)
+            let refused = try await t.request(.DELETE, "/api/v1/documents/\(secondId)", token: owner.token)
+            #expect(refused.status == .conflict && refused.errorCode == "INVALID_TRANSITION")
+            let addendum = try await t.upload(owner, to: project, Samples.pdf(3_200), title: "Plans rev C", replaces: secondId)
+            #expect(addendum.status == .created && addendum.json["addendumNumber"].int == 1)
+            let listed = try await t.request(.GET, "/api/v1/projects/\(project)/documents", token: owner.token).json["data"].array
+            #expect(listed.count == 2 && listed.first { $0["id"].uuid == secondId }?["supersededAt"].string != nil)
+            #expect(try await stored(t, secondId), "a superseded document stays readable")
+            let again = try await t.upload(owner, to: project, Samples.pdf(800), replaces: secondId)
+            #expect(again.status == .badRequest && again.json["error"]["details"]["replaces"].string != nil, "already superseded")
+            let elsewhere = try await t.createProject(owner)
+            let foreign = try await t.upload(owner, to: elsewhere, Samples.pdf(800), replaces: try #require(addendum.json["id"].uuid))
+            #expect(foreign.status == .badRequest, "only a document of the same project")
+            #expect(try await PendingUploadModel.query(on: t.app.db).count() == 0, "refused uploads leave nothing pending")
+
+            // The owner's draft page offers delete; the open page offers replacement instead.
+            let page = try await WebBrowser.signedIn(t, as: owner)
+            let draftDoc = try #require(try await t.upload(owner, to: elsewhere, Samples.pdf(700)).json["id"].uuid)
+            let draftPage = try await page.get("/projects/\(elsewhere)")
+            #expect(draftPage.text.contains("action=\"/documents/\(draftDoc.lowercasedString)/delete\""))
+            #expect(try await page.post("/documents/\(draftDoc)/delete", []).status == .seeOther)
+            #expect(try await DocumentModel.find(draftDoc, on: t.app.db) == nil)
+            let openPage = try await page.get("/projects/\(project)")
+            #expect(!openPage.text.contains("/delete\"") && openPage.text.contains("name=\"replaces\""))
+        }
+    }
+
+    @Test func aFileWhoseRowNeverCommittedIsSwept() async throws {
+        try await TestApp.run { t in
+            // What a crash between storing the file and committing its row leaves: an object and its pending row.
+            let key = "projects/\(UUID().lowercasedString)/\(UUID().lowercasedString)"
+            try await t.app.objectStorage.put(key, body: ByteBuffer(bytes: Samples.pdf(500)), contentType: "application/pdf")
+            try await PendingUploadModel(documentId: UUID(), storageKey: key, now: t.clock.now).create(on: t.app.db)
+            #expect(try await StoredObjectCleanup.sweep(t.app, now: t.clock.now) == 0, "an upload may still be streaming")
+            #expect(try await t.app.objectStorage.size(of: key) != nil)
+            t.clock.advance(by: StoredObjectCleanup.uploadAbandonedAfter + 60)
+            #expect(try await StoredObjectCleanup.sweep(t.app, now: t.clock.now) == 1)
+            #expect(try await t.app.objectStorage.size(of: key) == nil)
+            #expect(try await PendingUploadModel.query(on: t.app.db).count() == 0)
         }
     }
 }

@@ -119,9 +119,11 @@ struct MultipartBody {
 
 extension TestApp {
     func upload(_ owner: Member, to project: UUID, _ bytes: [UInt8], filename: String = "plans.pdf",
-                type: String? = "application/pdf", title: String? = nil, headers: [String: String] = [:]) async throws -> TestResponse {
+                type: String? = "application/pdf", title: String? = nil, replaces: UUID? = nil,
+                headers: [String: String] = [:]) async throws -> TestResponse {
         var body = MultipartBody()
         if let title { body.field("title", title) }
+        if let replaces { body.field("replaces", replaces.uuidString) }
         body.file(bytes, filename: filename, type: type)
         return try await request(.POST, "/api/v1/projects/\(project)/documents", token: owner.token, headers: headers,
                                  rawBody: body.finished(), contentType: body.contentType)

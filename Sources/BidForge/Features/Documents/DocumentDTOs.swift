@@ -14,6 +14,9 @@ struct DocumentDTO: Encodable, Sendable {
     /// Image versions ready to fetch with `?variant=` (empty for non-images and while they are being made).
     let variants: [String]
     let createdAt: Date
+    /// The document this one replaced, and when this one was itself replaced (it stays readable, for the record).
+    @NullEncoded var replacesId: UUID?
+    @NullEncoded var supersededAt: Date?
 
     init(_ d: DocumentModel) {
         id = d.id!
@@ -26,6 +29,8 @@ struct DocumentDTO: Encodable, Sendable {
         addendumNumber = d.addendumNumber
         variants = d.derivatives == .ready ? DocumentVariant.derived.map(\.rawValue) : []
         createdAt = d.createdAt
+        replacesId = d.replacesId
+        supersededAt = d.supersededAt
     }
 }
 

@@ -10,6 +10,7 @@ struct DocumentsController: RouteCollection {
         routes.authedStreaming(.POST, "projects", ":projectID", "documents", use: upload)
         routes.get("projects", ":projectID", "documents", use: list)
         routes.authed(.GET, "projects", ":projectID", "documents", "activity", use: activity)
+        routes.authed(.DELETE, "documents", ":documentID", use: delete)
         routes.get("documents", ":documentID", "content", use: content)
     }
 
@@ -22,28 +23,65 @@ struct DocumentsController: RouteCollection {
         let documentId = UUID()
         let key = DocumentKeys.original(projectId: project.id!, documentId: documentId)
         let storage = req.application.objectStorage
-        let received = try await UploadReceiver(storage: storage, key: key, plan: company.plan).receive(req)
-
+        // Named before the first byte is stored: if the process dies before the document row commits (which deletes
+        // this row in the same transaction), the sweep deletes the object nobody owns.
+        let pending = PendingUploadModel(documentId: documentId, storageKey: key, now: req.now)
+        try await req.write { db in try await pending.create(on: db) }
         var stored = false
         do {
+            let received = try await UploadReceiver(storage: storage, key: key, plan: company.plan).receive(req)
             let title = received.fields["title"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
             var errors = ValidationErrors()
             errors.text("title", title, required: false, max: Self.maxTitle)
+            let replaces = received.fields["replaces"].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            if let replaces, UUID(uuidString: replaces) == nil { errors.add("replaces", "must be the id of a document of this project") }
             try errors.throwIfAny()
-            let fingerprint = [received.sha256, received.filename, title ?? ""].joined(separator: "\n")
+            let fingerprint = [received.sha256, received.filename, title ?? "", replaces ?? ""].joined(separator: "\n")
             let response = try await req.idempotent(caller, fingerprint: fingerprint) {
-                let document = try await Addenda.recordUpload(
-                    id: documentId, projectId: project.id!, caller: caller, received: received, title: title, key: key, req: req)
+                let recorded = try await Addenda.recordUpload(
+                    id: documentId, projectId: project.requireID(), caller: caller, received: received, title: title,
+                    replaces: replaces.flatMap(UUID.init(uuidString:)), key: key, req: req)
                 stored = true
                 req.application.derivatives.nudge()
-                return try Response.json(.created, DocumentDTO(document))
+                try await StoredObjectCleanup.sweep(req.application, now: req.now, only: recorded.removedObjects)
+                return try Response.json(.created, DocumentDTO(recorded.document))
             }
-            if !stored { try? await storage.delete(key) }  // a replay, or refused after the upload
+            if !stored { try await Self.discard(pending, req: req) }  // a replay, or refused after the upload
             return response
         } catch {
-            if !stored { try? await storage.delete(key) }
+            if !stored { try? await Self.discard(pending, req: req) }
             throw error
         }
+    }
+
+    /// An upload that will not become a document: its object and its pending row go now.
+    private static func discard(_ pending: PendingUploadModel, req: Request) async throws {
+        try await req.application.objectStorage.delete(pending.storageKey)
+        try await req.write { db in try await pending.delete(on: db) }
+    }
+
+    /// `DELETE /documents/{id}`: the owner removes a document from a DRAFT project. Once bidders may have priced it
+    /// (OPEN), a document is replaced by an addendum instead, and after that the document set is the record.
+    func delete(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
+        guard let id = req.parameters.get("documentID", as: UUID.self) else { throw APIError.notFound("Document") }
+        let removed = try await req.write { db -> [UUID] in
+            guard let document = try await DocumentModel.find(id, on: db), document.companyId == caller.companyId else {
+                throw APIError.notFound("Document")
+            }
+            guard caller.role.mayPostProjects else { throw APIError.forbidden("Only owners and contractors manage documents.") }
+            try await db.lockForUpdate("projects", id: document.projectId)
+            guard let project = try await ProjectModel.find(document.projectId, on: db) else { throw APIError.notFound("Document") }
+            guard project.status.documentsMayBeDeleted else {
+                throw APIError(.conflict, "INVALID_TRANSITION",
+                               project.status == .open
+                                   ? "Bidders may have priced this document: upload its replacement (an addendum) instead of deleting it."
+                                   : "The project's documents are its record once bidding has closed.",
+                               details: ["status": .string(project.status.rawValue), "action": "delete documents"])
+            }
+            return try await Addenda.remove(document, on: db, now: req.now)
+        }
+        try await StoredObjectCleanup.sweep(req.application, now: req.now, only: removed)
+        return .noContent
     }
 
     func list(_ req: Request) async throws -> CachedJSON<Page<DocumentDTO>> {

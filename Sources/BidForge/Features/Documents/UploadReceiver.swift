@@ -16,11 +16,12 @@ struct ReceivedUpload {
 /// from the first bytes, hashed and counted on the way), so a 1 GB plan set never sits in memory. Any refusal
 /// aborts the storage write, leaving nothing behind.
 final class UploadReceiver {
-    /// The only field besides `file`; anything else is refused rather than held.
-    static let knownFields: Set<String> = ["title"]
+    /// The only fields besides `file` (`replaces`: the id of a document this one replaces); anything else is refused
+    /// rather than held.
+    static let knownFields: Set<String> = ["title", "replaces"]
     static let maxFieldBytes = 2 * 1024
-    /// `file`, `title`, and room for a client that sends an empty part; more is not an upload form.
-    static let maxParts = 4
+    /// `file`, `title`, `replaces`, and room for a client that sends an empty part; more is not an upload form.
+    static let maxParts = 5
     /// Multipart framing and the small fields on top of the file. The whole body, announced or chunked, may be at most
     /// the plan's document limit plus this.
     static let framingAllowance: Int64 = 64 * 1024
@@ -126,12 +127,12 @@ final class UploadReceiver {
     private func startPart() throws -> Part {
         partCount += 1
         guard partCount <= Self.maxParts else {
-            throw APIError.validation("body", "an upload has one `file` part and an optional `title`: at most \(Self.maxParts) parts")
+            throw APIError.validation("body", "an upload has one `file` part, an optional `title` and `replaces`: at most \(Self.maxParts) parts")
         }
         guard let disposition = partHeaders["content-disposition"].flatMap(FormDataDisposition.parse) else { return .ignored }
         guard disposition.name == "file" else {
             guard Self.knownFields.contains(disposition.name) else {
-                throw APIError.validation(disposition.name, "is not a field of an upload: send `file` and an optional `title`")
+                throw APIError.validation(disposition.name, "is not a field of an upload: send `file`, and optionally `title` and `replaces`")
             }
             guard fields[disposition.name] == nil else { throw APIError.validation(disposition.name, "send it once") }
             return .field(disposition.name, [])

@@ -157,7 +157,10 @@ enum S {
                 "variants": ["type": "array", "items": enumeration(["display", "thumbnail"]),
                              "description": "image versions ready for ?variant= (made in the background; empty for non-images)"],
                 "createdAt": time,
-            ], required: ["id", "projectId", "filename", "title", "contentType", "sizeBytes", "sha256", "addendumNumber", "variants", "createdAt"]),
+                "replacesId": ["oneOf": [uuid, ["type": "null"]], "description": "the document this one replaced"],
+                "supersededAt": ["oneOf": [time, ["type": "null"]], "description": "when a later document replaced this one (it stays readable)"],
+            ], required: ["id", "projectId", "filename", "title", "contentType", "sizeBytes", "sha256", "addendumNumber", "variants", "createdAt",
+                          "replacesId", "supersededAt"]),
             "DocumentActivity": object([
                 "projectId": uuid,
                 "documents": array(object(["id": uuid, "filename": string, "addendumNumber": nullable(int)], required: ["id", "filename", "addendumNumber"])),

@@ -69,7 +69,8 @@ final class ReminderScheduler: Sendable {
                     try await BidDueReminders.run(app, now: app.clock.now())
                     if ContinuousClock.now >= retentionDue {
                         retentionDue = ContinuousClock.now + retentionInterval
-                        let deleted = try await RetentionJob.run(app, now: app.clock.now())
+                        var deleted = try await RetentionJob.run(app, now: app.clock.now())
+                        deleted["stored objects nobody owns"] = try await StoredObjectCleanup.sweep(app, now: app.clock.now())
                         app.logger.info("retention job done", metadata: ["deleted": .string(deleted.filter { $0.value > 0 }.description)])
                     }
                 } catch {

@@ -18,6 +18,7 @@ struct OwnerPagesController: RouteCollection {
         routes.get("projects", ":projectID", "leveling.csv", use: levelingCSV)
         let upload = routes.on(.POST, "projects", ":projectID", "documents", body: .stream, use: uploadDocument)
         upload.userInfo[APIMiddleware.streamsBodyKey] = true
+        routes.post("documents", ":documentID", "delete", use: deleteDocument)
     }
 
     struct ProjectForm: Decodable {
@@ -228,6 +229,21 @@ struct OwnerPagesController: RouteCollection {
 
     /// The page's upload form (and its script, with a progress bar) post here; the CSRF token travels in the
     /// `X-CSRF-Token` header or the form's action URL, because it must be checked before the file is read.
+    func deleteDocument(_ req: Request) async throws -> Response {
+        let user = try await WebSession.requireUser(req)
+        try WebSession.verifyCSRF(req, submitted: WebForms.decode(BidderPagesController.CSRFOnly.self, from: req,
+                                                                   orElse: BidderPagesController.CSRFOnly())._csrf)
+        let projectId = try await DocumentModel.find(req.parameters.require("documentID", as: UUID.self), on: req.db)
+            .flatMap { $0.companyId == user.caller.companyId ? $0.projectId : nil }
+        guard let projectId else { throw APIError.notFound("Document") }
+        do {
+            _ = try await DocumentsController().delete(req, user.caller)
+        } catch {
+            return try await ProjectPageView.refused(error, req: req, projectId: projectId, retry: .init())
+        }
+        return Pages.redirect(SiteURL.project(projectId) + "#docs")
+    }
+
     func uploadDocument(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         try WebSession.verifyCSRF(req, submitted: req.headers.first(name: "X-CSRF-Token") ?? req.query[String.self, at: WebSession.csrfField])

@@ -18,6 +18,8 @@ enum ProjectPageView {
         let editURL: String?
         let uploadLimit: String?
         let uploadNote: String
+        /// Documents the owner's upload may replace.
+        let replaceable: [DocumentRow]
         let questions: QuestionsSection?
         let invitations: InvitationsSection?
         let myBid: BidderSection.MyBid?
@@ -34,6 +36,10 @@ enum ProjectPageView {
         let title: String?
         let size: String
         let addendumNumber: Int?
+        let id: String
+        let superseded: Bool
+        /// The owner's delete form (DRAFT projects only).
+        let deleteURL: String?
     }
 
     struct Action: Encodable, Sendable {
@@ -67,9 +73,10 @@ enum ProjectPageView {
         }
         let bidding = caller.flatMap { relation != .owner && $0.role.mayBid ? $0 : nil }
         let myBid = try await bidding.asyncMap { try await BidderSection.myBid(of: $0, on: project, now: req.now, db: req.db) } ?? nil
+        let documents = try await documents(of: project, manages: manages, on: req.db)
         let page = Page(
             project: ProjectCard(project, bidCount: bidCount), isOwner: relation == .owner,
-            documents: try await documents(of: project, on: req.db),
+            documents: documents,
             location: [project.city, project.state].filter { !$0.isEmpty }.joined(separator: ", "),
             sealed: project.sealed, notice: notice,
             actions: manages ? actions(for: project) : [],
@@ -77,6 +84,7 @@ enum ProjectPageView {
             uploadLimit: uploadLimit,
             uploadNote: "up to \(uploadLimit ?? "")" + (project.status == .open
                 ? "; on an open project each upload is an addendum and bidders are told" : ""),
+            replaceable: manages && project.status.documentsMayBeReplaced ? documents.filter { !$0.superseded } : [],
             questions: try await QuestionsSection.build(project, relation: relation, caller: caller, retry: retry, db: req.db),
             invitations: manages ? try await InvitationsSection.build(project, req: req) : nil,
             myBid: myBid?.1,
@@ -107,13 +115,16 @@ enum ProjectPageView {
         return try await render(req, notice: notice, status: status, retry: retry)
     }
 
-    static func documents(of project: ProjectModel, on db: any Database) async throws -> [DocumentRow] {
-        let documents = try await DocumentModel.query(on: db).filter(\.$projectId == project.id!)
+    static func documents(of project: ProjectModel, manages: Bool, on db: any Database) async throws -> [DocumentRow] {
+        let documents = try await DocumentModel.query(on: db).filter(\.$projectId == project.requireID())
             .sort(\.$createdAt).sort(\.$id).limit(200).all()
-        return documents.map { d in
-            DocumentRow(url: SiteURL.document(d.id!), thumbnailURL: d.derivatives == .ready ? SiteURL.document(d.id!, variant: "thumbnail") : nil,
-                        filename: d.filename, title: d.title,
-                        size: ByteCountFormatter.string(fromByteCount: d.sizeBytes, countStyle: .decimal), addendumNumber: d.addendumNumber)
+        return try documents.map { d in
+            let id = try d.requireID()
+            return DocumentRow(url: SiteURL.document(id), thumbnailURL: d.derivatives == .ready ? SiteURL.document(id, variant: "thumbnail") : nil,
+                               filename: d.filename, title: d.title,
+                               size: ByteCountFormatter.string(fromByteCount: d.sizeBytes, countStyle: .decimal),
+                               addendumNumber: d.addendumNumber, id: id.lowercasedString, superseded: d.supersededAt != nil,
+                               deleteURL: manages && project.status.documentsMayBeDeleted ? SiteURL.document(id) + "/delete" : nil)
         }
     }
 

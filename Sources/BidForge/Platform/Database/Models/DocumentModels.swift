@@ -36,8 +36,33 @@ final class DocumentModel: Model, @unchecked Sendable {
     @OptionalField(key: "derivative_lease_until") var derivativeLeaseUntil: Date?
     @Field(key: "derivative_attempts") var derivativeAttempts: Int
     @Field(key: "created_at") var createdAt: Date
+    /// The document this one replaces (on an OPEN project the replacement is an addendum and the old one stays, marked).
+    @OptionalField(key: "replaces_id") var replacesId: UUID?
+    /// Set when a later document replaced this one.
+    @OptionalField(key: "superseded_at") var supersededAt: Date?
 
     init() {}
+
+    /// Every object stored for the document: the original and its derivatives.
+    var storageKeys: [String] { [storageKey] + [displayKey, thumbnailKey].compactMap { $0 } }
+}
+
+/// A stored object whose document row is not committed yet. The row that commits the document deletes this one in the
+/// same transaction; one left behind (a crash in between) names an object to delete.
+final class PendingUploadModel: Model, @unchecked Sendable {
+    static let schema = "pending_uploads"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "storage_key") var storageKey: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    init(documentId: UUID, storageKey: String, now: Date) {
+        id = documentId
+        self.storageKey = storageKey
+        createdAt = now
+    }
 }
 
 final class DocumentDownloadModel: Model, @unchecked Sendable {
