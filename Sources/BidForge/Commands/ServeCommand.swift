@@ -43,8 +43,8 @@ final class DrainingServeCommand: AsyncCommand, Sendable {
         }
     }
 
-    /// Seconds past drain + grace that the process may take to close pools and flush logs before it is ended.
-    static let exitAllowance = 5
+    /// Past drain + grace, the moment to close pools and flush logs before the process is ended.
+    static let exitAllowance = 1
 
     /// The promise that shutdown ends in time, whatever hangs: a dispatcher waiting on a database that is down, a Redis
     /// reconnect, a socket that never closes. Runs on the signal queue, not the concurrency pool that might be stuck.
@@ -53,7 +53,7 @@ final class DrainingServeCommand: AsyncCommand, Sendable {
         let limit = settings.shutdownDrainSeconds + settings.shutdownGraceSeconds + exitAllowance
         let logger = app.logger
         queue.asyncAfter(deadline: .now() + .seconds(limit)) {
-            logger.critical("shutdown did not finish within drain + grace + \(exitAllowance) s: exiting now",
+            logger.critical("shutdown did not finish within drain + grace: exiting now",
                             metadata: ["limitSeconds": .stringConvertible(limit)])
             _exit(1)
         }
@@ -67,9 +67,12 @@ final class DrainingServeCommand: AsyncCommand, Sendable {
             "graceSeconds": .stringConvertible(settings.shutdownGraceSeconds),
         ])
         if settings.shutdownDrainSeconds > 0 { try? await Task.sleep(for: .seconds(settings.shutdownDrainSeconds)) }
+        // One grace period for everything: in-flight requests first (the server waits for them up to `grace`), then
+        // the background loops in what is left; a loop stuck on a dead dependency is abandoned.
+        let graceEnds = ContinuousClock.now + .seconds(settings.shutdownGraceSeconds)
         await app.server.shutdown()
-        // Background loops get the grace period to finish their round; one stuck on a dead dependency is abandoned.
-        let finished = await withTimeout(.seconds(settings.shutdownGraceSeconds)) { await app.stopBackgroundWork() }
+        let left = max(.milliseconds(200), graceEnds - ContinuousClock.now)
+        let finished = await withTimeout(left) { await app.stopBackgroundWork() }
         if finished == nil { app.logger.warning("background work did not stop within the grace period; leaving it") }
         app.logger.notice("server stopped; in-flight requests have finished")
         stopped.succeed()
