@@ -71,30 +71,36 @@ document.addEventListener("DOMContentLoaded", () => {
 // The bid form totals as you type (the server computes the same totals; this is only for the eye).
 document.addEventListener("DOMContentLoaded", () => {
   const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
-  for (const form of document.querySelectorAll("form[data-bid-form]")) {
-    const recompute = () => {
-      let sum = 0;
-      for (const row of form.querySelectorAll("[data-row]")) {
-        const quantity = parseFloat(row.querySelector("[data-quantity]").value.replace(/,/g, ""));
-        const price = parseFloat(row.querySelector("[data-price]").value.replace(/[$,]/g, ""));
-        const output = row.querySelector("[data-line-total]");
-        if (quantity > 0 && price >= 0) {
-          const cents = Math.round(quantity * Math.round(price * 100));
-          sum += cents;
-          output.textContent = money.format(cents / 100);
-        } else {
-          output.textContent = "—";
-        }
+  const recompute = (form) => {
+    let sum = 0;
+    for (const row of form.querySelectorAll("[data-row]")) {
+      const quantity = parseFloat(row.querySelector("[data-quantity]").value.replace(/,/g, ""));
+      const price = parseFloat(row.querySelector("[data-price]").value.replace(/[$,]/g, ""));
+      const output = row.querySelector("[data-line-total]");
+      if (quantity > 0 && price >= 0) {
+        const cents = Math.round(quantity * Math.round(price * 100));
+        sum += cents;
+        output.textContent = money.format(cents / 100);
+      } else {
+        output.textContent = "—";
       }
-      form.querySelector("[data-bid-total]").textContent = sum > 0 ? money.format(sum / 100) : "—";
-      const addendum = form.querySelector("[data-latest-addendum]");
-      const warning = form.querySelector("[data-addendum-warning]");
-      if (addendum && warning) warning.hidden = Number(addendum.value) >= Number(addendum.dataset.latestAddendum);
-    };
-    form.addEventListener("input", recompute);
-    form.addEventListener("change", recompute);
-    recompute();
+    }
+    form.querySelector("[data-bid-total]").textContent = sum > 0 ? money.format(sum / 100) : "—";
+    const addendum = form.querySelector("[data-latest-addendum]");
+    const warning = form.querySelector("[data-addendum-warning]");
+    if (addendum && warning) warning.hidden = Number(addendum.value) >= Number(addendum.dataset.latestAddendum);
+  };
+  // Delegated, so a form that a live update put in place works as the first one did.
+  for (const type of ["input", "change"]) {
+    document.addEventListener(type, (event) => {
+      const form = event.target.closest && event.target.closest("form[data-bid-form]");
+      if (form) recompute(form);
+    });
   }
+  document.addEventListener("live:swapped", (event) => {
+    for (const form of event.target.querySelectorAll("form[data-bid-form]")) recompute(form);
+  });
+  for (const form of document.querySelectorAll("form[data-bid-form]")) recompute(form);
 });
 
 // Sortable leveling table: click a heading marked data-sort.
@@ -166,6 +172,7 @@ document.addEventListener("DOMContentLoaded", () => {
         localiseTimes(region);
         changed = true;
         if (region.hasAttribute("data-scroll-end")) region.scrollTop = region.scrollHeight;
+        region.dispatchEvent(new CustomEvent("live:swapped", { bubbles: true }));
       }
     }
     const freshBadge = fresh.querySelector("[data-unread-badge]");

@@ -2,6 +2,8 @@
 public struct Paging: Equatable, Sendable {
     public static let defaultLimit = 20
     public static let maxLimit = 100
+    /// Deep offsets are refused rather than scanned: keyset pagination is the way past them.
+    public static let maxPage = 100_000
 
     public let page: Int
     public let limit: Int
@@ -13,8 +15,7 @@ public struct Paging: Equatable, Sendable {
         let page = page ?? 1
         let limit = limit ?? Self.defaultLimit
         if page < 1 { errors.add("page", "must be 1 or more") }
-        // Deep offsets are refused rather than scanned: keyset pagination is the way past them.
-        if page > 100_000 { errors.add("page", "must be at most 100000") }
+        if page > Self.maxPage { errors.add("page", "must be at most \(Self.maxPage)") }
         if limit < 1 { errors.add("limit", "must be 1 or more") }
         try errors.throwIfAny()
         self.page = page

@@ -30,6 +30,8 @@ static void (*vips_concurrency_set_)(int);
 static VipsImage *(*vips_image_new_from_buffer_)(const void *, size_t, const char *, ...);
 static int (*vips_image_get_width_)(const VipsImage *);
 static int (*vips_image_get_height_)(const VipsImage *);
+static int (*vips_image_get_bands_)(const VipsImage *);
+static int (*vips_image_get_format_)(const VipsImage *);
 static void (*g_object_unref_)(void *);
 static void (*g_free_)(void *);
 
@@ -58,6 +60,8 @@ static void load_once(void) {
     RESOLVE(vips_image_new_from_buffer);
     RESOLVE(vips_image_get_width);
     RESOLVE(vips_image_get_height);
+    RESOLVE(vips_image_get_bands);
+    RESOLVE(vips_image_get_format);
     RESOLVE(g_object_unref);
     RESOLVE(g_free);
     if (vips_init_("bidforge") != 0) {
@@ -136,13 +140,18 @@ void bf_vips_free(void *pointer) {
     if (pointer && g_free_) g_free_(pointer);
 }
 
-int bf_vips_dimensions(const void *input, size_t input_length, int *width, int *height) {
+int bf_vips_header(const void *input, size_t input_length, int *width, int *height, int *bands, int *bytes_per_sample) {
     if (!loaded) { snprintf(call_error, sizeof call_error, "libvips is not loaded"); return -1; }
     // Opening from a buffer is lazy: only the header is parsed until pixels are asked for.
     VipsImage *image = vips_image_new_from_buffer_(input, input_length, "", NULL);
     if (!image) return fail("header");
     *width = vips_image_get_width_(image);
     *height = vips_image_get_height_(image);
+    *bands = vips_image_get_bands_(image);
+    // VipsBandFormat: uchar, char, ushort, short, uint, int, float, complex, double, dpcomplex.
+    static const int sizes[] = {1, 1, 2, 2, 4, 4, 4, 8, 8, 16};
+    int format = vips_image_get_format_(image);
+    *bytes_per_sample = format >= 0 && format < 10 ? sizes[format] : 16;
     g_object_unref_(image);
     return 0;
 }

@@ -129,6 +129,10 @@ import BidForgeCore
                 if city == "a" { cached[city] = try await listedTitles(t, query + "&q=b") }
             }
             #expect(cached["Zürich-x"] == ["Lakeside depot"], "the exact spelling always finds it")
+            // `city=` means no city filter, so it cannot blank (or fill) the unfiltered listing's cache entry.
+            let blank = try await listedTitles(t, "&city=")
+            let unfiltered = try await listedTitles(t)
+            #expect(blank == unfiltered && unfiltered.count == 2)
             #expect(cached["a&q=b"] == ["Ampersand lab"])
             func filter(_ query: String) throws -> ProjectFilter {
                 var errors = ValidationErrors()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Vapor
+import Fluent
 @testable import BidForge
 
 /// libvips is a run-time library: CI installs it (and sets BIDFORGE_TEST_REQUIRE_VIPS=1 so its absence fails).
@@ -100,6 +101,30 @@ enum VipsAvailability {
             #expect(try await DocumentModel.find(ids[2], on: t.app.db)?.derivatives == .ready)
             let served = try await t.download(ids[0], token: owner.token, variant: "thumbnail")
             #expect(served.bytes.map(Samples.sha256) == Samples.sha256(bomb))
+        }
+    }
+
+    /// A 777 KB 16-bit interlaced PNG of 100 megapixels took an instance from 292 MB to 1.1 GB: the budget counts the
+    /// decoded bytes (channels × bit depth), and an image that kills the process while decoding is not claimed forever.
+    @Test(.enabled(if: VipsAvailability.present, "libvips is not installed"))
+    func theMemoryBudgetCountsDecodedBytesAndCrashesAreNotRetriedForever() async throws {
+        try await TestApp.run(environment: ["IMAGING_MAX_DECODE_MB": "1"]) { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner)
+            // 900 × 600 RGB, 8 bits: 1.62 MB decoded, over a 1 MB budget though well inside the pixel budget.
+            let photo = try #require(try await t.upload(owner, to: project, Samples.png(width: 900, height: 600), filename: "site.png",
+                                                        type: "image/png").json["id"].uuid)
+            #expect(try await t.app.derivatives.makeNext())
+            let stored = try #require(try await DocumentModel.find(photo, on: t.app.db))
+            #expect(stored.derivatives == .failed && stored.derivativeAttempts == 1)
+
+            // As if three instances died decoding it: claimed, never answered, lease run out each time.
+            let poison = try #require(try await t.upload(owner, to: project, Samples.png(width: 20, height: 20), filename: "p.png",
+                                                         type: "image/png").json["id"].uuid)
+            try await DocumentModel.query(on: t.app.db).set(\.$derivativeAttempts, to: DerivativeMaker.maxAttempts)
+                .set(\.$derivativeLeaseUntil, to: t.clock.now.addingTimeInterval(-1)).filter(\.$id == poison).update()
+            #expect(try await t.app.derivatives.makeNext() == false, "not claimed a fourth time")
+            #expect(try await DocumentModel.find(poison, on: t.app.db)?.derivatives == .failed)
         }
     }
 

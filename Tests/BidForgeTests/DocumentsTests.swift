@@ -383,7 +383,7 @@ extension DateFormatter {
             let again = try await t.upload(owner, to: project, Samples.pdf(800), replaces: secondId)
             #expect(again.status == .badRequest && again.json["error"]["details"]["replaces"].string != nil, "already superseded")
             let elsewhere = try await t.createProject(owner)
-            let foreign = try await t.upload(owner, to: elsewhere, Samples.pdf(800), replaces: try #require(addendum.json["id"].uuid))
+            let foreign = try await t.upload(owner, to: elsewhere, Samples.pdf(800), replaces: addendum.json["id"].uuid)
             #expect(foreign.status == .badRequest, "only a document of the same project")
             #expect(try await PendingUploadModel.query(on: t.app.db).count() == 0, "refused uploads leave nothing pending")
 

@@ -40,6 +40,9 @@ import SQLKit
             try await t.app.autoRevert()
             let ready = try await t.request(.GET, "/api/ready", drainOutbox: false)
             #expect(ready.status == .serviceUnavailable)
+            let health = try await t.request(.GET, "/api/health", drainOutbox: false)
+            #expect(health.status == .serviceUnavailable, "every request would fail on an unmigrated database")
+            #expect(health.json["checks"]["database"]["message"].string?.contains("bidforge migrate") == true)
             try await t.app.autoMigrate()
             #expect(try await t.request(.GET, "/api/ready").status == .ok)
         }
@@ -194,6 +197,12 @@ import SQLKit
             let upper = projects[1].uuidString.uppercased()
             #expect(try await t.request(.GET, "/api/v1/projects/\(upper)").status == .ok)
             #expect(try await t.request(.GET, "/api/v1/projects/\(upper.lowercased())").status == .ok)
+            // An idempotent retry may spell the path's id in the other case and is still the same request.
+            let first = try await t.request(.POST, "/api/v1/projects/\(upper)/bids", token: bidder.token, body: t.bidJSON(900_000),
+                                            headers: ["Idempotency-Key": "case-1"])
+            let retry = try await t.request(.POST, "/api/v1/projects/\(upper.lowercased())/bids", token: bidder.token,
+                                            body: t.bidJSON(900_000), headers: ["Idempotency-Key": "case-1"])
+            #expect(first.status == .created && retry.status == .created && retry.headers.first(name: "Idempotent-Replayed") == "true")
         }
     }
 }

@@ -128,6 +128,11 @@ final class DeliveryRecorder: Sendable {
             #expect(dispatched)
             let list = try await t.request(.GET, "/api/v1/notifications", token: owner.token, drainOutbox: false)
             #expect(list.json["data"].array.contains { $0["type"].string == "BID_SUBMITTED" })
+            // Idle, it polls every 200 ms: its own empty rounds once woke it again at once, forever (half a core).
+            let before = t.app.outbox.roundsRun
+            try await Task.sleep(for: .seconds(1))
+            let idleRounds = t.app.outbox.roundsRun - before
+            #expect(idleRounds <= 12, "an idle dispatcher ran \(idleRounds) rounds in a second")
             await t.app.outbox.stop()
         }
     }

@@ -36,8 +36,10 @@ import Vapor
             let r = try await t.request(.POST, "/api/v1/projects", token: owner.token, body: body)
             #expect(r.status == .badRequest)
             let details = r.json["error"]["details"]
-            #expect(details["location.city"].string != nil)
-            #expect(details["location.state"].string != nil)
+            // Every problem at once, the location's and the rest's together.
+            for field in ["location.city", "location.state", "title", "trades[1]", "bidDueAt", "budgetMaxCents", "description"] {
+                #expect(details[field].string != nil, "no problem reported for \(field) beside the location's: \(r.text)")
+            }
             var second = t.projectJSON(title: String(repeating: "x", count: 201), trades: ["03", "42x"], dueInDays: -1)
             second["budgetMinCents"] = 10
             second["budgetMaxCents"] = 5
@@ -115,6 +117,7 @@ import Vapor
             for member in [bidder, invitee] {
                 let moved = try await t.notifications(member).filter { $0["type"].string == "BID_DUE_CHANGED" }
                 #expect(moved.count == 1 && moved.first?["data"]["previousBidDueAt"].string != nil, "\(member.email) is told")
+                #expect(moved.first?["body"].string?.contains(" UTC (was ") == true, "in words, not ISO: \(moved.first?["body"].string ?? "")")
             }
 
             // Without bids the owner may bring it forward; once passed, nothing moves it and nobody bids.

@@ -192,6 +192,14 @@ import Fluent
                                                                 ("bidDueAt", "soon")])
             #expect(invalid.status == .badRequest)
             #expect(invalid.text.contains("id=\"bidDueAt-error\""))
+            #expect(invalid.text.contains("id=\"title-error\"") && invalid.text.contains("id=\"city-error\""),
+                    "every problem at once, not the due time's first")
+            // The smallest integer as the browser's offset once trapped in `abs` and took the process down.
+            let extreme = projectForm("Offset").map { $0.0 == "utcOffsetMinutes" ? ("utcOffsetMinutes", "-9223372036854775808") : $0 }
+            #expect(try await browser.post("/projects", extreme).status == .seeOther, "an impossible offset is ignored")
+            let february = try await browser.post("/projects", projectForm("Typo").map { $0.0 == "bidDueAt" ? ("bidDueAt", "2031-02-30T10:00") : $0 })
+            #expect(february.status == .badRequest && february.text.contains("id=\"bidDueAt-error\""), "30 February is refused, not 2 March")
+            #expect(try await browser.get("/?page=461168601842738791").status == .ok, "a huge page number is clamped, not multiplied")
 
             let created = try await browser.post("/projects", projectForm("Clinic electrical"))
             #expect(created.status == .seeOther)

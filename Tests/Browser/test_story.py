@@ -81,11 +81,20 @@ def shoot(driver, name):
 
 def navigate(driver, element):
     """Clicks something that loads a new page and waits until it has (so no element of the old page is used)."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+
+    def replaced(_):
+        # Chromedriver reports a node of an unloaded document as stale, or (sometimes) as "does not belong to the
+        # document": both mean the old page is gone.
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    WebDriverWait(driver, 20).until(replaced)
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 

@@ -102,6 +102,9 @@ public struct Settings: Sendable {
     /// Images with more pixels than this are served as uploaded, without derivatives (`IMAGING_MAX_MEGAPIXELS`): the
     /// header is read first, so a small file that decodes to a huge image costs nothing.
     public var imagingMaxMegapixels: Int
+    /// …and with more than this many megabytes of decoded pixels (`IMAGING_MAX_DECODE_MB`: width × height × channels ×
+    /// bytes per channel — a 16-bit image costs twice an 8-bit one), so one image never takes a pod past its memory.
+    public var imagingMaxDecodeMB: Int
     /// Prefix for every static asset URL, e.g. `https://cdn.example.com` (`ASSET_PREFIX`; empty serves them from here).
     public var assetPrefix: String
     /// Where `static/` (stylesheets, icons, scripts) is read from at start (`PUBLIC_DIR`).
@@ -271,6 +274,7 @@ public struct Settings: Sendable {
             imaging: bool("IMAGING", true),
             imagingLibraries: env["IMAGING_LIBRARIES"].flatMap { $0.isEmpty ? nil : $0 } ?? "libvips.so.42;libvips.so",
             imagingMaxMegapixels: int("IMAGING_MAX_MEGAPIXELS", 100, min: 1, max: 1_000),
+            imagingMaxDecodeMB: int("IMAGING_MAX_DECODE_MB", 192, min: 1, max: 16_384),
             assetPrefix: {
                 let prefix = (env["ASSET_PREFIX"] ?? "").trimmingCharacters(in: .whitespaces)
                 guard !prefix.isEmpty else { return "" }

@@ -18,9 +18,9 @@ const char *bf_vips_error(void);
 int bf_vips_fit_jpeg(const void *input, size_t input_length, int width, int height, int quality,
                      void **output, size_t *output_length);
 
-/// Reads only the header of the image in `input`: its width and height in pixels, without decoding it.
-/// Returns 0 on success, -1 when libvips cannot read it.
-int bf_vips_dimensions(const void *input, size_t input_length, int *width, int *height);
+/// Reads only the header of the image in `input`, without decoding it: width and height in pixels, bands (channels)
+/// and bytes per sample of one band. Returns 0 on success, -1 when libvips cannot read it.
+int bf_vips_header(const void *input, size_t input_length, int *width, int *height, int *bands, int *bytes_per_sample);
 
 void bf_vips_free(void *pointer);
 

@@ -14,18 +14,21 @@ final class DerivativeMaker: Sendable {
     static let maxImageBytes: Int64 = 100_000_000
 
     let imaging: Imaging
-    /// Images above this many pixels are served as uploaded (`IMAGING_MAX_MEGAPIXELS`).
+    /// Images above this many pixels, or this many bytes of decoded pixels, are served as uploaded
+    /// (`IMAGING_MAX_MEGAPIXELS`, `IMAGING_MAX_DECODE_MB`).
     let maxPixels: Int
+    let maxDecodedBytes: Int
     private let app: Application
     private let loop = WakeableLoop()
     /// Decoding runs on a thread of its own, never on the pool that serves file reads: one huge image may take its
     /// time, but no download waits behind it.
     private let pool: NIOThreadPool
 
-    init(app: Application, imaging: Imaging, maxMegapixels: Int) {
+    init(app: Application, imaging: Imaging, maxMegapixels: Int, maxDecodeMB: Int) {
         self.app = app
         self.imaging = imaging
         self.maxPixels = maxMegapixels * 1_000_000
+        self.maxDecodedBytes = maxDecodeMB * 1_000_000
         pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
     }
@@ -34,8 +37,10 @@ final class DerivativeMaker: Sendable {
 
     /// Not an error to retry: the image is larger than the pixel budget, so its original is served.
     struct OverPixelBudget: Error, CustomStringConvertible {
-        let width: Int, height: Int
-        var description: String { "\(width)×\(height) pixels is over the pixel budget: the original is served" }
+        let header: Imaging.Header
+        var description: String {
+            "\(header.width)×\(header.height) pixels, \(header.bands) × \(header.bytesPerSample * 8)-bit channels, is over the budget: the original is served"
+        }
     }
 
     func nudge() { loop.nudge() }
@@ -90,7 +95,13 @@ final class DerivativeMaker: Sendable {
     private func claimNext() async throws -> DocumentModel? {
         let now = app.clock.now()
         return try await app.write { db -> DocumentModel? in
+            // An image whose every attempt ended without an answer (the process died decoding it: out of memory, say)
+            // is given up, not claimed again and again.
+            try await DocumentModel.query(on: db).set(\.$derivatives, to: .failed).set(\.$derivativeLeaseUntil, to: nil)
+                .filter(\.$derivatives == .pending).filter(\.$derivativeAttempts >= Self.maxAttempts)
+                .filter(\.$derivativeLeaseUntil < now).update()
             guard let candidate = try await DocumentModel.query(on: db).filter(\.$derivatives == .pending)
+                .filter(\.$derivativeAttempts < Self.maxAttempts)
                 .group(.or, { $0.filter(\.$derivativeLeaseUntil == nil).filter(\.$derivativeLeaseUntil < now) })
                 .sort(\.$createdAt).first() else { return nil }
             try await db.lockForUpdate("documents", id: candidate.id!)
@@ -111,10 +122,11 @@ final class DerivativeMaker: Sendable {
         let storage = app.objectStorage
         let original = Array(try await storage.get(document.storageKey).readableBytesView)
         let imaging = self.imaging
-        let size = try await pool.runIfActive { try imaging.dimensions(original) }
+        let header = try await pool.runIfActive { try imaging.header(original) }
         // Each side at most `maxPixels` (≤ 10⁹) first, so the product cannot overflow.
-        guard (1...maxPixels).contains(size.width), (1...maxPixels).contains(size.height), size.width * size.height <= maxPixels else {
-            throw OverPixelBudget(width: size.width, height: size.height)
+        guard (1...maxPixels).contains(header.width), (1...maxPixels).contains(header.height),
+              header.width * header.height <= maxPixels, header.decodedBytes <= maxDecodedBytes else {
+            throw OverPixelBudget(header: header)
         }
         var keys: [DocumentVariant: String] = [:]
         for variant in DocumentVariant.derived {
@@ -146,6 +158,7 @@ extension Application {
         if !imaging.available {
             logger.notice("image derivatives are off; originals will be served", metadata: ["reason": .string(imaging.problem ?? "")])
         }
-        derivatives = DerivativeMaker(app: self, imaging: imaging, maxMegapixels: settings.imagingMaxMegapixels)
+        derivatives = DerivativeMaker(app: self, imaging: imaging, maxMegapixels: settings.imagingMaxMegapixels,
+                                      maxDecodeMB: settings.imagingMaxDecodeMB)
     }
 }

@@ -57,31 +57,38 @@ struct HealthController: RouteCollection {
         if req.application.isDraining {
             return try Response.json(.serviceUnavailable, ["status": "draining"])
         }
-        let migrated = await withTimeout(Self.checkTimeout) {
-            let applied = try await req.db.sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?
-                .decode(column: "n", as: Int.self) ?? 0
-            return applied >= Migrations.all.count
-        }
+        let migrated = await withTimeout(Self.checkTimeout) { try await Self.appliedMigrations(req.db) >= Migrations.all.count }
         let ready = migrated == true
         return try Response.json(ready ? .ok : .serviceUnavailable,
                                  ["status": ready ? "ready" : "not_ready"])
     }
 
     /// Runs one check within `checkTimeout`: its answer (nil on timeout or error) and how long it took, in ms.
-    static func timed(_ body: @escaping @Sendable () async throws -> Bool) async -> (Bool?, Int64) {
+    static func timed<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async -> (T?, Int64) {
         let started = ContinuousClock.now
         let answer = await withTimeout(checkTimeout, body)
         return (answer, Int64(((ContinuousClock.now - started) / .milliseconds(1)).rounded()))
     }
 
+    /// The database answers and holds every migration this build knows (a database not yet migrated answers, but
+    /// every request would fail on it).
     static func databaseCheck(_ req: Request) async -> HealthDTO.Check {
-        let (ok, ms) = await timed {
-            _ = try await req.db.sql.raw("SELECT 1 AS one").first()
-            return true
+        let (applied, ms) = await timed { try await appliedMigrations(req.db) }
+        guard let applied else { return .init(status: "error", message: "The database did not answer within 2 s.") }
+        guard applied >= Migrations.all.count else {
+            return .init(status: "error", message: "\(Migrations.all.count - applied) migrations are not applied: run `bidforge migrate`.",
+                         details: ["latencyMs": .int(ms), "applied": .int(Int64(applied)), "known": .int(Int64(Migrations.all.count))])
         }
-        return ok == true
-            ? .init(status: "ok", details: ["latencyMs": .int(ms)])
-            : .init(status: "error", message: "The database did not answer within 2 s.")
+        return .init(status: "ok", details: ["latencyMs": .int(ms)])
+    }
+
+    static func appliedMigrations(_ db: any Database) async throws -> Int {
+        // Before the first migration the bookkeeping table itself is missing: nothing is applied.
+        do {
+            return try await db.sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
+        } catch where !DatabaseErrors.isUnavailable(error) {
+            return 0
+        }
     }
 
     static func redisCheck(_ app: Application) async -> HealthDTO.Check {

@@ -79,6 +79,10 @@ enum ProjectRules {
 
     /// Checks the fields of a project as they would be after a create or an edit.
     static func validate(_ p: ProjectModel, now: Date, requireFutureDue: Bool) throws {
+        try problems(p, now: now, requireFutureDue: requireFutureDue).throwIfAny()
+    }
+
+    static func problems(_ p: ProjectModel, now: Date, requireFutureDue: Bool) -> ValidationErrors {
         var errors = ValidationErrors()
         errors.text("title", p.title, required: true, max: maxTitle)
         errors.text("description", p.description, required: false, max: maxDescription)
@@ -90,7 +94,7 @@ enum ProjectRules {
             errors.add("budgetMaxCents", "must be at least budgetMinCents")
         }
         if requireFutureDue && p.bidDueAt <= now { errors.add("bidDueAt", "must be in the future") }
-        try errors.throwIfAny()
+        return errors
     }
 }
 

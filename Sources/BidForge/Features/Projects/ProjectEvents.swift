@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import BidForgeCore
 
 /// `project.updated` pushes for changes bidders care about (edits, closing, cancelling) to every company invited to
 /// or bidding on the project.
@@ -20,7 +21,7 @@ enum ProjectEvents {
             moved["previousBidDueAt"] = .string(JSONCoding.formatDate(previousDue))
             notifications.append(NotificationDraft(
                 companyIds: audience, type: .bidDueChanged, title: "Bid due time changed: \(project.title)",
-                body: "Bids for \(project.title) are now due \(JSONCoding.formatDate(project.bidDueAt)) (was \(JSONCoding.formatDate(previousDue))).",
+                body: "Bids for \(project.title) are now due \(HumanTime.utc(project.bidDueAt)) (was \(HumanTime.utc(previousDue))).",
                 data: moved))
         }
         try await Outbox.record(DomainEvent(type: .projectUpdated, data: data, notifications: notifications,

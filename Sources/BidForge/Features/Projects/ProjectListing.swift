@@ -53,7 +53,8 @@ struct ProjectFilter: Sendable {
         if let state = raw.state, !USStates.codes.contains(state) { errors.add("state", "must be a US state code") }
         state = raw.state
         errors.text("city", raw.city, required: false, max: 100)
-        city = raw.city
+        // `city=` filters nothing, as an absent city does: one meaning, so one cache key and one SQL.
+        city = raw.city.flatMap { $0.isEmpty ? nil : $0 }
         errors.text("q", raw.q, required: false, max: 200)
         q = raw.q.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
         minBudgetCents = raw.minBudgetCents

@@ -44,14 +44,32 @@ struct ProjectsController: RouteCollection {
         guard caller.role.mayPostProjects else {
             throw APIError.forbidden("Only owners and contractors may post projects.")
         }
-        var locationErrors = ValidationErrors()
-        input.location.validate(into: &locationErrors)
-        try locationErrors.throwIfAny()
         let now = req.now
+        try problems(of: input, now: now).throwIfAny()
+        let project = try draft(input, by: caller, now: now)
+        try await req.write { db in try await project.create(on: db) }
+        return project
+    }
+
+    /// Every problem with a new project's fields, all at once (the API's 400 and the page's form show them together).
+    static func problems(of input: ProjectInput, now: Date) -> ValidationErrors {
+        var errors = ValidationErrors()
+        input.location.validate(into: &errors)
+        if input.title.allSatisfy(\.isWhitespace) { errors.add("title", "must not be empty") }
+        if let project = try? draft(input, by: nil, now: now) {
+            errors.merge(ProjectRules.problems(project, now: now, requireFutureDue: true))
+        }
+        return errors
+    }
+
+    /// The DRAFT row `input` describes (not validated here).
+    private static func draft(_ input: ProjectInput, by caller: Caller?, now: Date) throws -> ProjectModel {
         let project = ProjectModel()
         project.id = UUID()
-        project.companyId = caller.companyId
-        project.createdBy = caller.userId
+        if let caller {
+            project.companyId = caller.companyId
+            project.createdBy = caller.userId
+        }
         project.title = input.title.trimmingWhitespace()
         project.description = input.description ?? ""
         project.status = .draft
@@ -65,9 +83,6 @@ struct ProjectsController: RouteCollection {
         project.addendumCount = 0
         project.createdAt = now
         project.updatedAt = now
-        if input.title.allSatisfy(\.isWhitespace) { throw APIError.validation("title", "must not be empty") }
-        try ProjectRules.validate(project, now: now, requireFutureDue: true)
-        try await req.write { db in try await project.create(on: db) }
         return project
     }
 

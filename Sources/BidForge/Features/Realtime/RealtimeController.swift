@@ -67,6 +67,13 @@ struct RealtimeController: RouteCollection {
         return req.webSocket(maxFrameSize: .init(integerLiteral: 1 << 16)) { _, socket in
             app.realtimeHub.attach(socket, session: session, replay: replay,
                                    pingInterval: .seconds(Int64(app.settings.realtimePingSeconds)))
+            // A sign-out that lands between the check above and this attach was announced before the socket could
+            // hear it: look once more now that it can.
+            guard let key = session.sessionKey else { return }
+            Task {
+                let live = (try? await key.isLive(on: app.db, now: app.clock.now())) ?? true
+                if !live { app.realtimeHub.closeSessions([key]) }
+            }
         }
     }
 

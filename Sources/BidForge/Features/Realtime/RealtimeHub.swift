@@ -82,7 +82,7 @@ final class RealtimeHub: Sendable {
     /// Encodes the frame once and queues it for every entitled socket.
     func route(_ delivery: Delivery) {
         if let ended = delivery.endedSessions {
-            close { session in session.sessionKey.map(ended.contains) ?? false }
+            closeSessions(ended)
             return
         }
         let targets = clients.withLockedValue { clients in
@@ -104,6 +104,11 @@ final class RealtimeHub: Sendable {
             client.queue.finish()
             client.socket.close(code: Self.tryAgainLater, promise: nil)
         }
+    }
+
+    /// Closes (4001) every socket opened through one of these sign-ins.
+    func closeSessions(_ keys: Set<SessionKey>) {
+        close { session in session.sessionKey.map(keys.contains) ?? false }
     }
 
     private func closeExpired() {

@@ -48,7 +48,7 @@ enum BidDueReminders {
         let data: [String: JSONValue] = ["projectId": .string(projectId.lowercasedString), "bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))]
         try await Outbox.record(DomainEvent(type: .bidDueSoon, data: data, notifications: [NotificationDraft(
             companyIds: companies, type: .bidDueSoon, title: "Bids due within 24 hours: \(project.title)",
-            body: "Bids for \(project.title) close at \(JSONCoding.formatDate(project.bidDueAt)). You have not bid yet.", data: data)]),
+            body: "Bids for \(project.title) close at \(HumanTime.utc(project.bidDueAt)). You have not bid yet.", data: data)]),
             by: nil, on: db, now: now)
         return companies.count
     }

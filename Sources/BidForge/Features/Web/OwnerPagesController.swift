@@ -63,7 +63,13 @@ struct OwnerPagesController: RouteCollection {
         var page = NewProjectPage()
         page.keep(form)
         do {
-            let input = try Self.input(form)
+            let (input, formProblems) = Self.input(form)
+            if !formProblems.isEmpty {
+                // What the form itself could not read, and everything the API would say of the rest, at once.
+                var all = formProblems
+                all.merge(ProjectsController.problems(of: input, now: req.now))
+                throw all
+            }
             let project = try await ProjectsController.create(input, by: user.caller, req: req)
             return Pages.redirect(SiteURL.project(project.id!))
         } catch let errors as ValidationErrors {
@@ -89,7 +95,9 @@ struct OwnerPagesController: RouteCollection {
         var page = NewProjectPage(editing: project)
         page.keep(form)
         do {
-            var patch = ProjectPatch(replacingWith: try Self.input(form))
+            let (input, formProblems) = Self.input(form)
+            try formProblems.throwIfAny()
+            var patch = ProjectPatch(replacingWith: input)
             // The form shows the due time to the minute: sending back the same minute leaves it where it was.
             if let due = patch.bidDueAt, (due.timeIntervalSince1970 / 60).rounded(.down) == (project.bidDueAt.timeIntervalSince1970 / 60).rounded(.down) {
                 patch.bidDueAt = nil
@@ -158,15 +166,17 @@ struct OwnerPagesController: RouteCollection {
     }
 
     /// The form in the API's terms: dollars to cents, the local due time to UTC.
-    static func input(_ form: ProjectForm) throws -> ProjectInput {
+    static func input(_ form: ProjectForm) -> (ProjectInput, ValidationErrors) {
         var errors = ValidationErrors()
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        formatter.isLenient = false  // 30 February is a typo, not 2 March
         var due = formatter.date(from: form.bidDueAt ?? "")
         if due == nil { errors.add("bidDueAt", "must be a date and time") }
-        if let offset = form.utcOffsetMinutes.flatMap(Int.init), abs(offset) <= 14 * 60 {
+        // A range check, not `abs`: `abs(Int.min)` traps, and any signed-in user could send it.
+        if let offset = form.utcOffsetMinutes.flatMap(Int.init), (-14 * 60...14 * 60).contains(offset) {
             due = due?.addingTimeInterval(TimeInterval(-offset * 60))
         }
         let input = ProjectInput(
@@ -177,8 +187,7 @@ struct OwnerPagesController: RouteCollection {
             budgetMinCents: PageFormats.cents(fromDollars: form.minBudget, field: "minBudget", into: &errors),
             budgetMaxCents: PageFormats.cents(fromDollars: form.maxBudget, field: "maxBudget", into: &errors),
             bidDueAt: due ?? Date(timeIntervalSince1970: 0))
-        try errors.throwIfAny()
-        return input
+        return (input, errors)
     }
 
     static func formFields(_ problems: [String: String]) -> [String: String] {

@@ -23,13 +23,7 @@ enum PageFormats {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
-    static func utc(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d MMM yyyy, HH:mm 'UTC'"
-        return formatter.string(from: date)
-    }
+    static func utc(_ date: Date) -> String { HumanTime.utc(date) }
 
     /// A whole number of dollars as typed ("$50,000") in cents; nil for an empty field; a problem in `errors` otherwise.
     static func cents(fromDollars text: String?, field: String, into errors: inout ValidationErrors) -> Int64? {

@@ -149,7 +149,8 @@ enum BidderSection {
         }
         return (bid, MyBid(bidId: bid.id!.uuidString.lowercased(), amount: PageFormats.money(bid.amountCents), status: bid.status.rawValue,
                            revision: bid.revision, acknowledged: bid.acknowledgedAddendum, latestAddendum: project.addendumCount,
-                           staleAddendum: bid.acknowledgedAddendum < project.addendumCount,
+                           // A prompt to revise, so only while a revision can still be sent.
+                           staleAddendum: open && bid.acknowledgedAddendum < project.addendumCount,
                            withdrawURL: open && bid.status.canMove(to: .withdrawn) ? "/bids/\(bid.id!.uuidString.lowercased())/withdraw" : nil,
                            result: result, won: bid.status == .accepted))
     }

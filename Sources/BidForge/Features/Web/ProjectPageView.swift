@@ -103,11 +103,14 @@ enum ProjectPageView {
         switch error {
         case let errors as ValidationErrors:
             (notice, status) = (BidderPagesController.describe(errors.problems), .badRequest)
-        case let error as APIError where [.badRequest, .conflict, .paymentRequired].contains(error.status):
+        case let error as APIError where error.code == "VALIDATION_FAILED":
+            // Field problems name the fields; any other refusal's details are data for clients, its message is for people.
             notice = error.details.map { details in
                 BidderPagesController.describe(details.compactMapValues { if case .string(let text) = $0 { text } else { nil } })
             }.flatMap { $0.isEmpty ? nil : $0 } ?? error.message
             status = error.status
+        case let error as APIError where [.badRequest, .conflict, .paymentRequired].contains(error.status):
+            (notice, status) = (error.message, error.status)
         default:
             throw error
         }

@@ -38,7 +38,8 @@ struct PublicPagesController: RouteCollection {
                             minBudget: req.query[String.self, at: "minBudget"] ?? "",
                             maxBudget: req.query[String.self, at: "maxBudget"] ?? "",
                             dueBefore: req.query[String.self, at: "dueBefore"] ?? "")
-        let pageNumber = max(1, req.query[String.self, at: "page"].flatMap(Int.init) ?? 1)
+        // Clamped before any arithmetic: `?page=461168601842738791` once overflowed `page * 20` and took the process down.
+        let pageNumber = min(Paging.maxPage, max(1, req.query[String.self, at: "page"].flatMap(Int.init) ?? 1))
         var errors: [String: String] = [:]
         var cards: [ProjectCard] = []
         var total = 0

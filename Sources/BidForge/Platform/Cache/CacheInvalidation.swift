@@ -8,6 +8,7 @@ import NIOConcurrencyHelpers
 /// starts after the writer's response therefore never gets the old value.
 final class CacheTouches: Sendable {
     private let scopes = NIOLockedValueBox<Set<String>>([])
+    private let events = NIOLockedValueBox(false)
 
     @TaskLocal static var current: CacheTouches?
 
@@ -17,6 +18,11 @@ final class CacheTouches: Sendable {
     }
 
     var touched: Set<String> { scopes.withLockedValue { $0 } }
+
+    /// The transaction recorded an outbox event (so the dispatcher has work once it commits).
+    static func recordedEvent() { current?.events.withLockedValue { $0 = true } }
+
+    var recordedEvents: Bool { events.withLockedValue { $0 } }
 }
 
 /// The scopes cached values depend on, in one place so readers and writers name them alike.

@@ -92,8 +92,8 @@ extension Application {
         return gate
     }
 
-    /// Runs `body` in a write transaction on `db`: the one way BidForge changes data. After a commit the outbox
-    /// dispatcher is nudged, since the transaction may have recorded events.
+    /// Runs `body` in a write transaction on `db`: the one way BidForge changes data. After a commit that recorded
+    /// events the outbox dispatcher is nudged (only then: its own writes would otherwise wake it forever).
     func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         let touches = CacheTouches()
         // Bound inside the transaction's closure: the drivers may run it in a task of their own.
@@ -108,7 +108,7 @@ extension Application {
         }
         // Committed: what it changed must not be read from the cache from now on (before the response leaves).
         await cache?.invalidate(touches.touched)
-        outboxIfConfigured?.nudge()
+        if touches.recordedEvents { outboxIfConfigured?.nudge() }
         return result
     }
 

@@ -43,5 +43,6 @@ enum Outbox {
         row.attempts = 0
         try await row.create(on: db)
         CacheTouches.touch(CacheScope.touched(by: event, companyId: companyId))
+        CacheTouches.recordedEvent()
     }
 }

@@ -17,6 +17,10 @@ final class OutboxDispatcher: Sendable {
     private let loop = WakeableLoop()
     /// One drain at a time per instance: concurrent callers queue instead of each holding a database connection.
     private let draining = WriteGate()
+    private let rounds = NIOLockedValueBox(0)
+
+    /// How many times the loop has drained since start (an idle instance: about one per `pollInterval`).
+    var roundsRun: Int { rounds.withLockedValue { $0 } }
 
     init(app: Application, bus: any EventBus) {
         self.app = app
@@ -34,6 +38,7 @@ final class OutboxDispatcher: Sendable {
     /// Drains whenever nudged, and every `pollInterval` for events committed by other instances or before a crash.
     func start() {
         loop.start(every: Self.pollInterval) { [self] in
+            rounds.withLockedValue { $0 += 1 }
             do { try await drain() } catch {
                 app.logger.warning("outbox dispatch failed; retrying", metadata: ["error": .string(String(describing: error))])
                 try? await Task.sleep(for: .seconds(1))

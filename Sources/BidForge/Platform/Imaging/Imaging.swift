@@ -21,14 +21,30 @@ struct Imaging: Sendable {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    /// The image's width and height from its header, without decoding its pixels. Blocking (briefly).
-    func dimensions(_ image: [UInt8]) throws -> (width: Int, height: Int) {
+    /// What decoding an image would take, read from its header alone.
+    struct Header: Sendable, Equatable {
+        let width: Int
+        let height: Int
+        let bands: Int
+        let bytesPerSample: Int
+
+        /// The pixels held in memory once decoded (a progressive JPEG or interlaced PNG is decoded whole); `Int.max`
+        /// when even that does not fit (a header may claim anything).
+        var decodedBytes: Int {
+            [height, bands, bytesPerSample].reduce(width) { total, factor in
+                let (product, overflow) = total.multipliedReportingOverflow(by: factor)
+                return overflow || product < 0 ? Int.max : product
+            }
+        }
+    }
+
+    /// The image's header, without decoding its pixels. Blocking (briefly).
+    func header(_ image: [UInt8]) throws -> Header {
         guard available else { throw Failure(description: problem ?? "imaging unavailable") }
-        var width: Int32 = 0
-        var height: Int32 = 0
-        let status = image.withUnsafeBytes { bf_vips_dimensions($0.baseAddress, $0.count, &width, &height) }
+        var width: Int32 = 0, height: Int32 = 0, bands: Int32 = 0, bytesPerSample: Int32 = 0
+        let status = image.withUnsafeBytes { bf_vips_header($0.baseAddress, $0.count, &width, &height, &bands, &bytesPerSample) }
         guard status == 0 else { throw Failure(description: String(cString: bf_vips_error())) }
-        return (Int(width), Int(height))
+        return Header(width: Int(width), height: Int(height), bands: Int(bands), bytesPerSample: Int(bytesPerSample))
     }
 
     /// The image shrunk to fit `width`×`height` (never enlarged), as a JPEG of `quality`. Blocking: call it off the

@@ -28,7 +28,7 @@ enum Idempotency {
         guard !key.isEmpty, key.count <= maxKeyLength else {
             throw APIError.validation(header, "must be 1 to \(maxKeyLength) characters")
         }
-        let hash = fingerprint.map { SHA256.hash(data: Data("\(request.method.rawValue) \(request.url.path)\n\($0)".utf8)).hex }
+        let hash = fingerprint.map { SHA256.hash(data: Data("\(request.method.rawValue) \(request.url.path.lowercased())\n\($0)".utf8)).hex }
             ?? requestHash(request)
         let db = request.db
 
@@ -106,7 +106,8 @@ enum Idempotency {
     /// client that re-serialises the same retry with its keys in another order is still recognised.
     static func requestHash(_ request: Request) -> String {
         var hasher = SHA256()
-        hasher.update(data: Data("\(request.method.rawValue) \(request.url.path)\n".utf8))
+        // IDs in paths are accepted in either case, so a retry may spell them otherwise.
+        hasher.update(data: Data("\(request.method.rawValue) \(request.url.path.lowercased())\n".utf8))
         if let buffer = request.body.data {
             let raw = Data(buffer.readableBytesView)
             if let value = try? JSONDecoder().decode(JSONValue.self, from: raw), let canonical = try? canonicalEncoder.encode(value) {
