@@ -414,3 +414,35 @@ extension DateFormatter {
         }
     }
 }
+
+@Suite struct StalledUploadTests {
+    /// 400 uploads that stopped mid-body once held 128 MB and 800 files open for good: an idle connection is closed,
+    /// and the upload's half-written object and pending row go with it.
+    @Test func aStalledUploadIsClosedAndLeavesNothing() async throws {
+        try await TestApp.run(environment: ["HTTP_IDLE_TIMEOUT_SECONDS": "1"]) { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner)
+            let port = try await t.startServer()
+            let started = Date()
+            let answer = try await RawHTTP.exchange(port: port, """
+                POST /api/v1/projects/\(project)/documents HTTP/1.1\r
+                Host: 127.0.0.1\r
+                Authorization: Bearer \(owner.token)\r
+                Content-Type: multipart/form-data; boundary=x\r
+                Content-Length: 5000000\r
+                \r
+                --x\r
+                Content-Disposition: form-data; name="file"; filename="plans.pdf"\r
+                Content-Type: application/pdf\r
+                \r
+                %PDF-1.7 and then nothing more
+                """, timeoutSeconds: 15)
+            #expect(Date().timeIntervalSince(started) < 10, "closed after about a second of silence: \(answer.prefix(80))")
+            for _ in 0..<100 where try await PendingUploadModel.query(on: t.app.db).count() > 0 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try await PendingUploadModel.query(on: t.app.db).count() == 0)
+            #expect(try await DocumentModel.query(on: t.app.db).count() == 0)
+        }
+    }
+}

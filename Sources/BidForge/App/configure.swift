@@ -16,6 +16,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.http.server.configuration.reportMetrics = false
     app.http.server.configuration.responseCompression = Compression.serverConfiguration(enabled: settings.compression)
     app.http.server.configuration.shutdownTimeout = .seconds(Int64(settings.shutdownGraceSeconds))
+    app.http.server.configuration.idleTimeout = .seconds(Int64(settings.httpIdleTimeoutSeconds))
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxJSONBodyBytes)
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.decoyPasswordHash = try Bcrypt.hash(SecureToken.generate(), cost: settings.bcryptCost)

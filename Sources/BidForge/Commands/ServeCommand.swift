@@ -72,7 +72,7 @@ final class DrainingServeCommand: AsyncCommand, Sendable {
         let graceEnds = ContinuousClock.now + .seconds(settings.shutdownGraceSeconds)
         await app.server.shutdown()
         let left = max(.milliseconds(200), graceEnds - ContinuousClock.now)
-        let finished = await withTimeout(left) { await app.stopBackgroundWork() }
+        let finished: Void? = await withTimeout(left) { await app.stopBackgroundWork() }
         if finished == nil { app.logger.warning("background work did not stop within the grace period; leaving it") }
         app.logger.notice("server stopped; in-flight requests have finished")
         stopped.succeed()
