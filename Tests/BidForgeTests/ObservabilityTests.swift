@@ -31,6 +31,12 @@ final class CapturingRequestLog: RequestLogSink {
             #expect(entries[1].status == 404 && entries[1].level == .debug && entries[1].errorCode == "NOT_FOUND")
             #expect(entries[1].userId == nil)
             #expect(entries[2].route == "unmatched")
+            // A draining instance's 503 on /api/ready is its answer, not an error to page anyone about.
+            t.app.isDraining = true
+            _ = try await t.request(.GET, "/api/ready")
+            t.app.isDraining = false
+            let ready = try #require(sink.entries.withLockedValue { $0.last })
+            #expect(ready.status == 503 && ready.level == .notice)
         }
     }
 

@@ -12,9 +12,14 @@ struct RequestLogEntry: Sendable {
     let companyId: UUID?
     let errorCode: String?
 
-    /// 5xx at error, 4xx at debug (clients make mistakes all day), the rest at info.
+    /// The probes' routes: their 503 is an answer ("draining", "not ready"), not a failure of the request.
+    static let probeRoutes: Set<String> = ["/api/live", "/api/ready", "/api/health"]
+
+    /// 5xx at error (a probe's 503 at notice: the component it names logs its own failure), 4xx at debug (clients
+    /// make mistakes all day), the rest at info.
     var level: Logger.Level {
-        status >= 500 ? .error : status >= 400 ? .debug : .info
+        if status == 503 && Self.probeRoutes.contains(route) { return .notice }
+        return status >= 500 ? .error : status >= 400 ? .debug : .info
     }
 }
 
