@@ -136,3 +136,14 @@ final class CapturingRequestLog: RequestLogSink {
         }
     }
 }
+
+@Suite struct MetricsAccessTests {
+    @Test func withATokenSetOnlyTheScraperReadsMetrics() async throws {
+        try await TestApp.run(environment: ["METRICS_TOKEN": "scrape-secret-0123456789"]) { t in
+            #expect(try await t.request(.GET, "/metrics").status == .unauthorized)
+            #expect(try await t.request(.GET, "/metrics", token: "scrape-secret-012345678X").status == .unauthorized)
+            let scraped = try await t.request(.GET, "/metrics", token: "scrape-secret-0123456789")
+            #expect(scraped.status == .ok && scraped.text.contains("process_resident_memory_bytes"))
+        }
+    }
+}

@@ -83,6 +83,9 @@ public struct Settings: Sendable {
     /// A connection that neither sends nor receives for this long is closed (`HTTP_IDLE_TIMEOUT_SECONDS`): a stalled
     /// upload does not hold its memory and files forever. Longer than the realtime ping, which keeps sockets busy.
     public var httpIdleTimeoutSeconds: Int
+    /// When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>` (a scraper's secret); unset, it is
+    /// open, for a network where only the scraper reaches the instances.
+    public var metricsToken: String?
     /// Seconds between WebSocket pings; a socket that misses a pong is closed (`REALTIME_PING_SECONDS`).
     public var realtimePingSeconds: Int
     /// How long rows that only serve a short window are kept (`RETENTION_*`): stored idempotent responses (hours),
@@ -248,6 +251,7 @@ public struct Settings: Sendable {
             shutdownDrainSeconds: int("SHUTDOWN_DRAIN_SECONDS", environment == .production ? 5 : 0, min: 0, max: 300),
             shutdownGraceSeconds: int("SHUTDOWN_GRACE_SECONDS", 10, min: 0, max: 600),
             httpIdleTimeoutSeconds: int("HTTP_IDLE_TIMEOUT_SECONDS", 75, min: 1, max: 3_600),
+            metricsToken: env["METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
             realtimePingSeconds: int("REALTIME_PING_SECONDS", 30, min: 1, max: 3600),
             retention: Retention(idempotencyHours: int("RETENTION_IDEMPOTENCY_HOURS", 24, min: 1, max: 24 * 365),
                                  outboxDays: int("RETENTION_OUTBOX_DAYS", 7, min: 1, max: 3650),

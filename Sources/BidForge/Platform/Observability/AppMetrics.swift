@@ -97,6 +97,12 @@ struct MetricsController: RouteCollection {
 
     func metrics(_ req: Request) async throws -> Response {
         let settings = req.application.settings
+        // With METRICS_TOKEN set, only a scraper that presents it reads the process's figures.
+        if let token = settings.metricsToken {
+            let presented = req.headers.bearerAuthorization?.token ?? ""
+            guard presented.utf8.count == token.utf8.count,
+                  zip(presented.utf8, token.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { throw APIError.unauthenticated }
+        }
         let pool = settings.database.isPostgres ? settings.databasePoolSize * System.coreCount : System.coreCount
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
