@@ -51,6 +51,15 @@ import Vapor
             }
             let emptyTitle = try await t.request(.POST, "/api/v1/projects", token: owner.token, body: t.projectJSON(title: "   "))
             #expect(emptyTitle.status == .badRequest)
+            // A day that does not exist is a typo, not the next month's first days.
+            for impossible in ["2030-02-30T10:00:00Z", "2031-02-29T10:00:00Z", "2030-04-31T10:00:00Z", "2030-05-01T24:00:00Z"] {
+                var typo = t.projectJSON()
+                typo["bidDueAt"] = .string(impossible)
+                #expect(try await t.request(.POST, "/api/v1/projects", token: owner.token, body: typo).status == .badRequest, "\(impossible)")
+            }
+            var leap = t.projectJSON()
+            leap["bidDueAt"] = "2028-02-29T10:00:00Z"
+            #expect(try await t.request(.POST, "/api/v1/projects", token: owner.token, body: leap).status == .created)
         }
     }
 

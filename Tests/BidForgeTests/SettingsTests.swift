@@ -46,6 +46,9 @@ import Foundation
         #expect((try? Settings.fromEnvironment(["LOG_FORMAT": "json", "INSTANCE_ID": "api-2"]))?.instanceName == "api-2")
         #expect((try? Settings.fromEnvironment([:]))?.logFormat == .text)
         #expect(throws: Settings.Problems.self) { try Settings.fromEnvironment(["LOG_FORMAT": "xml"]) }
+        // An idle timeout at or below the ping interval would cut quiet live sockets.
+        #expect(throws: Settings.Problems.self) { try Settings.fromEnvironment(["HTTP_IDLE_TIMEOUT_SECONDS": "30"]) }
+        #expect((try? Settings.fromEnvironment(["HTTP_IDLE_TIMEOUT_SECONDS": "31"]))?.httpIdleTimeoutSeconds == 31)
     }
 
     @Test func developmentSecretIsGeneratedOnceAndKept() throws {

@@ -299,6 +299,10 @@ public struct Settings: Sendable {
             cacheMemoryBytes: int("CACHE_MEMORY_MB", 64, min: 1, max: 1 << 16) << 20,
             cacheTTLSeconds: int("CACHE_TTL_SECONDS", 300, min: 1, max: 86_400)
         )
+        if settings.httpIdleTimeoutSeconds <= settings.realtimePingSeconds {
+            // The ping is what keeps a quiet live socket from looking idle.
+            problems.append("HTTP_IDLE_TIMEOUT_SECONDS (\(settings.httpIdleTimeoutSeconds)) must be longer than REALTIME_PING_SECONDS (\(settings.realtimePingSeconds))")
+        }
         if !problems.isEmpty { throw Problems(messages: problems) }
         return settings
     }

@@ -28,7 +28,7 @@ struct AnalyticsController: RouteCollection {
     func company(_ req: Request, _ caller: Caller) async throws -> Response {
         var errors = ValidationErrors()
         func date(_ name: String) -> Date? {
-            guard let raw = req.query[String.self, at: name] else { return nil }
+            guard let raw = req.queryParameters[name] else { return nil }
             guard let parsed = JSONCoding.parseDate(raw) else {
                 errors.add(name, "must be an ISO-8601 time such as 2026-11-26T19:00:00Z")
                 return nil

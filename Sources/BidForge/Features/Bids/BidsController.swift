@@ -94,13 +94,13 @@ struct BidsController: RouteCollection {
     }
 
     func mine(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<BidDTO>> {
-        if let mine = req.query[String.self, at: "mine"], mine != "true" {
+        if let mine = req.queryParameters["mine"], mine != "true" {
             throw APIError.validation("mine", "only mine=true is supported: a company sees its own bids")
         }
         let paging = try req.paging()
         let query = BidModel.query(on: req.db).filter(\.$companyId == caller.companyId)
             .join(ProjectModel.self, on: \BidModel.$projectId == \ProjectModel.$id)
-        if let status = req.query[String.self, at: "status"] {
+        if let status = req.queryParameters["status"] {
             guard let parsed = BidStatus(rawValue: status) else { throw APIError.validation("status", "is not a bid status") }
             query.filter(\.$status == parsed)
         }

@@ -14,7 +14,7 @@ struct LevelingController: RouteCollection {
             throw APIError(.conflict, "BIDS_SEALED", "This project is sealed: bids can be leveled once the due time has passed.",
                            details: ["bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))])
         }
-        let format = req.query[String.self, at: "format"] ?? "json"
+        let format = req.queryParameters["format"] ?? "json"
         guard format == "json" || format == "csv" else { throw APIError.validation("format", "must be json or csv") }
         let sheet = try await Self.sheet(for: project, on: req.db)
         if format == "csv" { return Self.csv(sheet, of: project) }

@@ -63,7 +63,7 @@ struct ConversationsController: RouteCollection {
         let conversation = try await ConversationAccess.load(req, caller: caller)
         let limit = try req.paging(defaultLimit: Self.defaultMessageLimit).limit
         var query = MessageModel.query(on: req.db).filter(\.$conversationId == conversation.id!)
-        if let raw = req.query[String.self, at: "before"] {
+        if let raw = req.queryParameters["before"] {
             guard let beforeId = UUID(uuidString: raw), let cursor = try await MessageModel.find(beforeId, on: req.db),
                   cursor.conversationId == conversation.id else {
                 throw APIError.validation("before", "must be the id of a message in this conversation")

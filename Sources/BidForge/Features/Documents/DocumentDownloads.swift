@@ -13,7 +13,7 @@ enum DocumentDownloads {
               let project = try await ProjectModel.find(document.projectId, on: req.db),
               try await ProjectAccess.relation(of: caller, to: project, on: req.db) != nil
         else { throw APIError.notFound("Document") }
-        let asked = try req.query[String.self, at: "variant"].map { raw in
+        let asked = try req.queryParameters["variant"].map { raw in
             guard let variant = DocumentVariant(rawValue: raw) else {
                 throw APIError.validation("variant", "must be one of \(DocumentVariant.allCases.map(\.rawValue).joined(separator: ", "))")
             }

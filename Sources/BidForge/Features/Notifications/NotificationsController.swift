@@ -32,7 +32,7 @@ struct NotificationsController: RouteCollection {
 
     func list(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<NotificationDTO>> {
         let paging = try req.paging()
-        let unread = req.query[String.self, at: "unread"]
+        let unread = req.queryParameters["unread"]
         guard unread == nil || unread == "true" || unread == "false" else {
             throw APIError.validation("unread", "must be true or false")
         }

@@ -54,7 +54,7 @@ struct RealtimeController: RouteCollection {
         let session = try await Self.authenticate(req)
         if let key = session.sessionKey, try await !key.isLive(on: req.db, now: req.now) { throw APIError.unauthenticated }
         var since: Int64?
-        if let raw = req.query[String.self, at: "since"] {
+        if let raw = req.queryParameters["since"] {
             guard let value = Int64(raw), value >= 0 else { throw APIError.validation("since", "must be an event id (a whole number)") }
             since = value
         }
@@ -79,7 +79,7 @@ struct RealtimeController: RouteCollection {
 
     /// The header's access token, or a ticket redeemed exactly once before it expires.
     static func authenticate(_ req: Request) async throws -> RealtimeHub.Session {
-        if let ticket = req.query[String.self, at: "ticket"] {
+        if let ticket = req.queryParameters["ticket"] {
             let hash = SecureToken.hash(ticket)
             let now = req.now
             let redeemed = try await req.write { db -> RealtimeTicketModel? in

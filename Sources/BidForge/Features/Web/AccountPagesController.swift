@@ -44,12 +44,12 @@ struct AccountPagesController: RouteCollection {
 
     func loginPage(_ req: Request) async throws -> Response {
         if try await WebSession.user(of: req) != nil { return Pages.redirect(SiteURL.dashboard) }
-        let next = req.query[String.self, at: "next"].flatMap { SiteURL.isLocal($0) ? $0 : nil } ?? ""
+        let next = req.queryParameters["next"].flatMap { SiteURL.isLocal($0) ? $0 : nil } ?? ""
         return try await Pages.render(req, "login", title: "Sign in", LoginPage(next: next))
     }
 
     func login(_ req: Request) async throws -> Response {
-        let form = WebForms.decode(LoginForm.self, from: req, orElse: LoginForm())
+        let form = try WebForms.decode(LoginForm.self, from: req, orElse: LoginForm())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         let next = form.next.flatMap { SiteURL.isLocal($0) && !$0.isEmpty ? $0 : nil } ?? SiteURL.dashboard
         do {
@@ -69,7 +69,7 @@ struct AccountPagesController: RouteCollection {
     }
 
     func signup(_ req: Request) async throws -> Response {
-        let form = WebForms.decode(SignupForm.self, from: req, orElse: SignupForm())
+        let form = try WebForms.decode(SignupForm.self, from: req, orElse: SignupForm())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         let states = (form.states ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.uppercased() }
         let trades = form.trades ?? []
@@ -100,7 +100,7 @@ struct AccountPagesController: RouteCollection {
 
     func logout(_ req: Request) async throws -> Response {
         struct Form: Decodable { var _csrf: String? }
-        try WebSession.verifyCSRF(req, submitted: WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
+        try WebSession.verifyCSRF(req, submitted: try WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
         let response = Pages.redirect(SiteURL.home)
         try await WebSession.end(on: req, response: response)
         return response

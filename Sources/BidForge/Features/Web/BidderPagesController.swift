@@ -38,7 +38,7 @@ struct BidderPagesController: RouteCollection {
 
     func submitBid(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        let typed = WebForms.decode(BidForm.self, from: req, orElse: BidForm())
+        let typed = try WebForms.decode(BidForm.self, from: req, orElse: BidForm())
         try WebSession.verifyCSRF(req, submitted: typed._csrf)
         let (project, relation) = try await ProjectAccess.load(req, caller: user.caller)
         guard relation != .owner, user.caller.role.mayBid else {
@@ -54,7 +54,7 @@ struct BidderPagesController: RouteCollection {
 
     func reviseBid(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        let typed = WebForms.decode(BidForm.self, from: req, orElse: BidForm())
+        let typed = try WebForms.decode(BidForm.self, from: req, orElse: BidForm())
         try WebSession.verifyCSRF(req, submitted: typed._csrf)
         let (bid, _, relation) = try await BidAccess.load(req, caller: user.caller)
         try BidsController.requireBidder(relation, user.caller)
@@ -71,7 +71,7 @@ struct BidderPagesController: RouteCollection {
 
     func withdrawBid(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        try WebSession.verifyCSRF(req, submitted: WebForms.decode(CSRFOnly.self, from: req, orElse: CSRFOnly())._csrf)
+        try WebSession.verifyCSRF(req, submitted: try WebForms.decode(CSRFOnly.self, from: req, orElse: CSRFOnly())._csrf)
         let (bid, _, relation) = try await BidAccess.load(req, caller: user.caller)
         try BidsController.requireBidder(relation, user.caller)
         do {
@@ -85,7 +85,7 @@ struct BidderPagesController: RouteCollection {
     func ask(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         struct Form: Decodable { var body: String?; var _csrf: String? }
-        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         let (project, relation) = try await ProjectAccess.load(req, caller: user.caller)
         try QuestionsController.requireAsker(relation, user.caller)
@@ -103,7 +103,7 @@ struct BidderPagesController: RouteCollection {
     func respond(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         struct Form: Decodable { var response: String?; var _csrf: String? }
-        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         guard let id = req.parameters.get("invitationID", as: UUID.self) else { throw APIError.notFound("Invitation") }
         guard let answer = form.response.flatMap(InvitationsController.RespondInput.Answer.init(rawValue:)) else {

@@ -47,7 +47,7 @@ struct CompanyPagesController: RouteCollection {
     func update(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         struct Form: Decodable { var name: String?; var trades: [String]?; var states: [String]?; var _csrf: String? }
-        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         guard let company = try await CompanyModel.find(user.caller.companyId, on: req.db) else { throw APIError.unauthenticated }
         try await CompaniesController.requireCompanyAdmin(user.caller, of: company.id!, on: req.db)
@@ -72,7 +72,7 @@ struct CompanyPagesController: RouteCollection {
             isAdmin: me?.companyRole == .admin,
             trades: Trades.all.map { .init(code: $0.code, name: $0.name, selected: company.trades.contains($0.code)) },
             states: USStates.codes.sorted().map { StateOption(code: $0, selected: company.serviceStates.contains($0)) },
-            saved: req.query[String.self, at: "saved"] == "1" && errors.isEmpty, errors: errors)
+            saved: req.queryParameters["saved"] == "1" && errors.isEmpty, errors: errors)
         return try await Pages.render(req, "company", title: company.name, page, status: status)
     }
 

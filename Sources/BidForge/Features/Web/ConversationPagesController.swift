@@ -44,7 +44,7 @@ struct ConversationPagesController: RouteCollection {
     func open(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         struct Form: Decodable { var projectId: String?; var companyId: String?; var _csrf: String? }
-        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         guard let projectId = form.projectId.flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("Project") }
         let input = OpenConversationInput(projectId: projectId, companyId: form.companyId.flatMap(UUID.init(uuidString:)))
@@ -79,7 +79,7 @@ struct ConversationPagesController: RouteCollection {
     func post(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         struct Form: Decodable { var body: String?; var _csrf: String? }
-        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         let conversation = try await ConversationAccess.load(req, caller: user.caller)
         do {

@@ -58,7 +58,7 @@ struct NotificationPagesController: RouteCollection {
     func readAll(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         struct Form: Decodable { var _csrf: String? }
-        try WebSession.verifyCSRF(req, submitted: WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
+        try WebSession.verifyCSRF(req, submitted: try WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
         _ = try await NotificationsController().readAll(req, user.caller)
         return Pages.redirect(SiteURL.notifications)
     }

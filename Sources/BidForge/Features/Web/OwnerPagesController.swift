@@ -58,7 +58,7 @@ struct OwnerPagesController: RouteCollection {
 
     func createProject(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        let form = WebForms.decode(ProjectForm.self, from: req, orElse: ProjectForm())
+        let form = try WebForms.decode(ProjectForm.self, from: req, orElse: ProjectForm())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         var page = NewProjectPage()
         page.keep(form)
@@ -89,7 +89,7 @@ struct OwnerPagesController: RouteCollection {
 
     func updateProject(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        let form = WebForms.decode(ProjectForm.self, from: req, orElse: ProjectForm())
+        let form = try WebForms.decode(ProjectForm.self, from: req, orElse: ProjectForm())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
         var page = NewProjectPage(editing: project)
@@ -124,7 +124,7 @@ struct OwnerPagesController: RouteCollection {
             var mode: String?
             var _csrf: String?
         }
-        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
         var input = InvitationsController.InviteInput()
@@ -148,7 +148,7 @@ struct OwnerPagesController: RouteCollection {
     func answer(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         struct Form: Decodable { var body: String?; var _csrf: String? }
-        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         guard let id = req.parameters.get("questionID", as: UUID.self) else { throw APIError.notFound("Question") }
         do {
@@ -199,7 +199,7 @@ struct OwnerPagesController: RouteCollection {
     func transition(_ req: Request, _ action: String) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         struct Form: Decodable { var _csrf: String? }
-        try WebSession.verifyCSRF(req, submitted: WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
+        try WebSession.verifyCSRF(req, submitted: try WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
         let controller = ProjectsController()
         do {
             switch action {
@@ -217,7 +217,7 @@ struct OwnerPagesController: RouteCollection {
     func award(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         struct Form: Decodable { var bidId: String?; var _csrf: String? }
-        let form = WebForms.decode(Form.self, from: req, orElse: Form())
+        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
         try WebSession.verifyCSRF(req, submitted: form._csrf)
         guard let bidId = form.bidId.flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("Bid") }
         do {
@@ -240,7 +240,7 @@ struct OwnerPagesController: RouteCollection {
     /// `X-CSRF-Token` header or the form's action URL, because it must be checked before the file is read.
     func deleteDocument(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        try WebSession.verifyCSRF(req, submitted: WebForms.decode(BidderPagesController.CSRFOnly.self, from: req,
+        try WebSession.verifyCSRF(req, submitted: try WebForms.decode(BidderPagesController.CSRFOnly.self, from: req,
                                                                    orElse: BidderPagesController.CSRFOnly())._csrf)
         let projectId = try await DocumentModel.find(req.parameters.require("documentID", as: UUID.self), on: req.db)
             .flatMap { $0.companyId == user.caller.companyId ? $0.projectId : nil }
@@ -255,7 +255,7 @@ struct OwnerPagesController: RouteCollection {
 
     func uploadDocument(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        try WebSession.verifyCSRF(req, submitted: req.headers.first(name: "X-CSRF-Token") ?? req.query[String.self, at: WebSession.csrfField])
+        try WebSession.verifyCSRF(req, submitted: req.headers.first(name: "X-CSRF-Token") ?? req.queryParameters[WebSession.csrfField])
         let wantsJSON = req.headers.accept.contains { $0.mediaType == .json }
         do {
             let response = try await DocumentsController().upload(req, user.caller)

@@ -79,7 +79,7 @@ struct InvitationsSection: Encodable, Sendable {
                 status: invitation.status.rawValue,
                 respondedAt: invitation.respondedAt.map(JSONCoding.formatDate), respondedText: invitation.respondedAt.map(PageFormats.utc))
         }
-        let search = (req.query[String.self, at: "inviteSearch"] ?? "").trimmingCharacters(in: .whitespaces)
+        let search = (req.queryParameters["inviteSearch"] ?? "").trimmingCharacters(in: .whitespaces)
         var candidates: [Candidate] = []
         if !search.isEmpty {
             let invited = Set(invitations.map(\.companyId))

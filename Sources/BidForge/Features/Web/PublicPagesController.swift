@@ -33,13 +33,13 @@ struct PublicPagesController: RouteCollection {
 
     func home(_ req: Request) async throws -> Response {
         let caller = try await WebSession.user(of: req)?.caller
-        let search = Search(q: req.query[String.self, at: "q"] ?? "", trade: req.query[String.self, at: "trade"] ?? "",
-                            state: req.query[String.self, at: "state"] ?? "",
-                            minBudget: req.query[String.self, at: "minBudget"] ?? "",
-                            maxBudget: req.query[String.self, at: "maxBudget"] ?? "",
-                            dueBefore: req.query[String.self, at: "dueBefore"] ?? "")
+        let search = Search(q: req.queryParameters["q"] ?? "", trade: req.queryParameters["trade"] ?? "",
+                            state: req.queryParameters["state"] ?? "",
+                            minBudget: req.queryParameters["minBudget"] ?? "",
+                            maxBudget: req.queryParameters["maxBudget"] ?? "",
+                            dueBefore: req.queryParameters["dueBefore"] ?? "")
         // Clamped before any arithmetic: `?page=461168601842738791` once overflowed `page * 20` and took the process down.
-        let pageNumber = min(Paging.maxPage, max(1, req.query[String.self, at: "page"].flatMap(Int.init) ?? 1))
+        let pageNumber = min(Paging.maxPage, max(1, req.queryParameters["page"].flatMap(Int.init) ?? 1))
         var errors: [String: String] = [:]
         var cards: [ProjectCard] = []
         var total = 0

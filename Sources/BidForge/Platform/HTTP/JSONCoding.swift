@@ -31,11 +31,30 @@ enum JSONCoding {
         return decoder
     }
 
+    /// The calendar fields of `YYYY-MM-DDTHH:MM[:SS]…` name a real day and time (checked before parsing).
+    static func fieldsExist(_ raw: String) -> Bool {
+        let digits = Array(raw.utf8.prefix(19))
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= digits.count else { return nil }
+            return digits[range].allSatisfy { $0 >= 48 && $0 <= 57 } ? digits[range].reduce(0) { $0 * 10 + Int($1 - 48) } : nil
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return false }
+        if let hour = number(11..<13), hour > 23 { return false }
+        if let minute = number(14..<16), minute > 59 { return false }
+        if let second = number(17..<19), second > 59 { return false }
+        return true
+    }
+
     static func formatDate(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
     }
 
     static func parseDate(_ raw: String) -> Date? {
+        // Foundation rolls 30 February over into March: a typo must be a 400, not another day.
+        guard fieldsExist(raw) else { return nil }
         if let d = try? Date(raw, strategy: .iso8601) { return d }
         if let d = try? Date(raw, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
         return nil
@@ -150,15 +169,7 @@ extension Request {
     /// `?page=&limit=` parsed strictly: a value that is not a whole number is a 400, not silently ignored.
     func paging(defaultLimit: Int? = nil) throws -> Paging {
         var errors = ValidationErrors()
-        func int(_ name: String) -> Int? {
-            guard let raw = query[String.self, at: name] else { return nil }
-            guard let value = Int(raw) else {
-                errors.add(name, "must be a whole number")
-                return nil
-            }
-            return value
-        }
-        let page = int("page"), limit = int("limit")
+        let (page, limit) = queryParameters.paging(into: &errors)
         try errors.throwIfAny()
         return try Paging(page: page, limit: limit ?? defaultLimit)
     }
