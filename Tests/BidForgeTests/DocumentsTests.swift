@@ -385,6 +385,15 @@ extension DateFormatter {
             let elsewhere = try await t.createProject(owner)
             let foreign = try await t.upload(owner, to: elsewhere, Samples.pdf(800), replaces: addendum.json["id"].uuid)
             #expect(foreign.status == .badRequest, "only a document of the same project")
+            // Closed: new documents are still taken, but nothing is replaced; and only posting roles manage documents.
+            let closed = try await t.openProject(owner)
+            let closedDoc = try #require(try await t.upload(owner, to: closed, Samples.pdf(600)).json["id"].uuid)
+            try await t.close(owner, closed)
+            let lateReplace = try await t.upload(owner, to: closed, Samples.pdf(650), replaces: closedDoc)
+            #expect(lateReplace.status == .conflict && lateReplace.errorCode == "INVALID_TRANSITION")
+            let teammate = try await t.join(owner, role: .subcontractor)
+            let draftOnly = try #require(try await t.upload(owner, to: elsewhere, Samples.pdf(610)).json["id"].uuid)
+            #expect(try await t.request(.DELETE, "/api/v1/documents/\(draftOnly)", token: teammate.token).status == .forbidden)
             #expect(try await PendingUploadModel.query(on: t.app.db).count() == 0, "refused uploads leave nothing pending")
 
             // The owner's draft page offers delete; the open page offers replacement instead.

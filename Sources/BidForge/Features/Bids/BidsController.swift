@@ -63,7 +63,7 @@ struct BidsController: RouteCollection {
                 try await bid.create(on: db)
                 try await BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now).create(on: db)
                 try await InvitationsController.setStatus(.bidSubmitted, projectId: project.id!, companyId: caller.companyId, on: db, now: now)
-                let data: [String: JSONValue] = ["projectId": .string(project.id!.lowercasedString), "bidId": .string(bid.id!.lowercasedString),
+                let data: [String: JSONValue] = ["projectId": .string((try project.requireID()).lowercasedString), "bidId": .string((try bid.requireID()).lowercasedString),
                                                  "companyId": .string(caller.companyId.lowercasedString)]
                 try await Outbox.record(DomainEvent(
                     type: .bidSubmitted, data: data,
@@ -142,7 +142,7 @@ struct BidsController: RouteCollection {
             bid.updatedAt = now
             try await bid.update(on: db)
             try await BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now).create(on: db)
-            let data: [String: JSONValue] = ["projectId": .string(project.id!.lowercasedString), "bidId": .string(bid.id!.lowercasedString),
+            let data: [String: JSONValue] = ["projectId": .string((try project.requireID()).lowercasedString), "bidId": .string((try bid.requireID()).lowercasedString),
                                              "revision": .int(Int64(bid.revision))]
             try await Outbox.record(DomainEvent(type: .bidRevised, data: data, notifications: [NotificationDraft(
                 companyIds: [project.companyId], type: .bidRevised,
@@ -174,7 +174,7 @@ struct BidsController: RouteCollection {
             bid.updatedAt = now
             try await bid.update(on: db)
             try await InvitationsController.setStatus(.declined, projectId: project.id!, companyId: caller.companyId, on: db, now: now)
-            let data: [String: JSONValue] = ["projectId": .string(project.id!.lowercasedString), "bidId": .string(bid.id!.lowercasedString)]
+            let data: [String: JSONValue] = ["projectId": .string((try project.requireID()).lowercasedString), "bidId": .string((try bid.requireID()).lowercasedString)]
             try await Outbox.record(DomainEvent(type: .bidWithdrawn, data: data, notifications: [NotificationDraft(
                 companyIds: [project.companyId], type: .bidWithdrawn,
                 title: "Bid withdrawn on \(project.title)", body: "A bidder withdrew its bid.", data: data

@@ -33,7 +33,7 @@ struct LevelingController: RouteCollection {
             .join(CompanyModel.self, on: \BidModel.$companyId == \CompanyModel.$id)
             .sort(\.$createdAt).sort(\.$id).all()
         let inputs = try rows.map { bid in
-            Leveling.Input(bidId: bid.id!.lowercasedString, companyId: bid.companyId.lowercasedString,
+            Leveling.Input(bidId: (try bid.requireID()).lowercasedString, companyId: bid.companyId.lowercasedString,
                            companyName: try bid.joined(CompanyModel.self).name, amountCents: bid.amountCents,
                            lineItems: bid.lineItems, exclusions: bid.exclusions, acknowledgedAddendum: bid.acknowledgedAddendum)
         }
@@ -62,9 +62,9 @@ struct LevelingController: RouteCollection {
                 throw APIError.invalidTransition(from: winner.status.rawValue, action: "award this bid")
             }
             let live = bids.filter { $0.status == .submitted }
-            guard let outcomes = AwardOutcome.compute(
-                liveBids: live.map { .init(bidId: $0.id!.lowercasedString, amountCents: $0.amountCents) },
-                winningBidId: winner.id!.lowercasedString) else { throw APIError.notFound("Bid") }
+            guard let outcomes = try AwardOutcome.compute(
+                liveBids: live.map { .init(bidId: (try $0.requireID()).lowercasedString, amountCents: $0.amountCents) },
+                winningBidId: (try winner.requireID()).lowercasedString) else { throw APIError.notFound("Bid") }
 
             try await BidModel.query(on: db).set(\.$status, to: .accepted).set(\.$updatedAt, to: now)
                 .filter(\.$id == winner.id!).update()
@@ -76,10 +76,10 @@ struct LevelingController: RouteCollection {
             project.updatedAt = now
             try await project.update(on: db)
 
-            let byId = Dictionary(uniqueKeysWithValues: live.map { ($0.id!.lowercasedString, $0) })
+            let byId = Dictionary(uniqueKeysWithValues: try live.map { ((try $0.requireID()).lowercasedString, $0) })
+            let projectId = JSONValue.string((try project.requireID()).lowercasedString)
             var drafts: [NotificationDraft] = outcomes.compactMap { outcome in
                 guard let bid = byId[outcome.bidId] else { return nil }
-                let projectId = JSONValue.string(project.id!.lowercasedString)
                 if outcome.won {
                     return NotificationDraft(
                         companyIds: [bid.companyId], type: .bidAccepted, title: "You won \(project.title)",
@@ -99,13 +99,13 @@ struct LevelingController: RouteCollection {
                 drafts.append(NotificationDraft(
                     companyIds: invitedOnly, type: .projectAwarded, title: "\(project.title) has been awarded",
                     body: "The project you were invited to has been awarded.",
-                    data: ["projectId": .string(project.id!.lowercasedString)]))
+                    data: ["projectId": .string((try project.requireID()).lowercasedString)]))
             }
             let told = Array(Set(drafts.flatMap(\.companyIds)))
             try await Outbox.record(DomainEvent(
                 type: .projectAwarded,
-                data: ["projectId": .string(project.id!.lowercasedString), "status": .string(project.status.rawValue),
-                       "awardedBidId": .string(winner.id!.lowercasedString)],
+                data: ["projectId": .string((try project.requireID()).lowercasedString), "status": .string(project.status.rawValue),
+                       "awardedBidId": .string((try winner.requireID()).lowercasedString)],
                 notifications: drafts, push: [Push(type: "project.updated", companyIds: told)]), by: project.companyId, on: db, now: now)
             return (project, live.count)
         }

@@ -111,8 +111,8 @@ struct ConversationsController: RouteCollection {
             try await current.update(on: db)
             try await message.create(on: db)
             try await ConversationQueries.markRead(conversation.id!, userId: caller.userId, upTo: message.seq, on: db.sql)
-            let ids: [String: JSONValue] = ["conversationId": .string(conversation.id!.lowercasedString),
-                                            "messageId": .string(message.id!.lowercasedString),
+            let ids: [String: JSONValue] = ["conversationId": .string((try conversation.requireID()).lowercasedString),
+                                            "messageId": .string((try message.requireID()).lowercasedString),
                                             "projectId": .string(conversation.projectId.lowercasedString)]
             guard case .object(let dto) = try JSONValue.from(MessageDTO(message, senderName: sender?.name ?? "")) else { return }
             try await Outbox.record(DomainEvent(

@@ -82,7 +82,7 @@ enum Addenda {
         let audience = Array(try await QuestionsController.projectAudience(project.id!, on: db))
         guard !audience.isEmpty else { return }
         let data: [String: JSONValue] = [
-            "projectId": .string(project.id!.lowercasedString), "documentId": .string(document.id!.lowercasedString),
+            "projectId": .string((try project.requireID()).lowercasedString), "documentId": .string((try document.requireID()).lowercasedString),
             "addendumNumber": .int(Int64(number)), "filename": .string(document.filename),
         ]
         try await Outbox.record(DomainEvent(

@@ -81,7 +81,7 @@ final class DerivativeMaker: Sendable {
         } catch {
             let giveUp = document.derivativeAttempts >= Self.maxAttempts
             app.logger.warning(giveUp ? "image derivatives failed for good; the original will be served" : "image derivatives failed; will retry",
-                               metadata: ["documentId": .string(document.id!.lowercasedString), "error": .string(String(describing: error))])
+                               metadata: ["documentId": .string(document.id?.lowercasedString ?? "unsaved"), "error": .string(String(describing: error))])
             let retryAt = app.clock.now().addingTimeInterval(30)
             try await app.write { db in
                 document.derivatives = giveUp ? .failed : .pending

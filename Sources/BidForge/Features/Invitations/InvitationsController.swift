@@ -115,8 +115,8 @@ struct InvitationsController: RouteCollection {
             }
             if project.status == .open, !newlyInvited.isEmpty {
                 try await Outbox.record(DomainEvent(
-                    type: .invitationCreated, data: ["projectId": .string(project.id!.lowercasedString)],
-                    notifications: [Self.invitationNotice(project, to: newlyInvited)]), by: caller.companyId, on: db, now: req.now)
+                    type: .invitationCreated, data: ["projectId": .string((try project.requireID()).lowercasedString)],
+                    notifications: [try Self.invitationNotice(project, to: newlyInvited)]), by: caller.companyId, on: db, now: req.now)
             }
             return result
         }
@@ -199,19 +199,19 @@ struct InvitationsController: RouteCollection {
 
     // MARK: effects used by other features
 
-    static func invitationNotice(_ project: ProjectModel, to companies: [UUID]) -> NotificationDraft {
+    static func invitationNotice(_ project: ProjectModel, to companies: [UUID]) throws -> NotificationDraft {
         NotificationDraft(companyIds: companies, type: .invitationReceived,
                           title: "Invitation to bid: \(project.title)",
                           body: "You are invited to bid on \(project.title) in \(project.city), \(project.state).",
-                          data: ["projectId": .string(project.id!.lowercasedString)])
+                          data: ["projectId": .string((try project.requireID()).lowercasedString)])
     }
 
     /// On publish: tell every company invited while the project was a draft, and push the change to them.
     static func recordPublished(_ project: ProjectModel, on db: any Database, now: Date) async throws {
         let invited = try await InvitationModel.query(on: db).filter(\.$projectId == project.id!).all().map(\.companyId)
         try await Outbox.record(DomainEvent(
-            type: .projectPublished, data: ["projectId": .string(project.id!.lowercasedString), "status": .string(ProjectStatus.open.rawValue)],
-            notifications: invited.isEmpty ? [] : [invitationNotice(project, to: invited)],
+            type: .projectPublished, data: ["projectId": .string((try project.requireID()).lowercasedString), "status": .string(ProjectStatus.open.rawValue)],
+            notifications: invited.isEmpty ? [] : [try invitationNotice(project, to: invited)],
             push: [Push(type: "project.updated", companyIds: invited)]), by: project.companyId, on: db, now: now)
     }
 

@@ -45,20 +45,22 @@ struct ProjectsController: RouteCollection {
             throw APIError.forbidden("Only owners and contractors may post projects.")
         }
         let now = req.now
-        try problems(of: input, now: now).throwIfAny()
         let project = try draft(input, by: caller, now: now)
+        try problems(of: input, drafted: project, now: now).throwIfAny()
         try await req.write { db in try await project.create(on: db) }
         return project
     }
 
     /// Every problem with a new project's fields, all at once (the API's 400 and the page's form show them together).
-    static func problems(of input: ProjectInput, now: Date) -> ValidationErrors {
+    static func problems(of input: ProjectInput, now: Date) throws -> ValidationErrors {
+        try problems(of: input, drafted: draft(input, by: nil, now: now), now: now)
+    }
+
+    private static func problems(of input: ProjectInput, drafted project: ProjectModel, now: Date) -> ValidationErrors {
         var errors = ValidationErrors()
         input.location.validate(into: &errors)
         if input.title.allSatisfy(\.isWhitespace) { errors.add("title", "must not be empty") }
-        if let project = try? draft(input, by: nil, now: now) {
-            errors.merge(ProjectRules.problems(project, now: now, requireFutureDue: true))
-        }
+        errors.merge(ProjectRules.problems(project, now: now, requireFutureDue: true))
         return errors
     }
 

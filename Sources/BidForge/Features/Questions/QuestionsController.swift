@@ -68,7 +68,7 @@ struct QuestionsController: RouteCollection {
         question.createdAt = req.now
         try await req.write { db in
             try await question.create(on: db)
-            let data: [String: JSONValue] = ["projectId": .string(project.id!.lowercasedString), "questionId": .string(question.id!.lowercasedString)]
+            let data: [String: JSONValue] = ["projectId": .string((try project.requireID()).lowercasedString), "questionId": .string((try question.requireID()).lowercasedString)]
             try await Outbox.record(DomainEvent(type: .questionAsked, data: data, notifications: [NotificationDraft(
                 companyIds: [project.companyId], type: .questionAsked,
                 title: "New question on \(project.title)", body: String(input.body.prefix(200)), data: data
@@ -135,7 +135,7 @@ struct QuestionsController: RouteCollection {
             question.answeredAt = req.now
             try await question.update(on: db)
             let audience = try await Self.projectAudience(project.id!, on: db).union([question.companyId])
-            let data: [String: JSONValue] = ["projectId": .string(project.id!.lowercasedString), "questionId": .string(question.id!.lowercasedString)]
+            let data: [String: JSONValue] = ["projectId": .string((try project.requireID()).lowercasedString), "questionId": .string((try question.requireID()).lowercasedString)]
             try await Outbox.record(DomainEvent(type: .questionAnswered, data: data, notifications: [NotificationDraft(
                 companyIds: Array(audience), type: .questionAnswered,
                 title: "Question answered on \(project.title)", body: String(input.body.prefix(200)), data: data

@@ -67,7 +67,7 @@ struct OwnerPagesController: RouteCollection {
             if !formProblems.isEmpty {
                 // What the form itself could not read, and everything the API would say of the rest, at once.
                 var all = formProblems
-                all.merge(ProjectsController.problems(of: input, now: req.now))
+                all.merge(try ProjectsController.problems(of: input, now: req.now))
                 throw all
             }
             let project = try await ProjectsController.create(input, by: user.caller, req: req)

@@ -86,13 +86,13 @@ struct InvitationsSection: Encodable, Sendable {
             let pattern = "%" + Self.escapedLike(String(search.prefix(100)).lowercased()) + "%"
             let query: SQLQueryString = "SELECT * FROM companies WHERE LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' AND id <> \(bind: project.companyId) ORDER BY name, id LIMIT \(literal: Self.maxCandidates)"
             candidates = try await req.db.sql.raw(query).all().map { try $0.decode(fluentModel: CompanyModel.self) }
-                .map { Candidate(id: $0.id!.lowercasedString, name: $0.name, trades: $0.trades.joined(separator: ", "), invited: invited.contains($0.id!)) }
+                .map { Candidate(id: (try $0.requireID()).lowercasedString, name: $0.name, trades: $0.trades.joined(separator: ", "), invited: invited.contains($0.id!)) }
         }
         return InvitationsSection(
             rows: rows, mayInvite: project.status == .draft || project.status == .open,
             inviteURL: SiteURL.project(project.id!) + "/invitations", search: search, candidates: candidates, searched: !search.isEmpty,
             trades: Trades.all.map { .init(code: $0.code, name: $0.name, selected: project.trades.contains($0.code)) },
-            states: USStates.codes.sorted(), projectState: project.state, projectId: project.id!.lowercasedString)
+            states: USStates.codes.sorted(), projectState: project.state, projectId: (try project.requireID()).lowercasedString)
     }
 
     /// `%` and `_` typed by the user match themselves.
@@ -160,9 +160,9 @@ enum BidderSection {
         guard let winnerId = project.awardedBidId else { return nil }
         let ranked = try await BidModel.query(on: db).filter(\.$projectId == project.id!)
             .filter(\.$status ~~ [.accepted, .rejected]).all()
-        guard let outcomes = AwardOutcome.compute(liveBids: ranked.map { .init(bidId: $0.id!.lowercasedString, amountCents: $0.amountCents) },
+        guard let outcomes = try AwardOutcome.compute(liveBids: ranked.map { .init(bidId: (try $0.requireID()).lowercasedString, amountCents: $0.amountCents) },
                                                   winningBidId: winnerId.lowercasedString),
-              let mine = outcomes.first(where: { $0.bidId == bid.id!.lowercasedString }) else { return nil }
+              let mine = try outcomes.first(where: { $0.bidId == (try bid.requireID()).lowercasedString }) else { return nil }
         if mine.won { return "You won this project: your bid ranked \(mine.rank) of \(mine.bidCount)." }
         return "Awarded to another bidder. Your bid ranked \(mine.rank) of \(mine.bidCount), "
             + String(format: "%.1f %%", mine.aboveWinningPct) + " above the winning amount."

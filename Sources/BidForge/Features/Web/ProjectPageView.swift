@@ -187,7 +187,7 @@ enum ProjectPageView {
             awarded: winner.map { "Awarded to \($0.companyName) for \(PageFormats.money($0.amountCents)) (rank \($0.rank) of \(sheet?.bids.count ?? 0))." },
             sealedUntil: sealed ? PageFormats.utc(project.bidDueAt) : nil, csvURL: url + "/leveling.csv", awardURL: url + "/award",
             mayAward: project.status.canMove(to: .awarded), median: PageFormats.money(sheet?.stats.median),
-            projectId: project.id!.lowercasedString)
+            projectId: (try project.requireID()).lowercasedString)
     }
 }
 

@@ -66,7 +66,7 @@ enum WebSession {
                                              sessionExpiresAt: session.expiresAt, sessionKey: .browser(try session.requireID())),
                               name: user.name, companyName: company.name)
         req.storage[UserKey.self] = webUser
-        req.logger[metadataKey: "userId"] = .string(user.id!.lowercasedString)
+        req.logger[metadataKey: "userId"] = .string((try user.requireID()).lowercasedString)
         return webUser
     }
 

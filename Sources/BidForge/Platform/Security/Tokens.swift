@@ -20,7 +20,7 @@ struct TokenService {
         let now = request.now
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let claims = AccessClaims(
-            sub: .init(value: user.id!.lowercasedString),
+            sub: .init(value: (try user.requireID()).lowercasedString),
             cid: user.companyId.lowercasedString,
             role: user.role,
             exp: .init(value: issuedAt.addingTimeInterval(TimeInterval(settings.accessTokenTTLSeconds))),
