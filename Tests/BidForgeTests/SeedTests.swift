@@ -45,7 +45,7 @@ import Crypto
             let bids = try await BidModel.query(on: t.app.db).all()
             #expect(bids.count == report.bids)
             for bid in bids {
-                #expect(LineItemRules.validate(bid.lineItems, amountCents: bid.amountCents, validTrades: Trades.codes).isEmpty)
+                #expect(try LineItemRules.validate(bid.lineItems, amountCents: bid.amountCents, validTrades: Trades.codes).isEmpty)
             }
             let projects = try await ProjectModel.query(on: t.app.db).all()
             #expect(Set(projects.map(\.status)) == Set(ProjectStatus.allCases))

@@ -34,6 +34,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.configureEvents(redisURL: settings.redisURL)
     app.configureObjectStorage(settings.storage)
     app.useCache(settings: settings)
+    if app.cache != nil { app.databases.useCacheTouching() }
     app.configureImaging()
     app.staticAssets = StaticAssets.scan(settings.publicDirectory + "/static", prefix: settings.assetPrefix)
     app.configurePages(viewsDirectory: settings.viewsDirectory)

@@ -74,7 +74,7 @@ struct Seeder {
         var made = 0
         while made < options.projects {
             let count = min(chunk, options.projects - made)
-            let batch = (0..<count).map { _ in makeProject(posters: posters, bidders: bidders, &random) }
+            let batch = try (0..<count).map { _ in try makeProject(posters: posters, bidders: bidders, &random) }
             let stats = try await writeProjects(batch, using: write)
             made += count
             report.projects += count
@@ -160,7 +160,7 @@ struct Seeder {
         var questions: [[any Encodable & Sendable]]
     }
 
-    private func makeProject(posters: [Company], bidders: [Company], _ random: inout SeededRandom) -> ProjectPlan {
+    private func makeProject(posters: [Company], bidders: [Company], _ random: inout SeededRandom) throws -> ProjectPlan {
         let owner = random.pick(posters)
         let id = random.uuid()
         let roll = Double.random(in: 0..<1, using: &random)
@@ -220,7 +220,7 @@ struct Seeder {
                 awardedAt = min(bidDueAt.addingTimeInterval(Double(random.int(1...10)) * 86_400), now)
             }
             let submittedAt = publishedAt!.addingTimeInterval(Double(random.int(1...max(1, Int(bidDueAt.timeIntervalSince(publishedAt!)) - 60))))
-            let itemsJSON = JSONColumn.encode(items), exclusionsJSON = JSONColumn.encode(exclusions)
+            let itemsJSON = try JSONColumn.encode(items), exclusionsJSON = try JSONColumn.encode(exclusions)
             bids.append([bidId, id, company.id, company.actor, bidStatus.rawValue, amount, "USD", "", itemsJSON, exclusionsJSON,
                          0, 1, submittedAt, submittedAt])
             revisions.append([random.uuid(), bidId, company.id, 1, amount, "USD", "", itemsJSON, exclusionsJSON, 0,

@@ -68,7 +68,8 @@ struct AnalyticsController: RouteCollection {
         }
         var byTrade: [String: (submitted: Int, won: Int)] = [:]
         for (bid, project) in zip(bids, projectsOfBids) {
-            let trades = Set(bid.lineItems.map(\.trade)).union(bid.lineItems.isEmpty ? Set(project.trades) : [])
+            let lineItems = try bid.lineItems
+            let trades = Set(lineItems.map(\.trade)).union(lineItems.isEmpty ? Set(project.trades) : [])
             for trade in trades {
                 byTrade[trade, default: (0, 0)].submitted += 1
                 if bid.status == .accepted { byTrade[trade, default: (0, 0)].won += 1 }

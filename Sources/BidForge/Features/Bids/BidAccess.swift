@@ -6,10 +6,8 @@ import BidForgeCore
 enum BidAccess {
     enum Relation { case bidder, projectOwner }
 
-    static func load(_ req: Request, caller: Caller, on db: (any Database)? = nil) async throws -> (BidModel, ProjectModel, Relation) {
-        let db = db ?? req.db
-        guard let id = req.parameters.get("bidID", as: UUID.self),
-              let bid = try await BidModel.find(id, on: db),
+    static func find(_ id: UUID?, caller: Caller, on db: any Database) async throws -> (BidModel, ProjectModel, Relation) {
+        guard let id, let bid = try await BidModel.find(id, on: db),
               let project = try await ProjectModel.find(bid.projectId, on: db) else {
             throw APIError.notFound("Bid")
         }
@@ -18,9 +16,22 @@ enum BidAccess {
         throw APIError.notFound("Bid")
     }
 
+    /// The bid named by the route's `bidID` (adapters).
+    static func load(_ req: Request, caller: Caller) async throws -> (BidModel, ProjectModel, Relation) {
+        try await find(req.parameters.get("bidID", as: UUID.self), caller: caller, on: req.db)
+    }
+
     /// A sealed project's prices stay hidden from its owner until the due time has passed.
     static func hidesPrice(of project: ProjectModel, from relation: ProjectRelation, now: Date) -> Bool {
         relation == .owner && project.sealed && now < project.bidDueAt
+    }
+
+    /// The one refusal for looking at prices too early (leveling, the API and the page alike).
+    static func requirePricesVisible(_ project: ProjectModel, now: Date) throws {
+        guard !hidesPrice(of: project, from: .owner, now: now) else {
+            throw APIError(.conflict, "BIDS_SEALED", "This project is sealed: bids can be leveled once the due time has passed.",
+                           details: ["bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))])
+        }
     }
 
     /// Bidding is open while the project is OPEN and its due time has not come.
@@ -30,6 +41,18 @@ enum BidAccess {
                            details: ["status": .string(project.status.rawValue),
                                      "bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))])
         }
+    }
+
+    /// Who may place a bid on a project they can see: another company's contractor or subcontractor.
+    static func requireMayBid(_ relation: ProjectRelation, _ caller: Caller) throws {
+        guard relation != .owner else { throw APIError.forbidden("You cannot bid on your own company's project.") }
+        guard caller.role.mayBid else { throw APIError.forbidden("Only contractors and subcontractors may bid.") }
+    }
+
+    /// Who may change a bid: a contractor or subcontractor of the company that submitted it.
+    static func requireBidder(_ relation: Relation, _ caller: Caller) throws {
+        guard relation == .bidder else { throw APIError.forbidden("Only the company that submitted this bid may change it.") }
+        guard caller.role.mayBid else { throw APIError.forbidden("Only contractors and subcontractors may change bids.") }
     }
 }
 

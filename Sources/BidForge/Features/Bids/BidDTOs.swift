@@ -79,8 +79,8 @@ struct BidDTO: Encodable, Sendable {
     }
 
     init(_ bid: BidModel, addendumCount: Int, withWarnings: Bool = false, hidePrice: Bool = false, companyName: String? = nil,
-         project: ProjectModel? = nil) {
-        id = bid.id!
+         project: ProjectModel? = nil) throws {
+        id = try bid.requireID()
         projectId = bid.projectId
         companyId = bid.companyId
         self.companyName = companyName
@@ -88,8 +88,8 @@ struct BidDTO: Encodable, Sendable {
         amountCents = hidePrice ? nil : bid.amountCents
         currency = bid.currency
         notes = hidePrice ? nil : bid.notes
-        lineItems = hidePrice ? nil : bid.lineItems
-        exclusions = bid.exclusions
+        lineItems = try hidePrice ? nil : bid.lineItems
+        exclusions = try bid.exclusions
         acknowledgedAddendum = bid.acknowledgedAddendum
         staleAddendum = bid.acknowledgedAddendum < addendumCount
         validUntil = bid.validUntil
@@ -100,7 +100,7 @@ struct BidDTO: Encodable, Sendable {
         sealed = hidePrice
         createdAt = bid.createdAt
         updatedAt = bid.updatedAt
-        self.project = project.map { ProjectSummary(id: $0.id!, title: $0.title, status: $0.status, bidDueAt: $0.bidDueAt) }
+        self.project = try project.map { ProjectSummary(id: try $0.requireID(), title: $0.title, status: $0.status, bidDueAt: $0.bidDueAt) }
     }
 }
 
@@ -128,15 +128,15 @@ struct BidRevisionDTO: Encodable, Sendable {
     @NullEncoded var validUntil: Date?
     let createdAt: Date
 
-    init(_ r: BidRevisionModel, hidePrice: Bool) {
-        id = r.id!
+    init(_ r: BidRevisionModel, hidePrice: Bool) throws {
+        id = try r.requireID()
         bidId = r.bidId
         revision = r.revision
         amountCents = hidePrice ? nil : r.amountCents
         currency = r.currency
         notes = hidePrice ? nil : r.notes
-        lineItems = hidePrice ? nil : (JSONColumn.decode([LineItem].self, r.lineItemsJSON) ?? [])
-        exclusions = JSONColumn.decode([String].self, r.exclusionsJSON) ?? []
+        lineItems = try hidePrice ? nil : JSONColumn.decode([LineItem].self, r.lineItemsJSON)
+        exclusions = try JSONColumn.decode([String].self, r.exclusionsJSON)
         acknowledgedAddendum = r.acknowledgedAddendum
         validUntil = r.validUntil
         createdAt = r.createdAt

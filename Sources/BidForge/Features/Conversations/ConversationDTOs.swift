@@ -15,7 +15,7 @@ struct ConversationDTO: Encodable, Sendable {
     let unreadCount: Int
 }
 
-struct MessageDTO: Encodable, Sendable {
+struct MessageDTO: Codable, Sendable, Equatable {
     let id: UUID
     let conversationId: UUID
     let companyId: UUID
@@ -25,8 +25,8 @@ struct MessageDTO: Encodable, Sendable {
     let body: String
     let createdAt: Date
 
-    init(_ m: MessageModel, senderName: String) {
-        id = m.id!
+    init(_ m: MessageModel, senderName: String) throws {
+        id = try m.requireID()
         conversationId = m.conversationId
         companyId = m.companyId
         senderId = m.senderId

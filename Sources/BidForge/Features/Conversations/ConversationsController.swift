@@ -73,7 +73,7 @@ struct ConversationsController: RouteCollection {
         let rows = try await query.sort(\.$seq, .descending).limit(limit + 1).all()
         let page = Array(rows.prefix(limit))
         let names = try await Self.senderNames(page, on: req.db)
-        return JSONResponse(MessagePage(data: page.map { MessageDTO($0, senderName: names[$0.senderId] ?? "") },
+        return JSONResponse(MessagePage(data: try page.map { try MessageDTO($0, senderName: names[$0.senderId] ?? "") },
                                         nextBefore: rows.count > limit ? page.last?.id : nil))
     }
 
@@ -99,7 +99,7 @@ struct ConversationsController: RouteCollection {
         message.createdAt = now
         let project = try await ProjectModel.find(conversation.projectId, on: req.db)
         let sender = try await UserModel.find(caller.userId, on: req.db)
-        try await req.write { db in
+        return try await req.write { db in
             // The thread row is the lock that numbers its messages one after another.
             try await db.lockForUpdate("conversations", id: conversation.id!)
             guard let current = try await ConversationModel.find(conversation.id!, on: db) else {
@@ -111,19 +111,14 @@ struct ConversationsController: RouteCollection {
             try await current.update(on: db)
             try await message.create(on: db)
             try await ConversationQueries.markRead(conversation.id!, userId: caller.userId, upTo: message.seq, on: db.sql)
-            let ids: [String: JSONValue] = ["conversationId": .string((try conversation.requireID()).lowercasedString),
-                                            "messageId": .string((try message.requireID()).lowercasedString),
-                                            "projectId": .string(conversation.projectId.lowercasedString)]
-            guard case .object(let dto) = try JSONValue.from(MessageDTO(message, senderName: sender?.name ?? "")) else { return }
-            try await Outbox.record(DomainEvent(
-                type: .messageCreated, data: dto,
-                notifications: [NotificationDraft(
-                    companyIds: [conversation.otherParty(than: caller.companyId)], type: .messageReceived,
-                    title: "New message about \(project?.title ?? "a project")", body: String(input.body.prefix(200)), data: ids)],
-                push: [Push(type: "message.created", companyIds: [conversation.ownerCompanyId, conversation.companyId])]),
-                by: caller.companyId, on: db, now: now)
+            let dto = try MessageDTO(message, senderName: sender?.name ?? "")
+            try await DomainEvent.messageCreated(MessageCreated(
+                message: dto, projectId: conversation.projectId, projectTitle: project?.title,
+                recipientCompanyId: conversation.otherParty(than: caller.companyId),
+                parties: [conversation.ownerCompanyId, conversation.companyId])
+            ).record(by: caller.companyId, on: db, now: now)
+            return dto
         }
-        return MessageDTO(message, senderName: sender?.name ?? "")
     }
 
     /// Marks everything in the thread read for the calling user (up to its newest message).

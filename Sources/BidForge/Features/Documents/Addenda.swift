@@ -79,18 +79,12 @@ enum Addenda {
 
     private static func announce(_ number: Int, document: DocumentModel, project: ProjectModel, by caller: Caller,
                                  on db: any Database, now: Date) async throws {
-        let audience = Array(try await QuestionsController.projectAudience(project.id!, on: db))
+        let audience = try await ProjectQueries.audience(of: try project.requireID(), includingWithdrawn: true, on: db)
         guard !audience.isEmpty else { return }
-        let data: [String: JSONValue] = [
-            "projectId": .string((try project.requireID()).lowercasedString), "documentId": .string((try document.requireID()).lowercasedString),
-            "addendumNumber": .int(Int64(number)), "filename": .string(document.filename),
-        ]
-        try await Outbox.record(DomainEvent(
-            type: .addendumIssued, data: data,
-            notifications: [NotificationDraft(
-                companyIds: audience, type: .addendumIssued, title: "Addendum \(number) issued on \(project.title)",
-                body: "\(document.title ?? document.filename) was added. Review it and acknowledge addendum \(number) in your bid.",
-                data: data)],
-            push: [Push(type: "addendum.issued", companyIds: audience)]), by: caller.companyId, on: db, now: now)
+        try await DomainEvent.addendumIssued(AddendumIssued(
+            projectId: try project.requireID(), projectTitle: project.title, documentId: try document.requireID(),
+            addendumNumber: number, filename: document.filename, documentTitle: document.title,
+            audience: audience.sorted { $0.uuidString < $1.uuidString })
+        ).record(by: caller.companyId, on: db, now: now)
     }
 }

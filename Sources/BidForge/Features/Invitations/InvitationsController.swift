@@ -80,7 +80,7 @@ struct InvitationsController: RouteCollection {
         try errors.throwIfAny()
 
         let created = try await req.write { db -> [InvitationDTO] in
-            let project = try await ProjectAccess.loadOwnedForUpdate(req, caller: caller, on: db)
+            let project = try await ProjectAccess.findOwnedForUpdate(req.parameters.get("projectID", as: UUID.self), caller: caller, on: db)
             guard project.status == .draft || project.status == .open else {
                 throw APIError.conflict("BIDDING_CLOSED", "Invitations can only be sent while the project is a draft or open.")
             }
@@ -114,9 +114,8 @@ struct InvitationsController: RouteCollection {
                 result.append(InvitationDTO(invitation, companyName: company.name))
             }
             if project.status == .open, !newlyInvited.isEmpty {
-                try await Outbox.record(DomainEvent(
-                    type: .invitationCreated, data: ["projectId": .string((try project.requireID()).lowercasedString)],
-                    notifications: [try Self.invitationNotice(project, to: newlyInvited)]), by: caller.companyId, on: db, now: req.now)
+                try await DomainEvent.invitationCreated(InvitationCreated(project: try InvitationNotice(project), invited: newlyInvited))
+                    .record(by: caller.companyId, on: db, now: req.now)
             }
             return result
         }
@@ -164,73 +163,14 @@ struct InvitationsController: RouteCollection {
     }
 
     struct RespondInput: Decodable {
-        enum Answer: String, Decodable { case willBid = "WILL_BID", declined = "DECLINED" }
-        var response: Answer
+        var response: InvitationAnswer
     }
 
     func respond(_ req: Request, _ caller: Caller) async throws -> JSONResponse<InvitationDTO> {
         let input = try req.decodeJSON(RespondInput.self)
-        guard let id = req.parameters.get("invitationID", as: UUID.self) else { throw APIError.notFound("Invitation") }
-        let (invitation, project) = try await Self.respond(to: id, with: input.response, by: caller, req: req)
+        let (invitation, project) = try await InvitationActions.respond(
+            to: req.parameters.get("invitationID", as: UUID.self), with: input.response, by: caller, in: req.useCases).value
         let company = try await CompanyModel.find(project.companyId, on: req.db)
         return JSONResponse(InvitationDTO(invitation, companyName: company?.name ?? "", project: project))
-    }
-
-    /// The invited company's answer; 404 for anyone else's invitation.
-    static func respond(to id: UUID, with answer: RespondInput.Answer, by caller: Caller,
-                        req: Request) async throws -> (InvitationModel, ProjectModel) {
-        let input = RespondInput(response: answer)
-        return try await req.write { db -> (InvitationModel, ProjectModel) in
-            try await db.lockForUpdate("invitations", id: id)
-            guard let invitation = try await InvitationModel.find(id, on: db), invitation.companyId == caller.companyId,
-                  let project = try await ProjectModel.find(invitation.projectId, on: db), project.status != .draft else {
-                throw APIError.notFound("Invitation")
-            }
-            try BidAccess.requireBiddingOpen(project, now: req.now)
-            guard invitation.status != .bidSubmitted else {
-                throw APIError.invalidTransition(from: invitation.status.rawValue, action: "respond")
-            }
-            invitation.status = input.response == .willBid ? .willBid : .declined
-            invitation.respondedAt = req.now
-            try await invitation.update(on: db)
-            return (invitation, project)
-        }
-    }
-
-    // MARK: effects used by other features
-
-    static func invitationNotice(_ project: ProjectModel, to companies: [UUID]) throws -> NotificationDraft {
-        NotificationDraft(companyIds: companies, type: .invitationReceived,
-                          title: "Invitation to bid: \(project.title)",
-                          body: "You are invited to bid on \(project.title) in \(project.city), \(project.state).",
-                          data: ["projectId": .string((try project.requireID()).lowercasedString)])
-    }
-
-    /// On publish: tell every company invited while the project was a draft, and push the change to them.
-    static func recordPublished(_ project: ProjectModel, on db: any Database, now: Date) async throws {
-        let invited = try await InvitationModel.query(on: db).filter(\.$projectId == project.id!).all().map(\.companyId)
-        try await Outbox.record(DomainEvent(
-            type: .projectPublished, data: ["projectId": .string((try project.requireID()).lowercasedString), "status": .string(ProjectStatus.open.rawValue)],
-            notifications: invited.isEmpty ? [] : [try invitationNotice(project, to: invited)],
-            push: [Push(type: "project.updated", companyIds: invited)]), by: project.companyId, on: db, now: now)
-    }
-
-    /// The first look at the project moves a pending invitation to VIEWED; later looks write nothing.
-    static func markViewedIfPending(projectId: UUID, companyId: UUID, req: Request) async throws {
-        guard try await InvitationModel.query(on: req.db).filter(\.$projectId == projectId)
-            .filter(\.$companyId == companyId).filter(\.$status == .pending).first() != nil else { return }
-        try await req.write { db in
-            try await InvitationModel.query(on: db)
-                .set(\.$status, to: .viewed)
-                .filter(\.$projectId == projectId).filter(\.$companyId == companyId).filter(\.$status == .pending)
-                .update()
-        }
-    }
-
-    static func setStatus(_ status: InvitationStatus, projectId: UUID, companyId: UUID, on db: any Database, now: Date) async throws {
-        try await InvitationModel.query(on: db)
-            .set(\.$status, to: status).set(\.$respondedAt, to: now)
-            .filter(\.$projectId == projectId).filter(\.$companyId == companyId)
-            .update()
     }
 }

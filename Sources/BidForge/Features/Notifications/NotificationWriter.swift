@@ -19,7 +19,7 @@ enum NotificationType: String, Codable, Sendable, CaseIterable {
 }
 
 /// One notification to send to every user of some companies; carried inside a domain event.
-struct NotificationDraft: Codable, Sendable {
+struct NotificationDraft: Codable, Sendable, Equatable {
     var companyIds: [UUID]
     var type: NotificationType
     var title: String
@@ -27,8 +27,24 @@ struct NotificationDraft: Codable, Sendable {
     var data: [String: JSONValue]
 }
 
-/// The consumer that turns an event's drafts into notification rows, one per user of each company. It runs in the
-/// dispatcher's transaction and is idempotent by event id: an event delivered again creates nothing.
+/// The notifications consumer: an event's drafts become notification rows, one per user of each company, and each
+/// row is pushed to its user. It runs in the dispatcher's transaction and is idempotent by event id: an event
+/// delivered again creates nothing.
+struct NotificationConsumer: DomainEventConsumer {
+    func consume(_ event: DomainEvent, id: Int64, recordedAt: Date, on db: any Database) async throws -> [Delivery] {
+        let rows = try await NotificationWriter.write(event.payload.notifications, eventId: id, on: db, now: recordedAt)
+        return try rows.map { try Delivery.notificationCreated($0, eventId: id) }
+    }
+}
+
+extension Delivery {
+    /// The push that tells a user about a notification row an event created.
+    static func notificationCreated(_ notification: NotificationModel, eventId: Int64) throws -> Delivery {
+        Delivery(eventId: eventId, type: "notification.created", userIds: [notification.userId],
+                 data: try JSONValue.from(try NotificationDTO(notification)))
+    }
+}
+
 enum NotificationWriter {
     static func write(_ drafts: [NotificationDraft], eventId: Int64, on db: any Database, now: Date) async throws -> [NotificationModel] {
         let companyIds = Array(Set(drafts.flatMap(\.companyIds)))
@@ -38,12 +54,12 @@ enum NotificationWriter {
         let usersByCompany = Dictionary(grouping: users, by: \.companyId)
         var rows: [NotificationModel] = []
         for draft in drafts {
-            let data = JSONColumn.encode(draft.data)
+            let data = try JSONColumn.encode(draft.data)
             for companyId in Set(draft.companyIds) {
                 for user in usersByCompany[companyId] ?? [] {
                     let row = NotificationModel()
                     row.id = UUID()
-                    row.userId = user.id!
+                    row.userId = try user.requireID()
                     row.companyId = companyId
                     row.type = draft.type.rawValue
                     row.title = String(draft.title.prefix(300))

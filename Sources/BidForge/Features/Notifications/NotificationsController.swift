@@ -11,12 +11,12 @@ struct NotificationDTO: Encodable, Sendable {
     @NullEncoded var readAt: Date?
     let createdAt: Date
 
-    init(_ model: NotificationModel) {
-        id = model.id!
+    init(_ model: NotificationModel) throws {
+        id = try model.requireID()
         type = model.type
         title = model.title
         body = model.body
-        data = JSONColumn.decode(JSONValue.self, model.dataJSON) ?? .object([:])
+        data = try JSONColumn.decode(JSONValue.self, model.dataJSON)
         readAt = model.readAt
         createdAt = model.createdAt
     }
@@ -39,7 +39,7 @@ struct NotificationsController: RouteCollection {
         var builder = NotificationModel.query(on: req.db).filter(\.$userId == caller.userId)
         if unread == "true" { builder = builder.filter(\.$readAt == nil) }
         let (rows, total) = try await builder.sort(\.$createdAt, .descending).sort(\.$id, .descending).page(paging)
-        return JSONResponse(Page(rows.map(NotificationDTO.init), paging, total: total))
+        return JSONResponse(Page(try rows.map(NotificationDTO.init), paging, total: total))
     }
 
     func read(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {

@@ -24,20 +24,18 @@ enum ProjectAccess {
             .filter(\.$projectId == projectId).filter(\.$companyId == companyId).first() != nil
     }
 
-    /// Loads the project named by the `projectID` parameter if the caller may see it.
-    static func load(_ req: Request, caller: Caller?, on db: (any Database)? = nil) async throws -> (ProjectModel, ProjectRelation) {
-        let db = db ?? req.db
-        guard let id = req.parameters.get("projectID", as: UUID.self),
-              let project = try await ProjectModel.find(id, on: db),
+    /// The project `id` names, if the caller may see it; 404 otherwise (also for a missing or malformed id).
+    static func find(_ id: UUID?, caller: Caller?, on db: any Database) async throws -> (ProjectModel, ProjectRelation) {
+        guard let id, let project = try await ProjectModel.find(id, on: db),
               let relation = try await relation(of: caller, to: project, on: db) else {
             throw APIError.notFound("Project")
         }
         return (project, relation)
     }
 
-    /// Loads a project the caller's company owns and may manage (posting roles only).
-    static func loadOwned(_ req: Request, caller: Caller, on db: (any Database)? = nil) async throws -> ProjectModel {
-        let (project, relation) = try await load(req, caller: caller, on: db)
+    /// A project the caller's company owns and may manage (posting roles only).
+    static func findOwned(_ id: UUID?, caller: Caller, on db: any Database) async throws -> ProjectModel {
+        let (project, relation) = try await find(id, caller: caller, on: db)
         guard relation == .owner else {
             throw APIError.forbidden("Only the company that posted this project may do this.")
         }
@@ -47,13 +45,24 @@ enum ProjectAccess {
         return project
     }
 
-    /// `loadOwned` inside a write transaction: locks the row and reads it again, so the status checked is current.
-    static func loadOwnedForUpdate(_ req: Request, caller: Caller, on db: any Database) async throws -> ProjectModel {
-        let project = try await loadOwned(req, caller: caller, on: db)
+    /// `findOwned` inside a write transaction: locks the row and reads it again, so the status checked is current.
+    static func findOwnedForUpdate(_ id: UUID?, caller: Caller, on db: any Database) async throws -> ProjectModel {
+        let project = try await findOwned(id, caller: caller, on: db)
         guard db.isPostgres else { return project }
-        try await db.lockForUpdate("projects", id: project.id!)
-        guard let current = try await ProjectModel.find(project.id!, on: db) else { throw APIError.notFound("Project") }
+        let projectId = try project.requireID()
+        try await db.lockForUpdate("projects", id: projectId)
+        guard let current = try await ProjectModel.find(projectId, on: db) else { throw APIError.notFound("Project") }
         return current
+    }
+
+    /// The project named by the route's `projectID`, if the caller may see it (adapters).
+    static func load(_ req: Request, caller: Caller?) async throws -> (ProjectModel, ProjectRelation) {
+        try await find(req.parameters.get("projectID", as: UUID.self), caller: caller, on: req.db)
+    }
+
+    /// The project named by the route's `projectID`, owned by the caller's company and manageable by the caller.
+    static func loadOwned(_ req: Request, caller: Caller) async throws -> ProjectModel {
+        try await findOwned(req.parameters.get("projectID", as: UUID.self), caller: caller, on: req.db)
     }
 
     static func bidCount(_ projectId: UUID, on db: any Database) async throws -> Int {

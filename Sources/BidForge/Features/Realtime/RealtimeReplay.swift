@@ -17,11 +17,13 @@ enum RealtimeReplay {
         var deliveries = try notifications.map { try Delivery.notificationCreated($0, eventId: $0.eventId ?? 0) }
         let events = try await OutboxEventModel.query(on: db)
             .filter(\.$id > since).filter(\.$dispatchedAt != nil)
+            // Parked events (their consumers kept failing; logged then) delivered nothing, so there is nothing to replay.
+            .group(.or) { $0.filter(\.$lastError == nil).filter(\.$attempts < OutboxDispatcher.maxAttempts) }
             .filter(\.$createdAt > now.addingTimeInterval(-window))
             .sort(\.$id).limit(maxDeliveries * 4).all()
         for event in events {
-            guard let domain = JSONColumn.decode(DomainEvent.self, event.payload) else { continue }
-            deliveries += domain.pushDeliveries(eventId: event.id!).filter { RealtimeHub.entitled(session, to: $0) }
+            let domain = try JSONColumn.decode(DomainEvent.self, event.payload)
+            deliveries += try domain.pushDeliveries(eventId: try event.requireID()).filter { RealtimeHub.entitled(session, to: $0) }
         }
         return Array(deliveries.sorted { $0.eventId < $1.eventId }.prefix(maxDeliveries))
     }

@@ -45,11 +45,8 @@ enum BidDueReminders {
                 INSERT INTO bid_due_reminders (project_id, company_id, sent_at) VALUES (\(bind: projectId), \(bind: company), \(bind: now))
                 """).run()
         }
-        let data: [String: JSONValue] = ["projectId": .string(projectId.lowercasedString), "bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))]
-        try await Outbox.record(DomainEvent(type: .bidDueSoon, data: data, notifications: [NotificationDraft(
-            companyIds: companies, type: .bidDueSoon, title: "Bids due within 24 hours: \(project.title)",
-            body: "Bids for \(project.title) close at \(HumanTime.utc(project.bidDueAt)). You have not bid yet.", data: data)]),
-            by: nil, on: db, now: now)
+        try await DomainEvent.bidDueSoon(BidDueSoon(projectId: projectId, projectTitle: project.title, bidDueAt: project.bidDueAt,
+                                                    companies: companies)).record(by: nil, on: db, now: now)
         return companies.count
     }
 }

@@ -5,10 +5,10 @@ import BidForgeCore
 struct AccountPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("login", use: loginPage)
-        routes.post("login", use: login)
+        routes.publicFormPost("login", form: LoginForm.self, use: login)
         routes.get("signup", use: signupPage)
-        routes.post("signup", use: signup)
-        routes.post("logout", use: logout)
+        routes.publicFormPost("signup", form: SignupForm.self, use: signup)
+        routes.publicFormPost("logout", form: ButtonForm.self, use: logout)
     }
 
     struct TradeOption: Encodable, Sendable { let code: String; let name: String; let selected: Bool }
@@ -29,9 +29,9 @@ struct AccountPagesController: RouteCollection {
         var errors: [String: String] = [:]
     }
 
-    struct LoginForm: Decodable { var email: String?; var password: String?; var next: String?; var _csrf: String? }
+    struct LoginForm: PageForm { var email: String?; var password: String?; var next: String?; var _csrf: String? }
 
-    struct SignupForm: Decodable {
+    struct SignupForm: PageForm {
         var name: String?
         var email: String?
         var password: String?
@@ -48,9 +48,7 @@ struct AccountPagesController: RouteCollection {
         return try await Pages.render(req, "login", title: "Sign in", LoginPage(next: next))
     }
 
-    func login(_ req: Request) async throws -> Response {
-        let form = try WebForms.decode(LoginForm.self, from: req, orElse: LoginForm())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
+    func login(_ req: Request, _ form: LoginForm) async throws -> Response {
         let next = form.next.flatMap { SiteURL.isLocal($0) && !$0.isEmpty ? $0 : nil } ?? SiteURL.dashboard
         do {
             let user = try await AccountsController.authenticate(LoginInput(email: form.email ?? "", password: form.password ?? ""), req: req)
@@ -68,9 +66,7 @@ struct AccountPagesController: RouteCollection {
         try await Pages.render(req, "signup", title: "Create your account", SignupPage())
     }
 
-    func signup(_ req: Request) async throws -> Response {
-        let form = try WebForms.decode(SignupForm.self, from: req, orElse: SignupForm())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
+    func signup(_ req: Request, _ form: SignupForm) async throws -> Response {
         let states = (form.states ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.uppercased() }
         let trades = form.trades ?? []
         var page = SignupPage(name: form.name ?? "", email: form.email ?? "", role: form.role ?? "",
@@ -98,9 +94,7 @@ struct AccountPagesController: RouteCollection {
         }
     }
 
-    func logout(_ req: Request) async throws -> Response {
-        struct Form: Decodable { var _csrf: String? }
-        try WebSession.verifyCSRF(req, submitted: try WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
+    func logout(_ req: Request, _ form: ButtonForm) async throws -> Response {
         let response = Pages.redirect(SiteURL.home)
         try await WebSession.end(on: req, response: response)
         return response

@@ -6,14 +6,14 @@ import BidForgeCore
 /// through the API's own rules and events.
 struct BidderPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("projects", ":projectID", "bids", use: submitBid)
-        routes.post("bids", ":bidID", "revise", use: reviseBid)
-        routes.post("bids", ":bidID", "withdraw", use: withdrawBid)
-        routes.post("projects", ":projectID", "questions", use: ask)
-        routes.post("invitations", ":invitationID", "respond", use: respond)
+        routes.formPost("projects", ":projectID", "bids", form: BidForm.self, use: submitBid)
+        routes.formPost("bids", ":bidID", "revise", form: BidForm.self, use: reviseBid)
+        routes.formPost("bids", ":bidID", "withdraw", form: ButtonForm.self, use: withdrawBid)
+        routes.formPost("projects", ":projectID", "questions", form: QuestionForm.self, use: ask)
+        routes.formPost("invitations", ":invitationID", "respond", form: RespondForm.self, use: respond)
     }
 
-    struct BidForm: Decodable {
+    struct BidForm: PageForm {
         var description: [String]?
         var trade: [String]?
         var quantity: [String]?
@@ -36,84 +36,67 @@ struct BidderPagesController: RouteCollection {
         }
     }
 
-    func submitBid(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        let typed = try WebForms.decode(BidForm.self, from: req, orElse: BidForm())
-        try WebSession.verifyCSRF(req, submitted: typed._csrf)
-        let (project, relation) = try await ProjectAccess.load(req, caller: user.caller)
-        guard relation != .owner, user.caller.role.mayBid else {
-            throw APIError.forbidden("Only contractors and subcontractors of another company may bid on this project.")
-        }
+    func submitBid(_ req: Request, _ user: WebUser, _ form: BidForm) async throws -> Response {
+        let projectId = req.projectID
         do {
-            _ = try await BidsController.submit(try Self.input(typed), on: project, by: user.caller, req: req)
+            _ = try await BidActions.submit(try Self.input(form), to: projectId, by: user.caller, in: req.useCases)
         } catch {
-            return try await ProjectPageView.refused(error, req: req, retry: .init(bidForm: typed.limited()))
+            return try await ProjectPageView.refused(error, req: req, project: projectId, retry: .init(bidForm: form.limited()))
         }
-        return Pages.redirect(SiteURL.project(project.id!) + "#my-bid")
+        return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)) + "#my-bid")
     }
 
-    func reviseBid(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        let typed = try WebForms.decode(BidForm.self, from: req, orElse: BidForm())
-        try WebSession.verifyCSRF(req, submitted: typed._csrf)
-        let (bid, _, relation) = try await BidAccess.load(req, caller: user.caller)
-        try BidsController.requireBidder(relation, user.caller)
+    func reviseBid(_ req: Request, _ user: WebUser, _ form: BidForm) async throws -> Response {
+        let bidId = req.parameters.get("bidID", as: UUID.self)
         do {
-            let input = try Self.input(typed)
+            let input = try Self.input(form)
             let patch = BidPatch(amountCents: input.amountCents, notes: input.notes ?? "", lineItems: input.lineItems,
                                  exclusions: input.exclusions, acknowledgedAddendum: input.acknowledgedAddendum)
-            _ = try await BidsController.revise(bid, with: patch, by: user.caller, req: req)
+            let placed = try await BidActions.revise(bidId, with: patch, by: user.caller, in: req.useCases)
+            return Pages.redirect(SiteURL.project(placed.value.bid.projectId) + "#my-bid")
         } catch {
-            return try await ProjectPageView.refused(error, req: req, projectId: bid.projectId, retry: .init(bidForm: typed.limited()))
+            let projectId = try await BidAccess.find(bidId, caller: user.caller, on: req.db).0.projectId
+            return try await ProjectPageView.refused(error, req: req, project: projectId, retry: .init(bidForm: form.limited()))
         }
-        return Pages.redirect(SiteURL.project(bid.projectId) + "#my-bid")
     }
 
-    func withdrawBid(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        try WebSession.verifyCSRF(req, submitted: try WebForms.decode(CSRFOnly.self, from: req, orElse: CSRFOnly())._csrf)
-        let (bid, _, relation) = try await BidAccess.load(req, caller: user.caller)
-        try BidsController.requireBidder(relation, user.caller)
+    func withdrawBid(_ req: Request, _ user: WebUser, _ form: ButtonForm) async throws -> Response {
+        let bidId = req.parameters.get("bidID", as: UUID.self)
         do {
-            _ = try await BidsController.withdraw(bid, by: user.caller, req: req)
+            let placed = try await BidActions.withdraw(bidId, by: user.caller, in: req.useCases)
+            return Pages.redirect(SiteURL.project(placed.value.bid.projectId) + "#my-bid")
         } catch {
-            return try await ProjectPageView.refused(error, req: req, projectId: bid.projectId, retry: .init())
+            let projectId = try await BidAccess.find(bidId, caller: user.caller, on: req.db).0.projectId
+            return try await ProjectPageView.refused(error, req: req, project: projectId)
         }
-        return Pages.redirect(SiteURL.project(bid.projectId) + "#my-bid")
     }
 
-    func ask(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        struct Form: Decodable { var body: String?; var _csrf: String? }
-        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
-        let (project, relation) = try await ProjectAccess.load(req, caller: user.caller)
-        try QuestionsController.requireAsker(relation, user.caller)
+    struct QuestionForm: PageForm { var body: String?; var _csrf: String? }
+
+    func ask(_ req: Request, _ user: WebUser, _ form: QuestionForm) async throws -> Response {
+        let projectId = req.projectID
         do {
-            _ = try await QuestionsController.ask(form.body ?? "", on: project, by: user.caller, req: req)
+            _ = try await QuestionActions.ask(form.body ?? "", on: projectId, by: user.caller, in: req.useCases)
         } catch let errors as ValidationErrors {
-            return try await ProjectPageView.render(req, notice: nil, status: .badRequest,
-                                                    retry: .init(question: form.body, fieldErrors: ["question": "Your question " + (errors.problems["body"] ?? "is not valid")]))
+            return try await ProjectPageView.render(req, project: projectId, notice: nil, status: .badRequest, retry: .init(
+                question: form.body, fieldErrors: ["question": "Your question " + (errors.problems["body"] ?? "is not valid")]))
         } catch {
-            return try await ProjectPageView.refused(error, req: req, retry: .init(question: form.body))
+            return try await ProjectPageView.refused(error, req: req, project: projectId, retry: .init(question: form.body))
         }
-        return Pages.redirect(SiteURL.project(project.id!) + "#questions")
+        return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)) + "#questions")
     }
 
-    func respond(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        struct Form: Decodable { var response: String?; var _csrf: String? }
-        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
-        guard let id = req.parameters.get("invitationID", as: UUID.self) else { throw APIError.notFound("Invitation") }
-        guard let answer = form.response.flatMap(InvitationsController.RespondInput.Answer.init(rawValue:)) else {
+    struct RespondForm: PageForm { var response: String?; var _csrf: String? }
+
+    func respond(_ req: Request, _ user: WebUser, _ form: RespondForm) async throws -> Response {
+        guard let answer = form.response.flatMap(InvitationAnswer.init(rawValue:)) else {
             throw APIError.validation("response", "must be WILL_BID or DECLINED")
         }
-        _ = try await InvitationsController.respond(to: id, with: answer, by: user.caller, req: req)
+        _ = try await InvitationActions.respond(to: req.parameters.get("invitationID", as: UUID.self), with: answer,
+                                                by: user.caller, in: req.useCases)
         return Pages.redirect(SiteURL.dashboard + "#invitations")
     }
 
-    struct CSRFOnly: Decodable { var _csrf: String? }
 
     /// The form's rows (prices in dollars) as the API's line items; the amount is their sum, so it always adds up.
     /// Every figure is checked before any arithmetic: a form can send any number of rows with any numbers in them.

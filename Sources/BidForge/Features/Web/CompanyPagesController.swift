@@ -7,7 +7,7 @@ import BidForgeCore
 struct CompanyPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("company", use: show)
-        routes.post("company", use: update)
+        routes.formPost("company", form: UpdateForm.self, use: update)
     }
 
     struct Usage: Encodable, Sendable {
@@ -44,11 +44,9 @@ struct CompanyPagesController: RouteCollection {
         try await render(req, errors: [:], status: .ok)
     }
 
-    func update(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        struct Form: Decodable { var name: String?; var trades: [String]?; var states: [String]?; var _csrf: String? }
-        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
+    struct UpdateForm: PageForm { var name: String?; var trades: [String]?; var states: [String]?; var _csrf: String? }
+
+    func update(_ req: Request, _ user: WebUser, _ form: UpdateForm) async throws -> Response {
         guard let company = try await CompanyModel.find(user.caller.companyId, on: req.db) else { throw APIError.unauthenticated }
         try await CompaniesController.requireCompanyAdmin(user.caller, of: company.id!, on: req.db)
         do {

@@ -9,9 +9,9 @@ struct ConversationPagesController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("conversations", use: list)
-        routes.post("conversations", use: open)
+        routes.formPost("conversations", form: OpenForm.self, use: open)
         routes.get("conversations", ":conversationID", use: thread)
-        routes.post("conversations", ":conversationID", "messages", use: post)
+        routes.formPost("conversations", ":conversationID", "messages", form: MessageForm.self, use: post)
     }
 
     struct Row: Encodable, Sendable {
@@ -41,11 +41,9 @@ struct ConversationPagesController: RouteCollection {
     }
 
     /// "Message the owner" / "Message" buttons: opens the pair's thread (or finds the existing one) and goes there.
-    func open(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        struct Form: Decodable { var projectId: String?; var companyId: String?; var _csrf: String? }
-        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
+    struct OpenForm: PageForm { var projectId: String?; var companyId: String?; var _csrf: String? }
+
+    func open(_ req: Request, _ user: WebUser, _ form: OpenForm) async throws -> Response {
         guard let projectId = form.projectId.flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("Project") }
         let input = OpenConversationInput(projectId: projectId, companyId: form.companyId.flatMap(UUID.init(uuidString:)))
         let (id, _) = try await ConversationsController.open(input, by: user.caller, req: req)
@@ -76,11 +74,9 @@ struct ConversationPagesController: RouteCollection {
         try await render(req, draft: "", error: nil, status: .ok)
     }
 
-    func post(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        struct Form: Decodable { var body: String?; var _csrf: String? }
-        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
+    struct MessageForm: PageForm { var body: String?; var _csrf: String? }
+
+    func post(_ req: Request, _ user: WebUser, _ form: MessageForm) async throws -> Response {
         let conversation = try await ConversationAccess.load(req, caller: user.caller)
         do {
             _ = try await ConversationsController.post(MessageInput(body: form.body ?? ""), to: conversation, by: user.caller, req: req)

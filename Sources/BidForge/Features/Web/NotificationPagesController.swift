@@ -9,8 +9,8 @@ struct NotificationPagesController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("notifications", use: list)
-        routes.post("notifications", "read-all", use: readAll)
-        routes.post("live", "ticket", use: liveTicket)
+        routes.formPost("notifications", "read-all", form: ButtonForm.self, use: readAll)
+        routes.headerCSRFPost("live", "ticket", use: liveTicket)
     }
 
     struct Row: Encodable, Sendable {
@@ -21,8 +21,8 @@ struct NotificationPagesController: RouteCollection {
         let createdAt: String
         let createdText: String
 
-        init(_ model: NotificationModel) {
-            let data = JSONColumn.decode(JSONValue.self, model.dataJSON) ?? .object([:])
+        init(_ model: NotificationModel) throws {
+            let data = try JSONColumn.decode(JSONValue.self, model.dataJSON)
             title = model.title
             body = model.body
             unread = model.readAt == nil
@@ -52,13 +52,10 @@ struct NotificationPagesController: RouteCollection {
             .sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(Self.pageSize).all()
         let unread = try await Self.unreadCount(of: user.caller, on: req.db)
         return try await Pages.render(req, "notifications", title: "Notifications",
-                                      ListPage(notifications: rows.map(Row.init), unreadCount: unread))
+                                      ListPage(notifications: try rows.map(Row.init), unreadCount: unread))
     }
 
-    func readAll(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        struct Form: Decodable { var _csrf: String? }
-        try WebSession.verifyCSRF(req, submitted: try WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
+    func readAll(_ req: Request, _ user: WebUser, _ form: ButtonForm) async throws -> Response {
         _ = try await NotificationsController().readAll(req, user.caller)
         return Pages.redirect(SiteURL.notifications)
     }
@@ -69,9 +66,7 @@ struct NotificationPagesController: RouteCollection {
 
     /// A single-use ticket for the page script's socket. The CSRF token travels in `X-CSRF-Token`: another site
     /// could make the browser post here, and must not get a ticket to listen with.
-    func liveTicket(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        try WebSession.verifyCSRF(req, submitted: req.headers.first(name: "X-CSRF-Token"))
+    func liveTicket(_ req: Request, _ user: WebUser) async throws -> Response {
         let response = try Response.json(.created, try await RealtimeController.mintTicket(for: user.caller, req: req))
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

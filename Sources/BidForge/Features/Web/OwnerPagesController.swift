@@ -6,22 +6,28 @@ import BidForgeCore
 struct OwnerPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("projects", "new", use: newProjectPage)
-        routes.post("projects", use: createProject)
-        for action in ["publish", "close", "cancel"] {
-            routes.post("projects", ":projectID", .constant(action)) { req in try await transition(req, action) }
+        routes.formPost("projects", form: ProjectForm.self, use: createProject)
+        routes.formPost("projects", ":projectID", "publish", form: ButtonForm.self) { req, user, _ in
+            try await transition(req) { try await ProjectActions.publish(req.projectID, by: user.caller, in: req.useCases) }
         }
-        routes.post("projects", ":projectID", "award", use: award)
+        routes.formPost("projects", ":projectID", "close", form: ButtonForm.self) { req, user, _ in
+            try await transition(req) { try await ProjectActions.close(req.projectID, by: user.caller, in: req.useCases) }
+        }
+        routes.formPost("projects", ":projectID", "cancel", form: ButtonForm.self) { req, user, _ in
+            try await transition(req) { try await ProjectActions.cancel(req.projectID, by: user.caller, in: req.useCases) }
+        }
+        routes.formPost("projects", ":projectID", "award", form: AwardForm.self, use: award)
         routes.get("projects", ":projectID", "edit", use: editProjectPage)
-        routes.post("projects", ":projectID", "edit", use: updateProject)
-        routes.post("projects", ":projectID", "invitations", use: invite)
-        routes.post("questions", ":questionID", "answer", use: answer)
+        routes.formPost("projects", ":projectID", "edit", form: ProjectForm.self, use: updateProject)
+        routes.formPost("projects", ":projectID", "invitations", form: InviteForm.self, use: invite)
+        routes.formPost("questions", ":questionID", "answer", form: AnswerForm.self, use: answer)
         routes.get("projects", ":projectID", "leveling.csv", use: levelingCSV)
-        let upload = routes.on(.POST, "projects", ":projectID", "documents", body: .stream, use: uploadDocument)
+        let upload = routes.headerCSRFPost("projects", ":projectID", "documents", body: .stream, queryTokenToo: true, use: uploadDocument)
         upload.userInfo[APIMiddleware.streamsBodyKey] = true
-        routes.post("documents", ":documentID", "delete", use: deleteDocument)
+        routes.formPost("documents", ":documentID", "delete", form: ButtonForm.self, use: deleteDocument)
     }
 
-    struct ProjectForm: Decodable {
+    struct ProjectForm: PageForm {
         var title: String?
         var description: String?
         var visibility: String?
@@ -56,10 +62,7 @@ struct OwnerPagesController: RouteCollection {
         return try await Pages.render(req, "project-new", title: "Post a project", NewProjectPage())
     }
 
-    func createProject(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        let form = try WebForms.decode(ProjectForm.self, from: req, orElse: ProjectForm())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
+    func createProject(_ req: Request, _ user: WebUser, _ form: ProjectForm) async throws -> Response {
         var page = NewProjectPage()
         page.keep(form)
         do {
@@ -67,11 +70,11 @@ struct OwnerPagesController: RouteCollection {
             if !formProblems.isEmpty {
                 // What the form itself could not read, and everything the API would say of the rest, at once.
                 var all = formProblems
-                all.merge(try ProjectsController.problems(of: input, now: req.now))
+                all.merge(ProjectActions.problems(of: input, now: req.now))
                 throw all
             }
-            let project = try await ProjectsController.create(input, by: user.caller, req: req)
-            return Pages.redirect(SiteURL.project(project.id!))
+            let project = try await ProjectActions.create(input, by: user.caller, in: req.useCases).value
+            return Pages.redirect(SiteURL.project(try project.requireID()))
         } catch let errors as ValidationErrors {
             page.errors = Self.formFields(errors.problems)
         } catch let error as APIError where error.status == .badRequest {
@@ -84,15 +87,12 @@ struct OwnerPagesController: RouteCollection {
         let user = try await WebSession.requireUser(req)
         let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
         guard project.status.isEditable else { throw APIError.invalidTransition(from: project.status.rawValue, action: "edit the project") }
-        return try await Pages.render(req, "project-new", title: "Edit \(project.title)", NewProjectPage(editing: project))
+        return try await Pages.render(req, "project-new", title: "Edit \(project.title)", try NewProjectPage(editing: project))
     }
 
-    func updateProject(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        let form = try WebForms.decode(ProjectForm.self, from: req, orElse: ProjectForm())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
+    func updateProject(_ req: Request, _ user: WebUser, _ form: ProjectForm) async throws -> Response {
         let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
-        var page = NewProjectPage(editing: project)
+        var page = try NewProjectPage(editing: project)
         page.keep(form)
         do {
             let (input, formProblems) = Self.input(form)
@@ -102,8 +102,8 @@ struct OwnerPagesController: RouteCollection {
             if let due = patch.bidDueAt, (due.timeIntervalSince1970 / 60).rounded(.down) == (project.bidDueAt.timeIntervalSince1970 / 60).rounded(.down) {
                 patch.bidDueAt = nil
             }
-            _ = try await ProjectsController.update(patch, req: req, caller: user.caller)
-            return Pages.redirect(SiteURL.project(project.id!))
+            _ = try await ProjectActions.update(project.requireID(), with: patch, by: user.caller, in: req.useCases)
+            return Pages.redirect(SiteURL.project(try project.requireID()))
         } catch let errors as ValidationErrors {
             page.errors = Self.formFields(errors.problems)
         } catch let error as APIError where error.status == .badRequest {
@@ -115,17 +115,15 @@ struct OwnerPagesController: RouteCollection {
     }
 
     /// Invites the companies ticked in the search results, or every company matching the chosen trades and state.
-    func invite(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        struct Form: Decodable {
-            var companyIds: [String]?
-            var matchTrades: [String]?
-            var matchState: String?
-            var mode: String?
-            var _csrf: String?
-        }
-        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
+    struct InviteForm: PageForm {
+        var companyIds: [String]?
+        var matchTrades: [String]?
+        var matchState: String?
+        var mode: String?
+        var _csrf: String?
+    }
+
+    func invite(_ req: Request, _ user: WebUser, _ form: InviteForm) async throws -> Response {
         let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
         var input = InvitationsController.InviteInput()
         if form.mode == "match" {
@@ -137,31 +135,28 @@ struct OwnerPagesController: RouteCollection {
         do {
             invited = try await InvitationsController.invite(input, req: req, caller: user.caller)
         } catch {
-            return try await ProjectPageView.refused(error, req: req, retry: .init())
+            return try await ProjectPageView.refused(error, req: req, project: project.id)
         }
         if invited.isEmpty {
-            return try await ProjectPageView.render(req, notice: "No company matched: nobody was invited.", status: .ok)
+            return try await ProjectPageView.render(req, project: project.id, notice: "No company matched: nobody was invited.", status: .ok)
         }
-        return Pages.redirect(SiteURL.project(project.id!) + "#invitations")
+        return Pages.redirect(SiteURL.project(try project.requireID()) + "#invitations")
     }
 
-    func answer(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        struct Form: Decodable { var body: String?; var _csrf: String? }
-        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
-        guard let id = req.parameters.get("questionID", as: UUID.self) else { throw APIError.notFound("Question") }
+    struct AnswerForm: PageForm { var body: String?; var _csrf: String? }
+
+    func answer(_ req: Request, _ user: WebUser, _ form: AnswerForm) async throws -> Response {
+        let id = req.parameters.get("questionID", as: UUID.self)
         do {
-            let question = try await QuestionsController.answer(id, with: form.body ?? "", by: user.caller, req: req)
+            let question = try await QuestionActions.answer(id, with: form.body ?? "", by: user.caller, in: req.useCases).value
             return Pages.redirect(SiteURL.project(question.projectId) + "#questions")
         } catch let error as ValidationErrors {
-            guard let question = try await QuestionModel.find(id, on: req.db) else { throw error }
-            req.parameters.set("projectID", to: question.projectId.lowercasedString)
-            return try await ProjectPageView.render(req, notice: "The answer " + (error.problems["body"] ?? "is not valid"), status: .badRequest)
+            guard let id, let question = try await QuestionModel.find(id, on: req.db) else { throw error }
+            return try await ProjectPageView.render(req, project: question.projectId,
+                                                    notice: "The answer " + (error.problems["body"] ?? "is not valid"), status: .badRequest)
         } catch let error as APIError where error.status == .conflict || error.status == .badRequest {
-            guard let question = try await QuestionModel.find(id, on: req.db) else { throw error }
-            req.parameters.set("projectID", to: question.projectId.lowercasedString)
-            return try await ProjectPageView.render(req, notice: error.message, status: error.status)
+            guard let id, let question = try await QuestionModel.find(id, on: req.db) else { throw error }
+            return try await ProjectPageView.render(req, project: question.projectId, notice: error.message, status: error.status)
         }
     }
 
@@ -196,34 +191,24 @@ struct OwnerPagesController: RouteCollection {
                                                     ("budgetMaxCents", "maxBudget")])
     }
 
-    func transition(_ req: Request, _ action: String) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        struct Form: Decodable { var _csrf: String? }
-        try WebSession.verifyCSRF(req, submitted: try WebForms.decode(Form.self, from: req, orElse: Form())._csrf)
-        let controller = ProjectsController()
+    /// Publish, close or cancel: a refusal (a state rule, the plan's limit, a due time in the past) shows the page again.
+    func transition(_ req: Request, _ action: () async throws -> Outcome<ProjectModel>) async throws -> Response {
         do {
-            switch action {
-            case "publish": _ = try await controller.publish(req, user.caller)
-            case "close": _ = try await controller.close(req, user.caller)
-            default: _ = try await controller.cancel(req, user.caller)
-            }
+            _ = try await action()
         } catch let error as APIError where [.conflict, .paymentRequired, .badRequest].contains(error.status) {
-            return try await ProjectPageView.render(req, notice: error.message, status: error.status)
+            return try await ProjectPageView.render(req, project: req.projectID, notice: error.message, status: error.status)
         }
-        let id = try req.parameters.require("projectID", as: UUID.self)
-        return Pages.redirect(SiteURL.project(id))
+        return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)))
     }
 
-    func award(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        struct Form: Decodable { var bidId: String?; var _csrf: String? }
-        let form = try WebForms.decode(Form.self, from: req, orElse: Form())
-        try WebSession.verifyCSRF(req, submitted: form._csrf)
+    struct AwardForm: PageForm { var bidId: String?; var _csrf: String? }
+
+    func award(_ req: Request, _ user: WebUser, _ form: AwardForm) async throws -> Response {
         guard let bidId = form.bidId.flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("Bid") }
         do {
-            _ = try await LevelingController().award(req, user.caller, bidId: bidId)
+            _ = try await ProjectActions.award(req.projectID, bidId: bidId, by: user.caller, in: req.useCases)
         } catch let error as APIError where error.status == .conflict {
-            return try await ProjectPageView.render(req, notice: error.message, status: error.status)
+            return try await ProjectPageView.render(req, project: req.projectID, notice: error.message, status: error.status)
         }
         return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)))
     }
@@ -232,30 +217,25 @@ struct OwnerPagesController: RouteCollection {
     func levelingCSV(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
-        if BidAccess.hidesPrice(of: project, from: .owner, now: req.now) { throw APIError.conflict("BIDS_SEALED", "Bids are sealed until they are due.") }
-        return LevelingController.csv(try await LevelingController.sheet(for: project, on: req.db), of: project)
+        try BidAccess.requirePricesVisible(project, now: req.now)
+        return try LevelingSheets.csv(try await LevelingSheets.sheet(for: project, on: req.db), of: project)
     }
 
     /// The page's upload form (and its script, with a progress bar) post here; the CSRF token travels in the
     /// `X-CSRF-Token` header or the form's action URL, because it must be checked before the file is read.
-    func deleteDocument(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        try WebSession.verifyCSRF(req, submitted: try WebForms.decode(BidderPagesController.CSRFOnly.self, from: req,
-                                                                   orElse: BidderPagesController.CSRFOnly())._csrf)
+    func deleteDocument(_ req: Request, _ user: WebUser, _ form: ButtonForm) async throws -> Response {
         let projectId = try await DocumentModel.find(req.parameters.require("documentID", as: UUID.self), on: req.db)
             .flatMap { $0.companyId == user.caller.companyId ? $0.projectId : nil }
         guard let projectId else { throw APIError.notFound("Document") }
         do {
             _ = try await DocumentsController().delete(req, user.caller)
         } catch {
-            return try await ProjectPageView.refused(error, req: req, projectId: projectId, retry: .init())
+            return try await ProjectPageView.refused(error, req: req, project: projectId)
         }
         return Pages.redirect(SiteURL.project(projectId) + "#docs")
     }
 
-    func uploadDocument(_ req: Request) async throws -> Response {
-        let user = try await WebSession.requireUser(req)
-        try WebSession.verifyCSRF(req, submitted: req.headers.first(name: "X-CSRF-Token") ?? req.queryParameters[WebSession.csrfField])
+    func uploadDocument(_ req: Request, _ user: WebUser) async throws -> Response {
         let wantsJSON = req.headers.accept.contains { $0.mediaType == .json }
         do {
             let response = try await DocumentsController().upload(req, user.caller)
@@ -263,20 +243,20 @@ struct OwnerPagesController: RouteCollection {
             return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)) + "#docs")
         } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
             if wantsJSON { return APIMiddleware.render(error, for: req) }
-            return try await ProjectPageView.render(req, notice: error.message, status: error.status)
+            return try await ProjectPageView.render(req, project: req.projectID, notice: error.message, status: error.status)
         }
     }
 }
 
 extension OwnerPagesController.NewProjectPage {
     /// The edit form, filled from the project (the due time in UTC until the page script shows it in local time).
-    init(editing project: ProjectModel) {
+    init(editing project: ProjectModel) throws {
         self.init()
         heading = "Edit project"
         intro = project.status == .open
             ? "Bidders are told about changes. Visibility and sealing can no longer change once published."
             : "Still a draft: nobody else sees it until you publish it."
-        action = SiteURL.project(project.id!) + "/edit"
+        action = SiteURL.project(try project.requireID()) + "/edit"
         submitLabel = "Save changes"
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

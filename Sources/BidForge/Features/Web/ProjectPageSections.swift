@@ -24,8 +24,8 @@ struct QuestionsSection: Encodable, Sendable {
     static func build(_ project: ProjectModel, relation: ProjectRelation, caller: Caller?, retry: ProjectPageView.Retry,
                       db: any Database) async throws -> QuestionsSection? {
         let owner = relation == .owner && (caller?.role.mayPostProjects ?? false)
-        let mayAsk = caller.map { relation != .owner && $0.role.mayBid && project.status == .open } ?? false
-        let rows = try await QuestionsController.visible(on: project, relation: relation, caller: caller, db: db)
+        let mayAsk = QuestionActions.mayAsk(on: project, relation: relation, caller: caller)
+        let rows = try await QuestionQueries.visible(on: project, relation: relation, caller: caller, db: db)
             .sort(\.$createdAt).sort(\.$id).limit(200).all()
         if rows.isEmpty && !mayAsk && !owner { return nil }
         return QuestionsSection(
@@ -169,7 +169,7 @@ enum BidderSection {
     }
 
     /// The form to bid (no live bid yet) or to revise the live one, while bidding is open.
-    static func form(for project: ProjectModel, myBid: (BidModel, MyBid)?, retry: ProjectPageView.Retry, now: Date) -> Form? {
+    static func form(for project: ProjectModel, myBid: (BidModel, MyBid)?, retry: ProjectPageView.Retry, now: Date) throws -> Form? {
         guard BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now) else { return nil }
         let existing = myBid.flatMap { $0.0.status == .submitted ? $0.0 : nil }
         func tradeOptions(_ selected: String) -> [AccountPagesController.TradeOption] {
@@ -189,12 +189,12 @@ enum BidderSection {
             notes = typed.notes ?? ""
             acknowledged = typed.acknowledgedAddendum.flatMap(Int.init) ?? acknowledged
         } else if let existing {
-            rows = existing.lineItems.enumerated().map { index, item in
+            rows = try existing.lineItems.enumerated().map { index, item in
                 LineRow(index: index + 1, description: item.description, trades: tradeOptions(item.trade),
                         quantity: PageFormats.quantity(item.quantity), unit: item.unit,
                         unitPrice: PageFormats.dollars(item.unitPriceCents))
             }
-            exclusions = existing.exclusions.joined(separator: "\n")
+            exclusions = try existing.exclusions.joined(separator: "\n")
             notes = existing.notes
             acknowledged = existing.acknowledgedAddendum
         }

@@ -57,12 +57,14 @@ enum ProjectPageView {
         var fieldErrors: [String: String] = [:]
     }
 
-    static func render(_ req: Request, notice: String?, status: HTTPResponseStatus, retry: Retry = Retry()) async throws -> Response {
+    static func render(_ req: Request, project projectId: UUID?, notice: String?, status: HTTPResponseStatus,
+                       retry: Retry = Retry()) async throws -> Response {
         let user = try await WebSession.user(of: req)
         let caller = user?.caller
-        let (project, relation) = try await ProjectAccess.load(req, caller: caller)
+        let (project, relation) = try await ProjectAccess.find(projectId, caller: caller, on: req.db)
         if relation == .invited, let caller {
-            try await InvitationsController.markViewedIfPending(projectId: project.id!, companyId: caller.companyId, req: req)
+            try await InvitationActions.markViewedIfPending(projectId: try project.requireID(), companyId: caller.companyId,
+                                                            in: req.useCases)
         }
         let bidCount = try await ProjectAccess.bidCount(project.id!, on: req.db)
         let manages = relation == .owner && (caller?.role.mayPostProjects ?? false)
@@ -88,7 +90,7 @@ enum ProjectPageView {
             questions: try await QuestionsSection.build(project, relation: relation, caller: caller, retry: retry, db: req.db),
             invitations: manages ? try await InvitationsSection.build(project, req: req) : nil,
             myBid: myBid?.1,
-            bidForm: bidding == nil ? nil : BidderSection.form(for: project, myBid: myBid, retry: retry, now: req.now),
+            bidForm: try bidding == nil ? nil : BidderSection.form(for: project, myBid: myBid, retry: retry, now: req.now),
             leveling: manages && bidCount > 0 ? try await leveling(project, req: req) : nil,
             messageOwner: bidding != nil)
         return try await Pages.render(req, "project", title: project.title, page, status: status)
@@ -96,8 +98,8 @@ enum ProjectPageView {
 
     /// A refused bid or question: the project page again with the reason on top and what was typed still in the form.
     /// Anything else (404, 403, 500) is not the form's business and goes to `PageErrors`.
-    static func refused(_ error: any Error, req: Request, projectId: UUID? = nil,
-                        retry: ProjectPageView.Retry) async throws -> Response {
+    static func refused(_ error: any Error, req: Request, project projectId: UUID?,
+                        retry: ProjectPageView.Retry = Retry()) async throws -> Response {
         let notice: String
         let status: HTTPResponseStatus
         switch error {
@@ -114,8 +116,7 @@ enum ProjectPageView {
         default:
             throw error
         }
-        if let projectId { req.parameters.set("projectID", to: projectId.lowercasedString) }
-        return try await render(req, notice: notice, status: status, retry: retry)
+        return try await render(req, project: projectId, notice: notice, status: status, retry: retry)
     }
 
     static func documents(of project: ProjectModel, manages: Bool, on db: any Database) async throws -> [DocumentRow] {
@@ -173,7 +174,7 @@ enum ProjectPageView {
     static func leveling(_ project: ProjectModel, req: Request) async throws -> LevelingContext {
         let url = SiteURL.project(project.id!)
         let sealed = BidAccess.hidesPrice(of: project, from: .owner, now: req.now)
-        let sheet = sealed ? nil : try await LevelingController.sheet(for: project, on: req.db)
+        let sheet = sealed ? nil : try await LevelingSheets.sheet(for: project, on: req.db)
         let winner = project.awardedBidId.flatMap { id in sheet?.bids.first { UUID(uuidString: $0.bidId) == id } }
         return LevelingContext(
             rows: (sheet?.bids ?? []).map { row in

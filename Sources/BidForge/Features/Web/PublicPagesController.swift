@@ -88,7 +88,7 @@ struct PublicPagesController: RouteCollection {
     }
 
     func project(_ req: Request) async throws -> Response {
-        try await ProjectPageView.render(req, notice: nil, status: .ok)
+        try await ProjectPageView.render(req, project: req.projectID, notice: nil, status: .ok)
     }
 
     /// A document for the signed-in browser: the same checks and recording as the API's content endpoint.

@@ -14,7 +14,6 @@ extension Application {
         cache = Cache(memoryBytes: settings.cacheMemoryBytes, redis: redis, objectStorage: objectStorage,
                       defaultTTL: TimeInterval(settings.cacheTTLSeconds), metrics: metrics, logger: logger,
                       now: { [clock] in clock.now() })
-        databases.useCacheTouching()
     }
 }
 

@@ -11,21 +11,6 @@ struct Delivery: Codable, Sendable, Equatable {
     let data: JSONValue
 }
 
-extension Delivery {
-    /// The push that tells a user about a notification row an event created.
-    static func notificationCreated(_ notification: NotificationModel, eventId: Int64) throws -> Delivery {
-        Delivery(eventId: eventId, type: "notification.created", userIds: [notification.userId],
-                 data: try JSONValue.from(NotificationDTO(notification)))
-    }
-}
-
-extension DomainEvent {
-    /// The event's own pushes (the data to every user of the named companies).
-    func pushDeliveries(eventId: Int64) -> [Delivery] {
-        push.filter { !$0.companyIds.isEmpty }.map { Delivery(eventId: eventId, type: $0.type, companyIds: $0.companyIds, data: .object(data)) }
-    }
-}
-
 /// Carries deliveries to every instance (each holds some users' sockets).
 protocol EventBus: Sendable {
     /// Never throws: a bus that cannot reach the other instances still delivers locally and says so in the log.

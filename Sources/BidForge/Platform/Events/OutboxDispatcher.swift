@@ -3,7 +3,7 @@ import Fluent
 import SQLKit
 import NIOConcurrencyHelpers
 
-/// Consumes outbox events one at a time, oldest first: runs the consumers (notification rows) and marks the event
+/// Consumes outbox events one at a time, oldest first: runs the consumer (registered in `configure`) and marks the event
 /// dispatched in one transaction — so an effect happens exactly once even if the process dies midway — then publishes
 /// the resulting deliveries on the bus. On PostgreSQL the event row is claimed with `FOR UPDATE SKIP LOCKED`, so
 /// every instance can run a dispatcher without two of them taking the same event. An event whose consumers keep
@@ -14,6 +14,7 @@ final class OutboxDispatcher: Sendable {
 
     private let app: Application
     private let bus: any EventBus
+    let consumer: any OutboxConsumer
     private let loop = WakeableLoop()
     /// One drain at a time per instance: concurrent callers queue instead of each holding a database connection.
     private let draining = WriteGate()
@@ -22,9 +23,10 @@ final class OutboxDispatcher: Sendable {
     /// How many times the loop has drained since start (an idle instance: about one per `pollInterval`).
     var roundsRun: Int { rounds.withLockedValue { $0 } }
 
-    init(app: Application, bus: any EventBus) {
+    init(app: Application, bus: any EventBus, consumer: any OutboxConsumer) {
         self.app = app
         self.bus = bus
+        self.consumer = consumer
     }
 
     /// Dispatches until nothing is pending. Tests call it after each request; the loop calls it when woken.
@@ -57,7 +59,7 @@ final class OutboxDispatcher: Sendable {
             let deliveries: [Delivery]? = try await app.write { db in
                 guard let event = try await Self.claimNext(on: db) else { return nil }
                 claimed.withLockedValue { $0 = event.id }
-                let deliveries = try await Self.consume(event, on: db)
+                let deliveries = try await self.consumer.consume(event, on: db)
                 event.dispatchedAt = now
                 event.attempts += 1
                 try await event.update(on: db)
@@ -95,23 +97,6 @@ final class OutboxDispatcher: Sendable {
             SELECT * FROM outbox_events WHERE dispatched_at IS NULL ORDER BY id LIMIT 1\(unsafeRaw: lock)
             """).first()
         return try row?.decode(fluentModel: OutboxEventModel.self)
-    }
-
-    /// The consumers: notification rows, then the realtime deliveries they and the event's pushes make.
-    static func consume(_ event: OutboxEventModel, on db: any Database) async throws -> [Delivery] {
-        guard let id = event.id else { return [] }
-        guard let domain = JSONColumn.decode(DomainEvent.self, event.payload) else {
-            throw OutboxError.undecodable(type: event.type)
-        }
-        let notifications = try await NotificationWriter.write(domain.notifications, eventId: id, on: db, now: event.createdAt)
-        return try notifications.map { try Delivery.notificationCreated($0, eventId: id) } + domain.pushDeliveries(eventId: id)
-    }
-}
-
-enum OutboxError: Error, CustomStringConvertible {
-    case undecodable(type: String)
-    var description: String {
-        switch self { case .undecodable(let type): "the payload of a \(type) event cannot be decoded" }
     }
 }
 

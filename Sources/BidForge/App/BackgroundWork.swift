@@ -36,7 +36,10 @@ extension Application {
         } else {
             eventBus = InProcessEventBus()
         }
-        outbox = OutboxDispatcher(app: self, bus: eventBus)
+        outbox = OutboxDispatcher(app: self, bus: eventBus, consumer: DomainEventDispatch(consumers: [
+            NotificationConsumer(),  // first: its deliveries go out before the pushes, as clients expect
+            RealtimePushConsumer(),
+        ]))
         _ = reminders
         realtimeHub = RealtimeHub(queueLimit: settings.realtimeQueueLimit, clock: clock, logger: logger)
         realtimeHub.start(bus: eventBus)

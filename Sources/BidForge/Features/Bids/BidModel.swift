@@ -25,8 +25,8 @@ final class BidModel: Model, @unchecked Sendable {
 
     init() {}
 
-    var lineItems: [LineItem] { JSONColumn.decode([LineItem].self, lineItemsJSON) ?? [] }
-    var exclusions: [String] { JSONColumn.decode([String].self, exclusionsJSON) ?? [] }
+    var lineItems: [LineItem] { get throws { try JSONColumn.decode([LineItem].self, lineItemsJSON) } }
+    var exclusions: [String] { get throws { try JSONColumn.decode([String].self, exclusionsJSON) } }
 }
 
 /// One stored version of a bid; revision 1 is the original submission.
@@ -63,15 +63,5 @@ final class BidRevisionModel: Model, @unchecked Sendable {
         self.validUntil = bid.validUntil
         self.createdBy = userId
         self.createdAt = now
-    }
-}
-
-enum JSONColumn {
-    static func encode<T: Encodable>(_ value: T) -> String {
-        (try? String(decoding: JSONCoding.encoder.encode(value), as: UTF8.self)) ?? "null"
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
-        try? JSONCoding.decoder.decode(type, from: Data(text.utf8))
     }
 }
