@@ -70,7 +70,7 @@ final class CacheGenerations: Sendable {
         mirror.withLockedValue { $0.removeAll() }
     }
 
-    private func remember<S: Sequence>(_ pairs: S, at instant: ContinuousClock.Instant) where S.Element == (String, Int64) {
+    private func remember<Pairs: Sequence>(_ pairs: Pairs, at instant: ContinuousClock.Instant) where Pairs.Element == (String, Int64) {
         mirror.withLockedValue { mirror in
             if mirror.count > 200_000 { mirror.removeAll(keepingCapacity: true) }  // bounded: a cold mirror only costs a read
             for (scope, value) in pairs { mirror[scope] = (value, instant) }

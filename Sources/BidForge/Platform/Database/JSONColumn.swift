@@ -6,7 +6,7 @@ enum JSONColumn {
     struct Corrupt: Error, CustomStringConvertible {
         let type: String
         let underlying: any Error
-        var description: String { "a stored \(type) column does not decode: \(underlying)" }
+        var description: String { "a stored \(type) value cannot be decoded: \(underlying)" }
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
