@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import Vapor
+import Fluent
 @testable import BidForge
 @testable import BidForgeCore
 
@@ -126,7 +127,7 @@ import Vapor
             #expect(await refusal { _ = try await ProjectActions.award(project, bidId: bids[0], by: owner, in: ctx) } == "INVALID_TRANSITION")
             _ = try await ProjectActions.close(project, by: owner, in: ctx)
             #expect(await refusal { _ = try await ProjectActions.award(project, bidId: UUID(), by: owner, in: ctx) } == "NOT_FOUND")
-            #expect(await refusal { _ = try await ProjectActions.award(project, bidId: bids[0], by: bidders[0], in: ctx) } == "NOT_FOUND")
+            #expect(await refusal { _ = try await ProjectActions.award(project, bidId: bids[0], by: bidders[0], in: ctx) } == "FORBIDDEN", "a bidder sees the public project but may not manage it")
 
             let awarded = try await ProjectActions.award(project, bidId: bids[0], by: owner, in: ctx)
             #expect(awarded.value.project.status == .awarded && awarded.value.liveBids == 3)
@@ -137,8 +138,10 @@ import Vapor
             #expect(byCompany[bidders[2].companyId]?.rank == 1 && byCompany[bidders[2].companyId]?.won == false)
             #expect(event.invitedWithoutBid == [onlyInvited.companyId])
             #expect(Set(event.notifications.map(\.type)) == [.bidAccepted, .bidRejected, .projectAwarded])
-            let statuses = try await BidModel.query(on: t.app.db).filter(\.$projectId == project).all()
-                .reduce(into: [UUID: BidStatus]()) { $0[try $1.requireID()] = $1.status }
+            var statuses: [UUID: BidStatus] = [:]
+            for bid in try await BidModel.query(on: t.app.db).filter(\.$projectId == project).all() {
+                statuses[try bid.requireID()] = bid.status
+            }
             #expect(statuses == [bids[0]: .accepted, bids[1]: .rejected, bids[2]: .rejected])
         }
     }

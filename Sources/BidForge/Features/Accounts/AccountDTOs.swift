@@ -10,8 +10,8 @@ struct UserDTO: Encodable, Sendable {
     let companyRole: CompanyRole
     let createdAt: Date
 
-    init(_ user: UserModel) {
-        id = user.id!
+    init(_ user: UserModel) throws {
+        id = (try user.requireID())
         email = user.email
         name = user.name
         role = user.role

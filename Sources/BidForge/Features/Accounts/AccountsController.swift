@@ -56,7 +56,7 @@ struct AccountsController: RouteCollection {
                 role = input.role!
                 companyRole = .admin
             }
-            let user = UserModel(companyId: company.id!, email: email, passwordHash: passwordHash,
+            let user = UserModel(companyId: (try company.requireID()), email: email, passwordHash: passwordHash,
                                  name: input.name.trimmingWhitespace(), role: role, companyRole: companyRole, now: now)
             do {
                 try await user.create(on: db)
@@ -89,7 +89,7 @@ struct AccountsController: RouteCollection {
         let company = try await CompanyModel.find(user.companyId, on: req.db)
         let tokens = try await TokenService(request: req).issue(for: user)
         return JSONResponse(AuthDTO(
-            user: UserDTO(user), company: company.map { CompanyDTO($0, includePlan: true) },
+            user: try UserDTO(user), company: try company.map { try CompanyDTO($0, includePlan: true) },
             accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
     }
 
@@ -132,6 +132,6 @@ struct AccountsController: RouteCollection {
               let company = try await CompanyModel.find(user.companyId, on: req.db) else {
             throw APIError.unauthenticated
         }
-        return JSONResponse(MeDTO(user: UserDTO(user), company: CompanyDTO(company, includePlan: true)))
+        return JSONResponse(MeDTO(user: try UserDTO(user), company: try CompanyDTO(company, includePlan: true)))
     }
 }

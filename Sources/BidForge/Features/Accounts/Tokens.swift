@@ -31,7 +31,7 @@ struct TokenService {
         let access = try await request.jwt.sign(claims)
         let refresh = SecureToken.generate()
         let stored = RefreshTokenModel(
-            userId: user.id!, companyId: user.companyId, familyId: family, tokenHash: SecureToken.hash(refresh),
+            userId: (try user.requireID()), companyId: user.companyId, familyId: family, tokenHash: SecureToken.hash(refresh),
             expiresAt: now.addingTimeInterval(TimeInterval(settings.refreshTokenTTLSeconds)), now: now)
         try await request.write { db in try await stored.create(on: db) }
         return Pair(accessToken: access, refreshToken: refresh, expiresIn: settings.accessTokenTTLSeconds)
@@ -52,7 +52,7 @@ struct TokenService {
         }
         guard stored.expiresAt > now else { throw APIError.unauthenticated }
         // Claim the token atomically: of two concurrent refreshes only one sees a row come back.
-        let id = stored.id!
+        let id = (try stored.requireID())
         let claimed = try await request.write { db in
             try await db.sql.raw("""
                 UPDATE refresh_tokens SET used_at = \(bind: now)

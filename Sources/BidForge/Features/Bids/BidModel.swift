@@ -49,9 +49,9 @@ final class BidRevisionModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(snapshotOf bid: BidModel, by userId: UUID, now: Date) {
+    init(snapshotOf bid: BidModel, by userId: UUID, now: Date) throws {
         self.id = UUID()
-        self.bidId = bid.id!
+        self.bidId = (try bid.requireID())
         self.companyId = bid.companyId
         self.revision = bid.revision
         self.amountCents = bid.amountCents

@@ -24,7 +24,7 @@ struct BidsController: RouteCollection {
     func listForProject(_ req: Request, _ caller: Caller) async throws -> CachedJSON<Page<BidDTO>> {
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
         let paging = try req.paging()
-        let query = BidModel.query(on: req.db).filter(\.$projectId == project.id!)
+        let query = BidModel.query(on: req.db).filter(\.$projectId == (try project.requireID()))
             .join(CompanyModel.self, on: \BidModel.$companyId == \CompanyModel.$id)
         if relation != .owner { query.filter(\.$companyId == caller.companyId) }
         let (rows, total) = try await query.sort(\.$createdAt).sort(\.$id).page(paging)
@@ -69,7 +69,7 @@ struct BidsController: RouteCollection {
         let (bid, project, relation) = try await BidAccess.load(req, caller: caller)
         let paging = try req.paging()
         let hide = relation == .projectOwner && BidAccess.hidesPrice(of: project, from: .owner, now: req.now)
-        let query = BidRevisionModel.query(on: req.db).filter(\.$bidId == bid.id!)
+        let query = BidRevisionModel.query(on: req.db).filter(\.$bidId == (try bid.requireID()))
         let (rows, total) = try await query.sort(\.$revision).page(paging)
         return JSONResponse(Page(try rows.map { try BidRevisionDTO($0, hidePrice: hide) }, paging, total: total))
     }

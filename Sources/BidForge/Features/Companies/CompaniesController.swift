@@ -26,9 +26,9 @@ struct CompaniesController: RouteCollection {
 
     func update(_ req: Request, _ caller: Caller) async throws -> JSONResponse<CompanyDTO> {
         let company = try await Self.find(req)
-        try await Self.requireCompanyAdmin(caller, of: company.id!, on: req.db)
+        try await Self.requireCompanyAdmin(caller, of: (try company.requireID()), on: req.db)
         try await Self.update(company, with: try req.decodeJSON(CompanyPatch.self), req: req)
-        return JSONResponse(CompanyDTO(company, includePlan: true))
+        return JSONResponse(try CompanyDTO(company, includePlan: true))
     }
 
     /// Applies `patch` to `company` (whose admin the caller was checked to be).
@@ -59,7 +59,7 @@ struct CompaniesController: RouteCollection {
 
     func inviteMember(_ req: Request, _ caller: Caller) async throws -> Response {
         let company = try await Self.find(req)
-        try await Self.requireCompanyAdmin(caller, of: company.id!, on: req.db)
+        try await Self.requireCompanyAdmin(caller, of: (try company.requireID()), on: req.db)
         return try await Idempotency.run(req, caller, secretFields: ["inviteToken"]) {
             let input = try req.decodeJSON(MemberInvitationInput.self)
             var errors = ValidationErrors()
@@ -69,7 +69,7 @@ struct CompaniesController: RouteCollection {
             let token = SecureToken.generate()
             let expiresAt = req.now.addingTimeInterval(7 * 24 * 3600)
             let invitation = MemberInvitationModel(
-                companyId: company.id!, email: EmailAddress.normalized(input.email), role: input.role,
+                companyId: (try company.requireID()), email: EmailAddress.normalized(input.email), role: input.role,
                 tokenHash: SecureToken.hash(token), invitedBy: caller.userId, expiresAt: expiresAt, now: req.now)
             try await req.write { db in try await invitation.create(on: db) }
             return try Response.json(.created, MemberInvitationDTO(
@@ -88,7 +88,7 @@ struct CompaniesController: RouteCollection {
         company.plan = input.plan
         company.updatedAt = req.now
         try await req.write { db in try await company.save(on: db) }
-        return JSONResponse(CompanyDTO(company, includePlan: true))
+        return JSONResponse(try CompanyDTO(company, includePlan: true))
     }
 
     // MARK: policy

@@ -32,8 +32,8 @@ struct CompanyDTO: Encodable, Sendable {
     let plan: Plan?
     let createdAt: Date
 
-    init(_ company: CompanyModel, includePlan: Bool) {
-        id = company.id!
+    init(_ company: CompanyModel, includePlan: Bool) throws {
+        id = (try company.requireID())
         name = company.name
         trades = company.trades
         serviceArea = ServiceArea(states: company.serviceStates)

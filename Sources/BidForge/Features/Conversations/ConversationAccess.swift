@@ -38,8 +38,8 @@ enum ConversationAccess {
             throw APIError.validation("companyId", "must be another company")
         }
         guard try await CompanyModel.find(requested, on: db) != nil else { throw APIError.notFound("Company") }
-        let invited = try await ProjectAccess.isInvited(requested, to: project.id!, on: db)
-        let bidding = try await BidModel.query(on: db).filter(\.$projectId == project.id!).filter(\.$companyId == requested).first() != nil
+        let invited = try await ProjectAccess.isInvited(requested, to: (try project.requireID()), on: db)
+        let bidding = try await BidModel.query(on: db).filter(\.$projectId == (try project.requireID())).filter(\.$companyId == requested).first() != nil
         guard invited || bidding else {
             throw APIError.forbidden("You can message companies invited to, or bidding on, this project.")
         }

@@ -26,7 +26,7 @@ enum ConversationQueries {
         return try rows.map { row in
             let c = try row.decode(fluentModel: ConversationModel.self)
             return ConversationDTO(
-                id: c.id!, projectId: c.projectId, projectTitle: try row.decode(column: "project_title", as: String.self),
+                id: (try c.requireID()), projectId: c.projectId, projectTitle: try row.decode(column: "project_title", as: String.self),
                 ownerCompanyId: c.ownerCompanyId, ownerCompanyName: try row.decode(column: "owner_company_name", as: String.self),
                 companyId: c.companyId, companyName: try row.decode(column: "company_name", as: String.self),
                 createdAt: c.createdAt, lastMessageAt: c.lastMessageAt,

@@ -31,12 +31,12 @@ struct ConversationsController: RouteCollection {
         }
         let other = try await ConversationAccess.counterpart(of: caller, relation: relation, project: project,
                                                             requested: input.companyId, on: req.db)
-        if let existing = try await ConversationAccess.find(project: project.id!, company: other, on: req.db) {
-            return (existing.id!, false)
+        if let existing = try await ConversationAccess.find(project: (try project.requireID()), company: other, on: req.db) {
+            return ((try existing.requireID()), false)
         }
         let conversation = ConversationModel()
         conversation.id = UUID()
-        conversation.projectId = project.id!
+        conversation.projectId = (try project.requireID())
         conversation.ownerCompanyId = project.companyId
         conversation.companyId = other
         conversation.createdAt = req.now
@@ -45,10 +45,10 @@ struct ConversationsController: RouteCollection {
             try await req.write { db in try await conversation.create(on: db) }
         } catch where DatabaseErrors.isUniqueViolation(error) {
             // Both sides opened it at the same moment: theirs won, and it is the same thread.
-            guard let existing = try await ConversationAccess.find(project: project.id!, company: other, on: req.db) else { throw error }
-            return (existing.id!, false)
+            guard let existing = try await ConversationAccess.find(project: (try project.requireID()), company: other, on: req.db) else { throw error }
+            return ((try existing.requireID()), false)
         }
-        return (conversation.id!, true)
+        return ((try conversation.requireID()), true)
     }
 
     func list(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<ConversationDTO>> {
@@ -62,7 +62,7 @@ struct ConversationsController: RouteCollection {
     func messages(_ req: Request, _ caller: Caller) async throws -> JSONResponse<MessagePage> {
         let conversation = try await ConversationAccess.load(req, caller: caller)
         let limit = try req.paging(defaultLimit: Self.defaultMessageLimit).limit
-        var query = MessageModel.query(on: req.db).filter(\.$conversationId == conversation.id!)
+        var query = MessageModel.query(on: req.db).filter(\.$conversationId == (try conversation.requireID()))
         if let raw = req.queryParameters["before"] {
             guard let beforeId = UUID(uuidString: raw), let cursor = try await MessageModel.find(beforeId, on: req.db),
                   cursor.conversationId == conversation.id else {
@@ -92,7 +92,7 @@ struct ConversationsController: RouteCollection {
         let now = req.now
         let message = MessageModel()
         message.id = UUID()
-        message.conversationId = conversation.id!
+        message.conversationId = (try conversation.requireID())
         message.companyId = caller.companyId
         message.senderId = caller.userId
         message.body = input.body
@@ -101,8 +101,8 @@ struct ConversationsController: RouteCollection {
         let sender = try await UserModel.find(caller.userId, on: req.db)
         return try await req.write { db in
             // The thread row is the lock that numbers its messages one after another.
-            try await db.lockForUpdate("conversations", id: conversation.id!)
-            guard let current = try await ConversationModel.find(conversation.id!, on: db) else {
+            try await db.lockForUpdate("conversations", id: (try conversation.requireID()))
+            guard let current = try await ConversationModel.find((try conversation.requireID()), on: db) else {
                 throw APIError.notFound("Conversation")
             }
             message.seq = current.lastSeq + 1
@@ -110,7 +110,7 @@ struct ConversationsController: RouteCollection {
             current.lastMessageAt = now
             try await current.update(on: db)
             try await message.create(on: db)
-            try await ConversationQueries.markRead(conversation.id!, userId: caller.userId, upTo: message.seq, on: db.sql)
+            try await ConversationQueries.markRead((try conversation.requireID()), userId: caller.userId, upTo: message.seq, on: db.sql)
             let dto = try MessageDTO(message, senderName: sender?.name ?? "")
             try await DomainEvent.messageCreated(MessageCreated(
                 message: dto, projectId: conversation.projectId, projectTitle: project?.title,
@@ -125,7 +125,7 @@ struct ConversationsController: RouteCollection {
     func read(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
         let conversation = try await ConversationAccess.load(req, caller: caller)
         try await req.write { db in
-            try await ConversationQueries.markRead(conversation.id!, userId: caller.userId, upTo: conversation.lastSeq, on: db.sql)
+            try await ConversationQueries.markRead((try conversation.requireID()), userId: caller.userId, upTo: conversation.lastSeq, on: db.sql)
         }
         return .noContent
     }
@@ -141,6 +141,6 @@ struct ConversationsController: RouteCollection {
         let ids = Array(Set(messages.map(\.senderId)))
         guard !ids.isEmpty else { return [:] }
         let users = try await UserModel.query(on: db).filter(\.$id ~~ ids).all()
-        return Dictionary(uniqueKeysWithValues: users.map { ($0.id!, $0.name) })
+        return Dictionary(uniqueKeysWithValues: try users.map { ((try $0.requireID()), $0.name) })
     }
 }

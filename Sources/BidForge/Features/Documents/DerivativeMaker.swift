@@ -104,9 +104,9 @@ final class DerivativeMaker: Sendable {
                 .filter(\.$derivativeAttempts < Self.maxAttempts)
                 .group(.or, { $0.filter(\.$derivativeLeaseUntil == nil).filter(\.$derivativeLeaseUntil < now) })
                 .sort(\.$createdAt).first() else { return nil }
-            try await db.lockForUpdate("documents", id: candidate.id!)
+            try await db.lockForUpdate("documents", id: (try candidate.requireID()))
             // Read again under the lock: another instance may have claimed it meanwhile.
-            guard let document = try await DocumentModel.find(candidate.id!, on: db), document.derivatives == .pending,
+            guard let document = try await DocumentModel.find((try candidate.requireID()), on: db), document.derivatives == .pending,
                   (document.derivativeLeaseUntil ?? .distantPast) < now else { return nil }
             document.derivativeLeaseUntil = now.addingTimeInterval(Self.lease)
             document.derivativeAttempts += 1

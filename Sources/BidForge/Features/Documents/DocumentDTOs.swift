@@ -18,8 +18,8 @@ struct DocumentDTO: Encodable, Sendable {
     @NullEncoded var replacesId: UUID?
     @NullEncoded var supersededAt: Date?
 
-    init(_ d: DocumentModel) {
-        id = d.id!
+    init(_ d: DocumentModel) throws {
+        id = (try d.requireID())
         projectId = d.projectId
         filename = d.filename
         title = d.title

@@ -43,7 +43,7 @@ enum DocumentDownloads {
     static func record(_ document: DocumentModel, variant: DocumentVariant, caller: Caller?, req: Request) async throws {
         let download = DocumentDownloadModel()
         download.id = UUID()
-        download.documentId = document.id!
+        download.documentId = (try document.requireID())
         download.projectId = document.projectId
         download.companyId = caller?.companyId
         download.userId = caller?.userId
@@ -92,7 +92,7 @@ enum DocumentDownloads {
     }
 
     static func activity(of project: ProjectModel, on db: any Database) async throws -> DocumentActivityDTO {
-        let projectId = project.id!
+        let projectId = (try project.requireID())
         let documents = try await DocumentModel.query(on: db).filter(\.$projectId == projectId).sort(\.$createdAt).sort(\.$id).all()
         let rows = try await db.sql.raw("""
             SELECT company_id, document_id, COUNT(*) AS downloads, MIN(created_at) AS first_at, MAX(created_at) AS last_at
@@ -105,7 +105,7 @@ enum DocumentDownloads {
         let downloaders = Set(rows.compactMap(\.company_id)).subtracting([project.companyId])
         let companyIds = invited.union(bidding).union(downloaders)
         let names = Dictionary(uniqueKeysWithValues: try await CompanyModel.query(on: db)
-            .filter(\.$id ~~ Array(companyIds)).all().map { ($0.id!, $0.name) })
+            .filter(\.$id ~~ Array(companyIds)).all().map { ((try $0.requireID()), $0.name) })
 
         let companies = companyIds.map { companyId -> DocumentActivityDTO.CompanyActivity in
             let mine = rows.filter { $0.company_id == companyId }
@@ -122,7 +122,7 @@ enum DocumentDownloads {
         }.sorted { ($0.companyName, $0.companyId.lowercasedString) < ($1.companyName, $1.companyId.lowercasedString) }
         return DocumentActivityDTO(
             projectId: projectId,
-            documents: documents.map { .init(id: $0.id!, filename: $0.filename, addendumNumber: $0.addendumNumber) },
+            documents: try documents.map { .init(id: (try $0.requireID()), filename: $0.filename, addendumNumber: $0.addendumNumber) },
             companies: companies,
             anonymousDownloads: rows.filter { $0.company_id == nil }.reduce(0) { $0 + $1.downloads })
     }

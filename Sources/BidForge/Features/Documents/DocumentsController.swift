@@ -21,7 +21,7 @@ struct DocumentsController: RouteCollection {
         }
         guard let company = try await CompanyModel.find(caller.companyId, on: req.db) else { throw APIError.unauthenticated }
         let documentId = UUID()
-        let key = DocumentKeys.original(projectId: project.id!, documentId: documentId)
+        let key = DocumentKeys.original(projectId: (try project.requireID()), documentId: documentId)
         let storage = req.application.objectStorage
         // Named before the first byte is stored: if the process dies before the document row commits (which deletes
         // this row in the same transaction), the sweep deletes the object nobody owns.
@@ -88,9 +88,9 @@ struct DocumentsController: RouteCollection {
         let caller = try await req.optionalCaller()
         let (project, _) = try await ProjectAccess.load(req, caller: caller)
         let paging = try req.paging()
-        let (rows, total) = try await DocumentModel.query(on: req.db).filter(\.$projectId == project.id!)
+        let (rows, total) = try await DocumentModel.query(on: req.db).filter(\.$projectId == (try project.requireID()))
             .sort(\.$createdAt).sort(\.$id).page(paging)
-        return CachedJSON(Page(rows.map(DocumentDTO.init), paging, total: total))
+        return CachedJSON(Page(try rows.map(DocumentDTO.init), paging, total: total))
     }
 
     func content(_ req: Request) async throws -> Response {

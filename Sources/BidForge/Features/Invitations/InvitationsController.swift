@@ -22,16 +22,16 @@ struct InvitationDTO: Encodable, Sendable {
         let companyId: UUID
     }
 
-    init(_ invitation: InvitationModel, companyName: String, project: ProjectModel? = nil) {
-        id = invitation.id!
+    init(_ invitation: InvitationModel, companyName: String, project: ProjectModel? = nil) throws {
+        id = (try invitation.requireID())
         projectId = invitation.projectId
         companyId = invitation.companyId
         self.companyName = companyName
         status = invitation.status
         createdAt = invitation.createdAt
         respondedAt = invitation.respondedAt
-        self.project = project.map {
-            ProjectSummary(id: $0.id!, title: $0.title, status: $0.status, bidDueAt: $0.bidDueAt, companyId: $0.companyId)
+        self.project = try project.map {
+            ProjectSummary(id: (try $0.requireID()), title: $0.title, status: $0.status, bidDueAt: $0.bidDueAt, companyId: $0.companyId)
         }
     }
 }
@@ -98,20 +98,20 @@ struct InvitationsController: RouteCollection {
                                                             excluding: caller.companyId, on: db)
                 targets += matched.filter { m in !targets.contains { $0.id == m.id } }
             }
-            let existing = try await InvitationModel.query(on: db).filter(\.$projectId == project.id!).all()
+            let existing = try await InvitationModel.query(on: db).filter(\.$projectId == (try project.requireID())).all()
             let existingByCompany = Dictionary(uniqueKeysWithValues: existing.map { ($0.companyId, $0) })
             var result: [InvitationDTO] = []
             var newlyInvited: [UUID] = []
             for company in targets {
-                if let invitation = existingByCompany[company.id!] {
-                    result.append(InvitationDTO(invitation, companyName: company.name))
+                if let invitation = existingByCompany[(try company.requireID())] {
+                    result.append(try InvitationDTO(invitation, companyName: company.name))
                     continue
                 }
-                let invitation = InvitationModel(projectId: project.id!, companyId: company.id!,
+                let invitation = InvitationModel(projectId: (try project.requireID()), companyId: (try company.requireID()),
                                                  ownerCompanyId: project.companyId, now: req.now)
                 try await invitation.create(on: db)
-                newlyInvited.append(company.id!)
-                result.append(InvitationDTO(invitation, companyName: company.name))
+                newlyInvited.append(try company.requireID())
+                result.append(try InvitationDTO(invitation, companyName: company.name))
             }
             if project.status == .open, !newlyInvited.isEmpty {
                 try await DomainEvent.invitationCreated(InvitationCreated(project: try InvitationNotice(project), invited: newlyInvited))
@@ -138,10 +138,10 @@ struct InvitationsController: RouteCollection {
     func listForProject(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<InvitationDTO>> {
         let project = try await ProjectAccess.loadOwned(req, caller: caller)
         let paging = try req.paging()
-        let base = InvitationModel.query(on: req.db).filter(\.$projectId == project.id!)
+        let base = InvitationModel.query(on: req.db).filter(\.$projectId == (try project.requireID()))
         let (rows, total) = try await base.join(CompanyModel.self, on: \InvitationModel.$companyId == \CompanyModel.$id)
             .sort(\.$createdAt).sort(\.$id).page(paging)
-        let items = try rows.map { InvitationDTO($0, companyName: try $0.joined(CompanyModel.self).name) }
+        let items = try rows.map { try InvitationDTO($0, companyName: try $0.joined(CompanyModel.self).name) }
         return JSONResponse(Page(items, paging, total: total))
     }
 
@@ -154,10 +154,10 @@ struct InvitationsController: RouteCollection {
         let (rows, total) = try await base.sort(\.$createdAt, .descending).sort(\.$id).page(paging)
         let ownerIds = try Set(rows.map { try $0.joined(ProjectModel.self).companyId })
         let owners = try await CompanyModel.query(on: req.db).filter(\.$id ~~ Array(ownerIds)).all()
-        let names = Dictionary(uniqueKeysWithValues: owners.map { ($0.id!, $0.name) })
+        let names = Dictionary(uniqueKeysWithValues: try owners.map { ((try $0.requireID()), $0.name) })
         let items = try rows.map { row -> InvitationDTO in
             let project = try row.joined(ProjectModel.self)
-            return InvitationDTO(row, companyName: names[project.companyId] ?? "", project: project)
+            return try InvitationDTO(row, companyName: names[project.companyId] ?? "", project: project)
         }
         return JSONResponse(Page(items, paging, total: total))
     }
@@ -171,6 +171,6 @@ struct InvitationsController: RouteCollection {
         let (invitation, project) = try await InvitationActions.respond(
             to: req.parameters.get("invitationID", as: UUID.self), with: input.response, by: caller, in: req.useCases).value
         let company = try await CompanyModel.find(project.companyId, on: req.db)
-        return JSONResponse(InvitationDTO(invitation, companyName: company?.name ?? "", project: project))
+        return JSONResponse(try InvitationDTO(invitation, companyName: company?.name ?? "", project: project))
     }
 }

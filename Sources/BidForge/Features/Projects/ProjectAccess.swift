@@ -15,7 +15,7 @@ enum ProjectAccess {
     static func relation(of caller: Caller?, to project: ProjectModel, on db: any Database) async throws -> ProjectRelation? {
         if let caller, caller.companyId == project.companyId { return .owner }
         if project.status == .draft { return nil }
-        if let caller, try await isInvited(caller.companyId, to: project.id!, on: db) { return .invited }
+        if let caller, try await isInvited(caller.companyId, to: (try project.requireID()), on: db) { return .invited }
         return project.visibility == .public ? .publicViewer : nil
     }
 

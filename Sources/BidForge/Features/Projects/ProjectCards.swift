@@ -74,7 +74,7 @@ enum ProjectCards {
         var result: [UUID: (ProjectModel, Int)] = [:]
         for row in rows {
             let project = try row.decode(fluentModel: ProjectModel.self)
-            result[project.id!] = (project, try row.decode(column: "bid_count", as: Int.self))
+            result[(try project.requireID())] = (project, try row.decode(column: "bid_count", as: Int.self))
         }
         return result
     }

@@ -118,8 +118,8 @@ struct ProjectDTO: Encodable, Sendable {
     let createdAt: Date
     let updatedAt: Date
 
-    init(_ p: ProjectModel, bidCount: Int) {
-        id = p.id!
+    init(_ p: ProjectModel, bidCount: Int) throws {
+        id = (try p.requireID())
         companyId = p.companyId
         title = p.title
         description = p.description

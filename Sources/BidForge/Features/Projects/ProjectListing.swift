@@ -129,10 +129,10 @@ struct ListingCursor: Sendable, Equatable {
     var date: Date { Date(timeIntervalSince1970: Double(bitPattern: key)) }
 
     /// The cursor after `last` when more rows follow the page that ends with it.
-    static func after(_ last: ProjectModel?, filter: ProjectFilter, total: Int) -> ListingCursor? {
+    static func after(_ last: ProjectModel?, filter: ProjectFilter, total: Int) throws -> ListingCursor? {
         guard let last, filter.paging.page * filter.paging.limit < total else { return nil }
         let date = filter.sort == .bidDueAt ? last.bidDueAt : last.createdAt
-        return ListingCursor(sort: filter.sort, key: date.timeIntervalSince1970.bitPattern, id: last.id!,
+        return ListingCursor(sort: filter.sort, key: date.timeIntervalSince1970.bitPattern, id: (try last.requireID()),
                              page: filter.paging.page + 1)
     }
 }

@@ -52,8 +52,8 @@ enum ProjectListingCache {
         let viewer = caller.map { "company=" + $0.companyId.uuidString } ?? "public"
         let indexBytes = try await cache.value("listings", key: viewer + "|" + filter.cacheKey, scopes: scopes) {
             let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: db())
-            let next = ListingCursor.after(rows.last?.0, filter: filter, total: total)?.text
-            return Index(ids: rows.map { $0.0.id! }, total: total, nextCursor: next).bytes
+            let next = try ListingCursor.after(rows.last?.0, filter: filter, total: total)?.text
+            return Index(ids: try rows.map { try $0.0.requireID() }, total: total, nextCursor: next).bytes
         }
         guard let index = Index(indexBytes) else { throw APIError.unavailable }
         let cards = try await ProjectCards.cards(index.ids, cache: cache, db: db)

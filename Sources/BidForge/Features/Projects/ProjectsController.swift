@@ -27,8 +27,8 @@ struct ProjectsController: RouteCollection {
             return try await ProjectListingCache.page(filter, caller: caller, cache: cache, db: { req.db })
         }
         let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: req.db)
-        var body = Page(rows.map { ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: total)
-        body.pagination.nextCursor = ListingCursor.after(rows.last?.0, filter: filter, total: total)?.text
+        var body = Page(try rows.map { try ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: total)
+        body.pagination.nextCursor = try ListingCursor.after(rows.last?.0, filter: filter, total: total)?.text
         return try Response.json(.ok, body)
     }
 
@@ -54,7 +54,7 @@ struct ProjectsController: RouteCollection {
         if relation == .invited, let caller {
             try await InvitationActions.markViewedIfPending(projectId: try project.requireID(), companyId: caller.companyId, in: req.useCases)
         }
-        let count = try await ProjectAccess.bidCount(project.id!, on: req.db)
+        let count = try await ProjectAccess.bidCount((try project.requireID()), on: req.db)
         return try await CachedJSON(ProjectDTO(project, bidCount: count)).encodeResponse(for: req)
     }
 

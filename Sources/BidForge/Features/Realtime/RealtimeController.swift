@@ -84,8 +84,8 @@ struct RealtimeController: RouteCollection {
             let now = req.now
             let redeemed = try await req.write { db -> RealtimeTicketModel? in
                 guard let row = try await RealtimeTicketModel.query(on: db).filter(\.$tokenHash == hash).first() else { return nil }
-                if db.isPostgres { try await db.lockForUpdate("realtime_tickets", id: row.id!) }
-                guard let current = try await RealtimeTicketModel.find(row.id!, on: db),
+                if db.isPostgres { try await db.lockForUpdate("realtime_tickets", id: (try row.requireID())) }
+                guard let current = try await RealtimeTicketModel.find((try row.requireID()), on: db),
                       current.usedAt == nil, current.expiresAt > now else { return nil }
                 current.usedAt = now
                 try await current.update(on: db)

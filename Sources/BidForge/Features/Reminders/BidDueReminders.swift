@@ -22,7 +22,7 @@ enum BidDueReminders {
             .all()
         var reminded = 0
         for project in due {
-            reminded += try await app.write { db in try await remind(project.id!, now: now, on: db) }
+            reminded += try await app.write { db in try await remind((try project.requireID()), now: now, on: db) }
         }
         return reminded
     }

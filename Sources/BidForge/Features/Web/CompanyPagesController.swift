@@ -48,7 +48,7 @@ struct CompanyPagesController: RouteCollection {
 
     func update(_ req: Request, _ user: WebUser, _ form: UpdateForm) async throws -> Response {
         guard let company = try await CompanyModel.find(user.caller.companyId, on: req.db) else { throw APIError.unauthenticated }
-        try await CompaniesController.requireCompanyAdmin(user.caller, of: company.id!, on: req.db)
+        try await CompaniesController.requireCompanyAdmin(user.caller, of: (try company.requireID()), on: req.db)
         do {
             try await CompaniesController.update(company, with: CompanyPatch(name: form.name ?? "", trades: form.trades ?? [],
                                                                              serviceArea: ServiceArea(states: form.states ?? [])), req: req)
@@ -62,7 +62,7 @@ struct CompanyPagesController: RouteCollection {
     func render(_ req: Request, errors: [String: String], status: HTTPResponseStatus) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         guard let company = try await CompanyModel.find(user.caller.companyId, on: req.db) else { throw APIError.unauthenticated }
-        let people = try await UserModel.query(on: req.db).filter(\.$companyId == company.id!).sort(\.$name).limit(200).all()
+        let people = try await UserModel.query(on: req.db).filter(\.$companyId == (try company.requireID())).sort(\.$name).limit(200).all()
         let me = people.first { $0.id == user.caller.userId }
         let page = CompanyPage(
             name: company.name, plan: company.plan.rawValue, usage: try await Self.usage(of: company, now: req.now, db: req.db),
@@ -76,8 +76,8 @@ struct CompanyPagesController: RouteCollection {
 
     /// Each plan limit beside what the company uses of it now (counted as the limits themselves count).
     static func usage(of company: CompanyModel, now: Date, db: any Database) async throws -> [Usage] {
-        let open = try await ProjectModel.query(on: db).filter(\.$companyId == company.id!).filter(\.$status == .open).count()
-        let bids = try await BidModel.query(on: db).filter(\.$companyId == company.id!)
+        let open = try await ProjectModel.query(on: db).filter(\.$companyId == (try company.requireID())).filter(\.$status == .open).count()
+        let bids = try await BidModel.query(on: db).filter(\.$companyId == (try company.requireID()))
             .filter(\.$createdAt >= CalendarMonth.start(of: now)).count()
         func row(_ label: String, _ used: Int, _ limit: Int?) -> Usage {
             Usage(label: label, used: String(used), limit: limit.map(String.init) ?? "unlimited",

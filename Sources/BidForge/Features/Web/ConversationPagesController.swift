@@ -84,14 +84,14 @@ struct ConversationPagesController: RouteCollection {
             return try await render(req, draft: form.body ?? "", error: "The message " + (errors.problems["body"] ?? "is not valid"),
                                     status: .badRequest)
         }
-        return Pages.redirect(SiteURL.conversation(conversation.id!) + "#compose")
+        return Pages.redirect(SiteURL.conversation(try conversation.requireID()) + "#compose")
     }
 
     /// The thread's latest messages, oldest first; opening it marks it read for this user.
     func render(_ req: Request, draft: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         let conversation = try await ConversationAccess.load(req, caller: user.caller)
-        let newest = try await MessageModel.query(on: req.db).filter(\.$conversationId == conversation.id!)
+        let newest = try await MessageModel.query(on: req.db).filter(\.$conversationId == (try conversation.requireID()))
             .sort(\.$seq, .descending).limit(Self.shownMessages + 1).all()
         let shown = Array(newest.prefix(Self.shownMessages).reversed())
         let names = try await ConversationsController.senderNames(shown, on: req.db)
@@ -99,16 +99,16 @@ struct ConversationPagesController: RouteCollection {
         let otherId = conversation.otherParty(than: user.caller.companyId)
         let other = try await CompanyModel.find(otherId, on: req.db)
         try await req.write { db in
-            try await ConversationQueries.markRead(conversation.id!, userId: user.caller.userId, upTo: conversation.lastSeq, on: db.sql)
+            try await ConversationQueries.markRead((try conversation.requireID()), userId: user.caller.userId, upTo: conversation.lastSeq, on: db.sql)
         }
         let page = ThreadPage(
-            id: conversation.id!.uuidString.lowercased(), projectTitle: project?.title ?? "", projectURL: SiteURL.project(conversation.projectId),
+            id: (try conversation.requireID()).uuidString.lowercased(), projectTitle: project?.title ?? "", projectURL: SiteURL.project(conversation.projectId),
             otherCompany: other?.name ?? "",
             messages: shown.map { m in
                 Message(senderName: names[m.senderId] ?? "", mine: m.companyId == user.caller.companyId, body: m.body,
                         sentAt: JSONCoding.formatDate(m.createdAt), sentText: PageFormats.utc(m.createdAt))
             },
-            earlierNotShown: newest.count > Self.shownMessages, postURL: SiteURL.conversation(conversation.id!) + "/messages",
+            earlierNotShown: newest.count > Self.shownMessages, postURL: SiteURL.conversation(try conversation.requireID()) + "/messages",
             draft: draft, error: error)
         return try await Pages.render(req, "conversation", title: "Messages with \(other?.name ?? "")", page, status: status)
     }

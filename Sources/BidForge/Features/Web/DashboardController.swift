@@ -68,8 +68,8 @@ struct DashboardController: RouteCollection {
         if caller.role.mayPostProjects {
             let filter = try ProjectFilter(ProjectFilter.Raw(mine: true), paging: try Paging(page: 1, limit: 100))
             let rows = try await ProjectQueries.list(filter, caller: caller, on: req.db).rows
-            projectGroups = ProjectStatus.allCases.compactMap { status in
-                let items = rows.filter { $0.0.status == status }.map { ProjectCard($0.0, bidCount: $0.1) }
+            projectGroups = try ProjectStatus.allCases.compactMap { status in
+                let items = try rows.filter { $0.0.status == status }.map { try ProjectCard($0.0, bidCount: $0.1) }
                 return items.isEmpty ? nil : StatusGroup(status: status.rawValue, items: items)
             }
         }
@@ -80,7 +80,7 @@ struct DashboardController: RouteCollection {
                 .sort(\.$updatedAt, .descending).limit(100).all()
             let rows = try bids.map { bid -> (BidStatus, BidRow) in
                 let project = try bid.joined(ProjectModel.self)
-                return (bid.status, BidRow(projectTitle: project.title, projectURL: SiteURL.project(project.id!),
+                return (bid.status, BidRow(projectTitle: project.title, projectURL: SiteURL.project(try project.requireID()),
                                            amount: PageFormats.money(bid.amountCents), status: bid.status.rawValue,
                                            revision: bid.revision, staleAddendum: bid.acknowledgedAddendum < project.addendumCount))
             }
@@ -114,10 +114,10 @@ struct DashboardController: RouteCollection {
             .sort(\.$createdAt, .descending).limit(100).all()
         let projects = try invitations.map { try $0.joined(ProjectModel.self) }
         let owners = try await CompanyModel.query(on: req.db).filter(\.$id ~~ Array(Set(projects.map(\.companyId)))).all()
-        let ownerNames = Dictionary(uniqueKeysWithValues: owners.map { ($0.id!, $0.name) })
-        let rows = zip(invitations, projects).map { invitation, project in
-            InvitationRow(respondURL: "/invitations/\(invitation.id!.uuidString.lowercased())/respond", projectTitle: project.title,
-                          projectURL: SiteURL.project(project.id!), ownerName: ownerNames[project.companyId] ?? "",
+        let ownerNames = Dictionary(uniqueKeysWithValues: try owners.map { ((try $0.requireID()), $0.name) })
+        let rows = try zip(invitations, projects).map { invitation, project in
+            InvitationRow(respondURL: "/invitations/\((try invitation.requireID()).uuidString.lowercased())/respond", projectTitle: project.title,
+                          projectURL: SiteURL.project(try project.requireID()), ownerName: ownerNames[project.companyId] ?? "",
                           status: invitation.status.rawValue, dueAt: JSONCoding.formatDate(project.bidDueAt),
                           dueText: PageFormats.utc(project.bidDueAt),
                           mayRespond: BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: req.now) && invitation.status != .bidSubmitted)
@@ -125,16 +125,16 @@ struct DashboardController: RouteCollection {
         var entries: [UUID: CalendarEntry] = [:]
         for (invitation, project) in zip(invitations, projects)
         where BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: req.now) && invitation.status != .declined {
-            entries[project.id!] = CalendarEntry(dueAt: JSONCoding.formatDate(project.bidDueAt), dueText: PageFormats.utc(project.bidDueAt),
-                                                 projectTitle: project.title, projectURL: SiteURL.project(project.id!), why: "invited")
+            entries[(try project.requireID())] = CalendarEntry(dueAt: JSONCoding.formatDate(project.bidDueAt), dueText: PageFormats.utc(project.bidDueAt),
+                                                 projectTitle: project.title, projectURL: SiteURL.project(try project.requireID()), why: "invited")
         }
         let bidding = try await BidModel.query(on: req.db).filter(\.$companyId == caller.companyId).filter(\.$status == .submitted)
             .join(ProjectModel.self, on: \BidModel.$projectId == \ProjectModel.$id)
             .filter(ProjectModel.self, \.$bidDueAt > req.now).limit(200).all()
         for bid in bidding {
             let project = try bid.joined(ProjectModel.self)
-            entries[project.id!] = CalendarEntry(dueAt: JSONCoding.formatDate(project.bidDueAt), dueText: PageFormats.utc(project.bidDueAt),
-                                                 projectTitle: project.title, projectURL: SiteURL.project(project.id!), why: "bid submitted")
+            entries[(try project.requireID())] = CalendarEntry(dueAt: JSONCoding.formatDate(project.bidDueAt), dueText: PageFormats.utc(project.bidDueAt),
+                                                 projectTitle: project.title, projectURL: SiteURL.project(try project.requireID()), why: "bid submitted")
         }
         return (rows, entries.values.sorted { $0.dueAt < $1.dueAt })
     }

@@ -77,9 +77,9 @@ struct ProjectCard: Encodable, Sendable {
     let addendumCount: Int
     let inviteOnly: Bool
 
-    init(_ p: ProjectModel, bidCount: Int) {
-        id = p.id!.uuidString.lowercased()
-        url = SiteURL.project(p.id!)
+    init(_ p: ProjectModel, bidCount: Int) throws {
+        id = (try p.requireID()).uuidString.lowercased()
+        url = SiteURL.project(try p.requireID())
         title = p.title
         description = p.description
         status = p.status.rawValue

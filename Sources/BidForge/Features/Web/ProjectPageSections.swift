@@ -29,12 +29,12 @@ struct QuestionsSection: Encodable, Sendable {
             .sort(\.$createdAt).sort(\.$id).limit(200).all()
         if rows.isEmpty && !mayAsk && !owner { return nil }
         return QuestionsSection(
-            items: rows.map { q in
-                Row(id: q.id!.uuidString.lowercased(), body: q.body, answer: q.answer, askedAt: JSONCoding.formatDate(q.createdAt),
+            items: try rows.map { q in
+                Row(id: (try q.requireID()).uuidString.lowercased(), body: q.body, answer: q.answer, askedAt: JSONCoding.formatDate(q.createdAt),
                     askedText: PageFormats.utc(q.createdAt), mine: q.companyId == caller?.companyId,
-                    answerURL: owner && q.answeredAt == nil ? "/questions/\(q.id!.uuidString.lowercased())/answer" : nil)
+                    answerURL: owner && q.answeredAt == nil ? "/questions/\((try q.requireID()).uuidString.lowercased())/answer" : nil)
             },
-            askURL: mayAsk ? SiteURL.project(project.id!) + "/questions" : nil,
+            askURL: mayAsk ? SiteURL.project(try project.requireID()) + "/questions" : nil,
             draft: retry.question ?? "", error: retry.fieldErrors["question"])
     }
 }
@@ -71,7 +71,7 @@ struct InvitationsSection: Encodable, Sendable {
     static let maxCandidates = 20
 
     static func build(_ project: ProjectModel, req: Request) async throws -> InvitationsSection {
-        let invitations = try await InvitationModel.query(on: req.db).filter(\.$projectId == project.id!)
+        let invitations = try await InvitationModel.query(on: req.db).filter(\.$projectId == (try project.requireID()))
             .join(CompanyModel.self, on: \InvitationModel.$companyId == \CompanyModel.$id)
             .sort(\.$createdAt).sort(\.$id).limit(500).all()
         let rows = try invitations.map { invitation in
@@ -86,11 +86,11 @@ struct InvitationsSection: Encodable, Sendable {
             let pattern = "%" + Self.escapedLike(String(search.prefix(100)).lowercased()) + "%"
             let query: SQLQueryString = "SELECT * FROM companies WHERE LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' AND id <> \(bind: project.companyId) ORDER BY name, id LIMIT \(literal: Self.maxCandidates)"
             candidates = try await req.db.sql.raw(query).all().map { try $0.decode(fluentModel: CompanyModel.self) }
-                .map { Candidate(id: (try $0.requireID()).lowercasedString, name: $0.name, trades: $0.trades.joined(separator: ", "), invited: invited.contains($0.id!)) }
+                .map { Candidate(id: (try $0.requireID()).lowercasedString, name: $0.name, trades: $0.trades.joined(separator: ", "), invited: invited.contains(try $0.requireID())) }
         }
         return InvitationsSection(
             rows: rows, mayInvite: project.status == .draft || project.status == .open,
-            inviteURL: SiteURL.project(project.id!) + "/invitations", search: search, candidates: candidates, searched: !search.isEmpty,
+            inviteURL: SiteURL.project(try project.requireID()) + "/invitations", search: search, candidates: candidates, searched: !search.isEmpty,
             trades: Trades.all.map { .init(code: $0.code, name: $0.name, selected: project.trades.contains($0.code)) },
             states: USStates.codes.sorted(), projectState: project.state, projectId: (try project.requireID()).lowercasedString)
     }
@@ -140,25 +140,25 @@ enum BidderSection {
     }
 
     static func myBid(of caller: Caller, on project: ProjectModel, now: Date, db: any Database) async throws -> (BidModel, MyBid)? {
-        guard let bid = try await BidModel.query(on: db).filter(\.$projectId == project.id!)
+        guard let bid = try await BidModel.query(on: db).filter(\.$projectId == (try project.requireID()))
             .filter(\.$companyId == caller.companyId).sort(\.$createdAt, .descending).first() else { return nil }
         let open = BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now)
         var result: String?
         if project.status == .awarded, bid.status == .accepted || bid.status == .rejected {
             result = try await outcome(of: bid, on: project, db: db)
         }
-        return (bid, MyBid(bidId: bid.id!.uuidString.lowercased(), amount: PageFormats.money(bid.amountCents), status: bid.status.rawValue,
+        return (bid, MyBid(bidId: (try bid.requireID()).uuidString.lowercased(), amount: PageFormats.money(bid.amountCents), status: bid.status.rawValue,
                            revision: bid.revision, acknowledged: bid.acknowledgedAddendum, latestAddendum: project.addendumCount,
                            // A prompt to revise, so only while a revision can still be sent.
                            staleAddendum: open && bid.acknowledgedAddendum < project.addendumCount,
-                           withdrawURL: open && bid.status.canMove(to: .withdrawn) ? "/bids/\(bid.id!.uuidString.lowercased())/withdraw" : nil,
+                           withdrawURL: open && bid.status.canMove(to: .withdrawn) ? "/bids/\((try bid.requireID()).uuidString.lowercased())/withdraw" : nil,
                            result: result, won: bid.status == .accepted))
     }
 
     /// What the award notification told this bidder, worked out again from the bids the award ranked.
     static func outcome(of bid: BidModel, on project: ProjectModel, db: any Database) async throws -> String? {
         guard let winnerId = project.awardedBidId else { return nil }
-        let ranked = try await BidModel.query(on: db).filter(\.$projectId == project.id!)
+        let ranked = try await BidModel.query(on: db).filter(\.$projectId == (try project.requireID()))
             .filter(\.$status ~~ [.accepted, .rejected]).all()
         guard let outcomes = try AwardOutcome.compute(liveBids: ranked.map { .init(bidId: (try $0.requireID()).lowercasedString, amountCents: $0.amountCents) },
                                                   winningBidId: winnerId.lowercasedString),
@@ -203,7 +203,9 @@ enum BidderSection {
         for _ in 0..<blanks {
             rows.append(LineRow(index: rows.count + 1, description: "", trades: tradeOptions(""), quantity: "", unit: "EA", unitPrice: ""))
         }
-        return Form(action: existing.map { "/bids/\($0.id!.uuidString.lowercased())/revise" } ?? SiteURL.project(project.id!) + "/bids",
+        let action = try existing.map { "/bids/\(try $0.requireID().lowercasedString)/revise" }
+            ?? SiteURL.project(try project.requireID()) + "/bids"
+        return Form(action: action,
                     heading: existing == nil ? "Submit a bid" : "Revise your bid",
                     submitLabel: existing == nil ? "Submit bid" : "Submit revision",
                     rows: rows, exclusions: exclusions, notes: notes, addenda: Array(0...project.addendumCount),

@@ -66,9 +66,9 @@ enum ProjectPageView {
             try await InvitationActions.markViewedIfPending(projectId: try project.requireID(), companyId: caller.companyId,
                                                             in: req.useCases)
         }
-        let bidCount = try await ProjectAccess.bidCount(project.id!, on: req.db)
+        let bidCount = try await ProjectAccess.bidCount((try project.requireID()), on: req.db)
         let manages = relation == .owner && (caller?.role.mayPostProjects ?? false)
-        let url = SiteURL.project(project.id!)
+        let url = SiteURL.project(try project.requireID())
         var uploadLimit: String?
         if manages, project.status.acceptsDocuments, let company = try await CompanyModel.find(project.companyId, on: req.db) {
             uploadLimit = "\(company.plan.maxDocumentBytes / 1_000_000) MB"
@@ -77,11 +77,11 @@ enum ProjectPageView {
         let myBid = try await bidding.asyncMap { try await BidderSection.myBid(of: $0, on: project, now: req.now, db: req.db) } ?? nil
         let documents = try await documents(of: project, manages: manages, on: req.db)
         let page = Page(
-            project: ProjectCard(project, bidCount: bidCount), isOwner: relation == .owner,
+            project: try ProjectCard(project, bidCount: bidCount), isOwner: relation == .owner,
             documents: documents,
             location: [project.city, project.state].filter { !$0.isEmpty }.joined(separator: ", "),
             sealed: project.sealed, notice: notice,
-            actions: manages ? actions(for: project) : [],
+            actions: manages ? try actions(for: project) : [],
             editURL: manages && project.status.isEditable ? url + "/edit" : nil,
             uploadLimit: uploadLimit,
             uploadNote: "up to \(uploadLimit ?? "")" + (project.status == .open
@@ -132,8 +132,8 @@ enum ProjectPageView {
         }
     }
 
-    static func actions(for project: ProjectModel) -> [Action] {
-        let url = SiteURL.project(project.id!)
+    static func actions(for project: ProjectModel) throws -> [Action] {
+        let url = SiteURL.project(try project.requireID())
         var actions: [Action] = []
         if project.status.canMove(to: .open) { actions.append(Action(url: url + "/publish", label: "Publish", style: "", confirm: "")) }
         if project.status.canMove(to: .closed) {
@@ -172,7 +172,7 @@ enum ProjectPageView {
     }
 
     static func leveling(_ project: ProjectModel, req: Request) async throws -> LevelingContext {
-        let url = SiteURL.project(project.id!)
+        let url = SiteURL.project(try project.requireID())
         let sealed = BidAccess.hidesPrice(of: project, from: .owner, now: req.now)
         let sheet = sealed ? nil : try await LevelingSheets.sheet(for: project, on: req.db)
         let winner = project.awardedBidId.flatMap { id in sheet?.bids.first { UUID(uuidString: $0.bidId) == id } }

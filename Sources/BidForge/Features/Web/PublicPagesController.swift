@@ -46,7 +46,7 @@ struct PublicPagesController: RouteCollection {
         do {
             let filter = try ProjectFilter(Self.raw(search), paging: try Paging(page: pageNumber, limit: 20))
             let (rows, count) = try await ProjectQueries.list(filter, caller: caller, on: req.db)
-            cards = rows.map { ProjectCard($0.0, bidCount: $0.1) }
+            cards = try rows.map { try ProjectCard($0.0, bidCount: $0.1) }
             total = count
         } catch let error as APIError {
             errors = AccountPagesController.fieldErrors(error)

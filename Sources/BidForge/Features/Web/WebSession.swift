@@ -26,7 +26,7 @@ enum WebSession {
         let session = WebSessionModel()
         session.id = UUID()
         session.tokenHash = SecureToken.hash(token)
-        session.userId = user.id!
+        session.userId = (try user.requireID())
         session.companyId = user.companyId
         session.createdAt = req.now
         session.expiresAt = req.now.addingTimeInterval(lifetime)
@@ -62,7 +62,7 @@ enum WebSession {
               session.expiresAt > req.now,
               let user = try? session.joined(UserModel.self),
               let company = try? session.joined(CompanyModel.self) else { return nil }
-        let webUser = WebUser(caller: Caller(userId: user.id!, companyId: user.companyId, role: user.role,
+        let webUser = WebUser(caller: Caller(userId: (try user.requireID()), companyId: user.companyId, role: user.role,
                                              sessionExpiresAt: session.expiresAt, sessionKey: .browser(try session.requireID())),
                               name: user.name, companyName: company.name)
         req.storage[UserKey.self] = webUser

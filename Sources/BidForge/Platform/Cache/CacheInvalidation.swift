@@ -28,20 +28,20 @@ final class CacheTouches: Sendable {
 /// Rows written through Fluent name what they change, so a write path that records no event (a draft edited, a
 /// company profile saved) still invalidates what it touched.
 struct CacheTouchingMiddleware<M: Model>: AsyncModelMiddleware {
-    let scopes: @Sendable (M) -> [String]
+    let scopes: @Sendable (M) throws -> [String]
 
     func create(model: M, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         try await next.create(model, on: db)
-        CacheTouches.touch(scopes(model))
+        CacheTouches.touch(try scopes(model))
     }
 
     func update(model: M, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         try await next.update(model, on: db)
-        CacheTouches.touch(scopes(model))
+        CacheTouches.touch(try scopes(model))
     }
 
     func delete(model: M, force: Bool, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         try await next.delete(model, force: force, on: db)
-        CacheTouches.touch(scopes(model))
+        CacheTouches.touch(try scopes(model))
     }
 }
