@@ -9,7 +9,7 @@ let package = Package(
         .library(name: "BidForge", targets: ["BidForge"]),
         .library(name: "BidForgeCore", targets: ["BidForgeCore"]),
         .library(name: "RedisWire", targets: ["RedisWire"]),
-        .library(name: "S3Wire", targets: ["S3Wire"]),
+        .library(name: "S3Wire", targets: ["S3Wire"])
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -23,7 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
-        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2")
     ],
     targets: [
         .target(name: "BidForgeCore"),
@@ -31,7 +31,7 @@ let package = Package(
             name: "RedisWire",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio")
             ]
         ),
         .target(
@@ -40,13 +40,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio")
             ]
         ),
         // libvips, opened with dlopen at run time: building needs no system package, running without it skips derivatives.
         .target(name: "CVips", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "S3WireTesting", dependencies: ["S3Wire", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
-        .target(name: "RedisWireTesting", dependencies: ["RedisWire", .product(name: "NIOPosix", package: "swift-nio")]),
+        .target(
+            name: "S3WireTesting",
+            dependencies: ["S3Wire", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .target(
+            name: "RedisWireTesting", dependencies: ["RedisWire", .product(name: "NIOPosix", package: "swift-nio")]),
         .target(
             name: "BidForge",
             dependencies: [
@@ -63,13 +66,15 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "JWT", package: "jwt"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Prometheus", package: "swift-prometheus")
             ]
         ),
         .executableTarget(
             name: "bidforge",
-            dependencies: ["BidForge", .product(name: "Vapor", package: "vapor"), .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: [
+                "BidForge", .product(name: "Vapor", package: "vapor"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio")
+            ]
         ),
         .testTarget(name: "BidForgeCoreTests", dependencies: ["BidForgeCore"]),
         .testTarget(name: "RedisWireTests", dependencies: ["RedisWire", "RedisWireTesting"]),
@@ -80,8 +85,8 @@ let package = Package(
                 "BidForge",
                 "RedisWireTesting",
                 "S3WireTesting",
-                .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor")
             ]
-        ),
+        )
     ]
 )

@@ -18,8 +18,10 @@ public enum BiddingWindow {
     }
 
     /// Whether an OPEN (or DRAFT) project's due time may move from `current` to `proposed`; nil when it may.
-    public static func refusal(moving current: Date, to proposed: Date, status: ProjectStatus, hasBids: Bool,
-                               now: Date) -> DueTimeRefusal? {
+    public static func refusal(
+        moving current: Date, to proposed: Date, status: ProjectStatus, hasBids: Bool,
+        now: Date
+    ) -> DueTimeRefusal? {
         guard proposed != current else { return nil }
         if status == .open && current <= now { return .passed }
         if proposed <= now { return .notInFuture }

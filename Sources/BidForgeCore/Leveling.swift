@@ -9,8 +9,10 @@ public enum Leveling {
         public var exclusions: [String]
         public var acknowledgedAddendum: Int
 
-        public init(bidId: String, companyId: String, companyName: String, amountCents: Int64,
-                    lineItems: [LineItem], exclusions: [String], acknowledgedAddendum: Int) {
+        public init(
+            bidId: String, companyId: String, companyName: String, amountCents: Int64,
+            lineItems: [LineItem], exclusions: [String], acknowledgedAddendum: Int
+        ) {
             self.bidId = bidId
             self.companyId = companyId
             self.companyName = companyName
@@ -109,11 +111,15 @@ public enum Leveling {
         header += ["missingTrades", "exclusions", "staleAddendum"]
         var lines = [header.map(csvField).joined(separator: ",")]
         for row in sheet.bids {
-            var fields = [String(row.rank), row.bidId, row.companyId, row.companyName, String(row.amountCents),
-                          formatPercent(row.deltaFromLowestPct)]
+            var fields = [
+                String(row.rank), row.bidId, row.companyId, row.companyName, String(row.amountCents),
+                formatPercent(row.deltaFromLowestPct)
+            ]
             fields += trades.map { row.tradeSubtotals[$0].map(String.init) ?? "" }
-            fields += [row.missingTrades.joined(separator: " "), row.exclusions.joined(separator: "; "),
-                       row.staleAddendum ? "true" : "false"]
+            fields += [
+                row.missingTrades.joined(separator: " "), row.exclusions.joined(separator: "; "),
+                row.staleAddendum ? "true" : "false"
+            ]
             lines.append(fields.map(csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"

@@ -8,7 +8,9 @@ public struct LineItem: Codable, Equatable, Sendable {
     public var unitPriceCents: Int64
     public var totalCents: Int64
 
-    public init(description: String, trade: String, quantity: Double, unit: String, unitPriceCents: Int64, totalCents: Int64) {
+    public init(
+        description: String, trade: String, quantity: Double, unit: String, unitPriceCents: Int64, totalCents: Int64
+    ) {
         self.description = description
         self.trade = trade
         self.quantity = quantity

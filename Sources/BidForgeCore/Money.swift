@@ -13,9 +13,11 @@ public enum Money {
     public static func cents(fromDollars text: String) -> Int64? {
         var digits = Substring(text.trimmingWhitespace())
         if digits.first == "$" { digits = digits.dropFirst() }
-        let parts = digits.replacingOccurrences(of: ",", with: "").split(separator: ".", omittingEmptySubsequences: false)
+        let parts = digits.replacingOccurrences(of: ",", with: "").split(
+            separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = parts.first, !(whole.isEmpty && (parts.count == 1 || parts[1].isEmpty)),
-              whole.utf8.count <= 13, parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }) else { return nil }
+            whole.utf8.count <= 13, parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } })
+        else { return nil }
         let fraction = parts.count == 2 ? Array(parts[1].utf8.prefix(3)) : []
         func digit(_ index: Int) -> Int64 { index < fraction.count ? Int64(fraction[index] - 48) : 0 }
         var cents = (Int64(whole) ?? 0) * 100 + digit(0) * 10 + digit(1)

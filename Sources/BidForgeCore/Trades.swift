@@ -18,7 +18,7 @@ public enum Trades {
         ("42", "Process Heating, Cooling, and Drying Equipment"),
         ("43", "Process Gas and Liquid Handling, Purification, and Storage Equipment"),
         ("44", "Pollution and Waste Control Equipment"), ("45", "Industry-Specific Manufacturing Equipment"),
-        ("46", "Water and Wastewater Equipment"), ("48", "Electrical Power Generation"),
+        ("46", "Water and Wastewater Equipment"), ("48", "Electrical Power Generation")
     ].map { Trade(code: $0.0, name: $0.1) }
 
     public static let codes: Set<String> = Set(all.map(\.code))
@@ -26,7 +26,8 @@ public enum Trades {
     public static func name(of code: String) -> String? { all.first { $0.code == code }?.name }
 
     /// Checks a list of trade codes: known codes, no duplicates, at most `max` of them.
-    public static func validate(_ field: String, _ values: [String], into errors: inout ValidationErrors, max: Int = 50) {
+    public static func validate(_ field: String, _ values: [String], into errors: inout ValidationErrors, max: Int = 50)
+    {
         if values.count > max { errors.add(field, "must have at most \(max) trades") }
         for (i, code) in values.enumerated() where !codes.contains(code) {
             errors.add("\(field)[\(i)]", "is not a known trade code (see GET /api/v1/trades)")
@@ -39,7 +40,7 @@ public enum USStates {
     public static let codes: Set<String> = [
         "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
         "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
-        "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI",
+        "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI"
     ]
 
     public static func validate(_ field: String, _ values: [String], into errors: inout ValidationErrors) {

@@ -59,7 +59,9 @@ public struct TrustedProxies: Sendable, Equatable {
     /// from the right, skipping trusted hops, and the first address not trusted is the client.
     public func clientAddress(peer: String, forwardedFor: String?) -> String {
         guard trusts(peer), let forwardedFor else { return peer }
-        let hops = forwardedFor.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let hops = forwardedFor.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         var client = peer
         for hop in hops.reversed() {
             guard Self.parseAddress(hop) != nil else { return client }
@@ -73,7 +75,9 @@ public struct TrustedProxies: Sendable, Equatable {
     static func parseAddress(_ text: String) -> [UInt8]? {
         if text.contains(":") {
             guard let bytes = parseIPv6(text) else { return nil }
-            if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF { return Array(bytes[12...]) }
+            if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
+                return Array(bytes[12...])
+            }
             return bytes
         }
         return parseIPv4(text)
@@ -84,7 +88,9 @@ public struct TrustedProxies: Sendable, Equatable {
         guard parts.count == 4 else { return nil }
         var bytes: [UInt8] = []
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let value = UInt8(part) else { return nil }
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let value = UInt8(part) else {
+                return nil
+            }
             bytes.append(value)
         }
         return bytes

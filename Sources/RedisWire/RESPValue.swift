@@ -90,17 +90,23 @@ enum RESPParser {
             buffer = lineBuffer
             return .integer(value)
         case UInt8(ascii: "$"):
-            guard let length = Int(line), length >= -1, length <= maxBulkLength else { throw ProtocolError(description: "bad bulk length \(line)") }
+            guard let length = Int(line), length >= -1, length <= maxBulkLength else {
+                throw ProtocolError(description: "bad bulk length \(line)")
+            }
             if length == -1 {
                 buffer = lineBuffer
                 return .bulkString(nil)
             }
-            guard lineBuffer.readableBytes >= length + 2, let bytes = lineBuffer.readBytes(length: length) else { return nil }
+            guard lineBuffer.readableBytes >= length + 2, let bytes = lineBuffer.readBytes(length: length) else {
+                return nil
+            }
             lineBuffer.moveReaderIndex(forwardBy: 2)
             buffer = lineBuffer
             return .bulkString(bytes)
         case UInt8(ascii: "*"):
-            guard let count = Int(line), count >= -1 else { throw ProtocolError(description: "bad array length \(line)") }
+            guard let count = Int(line), count >= -1 else {
+                throw ProtocolError(description: "bad array length \(line)")
+            }
             if count == -1 {
                 buffer = lineBuffer
                 return .array(nil)
@@ -120,7 +126,9 @@ enum RESPParser {
 
     private static func readLine(_ buffer: inout ByteBuffer) -> String? {
         let view = buffer.readableBytesView
-        guard let cr = view.firstIndex(of: UInt8(ascii: "\r")), cr + 1 < view.endIndex, view[cr + 1] == UInt8(ascii: "\n") else {
+        guard let cr = view.firstIndex(of: UInt8(ascii: "\r")), cr + 1 < view.endIndex,
+            view[cr + 1] == UInt8(ascii: "\n")
+        else {
             return nil
         }
         let length = cr - view.startIndex

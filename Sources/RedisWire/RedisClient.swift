@@ -1,6 +1,6 @@
+import Foundation
 import NIOCore
 import NIOPosix
-import Foundation
 
 /// A small pool of Redis connections with reconnect-on-demand. Commands are spread round-robin; a connection found
 /// closed (server restart, timeout) is replaced the next time it is picked.
@@ -14,8 +14,10 @@ public actor RedisClient {
         public var connectTimeout: TimeAmount
         public var commandTimeout: TimeAmount
 
-        public init(host: String = "127.0.0.1", port: Int = 6379, password: String? = nil, database: Int = 0,
-                    poolSize: Int = 4, connectTimeout: TimeAmount = .seconds(2), commandTimeout: TimeAmount = .seconds(2)) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 6379, password: String? = nil, database: Int = 0,
+            poolSize: Int = 4, connectTimeout: TimeAmount = .seconds(2), commandTimeout: TimeAmount = .seconds(2)
+        ) {
             self.host = host
             self.port = port
             self.password = password
@@ -27,11 +29,15 @@ public actor RedisClient {
 
         /// `redis://[:password@]host[:port][/db]`
         public init(url: String, poolSize: Int = 4) throws {
-            guard let components = URLComponents(string: url), components.scheme == "redis", let host = components.host, !host.isEmpty else {
+            guard let components = URLComponents(string: url), components.scheme == "redis", let host = components.host,
+                !host.isEmpty
+            else {
                 throw RedisError.protocolError("REDIS_URL must look like redis://host:6379/0")
             }
             let db = Int(components.path.dropFirst()) ?? 0
-            self.init(host: host, port: components.port ?? 6379, password: components.password, database: db, poolSize: poolSize)
+            self.init(
+                host: host, port: components.port ?? 6379, password: components.password, database: db,
+                poolSize: poolSize)
         }
     }
 
@@ -51,9 +57,10 @@ public actor RedisClient {
         let index = next
         next = (next + 1) % connections.count
         if let existing = connections[index], existing.isActive { return existing }
-        let fresh = try await RedisConnection.connect(host: configuration.host, port: configuration.port, on: group,
-                                                      connectTimeout: configuration.connectTimeout,
-                                                      commandTimeout: configuration.commandTimeout)
+        let fresh = try await RedisConnection.connect(
+            host: configuration.host, port: configuration.port, on: group,
+            connectTimeout: configuration.connectTimeout,
+            commandTimeout: configuration.commandTimeout)
         if let password = configuration.password { try await fresh.send(["AUTH", RESPArgument(password)]) }
         if configuration.database != 0 { try await fresh.send(["SELECT", RESPArgument(configuration.database)]) }
         connections[index] = fresh
@@ -86,7 +93,9 @@ extension RedisClient {
     /// MGET: one round trip for many keys, `nil` where a key is missing (same order as `keys`).
     public func get(_ keys: [String]) async throws -> [[UInt8]?] {
         guard !keys.isEmpty else { return [] }
-        guard case .array(let values?) = try await send(["MGET"] + keys.map { RESPArgument($0) }), values.count == keys.count else {
+        guard case .array(let values?) = try await send(["MGET"] + keys.map { RESPArgument($0) }),
+            values.count == keys.count
+        else {
             throw RedisError.protocolError("MGET did not answer one value per key")
         }
         return values.map { if case .bulkString(let bytes) = $0 { bytes } else { nil } }
@@ -98,7 +107,9 @@ extension RedisClient {
 
     /// SET with an optional expiry in milliseconds; `onlyIfAbsent` is SET NX (false when the key existed).
     @discardableResult
-    public func set(_ key: String, _ value: [UInt8], expireMilliseconds: Int? = nil, onlyIfAbsent: Bool = false) async throws -> Bool {
+    public func set(_ key: String, _ value: [UInt8], expireMilliseconds: Int? = nil, onlyIfAbsent: Bool = false)
+        async throws -> Bool
+    {
         var command: [RESPArgument] = ["SET", RESPArgument(key), RESPArgument(bytes: value)]
         if let ms = expireMilliseconds { command += ["PX", RESPArgument(ms)] }
         if onlyIfAbsent { command.append("NX") }
@@ -106,7 +117,9 @@ extension RedisClient {
     }
 
     @discardableResult
-    public func set(_ key: String, _ value: String, expireMilliseconds: Int? = nil, onlyIfAbsent: Bool = false) async throws -> Bool {
+    public func set(_ key: String, _ value: String, expireMilliseconds: Int? = nil, onlyIfAbsent: Bool = false)
+        async throws -> Bool
+    {
         try await set(key, Array(value.utf8), expireMilliseconds: expireMilliseconds, onlyIfAbsent: onlyIfAbsent)
     }
 

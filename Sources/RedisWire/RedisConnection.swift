@@ -78,14 +78,18 @@ public final class RedisConnection: Sendable {
         self.commandTimeout = commandTimeout
     }
 
-    public static func connect(host: String, port: Int, on group: any EventLoopGroup,
-                               connectTimeout: TimeAmount = .seconds(2), commandTimeout: TimeAmount = .seconds(2)) async throws -> RedisConnection {
+    public static func connect(
+        host: String, port: Int, on group: any EventLoopGroup,
+        connectTimeout: TimeAmount = .seconds(2), commandTimeout: TimeAmount = .seconds(2)
+    ) async throws -> RedisConnection {
         do {
             let channel = try await ClientBootstrap(group: group)
                 .connectTimeout(connectTimeout)
                 .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RedisCommandHandler()) }
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(RedisCommandHandler())
+                    }
                 }
                 .connect(host: host, port: port).get()
             return RedisConnection(channel: channel, commandTimeout: commandTimeout)
@@ -121,7 +125,11 @@ public final class RedisConnection: Sendable {
         for promise in promises {
             do {
                 let value = try await promise.futureResult.get()
-                if case .error(let message) = value { results.append(.failure(.server(message))) } else { results.append(.success(value)) }
+                if case .error(let message) = value {
+                    results.append(.failure(.server(message)))
+                } else {
+                    results.append(.success(value))
+                }
             } catch let error as RedisError {
                 throw error
             } catch {

@@ -1,6 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import NIOConcurrencyHelpers
 
 /// Redis pub/sub on a dedicated connection (a subscribed connection can do nothing else). It keeps itself connected:
 /// when the connection drops (server restart, network), it reconnects with backoff and subscribes again to every
@@ -27,11 +27,14 @@ public final class RedisSubscriber: Sendable {
     private let state = NIOLockedValueBox(State())
     static let maxBackoff: TimeAmount = .seconds(2)
 
-    public init(configuration: RedisClient.Configuration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                bufferLimit: Int = 10_000) {
+    public init(
+        configuration: RedisClient.Configuration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        bufferLimit: Int = 10_000
+    ) {
         self.configuration = configuration
         self.group = group
-        (messages, continuation) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .bufferingNewest(bufferLimit))
+        (messages, continuation) = AsyncStream.makeStream(
+            of: Message.self, bufferingPolicy: .bufferingNewest(bufferLimit))
     }
 
     /// True while a connection is open and subscribed.
@@ -110,9 +113,10 @@ public final class RedisSubscriber: Sendable {
             .channelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(PubSubHandler { value in
-                        if let message = Self.message(from: value) { continuation.yield(message) }
-                    })
+                    try channel.pipeline.syncOperations.addHandler(
+                        PubSubHandler { value in
+                            if let message = Self.message(from: value) { continuation.yield(message) }
+                        })
                 }
             }
             .connect(host: configuration.host, port: configuration.port).get()
@@ -127,8 +131,9 @@ public final class RedisSubscriber: Sendable {
     /// `["message", channel, payload]` → a message; subscribe confirmations and anything else → nil.
     static func message(from value: RESPValue) -> Message? {
         guard case .array(let items?) = value, items.count == 3,
-              case .bulkString(let kind?) = items[0], kind == Array("message".utf8),
-              case .bulkString(let channel?) = items[1], case .bulkString(let payload?) = items[2] else { return nil }
+            case .bulkString(let kind?) = items[0], kind == Array("message".utf8),
+            case .bulkString(let channel?) = items[1], case .bulkString(let payload?) = items[2]
+        else { return nil }
         return Message(channel: String(decoding: channel, as: UTF8.self), payload: payload)
     }
 }

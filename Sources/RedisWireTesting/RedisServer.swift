@@ -6,7 +6,9 @@ import RedisWire
 /// that both RedisWire's and BidForge's tests can start one.
 public final class RedisServer: @unchecked Sendable {
     public static var binary: String? {
-        ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     /// CI sets BIDFORGE_TEST_REQUIRE_REDIS=1 so a missing server fails instead of skipping.
@@ -30,15 +32,19 @@ public final class RedisServer: @unchecked Sendable {
         for _ in 0..<3 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                 "--protected-mode", "yes", "--loglevel", "warning"]
+            process.arguments = [
+                "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--protected-mode", "yes", "--loglevel", "warning"
+            ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
             self.process = process
             for _ in 0..<200 {
-                if let connection = try? await RedisConnection.connect(host: "127.0.0.1", port: port, on: MultiThreadedEventLoopGroup.singleton,
-                                                                       connectTimeout: .seconds(1)) {
+                if let connection = try? await RedisConnection.connect(
+                    host: "127.0.0.1", port: port, on: MultiThreadedEventLoopGroup.singleton,
+                    connectTimeout: .seconds(1))
+                {
                     let pong = try? await connection.send(["PING"])
                     await connection.close()
                     if pong?.string == "PONG" { return }
@@ -58,8 +64,11 @@ public final class RedisServer: @unchecked Sendable {
         kill(process.processIdentifier, SIGKILL)
         self.process = nil
         for _ in 0..<200 {
-            guard let probe = try? await RedisConnection.connect(host: "127.0.0.1", port: port, on: MultiThreadedEventLoopGroup.singleton,
-                                                                 connectTimeout: .seconds(1)) else { return }
+            guard
+                let probe = try? await RedisConnection.connect(
+                    host: "127.0.0.1", port: port, on: MultiThreadedEventLoopGroup.singleton,
+                    connectTimeout: .seconds(1))
+            else { return }
             await probe.close()
             try? await Task.sleep(for: .milliseconds(25))
         }

@@ -1,5 +1,5 @@
-import Foundation
 import Crypto
+import Foundation
 
 /// AWS credentials for signing. Never printed: `description` hides the secret.
 public struct S3Credentials: Sendable, CustomStringConvertible {
@@ -40,7 +40,9 @@ public struct SigV4Signer: Sendable {
         public var query: [(String, String)]
         public var headers: [(String, String)]
 
-        public init(method: String, host: String, path: String, query: [(String, String)] = [], headers: [(String, String)] = []) {
+        public init(
+            method: String, host: String, path: String, query: [(String, String)] = [], headers: [(String, String)] = []
+        ) {
             self.method = method
             self.host = host
             self.path = path
@@ -53,16 +55,23 @@ public struct SigV4Signer: Sendable {
     /// when there is one, and `Authorization`.
     public func sign(_ request: Request, payloadHash: String, date: Date) -> [(String, String)] {
         let stamp = AmzDate(date)
-        var headers = request.headers.filter { !["host", "x-amz-date", "x-amz-content-sha256", "authorization"].contains($0.0.lowercased()) }
+        var headers = request.headers.filter {
+            !["host", "x-amz-date", "x-amz-content-sha256", "authorization"].contains($0.0.lowercased())
+        }
         headers.append(("host", request.host))
         headers.append(("x-amz-date", stamp.full))
         headers.append(("x-amz-content-sha256", payloadHash))
         if let token = credentials.sessionToken { headers.append(("x-amz-security-token", token)) }
-        let canonical = canonicalRequest(method: request.method, path: request.path, query: request.query,
-                                         headers: headers, payloadHash: payloadHash)
+        let canonical = canonicalRequest(
+            method: request.method, path: request.path, query: request.query,
+            headers: headers, payloadHash: payloadHash)
         let signature = self.signature(stringToSign: stringToSign(canonical.text, stamp: stamp), stamp: stamp)
-        headers.append(("Authorization", "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope(stamp)), "
-                        + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"))
+        headers.append(
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope(stamp)), "
+                    + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
+            ))
         return headers
     }
 
@@ -77,25 +86,31 @@ public struct SigV4Signer: Sendable {
         if let token = credentials.sessionToken { query.append(("X-Amz-Security-Token", token)) }
         let headers = request.headers + [("host", request.host)]
         query.append(("X-Amz-SignedHeaders", Self.signedHeaderNames(headers)))
-        let canonical = canonicalRequest(method: request.method, path: request.path, query: query, headers: headers,
-                                         payloadHash: Self.unsignedPayload)
+        let canonical = canonicalRequest(
+            method: request.method, path: request.path, query: query, headers: headers,
+            payloadHash: Self.unsignedPayload)
         let signature = self.signature(stringToSign: stringToSign(canonical.text, stamp: stamp), stamp: stamp)
         return Self.canonicalQuery(query) + "&X-Amz-Signature=" + signature
     }
 
     // MARK: the algorithm, step by step (internal for the test vectors)
 
-    func canonicalRequest(method: String, path: String, query: [(String, String)], headers: [(String, String)],
-                          payloadHash: String) -> (text: String, signedHeaders: String) {
+    func canonicalRequest(
+        method: String, path: String, query: [(String, String)], headers: [(String, String)],
+        payloadHash: String
+    ) -> (text: String, signedHeaders: String) {
         let canonicalHeaders = Self.canonicalHeaders(headers)
         let signedHeaders = Self.signedHeaderNames(headers)
-        let text = [method.uppercased(), Self.canonicalPath(path), Self.canonicalQuery(query),
-                    canonicalHeaders.map { "\($0.0):\($0.1)\n" }.joined(), signedHeaders, payloadHash].joined(separator: "\n")
+        let text = [
+            method.uppercased(), Self.canonicalPath(path), Self.canonicalQuery(query),
+            canonicalHeaders.map { "\($0.0):\($0.1)\n" }.joined(), signedHeaders, payloadHash
+        ].joined(separator: "\n")
         return (text, signedHeaders)
     }
 
     func stringToSign(_ canonicalRequest: String, stamp: AmzDate) -> String {
-        ["AWS4-HMAC-SHA256", stamp.full, scope(stamp), Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8)))].joined(separator: "\n")
+        ["AWS4-HMAC-SHA256", stamp.full, scope(stamp), Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8)))].joined(
+            separator: "\n")
     }
 
     func signature(stringToSign: String, stamp: AmzDate) -> String {
@@ -111,7 +126,9 @@ public struct SigV4Signer: Sendable {
     static func canonicalHeaders(_ headers: [(String, String)]) -> [(String, String)] {
         var merged: [String: [String]] = [:]
         for (name, value) in headers {
-            let trimmed = value.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            let trimmed = value.trimmingCharacters(in: .whitespaces).split(
+                separator: " ", omittingEmptySubsequences: true
+            ).joined(separator: " ")
             merged[name.lowercased(), default: []].append(trimmed)
         }
         return merged.map { ($0.key, $0.value.joined(separator: ",")) }.sorted { $0.0 < $1.0 }
@@ -138,8 +155,9 @@ public struct SigV4Signer: Sendable {
         var out = ""
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.append(Character(UnicodeScalar(byte)))
             default:
                 out += String(format: "%%%02X", byte)

@@ -1,5 +1,5 @@
-import Foundation
 import AsyncHTTPClient
+import Foundation
 import NIOConcurrencyHelpers
 import S3Wire
 
@@ -15,7 +15,9 @@ public enum MotoServer {
     /// running Python: Foundation's Process cannot be waited on from Swift concurrency's threads here.)
     static var binary: String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin"
-        return path.split(separator: ":").map { "\($0)/moto_server" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/moto_server" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     private static let started = NIOLockedValueBox<Int?>(nil)
@@ -33,19 +35,25 @@ public enum MotoServer {
     }
 
     /// A client for a fresh bucket on the shared server (created).
-    public static func client(bucket: String = "t-\(UUID().uuidString.prefix(12).lowercased())",
-                              clock: @escaping @Sendable () -> Date = { Date() }) async throws -> S3Client {
+    public static func client(
+        bucket: String = "t-\(UUID().uuidString.prefix(12).lowercased())",
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> S3Client {
         let port = try await port()
-        let client = S3Client(configuration: .init(endpoint: URL(string: "http://127.0.0.1:\(port)")!, bucket: bucket, region: "us-east-1",
-                                                   credentials: S3Credentials(accessKeyId: "testing", secretAccessKey: "testing")),
-                              clock: clock)
+        let client = S3Client(
+            configuration: .init(
+                endpoint: URL(string: "http://127.0.0.1:\(port)")!, bucket: bucket, region: "us-east-1",
+                credentials: S3Credentials(accessKeyId: "testing", secretAccessKey: "testing")),
+            clock: clock)
         try await client.createBucketIfNeeded()
         return client
     }
 
     private static func launch() async throws -> Int {
         let port = Int.random(in: 20_000...32_000)
-        guard let binary else { throw S3Error.invalidResponse("moto_server is not installed (pip install 'moto[server]')") }
+        guard let binary else {
+            throw S3Error.invalidResponse("moto_server is not installed (pip install 'moto[server]')")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
@@ -58,7 +66,9 @@ public enum MotoServer {
         for _ in 0..<300 {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/")
             request.method = .GET
-            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)), response.status.code < 500 {
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)),
+                response.status.code < 500
+            {
                 return port
             }
             try await Task.sleep(for: .milliseconds(100))

@@ -1,7 +1,7 @@
-import Vapor
+import BidForge
 import NIOCore
 import NIOPosix
-import BidForge
+import Vapor
 
 // `--services a,b` is ours; everything else goes to Vapor's command parser.
 var arguments = CommandLine.arguments
@@ -9,7 +9,9 @@ var settings: Settings
 do {
     settings = try Settings.fromEnvironment()
     if let flag = arguments.firstIndex(of: "--services") {
-        guard flag + 1 < arguments.count else { throw Settings.ServicesError(description: "--services needs a list, e.g. --services auth,projects") }
+        guard flag + 1 < arguments.count else {
+            throw Settings.ServicesError(description: "--services needs a list, e.g. --services auth,projects")
+        }
         settings.services = try Settings.parseServices(arguments[flag + 1])
         arguments.removeSubrange(flag...(flag + 1))
     }

@@ -1,5 +1,6 @@
-import Testing
 import Foundation
+import Testing
+
 @testable import BidForgeCore
 
 @Suite struct ContentSnifferTests {
@@ -24,7 +25,8 @@ import Foundation
 
     @Test func binaryAndEmptyAreRefused() {
         #expect(ContentSniffer.sniff([]) == nil)
-        #expect(ContentSniffer.sniff([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0]) == nil, "an ELF executable is not a document")
+        #expect(
+            ContentSniffer.sniff([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0]) == nil, "an ELF executable is not a document")
         #expect(ContentSniffer.sniff(bytes("MZ") + [0x90, 0, 3, 0]) == nil)
         #expect(ContentSniffer.sniff(bytes("text with a NUL \u{0} inside")) == nil)
         #expect(ContentSniffer.sniff(bytes("AC10xx not a drawing")) == .text)
@@ -92,11 +94,16 @@ import Foundation
 
 @Suite struct FormDataDispositionTests {
     @Test func namesAndFilenamesAreRead() {
-        #expect(FormDataDisposition.parse("form-data; name=\"file\"; filename=\"plans.pdf\"")
+        #expect(
+            FormDataDisposition.parse("form-data; name=\"file\"; filename=\"plans.pdf\"")
                 == FormDataDisposition(name: "file", filename: "plans.pdf"))
         #expect(FormDataDisposition.parse("form-data; name=title") == FormDataDisposition(name: "title", filename: nil))
-        #expect(FormDataDisposition.parse("form-data; name=\"file\"; filename=\"a;b \\\"c\\\".pdf\"")?.filename == "a;b \"c\".pdf")
-        #expect(FormDataDisposition.parse("form-data; name=\"file\"; filename=\"x.pdf\"; filename*=UTF-8''Pl%C3%A4ne.pdf")?.filename
+        #expect(
+            FormDataDisposition.parse("form-data; name=\"file\"; filename=\"a;b \\\"c\\\".pdf\"")?.filename
+                == "a;b \"c\".pdf")
+        #expect(
+            FormDataDisposition.parse("form-data; name=\"file\"; filename=\"x.pdf\"; filename*=UTF-8''Pl%C3%A4ne.pdf")?
+                .filename
                 == "Pläne.pdf")
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BidForgeCore
 
 @Suite struct LineItemTests {
@@ -10,12 +11,12 @@ import Testing
 
     @Test func rowTotalsRoundHalfUpToTheCent() {
         #expect(LineItemRules.expectedTotal(quantity: 3, unitPriceCents: 1_000) == 3_000)
-        #expect(LineItemRules.expectedTotal(quantity: 12.5, unitPriceCents: 333) == 4_163) // 4162.5 → 4163
+        #expect(LineItemRules.expectedTotal(quantity: 12.5, unitPriceCents: 333) == 4_163)  // 4162.5 → 4163
         #expect(LineItemRules.expectedTotal(quantity: 0.0001, unitPriceCents: 4_999) == 0)  // 0.4999 → 0
         #expect(LineItemRules.expectedTotal(quantity: 0.0001, unitPriceCents: 5_000) == 1)  // 0.5 → 1
-        #expect(LineItemRules.expectedTotal(quantity: 1.00001, unitPriceCents: 100) == nil) // five decimals
+        #expect(LineItemRules.expectedTotal(quantity: 1.00001, unitPriceCents: 100) == nil)  // five decimals
         #expect(LineItemRules.expectedTotal(quantity: -1, unitPriceCents: 100) == nil)
-        #expect(LineItemRules.expectedTotal(quantity: 1_000_000_000, unitPriceCents: Int64.max / 2) == nil) // overflow
+        #expect(LineItemRules.expectedTotal(quantity: 1_000_000_000, unitPriceCents: Int64.max / 2) == nil)  // overflow
     }
 
     @Test func itemsMustAddUpToTheAmount() {
@@ -28,7 +29,8 @@ import Testing
     }
 
     @Test func badRowsAreNamedByPath() {
-        let errors = LineItemRules.validate([item(1, -5, -5), item(1, 5, 5, trade: "99")], amountCents: 0, validTrades: trades)
+        let errors = LineItemRules.validate(
+            [item(1, -5, -5), item(1, 5, 5, trade: "99")], amountCents: 0, validTrades: trades)
         #expect(errors.problems["lineItems[0].unitPriceCents"] != nil)
         #expect(errors.problems["lineItems[1].trade"] != nil)
     }
@@ -87,19 +89,25 @@ import Testing
     @Test func dollarFiguresBecomeCentsOrNil() {
         #expect(Money.cents(fromDollars: "12,500") == 1_250_000)
         #expect(Money.cents(fromDollars: " $1250.5 ") == 125_050)
-        #expect(Money.cents(fromDollars: "0.755") == 76)   // half up to the cent
+        #expect(Money.cents(fromDollars: "0.755") == 76)  // half up to the cent
         #expect(Money.cents(fromDollars: ".5") == 50)
         #expect(Money.cents(fromDollars: "1000000000000") == Money.maxCents)
-        for bad in ["", "$", ".", "abc", "-5", "1e9", "1.2.3", "99999999999999999999999", "1000000000000.01", "12 500", "١٢"] {
+        for bad in [
+            "", "$", ".", "abc", "-5", "1e9", "1.2.3", "99999999999999999999999", "1000000000000.01", "12 500", "١٢"
+        ] {
             #expect(Money.cents(fromDollars: bad) == nil, "\(bad)")
         }
     }
 
     @Test func sumsReportOverflowInsteadOfTrapping() {
-        let huge = LineItem(description: "x", trade: "26", quantity: 1, unit: "EA", unitPriceCents: Int64.max / 2, totalCents: Int64.max / 2)
+        let huge = LineItem(
+            description: "x", trade: "26", quantity: 1, unit: "EA", unitPriceCents: Int64.max / 2,
+            totalCents: Int64.max / 2)
         #expect(LineItemRules.sum([huge, huge, huge]) == nil)
         #expect(LineItemRules.sum([huge]) == Int64.max / 2)
-        #expect(LineItemRules.validate([huge, huge, huge], amountCents: 1, validTrades: Trades.codes).problems.isEmpty == false)
+        #expect(
+            LineItemRules.validate([huge, huge, huge], amountCents: 1, validTrades: Trades.codes).problems.isEmpty
+                == false)
     }
 
     @Test func levelingStatisticsHoldForAnyNumberOfMaximalBids() {

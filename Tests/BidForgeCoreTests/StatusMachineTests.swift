@@ -1,10 +1,13 @@
 import Foundation
 import Testing
+
 @testable import BidForgeCore
 
 @Suite struct ProjectStatusTests {
     @Test func allowedMoves() {
-        let allowed: Set<String> = ["DRAFT>OPEN", "OPEN>CLOSED", "CLOSED>AWARDED", "DRAFT>CANCELLED", "OPEN>CANCELLED", "CLOSED>CANCELLED"]
+        let allowed: Set<String> = [
+            "DRAFT>OPEN", "OPEN>CLOSED", "CLOSED>AWARDED", "DRAFT>CANCELLED", "OPEN>CANCELLED", "CLOSED>CANCELLED"
+        ]
         for from in ProjectStatus.allCases {
             for to in ProjectStatus.allCases {
                 #expect(from.canMove(to: to) == allowed.contains("\(from.rawValue)>\(to.rawValue)"), "\(from) → \(to)")
@@ -89,11 +92,18 @@ import Testing
         // The proven attack: shorten to seconds from now, wait, read every price, move it hours later.
         #expect(BiddingWindow.refusal(moving: at(-0.01), to: at(5), status: .open, hasBids: true, now: now) == .passed)
         #expect(BiddingWindow.refusal(moving: at(-0.01), to: at(5), status: .open, hasBids: false, now: now) == .passed)
-        #expect(BiddingWindow.refusal(moving: at(24), to: at(1), status: .open, hasBids: true, now: now) == .earlierWithBids)
+        #expect(
+            BiddingWindow.refusal(moving: at(24), to: at(1), status: .open, hasBids: true, now: now) == .earlierWithBids
+        )
         #expect(BiddingWindow.refusal(moving: at(24), to: at(1), status: .open, hasBids: false, now: now) == nil)
         #expect(BiddingWindow.refusal(moving: at(24), to: at(48), status: .open, hasBids: true, now: now) == nil)
-        #expect(BiddingWindow.refusal(moving: at(24), to: at(-1), status: .open, hasBids: false, now: now) == .notInFuture)
-        #expect(BiddingWindow.refusal(moving: at(-5), to: at(-5), status: .open, hasBids: true, now: now) == nil, "unchanged")
-        #expect(BiddingWindow.refusal(moving: at(-5), to: at(2), status: .draft, hasBids: false, now: now) == nil, "drafts are free")
+        #expect(
+            BiddingWindow.refusal(moving: at(24), to: at(-1), status: .open, hasBids: false, now: now) == .notInFuture)
+        #expect(
+            BiddingWindow.refusal(moving: at(-5), to: at(-5), status: .open, hasBids: true, now: now) == nil,
+            "unchanged")
+        #expect(
+            BiddingWindow.refusal(moving: at(-5), to: at(2), status: .draft, hasBids: false, now: now) == nil,
+            "drafts are free")
     }
 }

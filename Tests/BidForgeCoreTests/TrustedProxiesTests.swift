@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BidForgeCore
 
 @Suite struct TrustedProxiesTests {
@@ -10,7 +11,8 @@ import Testing
         let proxies = try TrustedProxies(parsing: "127.0.0.1, 10.0.0.0/8")
         #expect(proxies.clientAddress(peer: "127.0.0.1", forwardedFor: "198.51.100.7") == "198.51.100.7")
         // Hops are read from the right; trusted hops are skipped, a forged left-most entry is not believed.
-        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: "6.6.6.6, 198.51.100.7, 10.9.9.9") == "198.51.100.7")
+        #expect(
+            proxies.clientAddress(peer: "10.1.2.3", forwardedFor: "6.6.6.6, 198.51.100.7, 10.9.9.9") == "198.51.100.7")
     }
 
     @Test func anUntrustedPeerCannotChooseItsAddress() throws {

@@ -1,6 +1,7 @@
-import Testing
 import Foundation
+import Testing
 import Vapor
+
 @testable import BidForge
 
 /// The layering rules, checked on the sources and on the routes: `Platform/` knows no feature, every page post goes
@@ -17,8 +18,10 @@ import Vapor
 
     /// Top-level type names a folder declares (nested types are not counted: `State` inside a feature type is local).
     static func declaredTypes(under folder: String) throws -> Set<String> {
-        let declaration = try Regex(#"^(?:public |final |private |fileprivate |internal )*(?:struct|enum|class|protocol|actor|typealias)\s+([A-Z]\w*)"#)
-            .anchorsMatchLineEndings()
+        let declaration = try Regex(
+            #"^(?:public |final |private |fileprivate |internal )*(?:struct|enum|class|protocol|actor|typealias)\s+([A-Z]\w*)"#
+        )
+        .anchorsMatchLineEndings()
         var names: Set<String> = []
         for file in try swiftFiles(under: folder) {
             let text = try String(contentsOf: file, encoding: .utf8)
@@ -43,7 +46,9 @@ import Vapor
         var offenders: [String] = []
         for file in try Self.swiftFiles(under: "Platform") {
             let named = try Self.identifiers(in: file).intersection(featureTypes)
-            if !named.isEmpty { offenders.append("\(file.lastPathComponent): \(named.sorted().joined(separator: ", "))") }
+            if !named.isEmpty {
+                offenders.append("\(file.lastPathComponent): \(named.sorted().joined(separator: ", "))")
+            }
         }
         #expect(offenders.isEmpty, "Platform/ must not name feature types: \(offenders)")
     }

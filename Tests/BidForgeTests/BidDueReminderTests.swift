@@ -1,6 +1,7 @@
-import Testing
 import Foundation
+import Testing
 import Vapor
+
 @testable import BidForge
 
 @Suite struct BidDueReminderTests {
@@ -17,13 +18,15 @@ import Vapor
             let bidder = try await t.register(.subcontractor)
             let project = try await t.openProject(owner, t.projectJSON(dueInDays: 30.0 / 24))
             let invited = [pending, willBid, declined, bidder]
-            let answer = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
-                                             body: ["companyIds": invited.map(\.companyId.uuidString)])
+            let answer = try await t.request(
+                .POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                body: ["companyIds": invited.map(\.companyId.uuidString)])
             #expect(answer.status == .created)
             for (member, response) in [(willBid, "WILL_BID"), (declined, "DECLINED")] {
                 let inbox = try await t.request(.GET, "/api/v1/invitations", token: member.token)
                 let id = try #require(inbox.json["data"][0]["id"].string)
-                _ = try await t.request(.POST, "/api/v1/invitations/\(id)/respond", token: member.token, body: ["response": response])
+                _ = try await t.request(
+                    .POST, "/api/v1/invitations/\(id)/respond", token: member.token, body: ["response": response])
             }
             _ = try await t.submitBid(bidder, on: project)
 
@@ -39,7 +42,9 @@ import Vapor
                 #expect(got.count == 1)
                 #expect(got.first?["data"]["projectId"].string == project.lowercasedString)
             }
-            for member in [declined, bidder, owner] { #expect(try await reminders(t, try await t.relogin(member)).isEmpty) }
+            for member in [declined, bidder, owner] {
+                #expect(try await reminders(t, try await t.relogin(member)).isEmpty)
+            }
         }
     }
 
@@ -49,8 +54,9 @@ import Vapor
             var invited: [Member] = []
             for _ in 0..<5 { invited.append(try await t.register(.subcontractor)) }
             let project = try await t.openProject(owner, t.projectJSON(dueInDays: 0.5))
-            _ = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
-                                    body: ["companyIds": invited.map(\.companyId.uuidString)])
+            _ = try await t.request(
+                .POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                body: ["companyIds": invited.map(\.companyId.uuidString)])
             let now = t.clock.now
             let app = t.app
             let sent = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -68,10 +74,14 @@ import Vapor
             let owner = try await t.register(.owner)
             let sub = try await t.register(.subcontractor)
             let closed = try await t.openProject(owner, t.projectJSON(dueInDays: 0.5))
-            _ = try await t.request(.POST, "/api/v1/projects/\(closed)/invitations", token: owner.token, body: ["companyIds": [sub.companyId.uuidString]])
+            _ = try await t.request(
+                .POST, "/api/v1/projects/\(closed)/invitations", token: owner.token,
+                body: ["companyIds": [sub.companyId.uuidString]])
             try await t.close(owner, closed)
             let late = try await t.openProject(owner, t.projectJSON(dueInDays: 0.5))
-            _ = try await t.request(.POST, "/api/v1/projects/\(late)/invitations", token: owner.token, body: ["companyIds": [sub.companyId.uuidString]])
+            _ = try await t.request(
+                .POST, "/api/v1/projects/\(late)/invitations", token: owner.token,
+                body: ["companyIds": [sub.companyId.uuidString]])
             #expect(try await BidDueReminders.run(t.app, now: t.clock.now.addingTimeInterval(13 * 3600)) == 0)
         }
     }

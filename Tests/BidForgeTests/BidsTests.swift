@@ -1,6 +1,7 @@
-import Testing
 import Foundation
+import Testing
 import Vapor
+
 @testable import BidForge
 @testable import BidForgeCore
 
@@ -10,14 +11,22 @@ import Vapor
             let owner = try await t.register(.owner)
             let sub = try await t.register(.subcontractor, company: "Sparky Electric")
             let project = try await t.openProject(owner)
-            let r = try await t.request(.POST, "/api/v1/projects/\(project)/bids", token: sub.token, body: [
-                "amountCents": 160_000, "currency": "USD", "notes": "Includes night work",
-                "lineItems": [
-                    ["description": "Slab", "trade": "03", "quantity": 10, "unit": "CY", "unitPriceCents": 15_000, "totalCents": 150_000],
-                    ["description": "Paint", "trade": "09", "quantity": 2.5, "unit": "GAL", "unitPriceCents": 4_000, "totalCents": 10_000],
-                ],
-                "exclusions": ["Permits", "Bonds"], "validUntil": "2027-03-01T00:00:00Z",
-            ] as [String: JSONValue])
+            let r = try await t.request(
+                .POST, "/api/v1/projects/\(project)/bids", token: sub.token,
+                body: [
+                    "amountCents": 160_000, "currency": "USD", "notes": "Includes night work",
+                    "lineItems": [
+                        [
+                            "description": "Slab", "trade": "03", "quantity": 10, "unit": "CY",
+                            "unitPriceCents": 15_000, "totalCents": 150_000
+                        ],
+                        [
+                            "description": "Paint", "trade": "09", "quantity": 2.5, "unit": "GAL",
+                            "unitPriceCents": 4_000, "totalCents": 10_000
+                        ]
+                    ],
+                    "exclusions": ["Permits", "Bonds"], "validUntil": "2027-03-01T00:00:00Z"
+                ] as [String: JSONValue])
             #expect(r.status == .created)
             let bid = r.json
             #expect(bid["status"].string == "SUBMITTED" && bid["revision"].int == 1)
@@ -52,25 +61,49 @@ import Vapor
             let owner = try await t.register(.owner)
             let sub = try await t.register(.subcontractor)
             let project = try await t.openProject(owner)
-            let wrongRow = try await t.request(.POST, "/api/v1/projects/\(project)/bids", token: sub.token, body: [
-                "amountCents": 100, "lineItems": [["description": "x", "trade": "03", "quantity": 2, "unit": "EA", "unitPriceCents": 40, "totalCents": 100]],
-            ] as [String: JSONValue])
+            let wrongRow = try await t.request(
+                .POST, "/api/v1/projects/\(project)/bids", token: sub.token,
+                body: [
+                    "amountCents": 100,
+                    "lineItems": [
+                        [
+                            "description": "x", "trade": "03", "quantity": 2, "unit": "EA", "unitPriceCents": 40,
+                            "totalCents": 100
+                        ]
+                    ]
+                ] as [String: JSONValue])
             #expect(wrongRow.status == .badRequest)
             #expect(wrongRow.json["error"]["details"]["lineItems[0].totalCents"].string != nil)
-            let wrongSum = try await t.request(.POST, "/api/v1/projects/\(project)/bids", token: sub.token, body: [
-                "amountCents": 101, "lineItems": [["description": "x", "trade": "03", "quantity": 2, "unit": "EA", "unitPriceCents": 50, "totalCents": 100]],
-            ] as [String: JSONValue])
+            let wrongSum = try await t.request(
+                .POST, "/api/v1/projects/\(project)/bids", token: sub.token,
+                body: [
+                    "amountCents": 101,
+                    "lineItems": [
+                        [
+                            "description": "x", "trade": "03", "quantity": 2, "unit": "EA", "unitPriceCents": 50,
+                            "totalCents": 100
+                        ]
+                    ]
+                ] as [String: JSONValue])
             #expect(wrongSum.json["error"]["details"]["amountCents"].string != nil)
             for amount: Int64 in [0, -5, Money.maxCents + 1] {
-                let r = try await t.request(.POST, "/api/v1/projects/\(project)/bids", token: sub.token, body: ["amountCents": .int(amount)] as [String: JSONValue])
+                let r = try await t.request(
+                    .POST, "/api/v1/projects/\(project)/bids", token: sub.token,
+                    body: ["amountCents": .int(amount)] as [String: JSONValue])
                 #expect(r.status == .badRequest, "amount \(amount)")
             }
-            let overflow = try await t.request(.POST, "/api/v1/projects/\(project)/bids", token: sub.token,
-                                               json: #"{"amountCents": 99999999999999999999999}"#)
+            let overflow = try await t.request(
+                .POST, "/api/v1/projects/\(project)/bids", token: sub.token,
+                json: #"{"amountCents": 99999999999999999999999}"#)
             #expect(overflow.status == .badRequest)
-            let ack = try await t.request(.POST, "/api/v1/projects/\(project)/bids", token: sub.token, body: ["amountCents": 100, "acknowledgedAddendum": 3] as [String: JSONValue])
+            let ack = try await t.request(
+                .POST, "/api/v1/projects/\(project)/bids", token: sub.token,
+                body: ["amountCents": 100, "acknowledgedAddendum": 3] as [String: JSONValue])
             #expect(ack.json["error"]["details"]["acknowledgedAddendum"].string != nil)
-            #expect(try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: owner.token).json["pagination"]["total"].int == 0)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: owner.token).json["pagination"][
+                    "total"
+                ].int == 0)
         }
     }
 
@@ -81,7 +114,7 @@ import Vapor
             let draft = try await t.createProject(owner)
             let project = try await t.openProject(owner, t.projectJSON(dueInDays: 2))
 
-            #expect(try await t.bid(sub, on: draft).status == .notFound) // drafts are invisible
+            #expect(try await t.bid(sub, on: draft).status == .notFound)  // drafts are invisible
             let own = try await t.bid(owner, on: project)
             #expect(own.status == .forbidden && own.errorCode == "FORBIDDEN")
             let ownerRole = try await t.register(.owner)
@@ -131,13 +164,16 @@ import Vapor
             let sub = try await t.register(.subcontractor)
             let project = try await t.openProject(owner)
             let bidId = try await t.submitBid(sub, on: project, amount: 200_000)
-            let revised = try await t.request(.PATCH, "/api/v1/bids/\(bidId)", token: sub.token, body: t.bidJSON(180_000, trade: "09"))
+            let revised = try await t.request(
+                .PATCH, "/api/v1/bids/\(bidId)", token: sub.token, body: t.bidJSON(180_000, trade: "09"))
             #expect(revised.status == .ok)
             #expect(revised.json["revision"].int == 2 && revised.json["amountCents"].int == 180_000)
             // Changing only the amount must still agree with the stored line items.
-            let mismatch = try await t.request(.PATCH, "/api/v1/bids/\(bidId)", token: sub.token, body: ["amountCents": 170_000])
+            let mismatch = try await t.request(
+                .PATCH, "/api/v1/bids/\(bidId)", token: sub.token, body: ["amountCents": 170_000])
             #expect(mismatch.status == .badRequest)
-            let notes = try await t.request(.PATCH, "/api/v1/bids/\(bidId)", token: sub.token, body: ["notes": "Price held 60 days"])
+            let notes = try await t.request(
+                .PATCH, "/api/v1/bids/\(bidId)", token: sub.token, body: ["notes": "Price held 60 days"])
             #expect(notes.json["revision"].int == 3)
 
             let history = try await t.request(.GET, "/api/v1/bids/\(bidId)/revisions", token: sub.token)
@@ -147,9 +183,14 @@ import Vapor
             #expect(try await t.notifications(owner).contains { $0["type"].string == "BID_REVISED" })
 
             let stranger = try await t.register(.contractor)
-            #expect(try await t.request(.GET, "/api/v1/bids/\(bidId)/revisions", token: stranger.token).status == .notFound)
-            #expect(try await t.request(.PATCH, "/api/v1/bids/\(bidId)", token: stranger.token, body: ["notes": "x"]).status == .notFound)
-            #expect(try await t.request(.PATCH, "/api/v1/bids/\(bidId)", token: owner.token, body: ["notes": "x"]).status == .forbidden)
+            #expect(
+                try await t.request(.GET, "/api/v1/bids/\(bidId)/revisions", token: stranger.token).status == .notFound)
+            #expect(
+                try await t.request(.PATCH, "/api/v1/bids/\(bidId)", token: stranger.token, body: ["notes": "x"]).status
+                    == .notFound)
+            #expect(
+                try await t.request(.PATCH, "/api/v1/bids/\(bidId)", token: owner.token, body: ["notes": "x"]).status
+                    == .forbidden)
         }
     }
 
@@ -189,13 +230,18 @@ import Vapor
             let leveling = try await t.request(.GET, "/api/v1/projects/\(project)/bids/leveling", token: owner.token)
             #expect(leveling.status == .conflict && leveling.errorCode == "BIDS_SEALED")
             // The bidder always sees its own price.
-            #expect(try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: sub.token).json["data"][0]["amountCents"].int == 99_000)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: sub.token).json["data"][0][
+                    "amountCents"
+                ].int == 99_000)
 
             t.clock.advance(by: 3 * 86_400)
             let ownerAgain = try await t.relogin(owner)
             let after = try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: ownerAgain.token)
             #expect(after.json["data"][0]["amountCents"].int == 99_000)
-            #expect(try await t.request(.GET, "/api/v1/projects/\(project)/bids/leveling", token: ownerAgain.token).status == .ok)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(project)/bids/leveling", token: ownerAgain.token).status
+                    == .ok)
         }
     }
 
@@ -208,10 +254,14 @@ import Vapor
             let project = try await t.openProject(owner)
             _ = try await t.submitBid(a, on: project, amount: 100)
             _ = try await t.submitBid(b, on: project, amount: 200)
-            #expect(try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: owner.token).json["data"].array.count == 2)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: owner.token).json["data"].array
+                    .count == 2)
             let mine = try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: a.token).json["data"].array
             #expect(mine.count == 1 && mine[0]["companyId"].uuid == a.companyId)
-            #expect(try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: viewer.token).json["data"].array.isEmpty)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: viewer.token).json["data"].array
+                    .isEmpty)
             #expect(try await t.request(.GET, "/api/v1/bids?mine=false", token: a.token).status == .badRequest)
         }
     }
@@ -226,7 +276,8 @@ extension BidsTests {
             let bid = try await t.submitBid(sub, on: project)
             t.clock.advance(by: 86_400 + 1)
             let again = try await t.relogin(sub)
-            let revise = try await t.request(.PATCH, "/api/v1/bids/\(bid)", token: again.token, body: ["notes": "late change"])
+            let revise = try await t.request(
+                .PATCH, "/api/v1/bids/\(bid)", token: again.token, body: ["notes": "late change"])
             #expect(revise.status == .conflict && revise.errorCode == "BIDDING_CLOSED")
             let withdraw = try await t.request(.POST, "/api/v1/bids/\(bid)/withdraw", token: again.token)
             #expect(withdraw.status == .conflict && withdraw.errorCode == "BIDDING_CLOSED")

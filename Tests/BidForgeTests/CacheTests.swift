@@ -1,13 +1,14 @@
-import Foundation
-import Testing
-import Vapor
+import BidForgeCore
 import Fluent
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import RedisWire
 import RedisWireTesting
+import Testing
+import Vapor
+
 @testable import BidForge
-import BidForgeCore
 
 /// The read cache: every write path invalidates what readers see, entries expire, misses coalesce, Redis can go away.
 @Suite struct CacheInvalidationTests {
@@ -16,7 +17,9 @@ import BidForgeCore
     }
 
     func listedTitles(_ t: TestApp, _ query: String = "", token: String? = nil) async throws -> [String] {
-        try await t.request(.GET, "/api/v1/projects?limit=100" + query, token: token).json["data"].array.compactMap { $0["title"].string }
+        try await t.request(.GET, "/api/v1/projects?limit=100" + query, token: token).json["data"].array.compactMap {
+            $0["title"].string
+        }
     }
 
     @Test func everyWritePathIsSeenByTheNextRead() async throws {
@@ -32,63 +35,93 @@ import BidForgeCore
             #expect(try await listedTitles(t).contains("Cached clinic"))
             #expect(try await listedTitles(t).contains("Cached clinic"))
             let afterReads = cache.builds
-            #expect(afterReads - builds <= 2, "repeat reads are hits (only the listing's index and nothing else was built)")
+            #expect(
+                afterReads - builds <= 2, "repeat reads are hits (only the listing's index and nothing else was built)")
 
             // Bids move the card: detail and listing agree at once.
             let bid = try await t.submitBid(bidder, on: project)
             #expect(try await bidCount(t, project) == 1)
             let listed = try await t.request(.GET, "/api/v1/projects?limit=100").json["data"].array
-            #expect(listed.first { $0["id"].string?.lowercased() == project.uuidString.lowercased() }?["bidCount"].int == 1)
+            #expect(
+                listed.first { $0["id"].string?.lowercased() == project.uuidString.lowercased() }?["bidCount"].int == 1)
             #expect(try await t.request(.POST, "/api/v1/bids/\(bid)/withdraw", token: bidder.token).status == .ok)
             #expect(try await bidCount(t, project) == 0)
             let again = try await t.submitBid(bidder, on: project, amount: 1_100_000)
             #expect(try await bidCount(t, project) == 1)
-            let revised = try await t.request(.PATCH, "/api/v1/bids/\(again)", token: bidder.token, body: t.bidJSON(1_050_000))
+            let revised = try await t.request(
+                .PATCH, "/api/v1/bids/\(again)", token: bidder.token, body: t.bidJSON(1_050_000))
             #expect(revised.status == .ok)
             let detail = try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token)
             #expect(detail.json["bidCount"].int == 1 && detail.json["updatedAt"].string != nil)
 
             // Edits, closing and new projects move the listings.
-            #expect(try await t.request(.PATCH, "/api/v1/projects/\(project)", token: owner.token,
-                                        body: ["title": "Cached clinic, renamed"]).status == .ok)
-            #expect(try await t.request(.GET, "/api/v1/projects/\(project)").json["title"].string == "Cached clinic, renamed")
+            #expect(
+                try await t.request(
+                    .PATCH, "/api/v1/projects/\(project)", token: owner.token,
+                    body: ["title": "Cached clinic, renamed"]
+                ).status == .ok)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(project)").json["title"].string
+                    == "Cached clinic, renamed")
             #expect(try await listedTitles(t).contains("Cached clinic, renamed"))
             _ = try await t.openProject(owner, t.projectJSON(title: "Second cached project"))
             #expect(try await listedTitles(t).contains("Second cached project"))
             try await t.close(owner, project)
-            #expect(!(try await listedTitles(t).contains("Cached clinic, renamed")), "the default listing shows OPEN projects")
+            #expect(
+                !(try await listedTitles(t).contains("Cached clinic, renamed")),
+                "the default listing shows OPEN projects")
             #expect(try await t.request(.GET, "/api/v1/projects/\(project)").json["status"].string == "CLOSED")
-            #expect(try await t.request(.POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": again.uuidString]).status == .ok)
+            #expect(
+                try await t.request(
+                    .POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": again.uuidString]
+                ).status == .ok)
             let awarded = try await t.request(.GET, "/api/v1/projects/\(project)").json
-            #expect(awarded["status"].string == "AWARDED" && awarded["awardedBidId"].string?.lowercased() == again.uuidString.lowercased())
+            #expect(
+                awarded["status"].string == "AWARDED"
+                    && awarded["awardedBidId"].string?.lowercased() == again.uuidString.lowercased())
             #expect(try await listedTitles(t, "&status=AWARDED").contains("Cached clinic, renamed"))
 
             // A draft's edit records no event; its row still invalidates the owner's view.
             let draft = try await t.createProject(owner, t.projectJSON(title: "Quiet draft"))
-            #expect(try await t.request(.GET, "/api/v1/projects/\(draft)", token: owner.token).json["title"].string == "Quiet draft")
-            #expect(try await t.request(.PATCH, "/api/v1/projects/\(draft)", token: owner.token, body: ["title": "Quiet draft v2"]).status == .ok)
-            #expect(try await t.request(.GET, "/api/v1/projects/\(draft)", token: owner.token).json["title"].string == "Quiet draft v2")
-            #expect(try await t.request(.GET, "/api/v1/projects/\(draft)").status == .notFound, "the cache never widens visibility")
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(draft)", token: owner.token).json["title"].string
+                    == "Quiet draft")
+            #expect(
+                try await t.request(
+                    .PATCH, "/api/v1/projects/\(draft)", token: owner.token, body: ["title": "Quiet draft v2"]
+                ).status == .ok)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(draft)", token: owner.token).json["title"].string
+                    == "Quiet draft v2")
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(draft)").status == .notFound,
+                "the cache never widens visibility")
         }
     }
 
     @Test func invitationsAndAddendaReachTheCachedViews() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)
-            let project = try await t.openProject(owner, t.projectJSON(title: "Invite-only depot", visibility: "INVITE_ONLY"))
+            let project = try await t.openProject(
+                owner, t.projectJSON(title: "Invite-only depot", visibility: "INVITE_ONLY"))
             let sub = try await t.register(.subcontractor)
             #expect(!(try await listedTitles(t, token: sub.token).contains("Invite-only depot")))
             #expect(try await t.request(.GET, "/api/v1/projects/\(project)", token: sub.token).status == .notFound)
-            let invite = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
-                                             body: ["companyIds": [.string(sub.companyId.uuidString)]] as [String: JSONValue])
+            let invite = try await t.request(
+                .POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                body: ["companyIds": [.string(sub.companyId.uuidString)]] as [String: JSONValue])
             #expect(invite.status == .created)
             #expect(try await listedTitles(t, token: sub.token).contains("Invite-only depot"))
             #expect(try await t.request(.GET, "/api/v1/projects/\(project)", token: sub.token).status == .ok)
             #expect(!(try await listedTitles(t).contains("Invite-only depot")), "still hidden from everyone else")
 
-            #expect(try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token).json["addendumCount"].int == 0)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token).json["addendumCount"].int
+                    == 0)
             _ = try await t.upload(owner, to: project, Samples.pdf(500))
-            #expect(try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token).json["addendumCount"].int == 1)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token).json["addendumCount"].int
+                    == 1)
         }
     }
 
@@ -96,18 +129,28 @@ import BidForgeCore
         try await TestApp.run { t in
             let owner = try await t.register(.owner, company: "Profile Before")
             let bidder = try await t.register(.contractor)
-            #expect(try await t.request(.GET, "/api/v1/companies/\(owner.companyId)", token: bidder.token).json["name"].string == "Profile Before")
-            #expect(try await t.request(.PATCH, "/api/v1/companies/\(owner.companyId)", token: owner.token,
-                                        body: ["name": "Profile After"]).status == .ok)
-            #expect(try await t.request(.GET, "/api/v1/companies/\(owner.companyId)", token: bidder.token).json["name"].string == "Profile After")
+            #expect(
+                try await t.request(.GET, "/api/v1/companies/\(owner.companyId)", token: bidder.token).json["name"]
+                    .string == "Profile Before")
+            #expect(
+                try await t.request(
+                    .PATCH, "/api/v1/companies/\(owner.companyId)", token: owner.token,
+                    body: ["name": "Profile After"]
+                ).status == .ok)
+            #expect(
+                try await t.request(.GET, "/api/v1/companies/\(owner.companyId)", token: bidder.token).json["name"]
+                    .string == "Profile After")
 
-            let report = { try await t.request(.GET, "/api/v1/analytics/company", token: bidder.token).json["bidsSubmitted"].int }
+            let report = {
+                try await t.request(.GET, "/api/v1/analytics/company", token: bidder.token).json["bidsSubmitted"].int
+            }
             #expect(try await report() == 0)
             try #require(t.app.cache).memory.removeAll()
             #expect(try await report() == 0)
             let metrics = try await t.request(.GET, "/metrics").text
-            #expect(metrics.contains(#"cache_requests_total{cache="analytics",tier="l3",result="hit"} 1"#),
-                    "with L1 emptied the report came back from the object store (L3)")
+            #expect(
+                metrics.contains(#"cache_requests_total{cache="analytics",tier="l3",result="hit"} 1"#),
+                "with L1 emptied the report came back from the object store (L3)")
             _ = try await t.submitBid(bidder, on: try await t.openProject(owner))
             #expect(try await report() == 1)
         }
@@ -141,8 +184,11 @@ import BidForgeCore
             }
             #expect(try filter("city=a%26q%3Db").cacheKey != filter("city=a&q=b").cacheKey)
             for city in spellings {
-                let query = "city=" + (city.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + (city == "a" ? "&q=b" : "")
-                let direct = try await ProjectQueries.list(try filter(query), caller: nil, on: t.app.db).rows.map(\.0.title)
+                let query =
+                    "city=" + (city.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+                    + (city == "a" ? "&q=b" : "")
+                let direct = try await ProjectQueries.list(try filter(query), caller: nil, on: t.app.db).rows.map(
+                    \.0.title)
                 #expect(cached[city] == direct, "\(city): cached \(cached[city] ?? []) vs database \(direct)")
             }
         }
@@ -194,8 +240,9 @@ import BidForgeCore
 
 @Suite struct CacheStampedeTests {
     @Test func hundredConcurrentMissesBuildOnce() async throws {
-        let cache = Cache(memoryBytes: 1 << 20, redis: nil, objectStorage: nil, defaultTTL: 60, metrics: nil,
-                          logger: Logger(label: "test"), now: { Date() })
+        let cache = Cache(
+            memoryBytes: 1 << 20, redis: nil, objectStorage: nil, defaultTTL: 60, metrics: nil,
+            logger: Logger(label: "test"), now: { Date() })
         let builds = NIOLockedValueBox(0)
         let values = try await withThrowingTaskGroup(of: [UInt8].self) { group in
             for _ in 0..<100 {
@@ -220,7 +267,9 @@ import BidForgeCore
             let project = try await t.openProject(owner)
             let before = cache.builds
             let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
-                for _ in 0..<100 { group.addTask { try await t.request(.GET, "/api/v1/projects/\(project)").status.code } }
+                for _ in 0..<100 {
+                    group.addTask { try await t.request(.GET, "/api/v1/projects/\(project)").status.code }
+                }
                 return try await group.reduce(into: [UInt]()) { $0.append($1) }
             }
             #expect(statuses.allSatisfy { $0 == 200 })
@@ -239,7 +288,8 @@ import BidForgeCore
         #expect(tier.get("a", now: now) != nil && tier.get("c", now: now) != nil)
         #expect(tier.bytes <= 1_000)
         tier.set("huge", [UInt8](repeating: 4, count: 5_000), ttl: 60, now: now)
-        #expect(tier.get("huge", now: now) == nil && tier.get("a", now: now) != nil, "an entry over the budget is not kept")
+        #expect(
+            tier.get("huge", now: now) == nil && tier.get("a", now: now) != nil, "an entry over the budget is not kept")
         #expect(tier.get("a", now: now.addingTimeInterval(61)) == nil, "expired")
     }
 
@@ -285,10 +335,12 @@ struct SharedCacheTests {
     @Test func aSecondInstanceSharesEntriesAndGenerations() async throws {
         try await RedisServer.run { redis in
             let shared = try await RedisClientFixture.client(redis.url)
-            let a = Cache(memoryBytes: 1 << 20, redis: shared, objectStorage: nil, defaultTTL: 60, metrics: nil,
-                          logger: Logger(label: "a"), now: { Date() })
-            let b = Cache(memoryBytes: 1 << 20, redis: shared, objectStorage: nil, defaultTTL: 60, metrics: nil,
-                          logger: Logger(label: "b"), now: { Date() })
+            let a = Cache(
+                memoryBytes: 1 << 20, redis: shared, objectStorage: nil, defaultTTL: 60, metrics: nil,
+                logger: Logger(label: "a"), now: { Date() })
+            let b = Cache(
+                memoryBytes: 1 << 20, redis: shared, objectStorage: nil, defaultTTL: 60, metrics: nil,
+                logger: Logger(label: "b"), now: { Date() })
             let first = try await a.value("t", key: "k", scopes: ["project:x"]) { Array("one".utf8) }
             let fromB = try await b.value("t", key: "k", scopes: ["project:x"]) { Array("rebuilt".utf8) }
             #expect(first == Array("one".utf8) && fromB == Array("one".utf8), "b found a's entry in Redis")
@@ -336,10 +388,17 @@ final class StatementRecorder: LogHandler, @unchecked Sendable {
     }
     var statements: [String] { lock.withLock { recorded } }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let text = message.description + " " + (metadata ?? [:]).map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
+        let text =
+            message.description + " "
+            + (metadata ?? [:]).map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
         let upper = text.uppercased()
-        guard upper.contains("SELECT") || upper.contains("INSERT") || upper.contains("UPDATE") || upper.contains("DELETE") else { return }
+        guard
+            upper.contains("SELECT") || upper.contains("INSERT") || upper.contains("UPDATE") || upper.contains("DELETE")
+        else { return }
         lock.withLock { recorded.append(text) }
     }
 }
@@ -377,13 +436,16 @@ enum RedisClientFixture {
             for index in 0..<25 {
                 // Ties on created_at (the clock stands still) and distinct times both occur.
                 if index % 3 == 0 { t.clock.advance(by: 1) }
-                _ = try await t.openProject(owner, t.projectJSON(title: "Keyset \(index)", dueInDays: Double(1 + index % 7)))
+                _ = try await t.openProject(
+                    owner, t.projectJSON(title: "Keyset \(index)", dueInDays: Double(1 + index % 7)))
             }
             for sort in ["-createdAt", "createdAt", "bidDueAt"] {
                 let byCursor = try await walk(t, sort: sort)
                 var byPage: [String] = []
                 for page in 1...3 {
-                    byPage += try await t.request(.GET, "/api/v1/projects?limit=10&sort=\(sort)&page=\(page)").json["data"].array
+                    byPage += try await t.request(.GET, "/api/v1/projects?limit=10&sort=\(sort)&page=\(page)").json[
+                        "data"
+                    ].array
                         .compactMap { $0["id"].string }
                 }
                 #expect(byCursor.count == 25 && Set(byCursor).count == 25, "\(sort): every project exactly once")
@@ -391,8 +453,11 @@ enum RedisClientFixture {
             }
             let first = try await t.request(.GET, "/api/v1/projects?limit=10")
             let cursor = try #require(first.json["pagination"]["nextCursor"].string)
-            #expect(try await t.request(.GET, "/api/v1/projects?limit=10&page=2&cursor=\(cursor)").status == .badRequest)
-            #expect(try await t.request(.GET, "/api/v1/projects?limit=10&sort=bidDueAt&cursor=\(cursor)").status == .badRequest)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects?limit=10&page=2&cursor=\(cursor)").status == .badRequest)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects?limit=10&sort=bidDueAt&cursor=\(cursor)").status
+                    == .badRequest)
             #expect(try await t.request(.GET, "/api/v1/projects?cursor=not-a-cursor").status == .badRequest)
         }
     }
@@ -400,16 +465,19 @@ enum RedisClientFixture {
 
 @Suite struct ListingEncodingTests {
     @Test func queryParametersReadOnceDecodeAndReportBadNumbers() {
-        let query = QueryParameters("q=clinic+fit-out&state=TX&trade=26&trade=03&limit=x&mine=maybe&city=San%20Antonio&empty=")
+        let query = QueryParameters(
+            "q=clinic+fit-out&state=TX&trade=26&trade=03&limit=x&mine=maybe&city=San%20Antonio&empty=")
         #expect(query["q"] == "clinic fit-out" && query["state"] == "TX" && query["trade"] == "26")
         #expect(query["city"] == "San Antonio" && query["empty"] == "" && query["missing"] == nil)
         var errors = ValidationErrors()
         #expect(query.int("limit", into: &errors) == nil && query.bool("mine", into: &errors) == nil)
-        #expect(errors.problems["limit"] == "must be a whole number" && errors.problems["mine"] == "must be true or false")
+        #expect(
+            errors.problems["limit"] == "must be a whole number" && errors.problems["mine"] == "must be true or false")
     }
 
     @Test func theListingIndexRoundTrips() {
-        let index = ProjectListingCache.Index(ids: [UUID(), UUID(), UUID()], total: 1_234_567, nextCursor: "djF8LWNyZWF0ZWRBdA")
+        let index = ProjectListingCache.Index(
+            ids: [UUID(), UUID(), UUID()], total: 1_234_567, nextCursor: "djF8LWNyZWF0ZWRBdA")
         #expect(ProjectListingCache.Index(index.bytes) == index)
         let empty = ProjectListingCache.Index(ids: [], total: 0, nextCursor: nil)
         #expect(ProjectListingCache.Index(empty.bytes) == empty)

@@ -1,6 +1,7 @@
-import Testing
 import Foundation
+import Testing
 import Vapor
+
 @testable import BidForge
 @testable import BidForgeCore
 
@@ -25,11 +26,16 @@ import Vapor
             let member = try await t.join(admin, role: .contractor)
             let stranger = try await t.register(.contractor)
             let path = "/api/v1/companies/\(admin.companyId)"
-            let ok = try await t.request(.PATCH, path, token: admin.token, body: ["name": "Renamed Co", "trades": ["26"], "serviceArea": ["states": ["NM"]]] as [String: JSONValue])
+            let ok = try await t.request(
+                .PATCH, path, token: admin.token,
+                body: ["name": "Renamed Co", "trades": ["26"], "serviceArea": ["states": ["NM"]]] as [String: JSONValue]
+            )
             #expect(ok.status == .ok && ok.json["name"].string == "Renamed Co" && ok.json["trades"].array.count == 1)
             #expect(try await t.request(.PATCH, path, token: member.token, body: ["name": "Mine"]).status == .forbidden)
-            #expect(try await t.request(.PATCH, path, token: stranger.token, body: ["name": "Mine"]).status == .forbidden)
-            #expect(try await t.request(.PATCH, path, token: admin.token, body: ["trades": ["99"]]).status == .badRequest)
+            #expect(
+                try await t.request(.PATCH, path, token: stranger.token, body: ["name": "Mine"]).status == .forbidden)
+            #expect(
+                try await t.request(.PATCH, path, token: admin.token, body: ["trades": ["99"]]).status == .badRequest)
         }
     }
 
@@ -42,8 +48,13 @@ import Vapor
             #expect(selfUpgrade.status == .forbidden)
             let r = try await t.request(.PUT, path, token: operatorUser.token, body: ["plan": "PRO"])
             #expect(r.status == .ok && r.json["plan"].string == "PRO")
-            #expect(try await t.request(.PUT, path, token: operatorUser.token, body: ["plan": "GOLD"]).status == .badRequest)
-            #expect(try await t.request(.PUT, "/api/v1/companies/\(UUID())/plan", token: operatorUser.token, body: ["plan": "PRO"]).status == .notFound)
+            #expect(
+                try await t.request(.PUT, path, token: operatorUser.token, body: ["plan": "GOLD"]).status == .badRequest
+            )
+            #expect(
+                try await t.request(
+                    .PUT, "/api/v1/companies/\(UUID())/plan", token: operatorUser.token, body: ["plan": "PRO"]
+                ).status == .notFound)
         }
     }
 
@@ -72,14 +83,29 @@ import Vapor
             let first = try #require(list.json["data"][0]["id"].uuid)
             #expect(list.json["data"][0]["readAt"].isNull)
 
-            #expect(try await t.request(.POST, "/api/v1/notifications/\(first)/read", token: owner.token).status == .noContent)
-            #expect(try await t.request(.GET, "/api/v1/notifications?unread=true", token: owner.token).json["pagination"]["total"].int == 2)
+            #expect(
+                try await t.request(.POST, "/api/v1/notifications/\(first)/read", token: owner.token).status
+                    == .noContent)
+            #expect(
+                try await t.request(.GET, "/api/v1/notifications?unread=true", token: owner.token).json["pagination"][
+                    "total"
+                ].int == 2)
             // Someone else's notification is not found, not merely forbidden.
-            #expect(try await t.request(.POST, "/api/v1/notifications/\(first)/read", token: colleague.token).status == .notFound)
-            #expect(try await t.request(.POST, "/api/v1/notifications/read-all", token: owner.token).status == .noContent)
-            #expect(try await t.request(.GET, "/api/v1/notifications?unread=true", token: owner.token).json["pagination"]["total"].int == 0)
-            #expect(try await t.request(.GET, "/api/v1/notifications", token: owner.token).json["pagination"]["total"].int == 3)
-            #expect(try await t.request(.GET, "/api/v1/notifications?unread=true", token: colleague.token).json["pagination"]["total"].int == 3)
+            #expect(
+                try await t.request(.POST, "/api/v1/notifications/\(first)/read", token: colleague.token).status
+                    == .notFound)
+            #expect(
+                try await t.request(.POST, "/api/v1/notifications/read-all", token: owner.token).status == .noContent)
+            #expect(
+                try await t.request(.GET, "/api/v1/notifications?unread=true", token: owner.token).json["pagination"][
+                    "total"
+                ].int == 0)
+            #expect(
+                try await t.request(.GET, "/api/v1/notifications", token: owner.token).json["pagination"]["total"].int
+                    == 3)
+            #expect(
+                try await t.request(.GET, "/api/v1/notifications?unread=true", token: colleague.token).json[
+                    "pagination"]["total"].int == 3)
         }
     }
 
@@ -89,7 +115,7 @@ import Vapor
             let sub = try await t.register(.subcontractor)
             let project = try await t.openProject(owner)
             _ = try await t.submitBid(sub, on: project)
-            #expect(try await t.bid(sub, on: project).errorCode == "BID_EXISTS") // refused inside the transaction
+            #expect(try await t.bid(sub, on: project).errorCode == "BID_EXISTS")  // refused inside the transaction
             #expect(try await t.notifications(owner).count == 1)
         }
     }
@@ -105,7 +131,8 @@ import Vapor
             let p2 = try await t.openProject(owner, t.projectJSON(trades: ["26"]))
             let mine1 = try await t.submitBid(sub, on: p1, amount: 100_000)
             _ = try await t.submitBid(rival, on: p1, amount: 120_000)
-            _ = try await t.request(.POST, "/api/v1/projects/\(p2)/bids", token: sub.token, body: t.bidJSON(110_000, trade: "26"))
+            _ = try await t.request(
+                .POST, "/api/v1/projects/\(p2)/bids", token: sub.token, body: t.bidJSON(110_000, trade: "26"))
             let rival2 = try await t.submitBid(rival, on: p2, amount: 100_000)
             t.clock.advance(by: 60)
             let ownerT = try await t.relogin(owner)
@@ -113,8 +140,10 @@ import Vapor
             try await t.close(ownerT, p2)
             t.clock.advance(by: 2 * 3600 - 60)
             let ownerT2 = try await t.relogin(owner)
-            _ = try await t.request(.POST, "/api/v1/projects/\(p1)/award", token: ownerT2.token, body: ["bidId": mine1.uuidString])
-            _ = try await t.request(.POST, "/api/v1/projects/\(p2)/award", token: ownerT2.token, body: ["bidId": rival2.uuidString])
+            _ = try await t.request(
+                .POST, "/api/v1/projects/\(p1)/award", token: ownerT2.token, body: ["bidId": mine1.uuidString])
+            _ = try await t.request(
+                .POST, "/api/v1/projects/\(p2)/award", token: ownerT2.token, body: ["bidId": rival2.uuidString])
 
             let subT = try await t.relogin(sub)
             let r = try await t.request(.GET, "/api/v1/analytics/company", token: subT.token)
@@ -130,10 +159,17 @@ import Vapor
             #expect(o.json["avgBidsPerProject"].double == 2)
             #expect(o.json["avgHoursToAward"].double == 2)
 
-            let window = try await t.request(.GET, "/api/v1/analytics/company?from=2030-01-01T00:00:00Z", token: subT.token)
+            let window = try await t.request(
+                .GET, "/api/v1/analytics/company?from=2030-01-01T00:00:00Z", token: subT.token)
             #expect(window.json["bidsSubmitted"].int == 0)
-            #expect(try await t.request(.GET, "/api/v1/analytics/company?from=soon", token: subT.token).status == .badRequest)
-            #expect(try await t.request(.GET, "/api/v1/analytics/company?from=2030-01-01T00:00:00Z&to=2029-01-01T00:00:00Z", token: subT.token).status == .badRequest)
+            #expect(
+                try await t.request(.GET, "/api/v1/analytics/company?from=soon", token: subT.token).status
+                    == .badRequest)
+            #expect(
+                try await t.request(
+                    .GET, "/api/v1/analytics/company?from=2030-01-01T00:00:00Z&to=2029-01-01T00:00:00Z",
+                    token: subT.token
+                ).status == .badRequest)
         }
     }
 }

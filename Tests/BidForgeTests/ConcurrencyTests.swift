@@ -1,6 +1,7 @@
-import Testing
 import Foundation
+import Testing
 import Vapor
+
 @testable import BidForge
 @testable import BidForgeCore
 
@@ -34,15 +35,23 @@ import Vapor
     @Test func idempotentProjectCreation() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)
-            let first = try await t.request(.POST, "/api/v1/projects", token: owner.token, body: t.projectJSON(), headers: ["Idempotency-Key": "p-1"])
-            let second = try await t.request(.POST, "/api/v1/projects", token: owner.token, body: t.projectJSON(), headers: ["Idempotency-Key": "p-1"])
+            let first = try await t.request(
+                .POST, "/api/v1/projects", token: owner.token, body: t.projectJSON(),
+                headers: ["Idempotency-Key": "p-1"])
+            let second = try await t.request(
+                .POST, "/api/v1/projects", token: owner.token, body: t.projectJSON(),
+                headers: ["Idempotency-Key": "p-1"])
             #expect(first.status == .created && second.status == .created, "\(second.status) \(second.text)")
             #expect(first.json["id"].string == second.json["id"].string)
             #expect(second.headers.first(name: "Idempotent-Replayed") == "true")
-            #expect(try await t.request(.GET, "/api/v1/projects?mine=true", token: owner.token).json["pagination"]["total"].int == 1)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects?mine=true", token: owner.token).json["pagination"]["total"]
+                    .int == 1)
             // Keys belong to a user: another user's identical key is independent.
             let colleague = try await t.join(owner, role: .owner)
-            let theirs = try await t.request(.POST, "/api/v1/projects", token: colleague.token, body: t.projectJSON(), headers: ["Idempotency-Key": "p-1"])
+            let theirs = try await t.request(
+                .POST, "/api/v1/projects", token: colleague.token, body: t.projectJSON(),
+                headers: ["Idempotency-Key": "p-1"])
             #expect(theirs.status == .created && theirs.json["id"].string != first.json["id"].string)
         }
     }
@@ -77,13 +86,16 @@ import Vapor
             let results = try await withThrowingTaskGroup(of: TestResponse.self) { group in
                 for bid in [a, b] {
                     group.addTask {
-                        try await t.request(.POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": bid.uuidString])
+                        try await t.request(
+                            .POST, "/api/v1/projects/\(project)/award", token: owner.token,
+                            body: ["bidId": bid.uuidString])
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(results.map(\.status.code).sorted() == [200, 409], "\(results.map(\.text))")
-            let bids = try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: owner.token).json["data"].array
+            let bids = try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: owner.token).json["data"]
+                .array
             #expect(bids.filter { $0["status"].string == "ACCEPTED" }.count == 1)
             #expect(bids.filter { $0["status"].string == "REJECTED" }.count == 1)
             let winner = results.first { $0.status == .ok }!.json["awardedBidId"].uuid

@@ -1,6 +1,7 @@
-import Testing
 import Foundation
+import Testing
 import Vapor
+
 @testable import BidForge
 
 @Suite struct ConversationsTests {
@@ -11,7 +12,8 @@ import Vapor
     }
 
     func post(_ t: TestApp, _ member: Member, _ conversation: String, _ text: String) async throws -> TestResponse {
-        try await t.request(.POST, "/api/v1/conversations/\(conversation)/messages", token: member.token, body: ["body": text])
+        try await t.request(
+            .POST, "/api/v1/conversations/\(conversation)/messages", token: member.token, body: ["body": text])
     }
 
     func unread(_ t: TestApp, _ member: Member) async throws -> Int? {
@@ -25,7 +27,8 @@ import Vapor
             let project = try await t.openProject(owner)
             let first = try await open(t, sub, project: project)
             #expect(first.status == .created)
-            #expect(first.json["companyId"].uuid == sub.companyId && first.json["ownerCompanyId"].uuid == owner.companyId)
+            #expect(
+                first.json["companyId"].uuid == sub.companyId && first.json["ownerCompanyId"].uuid == owner.companyId)
             #expect(first.json["projectTitle"].string == "Clinic fit-out" && first.json["unreadCount"].int == 0)
             let again = try await open(t, sub, project: project)
             #expect(again.status == .ok && again.json["id"].string == first.json["id"].string)
@@ -42,15 +45,19 @@ import Vapor
             let stranger = try await t.register(.subcontractor)
             let invited = try await t.register(.subcontractor)
             let project = try await t.openProject(owner)
-            _ = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
-                                    body: ["companyIds": [invited.companyId.uuidString]])
+            _ = try await t.request(
+                .POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                body: ["companyIds": [invited.companyId.uuidString]])
             #expect(try await open(t, owner, project: project).errorCode == "VALIDATION_FAILED")
-            #expect(try await open(t, owner, project: project, company: owner.companyId).errorCode == "VALIDATION_FAILED")
+            #expect(
+                try await open(t, owner, project: project, company: owner.companyId).errorCode == "VALIDATION_FAILED")
             #expect(try await open(t, owner, project: project, company: UUID()).status == .notFound)
             #expect(try await open(t, owner, project: project, company: stranger.companyId).status == .forbidden)
             #expect(try await open(t, owner, project: project, company: invited.companyId).status == .created)
             // A bidder cannot open a thread on someone else's behalf.
-            #expect(try await open(t, invited, project: project, company: stranger.companyId).errorCode == "VALIDATION_FAILED")
+            #expect(
+                try await open(t, invited, project: project, company: stranger.companyId).errorCode
+                    == "VALIDATION_FAILED")
         }
     }
 
@@ -66,8 +73,11 @@ import Vapor
                 #expect(try await t.request(.GET, path, token: outsider.token).status == .notFound)
             }
             #expect(try await post(t, outsider, id, "let me in").status == .notFound)
-            #expect(try await t.request(.POST, "/api/v1/conversations/\(id)/read", token: outsider.token).status == .notFound)
-            #expect(try await t.request(.GET, "/api/v1/conversations", token: outsider.token).json["data"].array.isEmpty)
+            #expect(
+                try await t.request(.POST, "/api/v1/conversations/\(id)/read", token: outsider.token).status
+                    == .notFound)
+            #expect(
+                try await t.request(.GET, "/api/v1/conversations", token: outsider.token).json["data"].array.isEmpty)
             #expect(try await t.request(.GET, "/api/v1/conversations/\(id)/messages").status == .unauthorized)
             // An invite-only project the outsider was not invited to does not exist for it.
             let hidden = try await t.openProject(owner, t.projectJSON(visibility: "INVITE_ONLY"))
@@ -122,7 +132,8 @@ import Vapor
             let otherProject = try await t.openProject(owner)
             let other = try #require(try await open(t, sub, project: otherProject).json["id"].string)
             let foreign = try #require(try await post(t, sub, other, "elsewhere").json["id"].string)
-            let bad = try await t.request(.GET, "/api/v1/conversations/\(id)/messages?before=\(foreign)", token: sub.token)
+            let bad = try await t.request(
+                .GET, "/api/v1/conversations/\(id)/messages?before=\(foreign)", token: sub.token)
             #expect(bad.errorCode == "VALIDATION_FAILED")
         }
     }
@@ -138,7 +149,8 @@ import Vapor
             #expect(try await unread(t, owner) == 3)
             #expect(try await unread(t, colleague) == 3)
             #expect(try await unread(t, sub) == 0)
-            #expect(try await t.request(.POST, "/api/v1/conversations/\(id)/read", token: owner.token).status == .noContent)
+            #expect(
+                try await t.request(.POST, "/api/v1/conversations/\(id)/read", token: owner.token).status == .noContent)
             #expect(try await unread(t, owner) == 0)
             #expect(try await unread(t, colleague) == 3)
             t.clock.advance(by: 1)

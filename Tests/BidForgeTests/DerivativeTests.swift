@@ -1,21 +1,26 @@
+import Fluent
 import Foundation
 import Testing
 import Vapor
-import Fluent
+
 @testable import BidForge
 
 /// libvips is a run-time library: CI installs it (and sets BIDFORGE_TEST_REQUIRE_VIPS=1 so its absence fails).
 enum VipsAvailability {
     static var present: Bool {
         ProcessInfo.processInfo.environment["BIDFORGE_TEST_REQUIRE_VIPS"] == "1"
-            || ["/usr/lib/x86_64-linux-gnu/libvips.so.42", "/usr/lib/aarch64-linux-gnu/libvips.so.42", "/usr/lib/libvips.so.42"]
-                .contains { FileManager.default.fileExists(atPath: $0) }
+            || [
+                "/usr/lib/x86_64-linux-gnu/libvips.so.42", "/usr/lib/aarch64-linux-gnu/libvips.so.42",
+                "/usr/lib/libvips.so.42"
+            ]
+            .contains { FileManager.default.fileExists(atPath: $0) }
     }
 }
 
 @Suite struct DerivativeTests {
-    @Test(.enabled(if: VipsAvailability.present, "libvips is not installed (apt-get install libvips42)"),
-          arguments: StorageBackend.allCases)
+    @Test(
+        .enabled(if: VipsAvailability.present, "libvips is not installed (apt-get install libvips42)"),
+        arguments: StorageBackend.allCases)
     func imagesGetDisplayAndThumbnailVersionsOnce(backend: StorageBackend) async throws {
         try await backend.run { t in
             let imaging = t.app.derivatives.imaging
@@ -58,11 +63,15 @@ enum VipsAvailability {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)
             let project = try await t.createProject(owner)
-            let small = try #require(try await t.upload(owner, to: project, Samples.png(width: 300, height: 200), filename: "icon.png",
-                                                        type: "image/png").json["id"].uuid)
+            let small = try #require(
+                try await t.upload(
+                    owner, to: project, Samples.png(width: 300, height: 200), filename: "icon.png",
+                    type: "image/png"
+                ).json["id"].uuid)
             // A PNG signature and nothing a decoder can use after it.
             let broken = Array(Samples.png(width: 8, height: 8).prefix(8)) + Array(repeating: 0x42, count: 200)
-            let bad = try #require(try await t.upload(owner, to: project, broken, filename: "bad.png", type: "image/png").json["id"].uuid)
+            let bad = try #require(
+                try await t.upload(owner, to: project, broken, filename: "bad.png", type: "image/png").json["id"].uuid)
             for _ in 0..<(DerivativeMaker.maxAttempts + 2) {
                 t.clock.advance(by: 60)
                 _ = try await t.app.derivatives.makeNext()
@@ -90,13 +99,17 @@ enum VipsAvailability {
             let fits = Samples.png(width: 900, height: 600)
             var ids: [UUID] = []
             for (bytes, name) in [(bomb, "bomb.png"), (large, "large.png"), (fits, "fits.png")] {
-                ids.append(try #require(try await t.upload(owner, to: project, bytes, filename: name, type: "image/png").json["id"].uuid))
+                ids.append(
+                    try #require(
+                        try await t.upload(owner, to: project, bytes, filename: name, type: "image/png").json["id"].uuid
+                    ))
                 t.clock.advance(by: 1)
             }
             for _ in 0..<3 { #expect(try await t.app.derivatives.makeNext()) }
             for id in ids[0...1] {
                 let stored = try #require(try await DocumentModel.find(id, on: t.app.db))
-                #expect(stored.derivatives == .failed && stored.derivativeAttempts == 1, "given up at once, not retried")
+                #expect(
+                    stored.derivatives == .failed && stored.derivativeAttempts == 1, "given up at once, not retried")
             }
             #expect(try await DocumentModel.find(ids[2], on: t.app.db)?.derivatives == .ready)
             let served = try await t.download(ids[0], token: owner.token, variant: "thumbnail")
@@ -112,15 +125,21 @@ enum VipsAvailability {
             let owner = try await t.register(.owner)
             let project = try await t.createProject(owner)
             // 900 × 600 RGB, 8 bits: 1.62 MB decoded, over a 1 MB budget though well inside the pixel budget.
-            let photo = try #require(try await t.upload(owner, to: project, Samples.png(width: 900, height: 600), filename: "site.png",
-                                                        type: "image/png").json["id"].uuid)
+            let photo = try #require(
+                try await t.upload(
+                    owner, to: project, Samples.png(width: 900, height: 600), filename: "site.png",
+                    type: "image/png"
+                ).json["id"].uuid)
             #expect(try await t.app.derivatives.makeNext())
             let stored = try #require(try await DocumentModel.find(photo, on: t.app.db))
             #expect(stored.derivatives == .failed && stored.derivativeAttempts == 1)
 
             // As if three instances died decoding it: claimed, never answered, lease run out each time.
-            let poison = try #require(try await t.upload(owner, to: project, Samples.png(width: 20, height: 20), filename: "p.png",
-                                                         type: "image/png").json["id"].uuid)
+            let poison = try #require(
+                try await t.upload(
+                    owner, to: project, Samples.png(width: 20, height: 20), filename: "p.png",
+                    type: "image/png"
+                ).json["id"].uuid)
             try await DocumentModel.query(on: t.app.db).set(\.$derivativeAttempts, to: DerivativeMaker.maxAttempts)
                 .set(\.$derivativeLeaseUntil, to: t.clock.now.addingTimeInterval(-1)).filter(\.$id == poison).update()
             #expect(try await t.app.derivatives.makeNext() == false, "not claimed a fourth time")
@@ -137,7 +156,8 @@ enum VipsAvailability {
             let owner = try await t.register(.owner)
             let project = try await t.createProject(owner)
             let png = Samples.png(width: 640, height: 480)
-            let id = try #require(try await t.upload(owner, to: project, png, filename: "photo.png", type: "image/png").json["id"].uuid)
+            let id = try #require(
+                try await t.upload(owner, to: project, png, filename: "photo.png", type: "image/png").json["id"].uuid)
             #expect(try await t.app.derivatives.makeNext() == false)
             let served = try await t.download(id, token: owner.token, variant: "display")
             #expect(served.bytes.map(Samples.sha256) == Samples.sha256(png))

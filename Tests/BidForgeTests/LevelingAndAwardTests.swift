@@ -1,6 +1,7 @@
-import Testing
 import Foundation
+import Testing
 import Vapor
+
 @testable import BidForge
 @testable import BidForgeCore
 
@@ -13,14 +14,23 @@ import Vapor
             let b = try await t.register(.contractor, company: "Bravo, Builders")
             let c = try await t.register(.subcontractor, company: "Charlie Electric")
             let bidA = try await t.submitBid(a, on: project, amount: 100_000)
-            let bidB = try await t.request(.POST, "/api/v1/projects/\(project)/bids", token: b.token, body: [
-                "amountCents": 125_000,
-                "lineItems": [
-                    ["description": "Slab", "trade": "03", "quantity": 1, "unit": "LS", "unitPriceCents": 100_000, "totalCents": 100_000],
-                    ["description": "Power", "trade": "26", "quantity": 1, "unit": "LS", "unitPriceCents": 25_000, "totalCents": 25_000],
-                ],
-                "exclusions": ["Winter heat"],
-            ] as [String: JSONValue]).json["id"].uuid!
+            let bidB = try await t.request(
+                .POST, "/api/v1/projects/\(project)/bids", token: b.token,
+                body: [
+                    "amountCents": 125_000,
+                    "lineItems": [
+                        [
+                            "description": "Slab", "trade": "03", "quantity": 1, "unit": "LS",
+                            "unitPriceCents": 100_000, "totalCents": 100_000
+                        ],
+                        [
+                            "description": "Power", "trade": "26", "quantity": 1, "unit": "LS",
+                            "unitPriceCents": 25_000, "totalCents": 25_000
+                        ]
+                    ],
+                    "exclusions": ["Winter heat"]
+                ] as [String: JSONValue]
+            ).json["id"].uuid!
             let bidC = try await t.submitBid(c, on: project, amount: 150_000)
             _ = try await t.request(.POST, "/api/v1/bids/\(bidC)/withdraw", token: c.token)
 
@@ -38,7 +48,8 @@ import Vapor
             #expect(r.json["stats"]["count"].int == 2)
             #expect(r.json["stats"]["median"].int == 112_500 && r.json["stats"]["mean"].int == 112_500)
 
-            let csv = try await t.request(.GET, "/api/v1/projects/\(project)/bids/leveling?format=csv", token: owner.token)
+            let csv = try await t.request(
+                .GET, "/api/v1/projects/\(project)/bids/leveling?format=csv", token: owner.token)
             #expect(csv.status == .ok)
             #expect(csv.headers.contentType?.subType == "csv")
             let lines = csv.text.split(separator: "\r\n")
@@ -50,8 +61,12 @@ import Vapor
             #expect(bidder.status == .forbidden)
             let stranger = try await t.register(.owner)
             let privateProject = try await t.openProject(owner, t.projectJSON(visibility: "INVITE_ONLY"))
-            #expect(try await t.request(.GET, "/api/v1/projects/\(privateProject)/bids/leveling", token: stranger.token).status == .notFound)
-            #expect(try await t.request(.GET, "/api/v1/projects/\(project)/bids/leveling?format=xml", token: owner.token).status == .badRequest)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(privateProject)/bids/leveling", token: stranger.token)
+                    .status == .notFound)
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(project)/bids/leveling?format=xml", token: owner.token)
+                    .status == .badRequest)
         }
     }
 
@@ -63,24 +78,29 @@ import Vapor
             let mid = try await t.register(.subcontractor)
             let high = try await t.register(.contractor)
             let invitedOnly = try await t.register(.subcontractor)
-            _ = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
-                                    body: ["companyIds": [.string(invitedOnly.companyId.uuidString)]] as [String: JSONValue])
+            _ = try await t.request(
+                .POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                body: ["companyIds": [.string(invitedOnly.companyId.uuidString)]] as [String: JSONValue])
             let lowBid = try await t.submitBid(low, on: project, amount: 90_000)
             let midBid = try await t.submitBid(mid, on: project, amount: 100_000)
             let highBid = try await t.submitBid(high, on: project, amount: 120_000)
 
-            let early = try await t.request(.POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": midBid.uuidString])
+            let early = try await t.request(
+                .POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": midBid.uuidString])
             #expect(early.status == .conflict && early.errorCode == "INVALID_TRANSITION")
 
             try await t.close(owner, project)
-            let unknown = try await t.request(.POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": UUID().uuidString])
+            let unknown = try await t.request(
+                .POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": UUID().uuidString])
             #expect(unknown.status == .notFound)
-            let r = try await t.request(.POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": midBid.uuidString])
+            let r = try await t.request(
+                .POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": midBid.uuidString])
             #expect(r.status == .ok)
             #expect(r.json["status"].string == "AWARDED")
             #expect(r.json["awardedBidId"].uuid == midBid)
 
-            let bids = try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: owner.token).json["data"].array
+            let bids = try await t.request(.GET, "/api/v1/projects/\(project)/bids", token: owner.token).json["data"]
+                .array
             let statusById = Dictionary(uniqueKeysWithValues: bids.map { ($0["id"].uuid!, $0["status"].string!) })
             #expect(statusById == [lowBid: "REJECTED", midBid: "ACCEPTED", highBid: "REJECTED"])
 
@@ -97,7 +117,8 @@ import Vapor
             #expect(lostLow["data"]["aboveWinningPct"].double == -10)
             #expect(try await t.notifications(invitedOnly).contains { $0["type"].string == "PROJECT_AWARDED" })
 
-            let twice = try await t.request(.POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": lowBid.uuidString])
+            let twice = try await t.request(
+                .POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": lowBid.uuidString])
             #expect(twice.errorCode == "INVALID_TRANSITION")
         }
     }
@@ -110,7 +131,8 @@ import Vapor
             let bid = try await t.submitBid(sub, on: project)
             _ = try await t.request(.POST, "/api/v1/bids/\(bid)/withdraw", token: sub.token)
             try await t.close(owner, project)
-            let r = try await t.request(.POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": bid.uuidString])
+            let r = try await t.request(
+                .POST, "/api/v1/projects/\(project)/award", token: owner.token, body: ["bidId": bid.uuidString])
             #expect(r.errorCode == "INVALID_TRANSITION")
         }
     }

@@ -1,10 +1,14 @@
 import Foundation
-import Testing
 import NIOCore
+import Testing
+
 @testable import BidForge
 
 @Suite struct MultipartScannerTests {
-    struct Part: Equatable { var headers: [String: String]; var body: [UInt8] }
+    struct Part: Equatable {
+        var headers: [String: String]
+        var body: [UInt8]
+    }
 
     func scan(_ body: ByteBuffer, boundary: String, chunk: Int) throws -> (parts: [Part], complete: Bool) {
         var scanner = MultipartScanner(boundary: boundary)
@@ -17,7 +21,9 @@ import NIOCore
                 switch event {
                 case .part(let headers): open = Part(headers: headers, body: [])
                 case .body(let bytes): open?.body += Array(bytes.readableBytesView)
-                case .partEnd: parts.append(open!); open = nil
+                case .partEnd:
+                    parts.append(open!)
+                    open = nil
                 }
             }
         }

@@ -1,8 +1,9 @@
-import Testing
 import Foundation
-import Vapor
 import Logging
 import NIOConcurrencyHelpers
+import Testing
+import Vapor
+
 @testable import BidForge
 
 final class CapturingRequestLog: RequestLogSink {
@@ -19,7 +20,8 @@ final class CapturingRequestLog: RequestLogSink {
             let project = try await t.createProject(owner)
             sink.entries.withLockedValue { $0.removeAll() }
 
-            _ = try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token, headers: ["X-Request-Id": "abc-123"])
+            _ = try await t.request(
+                .GET, "/api/v1/projects/\(project)", token: owner.token, headers: ["X-Request-Id": "abc-123"])
             _ = try await t.request(.GET, "/api/v1/projects/\(UUID())")
             _ = try await t.request(.GET, "/no/such/route")
             let entries = sink.entries.withLockedValue { $0 }
@@ -41,8 +43,9 @@ final class CapturingRequestLog: RequestLogSink {
     }
 
     @Test func jsonLogLinesCarryTheFields() throws {
-        let line = JSONLogHandler.line(ts: Date(timeIntervalSince1970: 0), level: .info, message: "request", label: "bidforge",
-                                       metadata: ["requestId": "r-1", "status": .stringConvertible(201), "route": "/api/v1/me"])
+        let line = JSONLogHandler.line(
+            ts: Date(timeIntervalSince1970: 0), level: .info, message: "request", label: "bidforge",
+            metadata: ["requestId": "r-1", "status": .stringConvertible(201), "route": "/api/v1/me"])
         let text = String(decoding: line, as: UTF8.self)
         #expect(text.hasSuffix("\n") && !text.dropLast().contains("\n"))
         let object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
@@ -71,8 +74,13 @@ final class CapturingRequestLog: RequestLogSink {
     static func parse(_ text: String) -> [(name: String, labels: [String: String], value: Double)] {
         var samples: [(String, [String: String], Double)] = []
         for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
-            let (series, valueText) = (line[..<line.lastIndex(of: " ")!], line[line.index(after: line.lastIndex(of: " ")!)...])
-            guard let value = Double(valueText) else { Issue.record("bad value in \(line)"); continue }
+            let (series, valueText) = (
+                line[..<line.lastIndex(of: " ")!], line[line.index(after: line.lastIndex(of: " ")!)...]
+            )
+            guard let value = Double(valueText) else {
+                Issue.record("bad value in \(line)")
+                continue
+            }
             var name = String(series), labels: [String: String] = [:]
             if let open = series.firstIndex(of: "{") {
                 name = String(series[..<open])
@@ -98,18 +106,28 @@ final class CapturingRequestLog: RequestLogSink {
             #expect(r.status == .ok)
             #expect(r.headers.contentType?.subType == "plain")
             let samples = Self.parse(r.text)
-            let detail = samples.filter { $0.name == "http_requests_total" && $0.labels["route"] == "/api/v1/projects/:projectID" }
+            let detail = samples.filter {
+                $0.name == "http_requests_total" && $0.labels["route"] == "/api/v1/projects/:projectID"
+            }
             #expect(detail.first { $0.labels["status_code"] == "200" && $0.labels["method"] == "GET" }?.value == 3)
             #expect(detail.first { $0.labels["status_code"] == "404" }?.value == 1)
-            #expect(samples.contains { $0.name == "http_request_duration_seconds_bucket" && $0.labels["route"] == "/api/v1/projects/:projectID" && $0.labels["le"] == "+Inf" && $0.value == 3 })
+            #expect(
+                samples.contains {
+                    $0.name == "http_request_duration_seconds_bucket"
+                        && $0.labels["route"] == "/api/v1/projects/:projectID" && $0.labels["le"] == "+Inf"
+                        && $0.value == 3
+                })
             #expect(samples.contains { $0.name == "http_request_duration_seconds_count" })
             #expect(!r.text.contains(project.uuidString), "raw paths must not become labels")
             #expect(samples.first { $0.name == "active_users_total" }?.value == 1)
-            #expect((samples.first { $0.name == "db_pool_connections" && $0.labels["state"] == "max" }?.value ?? 0) >= 1)
+            #expect(
+                (samples.first { $0.name == "db_pool_connections" && $0.labels["state"] == "max" }?.value ?? 0) >= 1)
             #expect((samples.first { $0.name == "process_resident_memory_bytes" }?.value ?? 0) > 1_000_000)
             #expect((samples.first { $0.name == "process_open_fds" }?.value ?? 0) > 0)
             #expect((samples.first { $0.name == "process_cpu_seconds_total" }?.value ?? 0) > 0)
-            #expect(samples.first { $0.name == "outbox_pending_events" }?.value == 0, "the test helper drains after each request")
+            #expect(
+                samples.first { $0.name == "outbox_pending_events" }?.value == 0,
+                "the test helper drains after each request")
             #expect(samples.first { $0.name == "realtime_connections" }?.value == 0)
             if t.app.settings.database.isPostgres {
                 // This test's requests opened connections; the sampling query's own connection is not counted. The
@@ -117,7 +135,8 @@ final class CapturingRequestLog: RequestLogSink {
                 func poolSeries() async throws -> [(name: String, labels: [String: String], value: Double)] {
                     let scraped = Self.parse(try await t.request(.GET, "/metrics").text)
                     return scraped.filter { sample in
-                        sample.name == "db_pool_connections" && (sample.labels["state"] == "in_use" || sample.labels["state"] == "idle")
+                        sample.name == "db_pool_connections"
+                            && (sample.labels["state"] == "in_use" || sample.labels["state"] == "idle")
                     }
                 }
                 var open = try await poolSeries()

@@ -1,19 +1,21 @@
-import Testing
 import Foundation
+import Testing
 import Vapor
+
 @testable import BidForge
 
 @Suite struct OpenAPITests {
     /// `/api/v1/projects/:projectID` → `/api/v1/projects/{projectID}`
     static func openAPIPath(_ route: Route) -> String {
-        "/" + route.path.map { component -> String in
-            switch component {
-            case .parameter(let name): "{\(name)}"
-            case .constant(let value): value
-            case .anything: "*"
-            case .catchall: "**"
-            }
-        }.joined(separator: "/")
+        "/"
+            + route.path.map { component -> String in
+                switch component {
+                case .parameter(let name): "{\(name)}"
+                case .constant(let value): value
+                case .anything: "*"
+                case .catchall: "**"
+                }
+            }.joined(separator: "/")
     }
 
     @Test func everyRegisteredRouteIsDocumentedAndNothingElse() async throws {
@@ -31,13 +33,16 @@ import Vapor
                 #expect(!op.isNull, "route \(method.uppercased()) \(path) is missing from /openapi.json")
                 #expect(!op["responses"].isNull, "\(method) \(path) has no responses")
                 for name in OpenAPIDocument.pathParameters(path) {
-                    #expect(op["parameters"].array.contains { $0["name"].string == name && $0["in"].string == "path" },
-                            "\(method) \(path) does not declare path parameter \(name)")
+                    #expect(
+                        op["parameters"].array.contains { $0["name"].string == name && $0["in"].string == "path" },
+                        "\(method) \(path) does not declare path parameter \(name)")
                 }
             }
             var documented = Set<String>()
             for path in paths.keys { for method in paths[path].keys { documented.insert("\(method) \(path)") } }
-            #expect(documented.subtracting(registered).isEmpty, "documented but not registered: \(documented.subtracting(registered))")
+            #expect(
+                documented.subtracting(registered).isEmpty,
+                "documented but not registered: \(documented.subtracting(registered))")
             let ids = documented.map { d -> String in
                 let parts = d.split(separator: " ", maxSplits: 1)
                 return paths[String(parts[1])][String(parts[0])]["operationId"].string ?? ""
@@ -51,7 +56,9 @@ import Vapor
         let text = String(decoding: data, as: UTF8.self)
         let doc = J(try JSONDecoder().decode(JSONValue.self, from: data))
         let schemas = Set(doc["components"]["schemas"].keys)
-        let refs = text.components(separatedBy: "\"$ref\":\"#/components/schemas/").dropFirst().map { $0.prefix { $0 != "\"" } }
+        let refs = text.components(separatedBy: "\"$ref\":\"#/components/schemas/").dropFirst().map {
+            $0.prefix { $0 != "\"" }
+        }
         #expect(!refs.isEmpty)
         for ref in refs { #expect(schemas.contains(String(ref)), "unresolved $ref \(ref)") }
     }
@@ -69,7 +76,7 @@ import Vapor
                 ("Bid", bid.json),
                 ("Me", try await t.request(.GET, "/api/v1/me", token: owner.token).json),
                 ("Notification", try await t.notifications(owner)[0]),
-                ("Error", try await t.request(.GET, "/api/v1/me").json),
+                ("Error", try await t.request(.GET, "/api/v1/me").json)
             ]
             for (schema, body) in samples {
                 let required = doc["components"]["schemas"][schema]["required"].array.compactMap(\.string)
@@ -89,7 +96,10 @@ import Vapor
             let uploaded = try await t.upload(owner, to: project, Samples.pdf(300))
             let samples: [(String, J)] = [
                 ("Document", uploaded.json),
-                ("DocumentActivity", try await t.request(.GET, "/api/v1/projects/\(project)/documents/activity", token: owner.token).json),
+                (
+                    "DocumentActivity",
+                    try await t.request(.GET, "/api/v1/projects/\(project)/documents/activity", token: owner.token).json
+                )
             ]
             for (schema, body) in samples {
                 let required = doc["components"]["schemas"][schema]["required"].array.compactMap(\.string)
@@ -97,8 +107,12 @@ import Vapor
                 for key in required { #expect(body.keys.contains(key), "\(schema) response lacks required \(key)") }
             }
             let upload = doc["paths"]["/api/v1/projects/{projectID}/documents"]["post"]
-            #expect(upload["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"].string == "#/components/schemas/DocumentUpload")
-            #expect(doc["paths"]["/api/v1/documents/{documentID}/content"]["get"]["responses"]["206"]["description"].string != nil)
+            #expect(
+                upload["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"].string
+                    == "#/components/schemas/DocumentUpload")
+            #expect(
+                doc["paths"]["/api/v1/documents/{documentID}/content"]["get"]["responses"]["206"]["description"].string
+                    != nil)
         }
     }
 }

@@ -1,9 +1,10 @@
-import Testing
-import Foundation
-import Vapor
 import AsyncKit
 import Fluent
+import Foundation
 import SQLKit
+import Testing
+import Vapor
+
 @testable import BidForge
 
 @Suite struct OperationsTests {
@@ -22,7 +23,9 @@ import SQLKit
             for check in ["database", "storage", "memory", "disk", "imaging", "cache"] {
                 #expect(health.json["checks"][check]["details"].isNull, "\(check) details stay private")
             }
-            #expect(!health.text.contains("rssBytes") && !health.text.contains("freeBytes") && !health.text.contains("version"))
+            #expect(
+                !health.text.contains("rssBytes") && !health.text.contains("freeBytes")
+                    && !health.text.contains("version"))
             let admin = try await t.platformAdmin()
             let detailed = try await t.request(.GET, "/api/health", token: admin.token)
             #expect(detailed.json["checks"]["storage"]["details"]["backend"].string == "local")
@@ -49,7 +52,9 @@ import SQLKit
     }
 
     struct LeakyError: Error, CustomStringConvertible {
-        var description: String { "syntax error at SELECT password_hash FROM users in /srv/app/Sources/Secret.swift:42" }
+        var description: String {
+            "syntax error at SELECT password_hash FROM users in /srv/app/Sources/Secret.swift:42"
+        }
     }
 
     @Test func serverErrorsDiscloseNothingAndPoolTimeoutsAre503() async throws {
@@ -74,7 +79,10 @@ import SQLKit
 @Suite struct ServiceSplitTests {
     @Test func aBidsInstanceServesOnlyBidRoutesAndOperations() async throws {
         try await TestApp.run(services: [.bids]) { t in
-            let paths = Set(t.app.routes.all.map { "\($0.method.rawValue) " + "/" + $0.path.map(\.description).joined(separator: "/") })
+            let paths = Set(
+                t.app.routes.all.map {
+                    "\($0.method.rawValue) " + "/" + $0.path.map(\.description).joined(separator: "/")
+                })
             #expect(paths.contains("POST /api/v1/projects/:projectID/bids"))
             #expect(paths.contains("GET /api/v1/projects/:projectID/bids/leveling"))
             #expect(!paths.contains("POST /api/v1/auth/register"))
@@ -99,28 +107,44 @@ import SQLKit
 /// batches once past it, and counted in `/metrics`.
 @Suite struct RetentionJobTests {
     @Test func rowsPastTheirWindowAreDeletedAndTheRestKept() async throws {
-        let env = ["RETENTION_IDEMPOTENCY_HOURS": "1", "RETENTION_OUTBOX_DAYS": "1", "RETENTION_DOWNLOADS_DAYS": "1",
-                   "RETENTION_EXPIRED_DAYS": "0"]
+        let env = [
+            "RETENTION_IDEMPOTENCY_HOURS": "1", "RETENTION_OUTBOX_DAYS": "1", "RETENTION_DOWNLOADS_DAYS": "1",
+            "RETENTION_EXPIRED_DAYS": "0"
+        ]
         try await TestApp.run(environment: env) { t in
             func count(_ table: String) async throws -> Int {
-                try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self) ?? -1
+                try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(
+                    column: "n", as: Int.self) ?? -1
             }
             func make() async throws {
                 let owner = try await t.register(.owner)
-                let project = try #require(try await t.request(.POST, "/api/v1/projects", token: owner.token, body: t.projectJSON(),
-                                                              headers: ["Idempotency-Key": UUID().uuidString]).json["id"].uuid)
-                #expect(try await t.request(.POST, "/api/v1/projects/\(project)/publish", token: owner.token).status == .ok)
-                #expect(try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
-                                            body: ["companyIds": [try await t.register(.subcontractor).companyId.uuidString]]).status == .created)
+                let project = try #require(
+                    try await t.request(
+                        .POST, "/api/v1/projects", token: owner.token, body: t.projectJSON(),
+                        headers: ["Idempotency-Key": UUID().uuidString]
+                    ).json["id"].uuid)
+                #expect(
+                    try await t.request(.POST, "/api/v1/projects/\(project)/publish", token: owner.token).status == .ok)
+                #expect(
+                    try await t.request(
+                        .POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                        body: ["companyIds": [try await t.register(.subcontractor).companyId.uuidString]]
+                    ).status == .created)
                 let document = try #require(try await t.upload(owner, to: project, Samples.pdf(500)).json["id"].uuid)
                 _ = try await t.download(document, token: owner.token)
                 _ = try await t.request(.POST, "/api/v1/realtime/tickets", token: owner.token)
                 _ = try await WebBrowser.signedIn(t, as: owner)
             }
             try await make()
-            let tables = ["idempotency_keys", "outbox_events", "document_downloads", "realtime_tickets", "refresh_tokens", "web_sessions"]
+            let tables = [
+                "idempotency_keys", "outbox_events", "document_downloads", "realtime_tickets", "refresh_tokens",
+                "web_sessions"
+            ]
             var before: [String: Int] = [:]
-            for table in tables { before[table] = try await count(table); #expect(before[table]! > 0, "\(table) has rows to age") }
+            for table in tables {
+                before[table] = try await count(table)
+                #expect(before[table]! > 0, "\(table) has rows to age")
+            }
 
             t.clock.advance(by: 30 * 60)
             var deleted = try await RetentionJob.run(t.app, now: t.clock.now)
@@ -134,12 +158,16 @@ import SQLKit
                 #expect(deleted[table] == before[table] && left == 0, "\(table)")
             }
             let tokens = try await count("refresh_tokens"), sessions = try await count("web_sessions")
-            #expect(tokens == before["refresh_tokens"] && sessions == before["web_sessions"], "sign-ins are kept until they expire")
+            #expect(
+                tokens == before["refresh_tokens"] && sessions == before["web_sessions"],
+                "sign-ins are kept until they expire")
 
             t.clock.advance(by: 31 * 86_400)
             try await make()
             deleted = try await RetentionJob.run(t.app, now: t.clock.now)
-            #expect(deleted["refresh_tokens"] == before["refresh_tokens"] && deleted["web_sessions"] == before["web_sessions"])
+            #expect(
+                deleted["refresh_tokens"] == before["refresh_tokens"]
+                    && deleted["web_sessions"] == before["web_sessions"])
             for table in ["idempotency_keys", "refresh_tokens", "web_sessions", "document_downloads"] {
                 #expect(try await count(table) == before[table], "\(table): today's rows stay")
             }
@@ -152,9 +180,12 @@ import SQLKit
 /// IDs leave the product lower-case everywhere a client reads them, and are accepted in either case.
 @Suite struct CanonicalIDTests {
     static func upperCaseIDs(in text: String) -> [String] {
-        let pattern = try! NSRegularExpression(pattern: "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
-        return pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text) }
-            .map { String(text[$0]) }.filter { $0 != $0.lowercased() }
+        let pattern = try! NSRegularExpression(
+            pattern: "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+        return pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+            Range($0.range, in: text)
+        }
+        .map { String(text[$0]) }.filter { $0 != $0.lowercased() }
     }
 
     @Test func everyAnswerWritesLowerCaseIDsAndAcceptsBoth() async throws {
@@ -165,31 +196,48 @@ import SQLKit
             let bidder = try await t.register(.subcontractor)
             let bid = try await t.submitBid(bidder, on: projects[0])
             try await t.close(owner, projects[0])
-            #expect(try await t.request(.POST, "/api/v1/projects/\(projects[0])/award", token: owner.token,
-                                        body: ["bidId": bid.uuidString]).status == .ok)
-            let conversation = try #require(try await t.request(.POST, "/api/v1/conversations", token: bidder.token,
-                                                                body: ["projectId": projects[1].uuidString]).json["id"].uuid)
-            _ = try await t.request(.POST, "/api/v1/conversations/\(conversation)/messages", token: bidder.token, body: ["body": "Hi"])
+            #expect(
+                try await t.request(
+                    .POST, "/api/v1/projects/\(projects[0])/award", token: owner.token,
+                    body: ["bidId": bid.uuidString]
+                ).status == .ok)
+            let conversation = try #require(
+                try await t.request(
+                    .POST, "/api/v1/conversations", token: bidder.token,
+                    body: ["projectId": projects[1].uuidString]
+                ).json["id"].uuid)
+            _ = try await t.request(
+                .POST, "/api/v1/conversations/\(conversation)/messages", token: bidder.token, body: ["body": "Hi"])
             let reads: [(String, String?)] = [
-                ("/api/v1/me", owner.token), ("/api/v1/projects?limit=1", nil), ("/api/v1/projects/\(projects[0])", owner.token),
-                ("/api/v1/projects/\(projects[0])/bids", owner.token), ("/api/v1/projects/\(projects[0])/bids/leveling", owner.token),
-                ("/api/v1/projects/\(projects[0])/bids/leveling?format=csv", owner.token), ("/api/v1/bids?mine=true", bidder.token),
-                ("/api/v1/notifications", bidder.token), ("/api/v1/notifications", owner.token), ("/api/v1/conversations", owner.token),
-                ("/api/v1/conversations/\(conversation)/messages", owner.token), ("/api/v1/companies/\(owner.companyId)", owner.token),
-                ("/api/v1/bids/\(bid)/revisions", bidder.token),
+                ("/api/v1/me", owner.token), ("/api/v1/projects?limit=1", nil),
+                ("/api/v1/projects/\(projects[0])", owner.token),
+                ("/api/v1/projects/\(projects[0])/bids", owner.token),
+                ("/api/v1/projects/\(projects[0])/bids/leveling", owner.token),
+                ("/api/v1/projects/\(projects[0])/bids/leveling?format=csv", owner.token),
+                ("/api/v1/bids?mine=true", bidder.token),
+                ("/api/v1/notifications", bidder.token), ("/api/v1/notifications", owner.token),
+                ("/api/v1/conversations", owner.token),
+                ("/api/v1/conversations/\(conversation)/messages", owner.token),
+                ("/api/v1/companies/\(owner.companyId)", owner.token),
+                ("/api/v1/bids/\(bid)/revisions", bidder.token)
             ]
             for (path, token) in reads {
                 let r = try await t.request(.GET, path, token: token)
                 #expect(r.status == .ok, "\(path): \(r.status)")
-                #expect(Self.upperCaseIDs(in: r.text).isEmpty, "\(path) writes \(Self.upperCaseIDs(in: r.text).prefix(2))")
+                #expect(
+                    Self.upperCaseIDs(in: r.text).isEmpty, "\(path) writes \(Self.upperCaseIDs(in: r.text).prefix(2))")
             }
             let page = try await t.request(.GET, "/api/v1/projects?limit=1")
             let cursor = try #require(page.json["pagination"]["nextCursor"].string)
             var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             while base64.count % 4 != 0 { base64 += "=" }
-            #expect(Self.upperCaseIDs(in: String(decoding: Data(base64Encoded: base64) ?? Data(), as: UTF8.self)).isEmpty, "cursors too")
+            #expect(
+                Self.upperCaseIDs(in: String(decoding: Data(base64Encoded: base64) ?? Data(), as: UTF8.self)).isEmpty,
+                "cursors too")
             let ownerPages = try await WebBrowser.signedIn(t, as: owner)
-            for path in ["/dashboard", "/projects/\(projects[0])", "/projects/\(projects[1])", "/notifications", "/conversations"] {
+            for path in [
+                "/dashboard", "/projects/\(projects[0])", "/projects/\(projects[1])", "/notifications", "/conversations"
+            ] {
                 let html = try await ownerPages.get(path).text
                 #expect(Self.upperCaseIDs(in: html).isEmpty, "\(path) writes \(Self.upperCaseIDs(in: html).prefix(2))")
             }
@@ -198,11 +246,15 @@ import SQLKit
             #expect(try await t.request(.GET, "/api/v1/projects/\(upper)").status == .ok)
             #expect(try await t.request(.GET, "/api/v1/projects/\(upper.lowercased())").status == .ok)
             // An idempotent retry may spell the path's id in the other case and is still the same request.
-            let first = try await t.request(.POST, "/api/v1/projects/\(upper)/bids", token: bidder.token, body: t.bidJSON(900_000),
-                                            headers: ["Idempotency-Key": "case-1"])
-            let retry = try await t.request(.POST, "/api/v1/projects/\(upper.lowercased())/bids", token: bidder.token,
-                                            body: t.bidJSON(900_000), headers: ["Idempotency-Key": "case-1"])
-            #expect(first.status == .created && retry.status == .created && retry.headers.first(name: "Idempotent-Replayed") == "true")
+            let first = try await t.request(
+                .POST, "/api/v1/projects/\(upper)/bids", token: bidder.token, body: t.bidJSON(900_000),
+                headers: ["Idempotency-Key": "case-1"])
+            let retry = try await t.request(
+                .POST, "/api/v1/projects/\(upper.lowercased())/bids", token: bidder.token,
+                body: t.bidJSON(900_000), headers: ["Idempotency-Key": "case-1"])
+            #expect(
+                first.status == .created && retry.status == .created
+                    && retry.headers.first(name: "Idempotent-Replayed") == "true")
         }
     }
 }

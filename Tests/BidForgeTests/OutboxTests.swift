@@ -1,8 +1,9 @@
-import Testing
-import Foundation
-import Vapor
 import Fluent
+import Foundation
 import NIOConcurrencyHelpers
+import Testing
+import Vapor
+
 @testable import BidForge
 
 /// Collects what a bus delivers, for assertions.
@@ -43,7 +44,8 @@ final class DeliveryRecorder: Sendable {
             let owner = try await t.register(.owner)
             let sub = try await t.register(.subcontractor)
             let project = try await t.openProject(owner)
-            let first = try await t.request(.POST, "/api/v1/projects/\(project)/bids", token: sub.token, json: Self.bid, drainOutbox: false)
+            let first = try await t.request(
+                .POST, "/api/v1/projects/\(project)/bids", token: sub.token, json: Self.bid, drainOutbox: false)
             #expect(first.status == .created)
             #expect(try await pending(t, type: "bid.submitted").count == 1)
             #expect(try await t.notifications(owner).isEmpty, "not consumed yet")
@@ -51,7 +53,8 @@ final class DeliveryRecorder: Sendable {
             #expect(try await pending(t).isEmpty)
             #expect(try await t.notifications(owner).contains { $0["type"].string == "BID_SUBMITTED" })
             // A refused bid (409 BID_EXISTS) rolls back: no event, no notification.
-            let second = try await t.request(.POST, "/api/v1/projects/\(project)/bids", token: sub.token, json: Self.bid, drainOutbox: false)
+            let second = try await t.request(
+                .POST, "/api/v1/projects/\(project)/bids", token: sub.token, json: Self.bid, drainOutbox: false)
             #expect(second.errorCode == "BID_EXISTS")
             #expect(try await pending(t).isEmpty)
             #expect(try await OutboxEventModel.query(on: t.app.db).filter(\.$type == "bid.submitted").count() == 1)
@@ -67,15 +70,27 @@ final class DeliveryRecorder: Sendable {
             let sub = try await t.register(.subcontractor)
             let project = try await t.openProject(owner)
             let bidId = try await t.submitBid(sub, on: project)
-            let got = await recorder.wait { d in d.contains { $0.type == "bid.submitted" } && d.contains { $0.type == "notification.created" } }
+            let got = await recorder.wait { d in
+                d.contains { $0.type == "bid.submitted" } && d.contains { $0.type == "notification.created" }
+            }
             let pushed = try #require(got.first { $0.type == "bid.submitted" })
             #expect(pushed.companyIds == [owner.companyId] && pushed.userIds.isEmpty)
-            #expect(pushed.data == .object(["projectId": .string(project.lowercasedString), "bidId": .string(bidId.lowercasedString),
-                                            "companyId": .string(sub.companyId.lowercasedString)]))
+            #expect(
+                pushed.data
+                    == .object([
+                        "projectId": .string(project.lowercasedString), "bidId": .string(bidId.lowercasedString),
+                        "companyId": .string(sub.companyId.lowercasedString)
+                    ]))
             let notified = try #require(got.first { $0.type == "notification.created" })
             #expect(notified.userIds == [owner.userId] && notified.eventId == pushed.eventId)
-            if case .object(let n) = notified.data { #expect(n["type"] == .string("BID_SUBMITTED")) } else { Issue.record("no notification data") }
-            #expect(!got.contains { $0.userIds.contains(sub.userId) || $0.companyIds.contains(sub.companyId) }, "the bidder is told nothing")
+            if case .object(let n) = notified.data {
+                #expect(n["type"] == .string("BID_SUBMITTED"))
+            } else {
+                Issue.record("no notification data")
+            }
+            #expect(
+                !got.contains { $0.userIds.contains(sub.userId) || $0.companyIds.contains(sub.companyId) },
+                "the bidder is told nothing")
         }
     }
 
@@ -85,7 +100,8 @@ final class DeliveryRecorder: Sendable {
             let sub = try await t.register(.subcontractor)
             let project = try await t.openProject(owner)
             _ = try await t.submitBid(sub, on: project)
-            let event = try #require(try await OutboxEventModel.query(on: t.app.db).filter(\.$type == "bid.submitted").first())
+            let event = try #require(
+                try await OutboxEventModel.query(on: t.app.db).filter(\.$type == "bid.submitted").first())
             let before = try await NotificationModel.query(on: t.app.db).count()
             let again = try await t.app.write { db in try await t.app.outbox.consumer.consume(event, on: db) }
             #expect(try await NotificationModel.query(on: t.app.db).count() == before)
@@ -119,7 +135,8 @@ final class DeliveryRecorder: Sendable {
             let owner = try await t.register(.owner)
             let sub = try await t.register(.subcontractor)
             let project = try await t.openProject(owner)
-            _ = try await t.request(.POST, "/api/v1/projects/\(project)/bids", token: sub.token, json: Self.bid, drainOutbox: false)
+            _ = try await t.request(
+                .POST, "/api/v1/projects/\(project)/bids", token: sub.token, json: Self.bid, drainOutbox: false)
             var dispatched = false
             for _ in 0..<200 where !dispatched {
                 dispatched = try await pending(t).isEmpty
@@ -141,12 +158,14 @@ final class DeliveryRecorder: Sendable {
     func dispatchersOnSeveralInstancesNeverTakeTheSameEvent() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)
-            t.app.outbox = OutboxDispatcher(app: t.app, bus: InProcessEventBus(), consumer: t.app.outbox.consumer)  // nothing drains behind our back
+            // nothing drains behind our back
+            t.app.outbox = OutboxDispatcher(app: t.app, bus: InProcessEventBus(), consumer: t.app.outbox.consumer)
             let project = try await t.openProject(owner)
             var bidders: [Member] = []
             for _ in 0..<30 { bidders.append(try await t.register(.subcontractor)) }
             for bidder in bidders {
-                _ = try await t.request(.POST, "/api/v1/projects/\(project)/bids", token: bidder.token, json: Self.bid, drainOutbox: false)
+                _ = try await t.request(
+                    .POST, "/api/v1/projects/\(project)/bids", token: bidder.token, json: Self.bid, drainOutbox: false)
             }
             #expect(try await pending(t, type: "bid.submitted").count == 30)
             let buses = (0..<4).map { _ in InProcessEventBus() }

@@ -1,37 +1,45 @@
-import Testing
-import Foundation
-import Vapor
 import Fluent
+import Foundation
 import SQLKit
+import Testing
+import Vapor
+
 @testable import BidForge
 @testable import BidForgeCore
 
 /// The scaling plan's indexes exist on PostgreSQL and the listing really uses them.
 @Suite struct PostgresIndexTests {
-    @Test(.enabled(if: TestDatabase.isPostgres, "needs PostgreSQL")) func defaultListingUsesIndexesOnTwentyThousandProjects() async throws {
+    @Test(.enabled(if: TestDatabase.isPostgres, "needs PostgreSQL"))
+    func defaultListingUsesIndexesOnTwentyThousandProjects() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)
             let bidder = try await t.register(.subcontractor)
             let sql = t.app.db.sql
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO projects (id, company_id, created_by, title, description, status, visibility, sealed, trades, city, state,
                   postal_code, country, bid_due_at, addendum_count, created_at, updated_at)
                 SELECT gen_random_uuid(), \(bind: owner.companyId), \(bind: owner.userId), 'Project ' || g, 'Scope of work ' || g,
                   (ARRAY['DRAFT','OPEN','CLOSED','AWARDED','CANCELLED'])[1 + g % 5], CASE WHEN g % 7 = 0 THEN 'INVITE_ONLY' ELSE 'PUBLIC' END,
                   false, ',03,', 'Austin', 'TX', '78701', 'US', now() + interval '7 days', 0, now() - g * interval '1 minute', now()
                 FROM generate_series(1, 20000) g
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 INSERT INTO bids (id, project_id, company_id, submitted_by, status, amount_cents, currency, notes, line_items,
                   exclusions, acknowledged_addendum, revision, created_at, updated_at)
                 SELECT gen_random_uuid(), p.id, \(bind: bidder.companyId), \(bind: bidder.userId), 'REJECTED', 100000, 'USD', '', '[]', '[]', 0, 1, now(), now()
                 FROM projects p
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 INSERT INTO invitations (id, project_id, company_id, owner_company_id, status, created_at)
                 SELECT gen_random_uuid(), p.id, \(bind: bidder.companyId), p.company_id, 'PENDING', now()
                 FROM projects p WHERE p.visibility = 'INVITE_ONLY'
-                """).run()
+                """
+            ).run()
             try await sql.raw("ANALYZE").run()
 
             let filter = try ProjectFilter(.init(), paging: Paging(page: 1, limit: 20))
@@ -40,15 +48,23 @@ import SQLKit
                 let plan = try await sql.raw("EXPLAIN " + statement).all()
                     .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
                 #expect(plan.contains("Index Scan using projects_status_created_at_idx on projects"), "\(plan)")
-                #expect(plan.contains("bids_project_id_status_idx") || plan.contains("bids_one_live_per_company"), "\(plan)")
-                #expect(!plan.contains("Seq Scan on projects"), "sequential scan of projects in the default listing:\n\(plan)")
+                #expect(
+                    plan.contains("bids_project_id_status_idx") || plan.contains("bids_one_live_per_company"), "\(plan)"
+                )
+                #expect(
+                    !plan.contains("Seq Scan on projects"),
+                    "sequential scan of projects in the default listing:\n\(plan)")
                 #expect(!plan.contains("Seq Scan on bids"), "sequential scan of bids in the default listing:\n\(plan)")
             }
 
             let search = try ProjectFilter(.init(q: "scope"), paging: Paging(page: 1, limit: 20))
-            let searchPlan = try await sql.raw("EXPLAIN " + (try ProjectQueries.listStatements(search, caller: nil, postgres: true).page)).all()
+            let searchPlan = try await sql.raw(
+                "EXPLAIN " + (try ProjectQueries.listStatements(search, caller: nil, postgres: true).page)
+            ).all()
                 .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
-            #expect(searchPlan.contains("projects_search_idx") || searchPlan.contains("projects_status_created_at_idx"), "\(searchPlan)")
+            #expect(
+                searchPlan.contains("projects_search_idx") || searchPlan.contains("projects_status_created_at_idx"),
+                "\(searchPlan)")
 
             let page = try await t.request(.GET, "/api/v1/projects")
             #expect(page.json["pagination"]["total"].int == (1...20000).filter { $0 % 5 == 1 && $0 % 7 != 0 }.count)
@@ -59,10 +75,16 @@ import SQLKit
 
     @Test(.enabled(if: TestDatabase.isPostgres, "needs PostgreSQL")) func scalingIndexesExist() async throws {
         try await TestApp.run { t in
-            let rows = try await t.app.db.sql.raw("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'").all()
-            let defs = try Dictionary(uniqueKeysWithValues: rows.map {
-                (try $0.decode(column: "indexname", as: String.self), try $0.decode(column: "indexdef", as: String.self))
-            })
+            let rows = try await t.app.db.sql.raw(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+            ).all()
+            let defs = try Dictionary(
+                uniqueKeysWithValues: rows.map {
+                    (
+                        try $0.decode(column: "indexname", as: String.self),
+                        try $0.decode(column: "indexdef", as: String.self)
+                    )
+                })
             #expect(defs["projects_status_created_at_idx"]?.contains("(status, created_at DESC)") == true)
             #expect(defs["bids_project_id_status_idx"]?.contains("(project_id, status)") == true)
             #expect(defs["users_role_created_at_idx"]?.contains("WHERE") == true)

@@ -1,6 +1,7 @@
-import Testing
 import Foundation
+import Testing
 import Vapor
+
 @testable import BidForge
 @testable import BidForgeCore
 
@@ -37,8 +38,11 @@ import Vapor
             #expect(r.status == .badRequest)
             let details = r.json["error"]["details"]
             // Every problem at once, the location's and the rest's together.
-            for field in ["location.city", "location.state", "title", "trades[1]", "bidDueAt", "budgetMaxCents", "description"] {
-                #expect(details[field].string != nil, "no problem reported for \(field) beside the location's: \(r.text)")
+            for field in [
+                "location.city", "location.state", "title", "trades[1]", "bidDueAt", "budgetMaxCents", "description"
+            ] {
+                #expect(
+                    details[field].string != nil, "no problem reported for \(field) beside the location's: \(r.text)")
             }
             var second = t.projectJSON(title: String(repeating: "x", count: 201), trades: ["03", "42x"], dueInDays: -1)
             second["budgetMinCents"] = 10
@@ -49,13 +53,18 @@ import Vapor
             for field in ["title", "trades[1]", "bidDueAt", "budgetMaxCents", "description"] {
                 #expect(d2[field].string != nil, "no problem reported for \(field): \(r2.text)")
             }
-            let emptyTitle = try await t.request(.POST, "/api/v1/projects", token: owner.token, body: t.projectJSON(title: "   "))
+            let emptyTitle = try await t.request(
+                .POST, "/api/v1/projects", token: owner.token, body: t.projectJSON(title: "   "))
             #expect(emptyTitle.status == .badRequest)
             // A day that does not exist is a typo, not the next month's first days.
-            for impossible in ["2030-02-30T10:00:00Z", "2031-02-29T10:00:00Z", "2030-04-31T10:00:00Z", "2030-05-01T24:00:00Z"] {
+            for impossible in [
+                "2030-02-30T10:00:00Z", "2031-02-29T10:00:00Z", "2030-04-31T10:00:00Z", "2030-05-01T24:00:00Z"
+            ] {
                 var typo = t.projectJSON()
                 typo["bidDueAt"] = .string(impossible)
-                #expect(try await t.request(.POST, "/api/v1/projects", token: owner.token, body: typo).status == .badRequest, "\(impossible)")
+                #expect(
+                    try await t.request(.POST, "/api/v1/projects", token: owner.token, body: typo).status
+                        == .badRequest, "\(impossible)")
             }
             var leap = t.projectJSON()
             leap["bidDueAt"] = "2028-02-29T10:00:00Z"
@@ -81,7 +90,8 @@ import Vapor
                 let r = try await t.request(.POST, "/api/v1/projects/\(id)/\(action)", token: owner.token)
                 #expect(r.status == .conflict && r.errorCode == "INVALID_TRANSITION", "\(action)")
             }
-            let patch = try await t.request(.PATCH, "/api/v1/projects/\(id)", token: owner.token, body: ["title": "New"])
+            let patch = try await t.request(
+                .PATCH, "/api/v1/projects/\(id)", token: owner.token, body: ["title": "New"])
             #expect(patch.errorCode == "INVALID_TRANSITION")
         }
     }
@@ -90,8 +100,10 @@ import Vapor
         try await TestApp.run { t in
             let owner = try await t.register(.contractor)
             let id = try await t.openProject(owner)
-            let r = try await t.request(.PATCH, "/api/v1/projects/\(id)", token: owner.token,
-                                        body: ["title": "Clinic fit-out, phase 2", "budgetMinCents": nil, "trades": ["26"]] as [String: JSONValue])
+            let r = try await t.request(
+                .PATCH, "/api/v1/projects/\(id)", token: owner.token,
+                body: ["title": "Clinic fit-out, phase 2", "budgetMinCents": nil, "trades": ["26"]]
+                    as [String: JSONValue])
             #expect(r.status == .ok)
             #expect(r.json["title"].string == "Clinic fit-out, phase 2")
             #expect(r.json["budgetMinCents"].isNull)
@@ -99,7 +111,8 @@ import Vapor
             #expect(r.json["trades"].array.count == 1)
             let seal = try await t.request(.PATCH, "/api/v1/projects/\(id)", token: owner.token, body: ["sealed": true])
             #expect(seal.status == .conflict)
-            let past = try await t.request(.PATCH, "/api/v1/projects/\(id)", token: owner.token, body: ["bidDueAt": "2020-01-01T00:00:00Z"])
+            let past = try await t.request(
+                .PATCH, "/api/v1/projects/\(id)", token: owner.token, body: ["bidDueAt": "2020-01-01T00:00:00Z"])
             #expect(past.status == .badRequest)
         }
     }
@@ -113,42 +126,59 @@ import Vapor
             let sealed = try await t.openProject(owner, t.projectJSON(sealed: true, dueInDays: 2))
             let bidder = try await t.register(.subcontractor)
             let invitee = try await t.register(.contractor)
-            #expect(try await t.request(.POST, "/api/v1/projects/\(sealed)/invitations", token: owner.token,
-                                        body: ["companyIds": [invitee.companyId.uuidString]]).status == .created)
+            #expect(
+                try await t.request(
+                    .POST, "/api/v1/projects/\(sealed)/invitations", token: owner.token,
+                    body: ["companyIds": [invitee.companyId.uuidString]]
+                ).status == .created)
             _ = try await t.submitBid(bidder, on: sealed)
             func due(_ seconds: Double) -> [String: JSONValue] {
                 ["bidDueAt": .string(JSONCoding.formatDate(t.clock.now.addingTimeInterval(seconds)))]
             }
             let sooner = try await t.request(.PATCH, "/api/v1/projects/\(sealed)", token: owner.token, body: due(5))
             #expect(sooner.status == .conflict && sooner.errorCode == "DUE_TIME_LOCKED")
-            let later = try await t.request(.PATCH, "/api/v1/projects/\(sealed)", token: owner.token, body: due(3 * 86_400))
+            let later = try await t.request(
+                .PATCH, "/api/v1/projects/\(sealed)", token: owner.token, body: due(3 * 86_400))
             #expect(later.status == .ok)
             for member in [bidder, invitee] {
                 let moved = try await t.notifications(member).filter { $0["type"].string == "BID_DUE_CHANGED" }
-                #expect(moved.count == 1 && moved.first?["data"]["previousBidDueAt"].string != nil, "\(member.email) is told")
-                #expect(moved.first?["body"].string?.contains(" UTC (was ") == true, "in words, not ISO: \(moved.first?["body"].string ?? "")")
+                #expect(
+                    moved.count == 1 && moved.first?["data"]["previousBidDueAt"].string != nil,
+                    "\(member.email) is told")
+                #expect(
+                    moved.first?["body"].string?.contains(" UTC (was ") == true,
+                    "in words, not ISO: \(moved.first?["body"].string ?? "")")
             }
 
             // Without bids the owner may bring it forward; once passed, nothing moves it and nobody bids.
             let quiet = try await t.openProject(owner, t.projectJSON(sealed: true, dueInDays: 2))
-            #expect(try await t.request(.PATCH, "/api/v1/projects/\(quiet)", token: owner.token, body: due(5)).status == .ok)
+            #expect(
+                try await t.request(.PATCH, "/api/v1/projects/\(quiet)", token: owner.token, body: due(5)).status == .ok
+            )
             t.clock.advance(by: 10)
-            let reopen = try await t.request(.PATCH, "/api/v1/projects/\(quiet)", token: owner.token, body: due(4 * 3600))
+            let reopen = try await t.request(
+                .PATCH, "/api/v1/projects/\(quiet)", token: owner.token, body: due(4 * 3600))
             #expect(reopen.status == .conflict && reopen.errorCode == "DUE_TIME_LOCKED")
             #expect(try await t.bid(bidder, on: quiet).errorCode == "BIDDING_CLOSED")
-            let retitle = try await t.request(.PATCH, "/api/v1/projects/\(quiet)", token: owner.token, body: ["title": "Renamed"])
+            let retitle = try await t.request(
+                .PATCH, "/api/v1/projects/\(quiet)", token: owner.token, body: ["title": "Renamed"])
             #expect(retitle.status == .ok, "other edits still work")
             let page = try await WebBrowser.signedIn(t, as: owner)
             let edit = try await page.get("/projects/\(quiet)/edit")
             #expect(edit.status == .ok)
             func listed() async throws -> [String] {
-                try await t.request(.GET, "/api/v1/projects?limit=100").json["data"].array.compactMap { $0["id"].string?.lowercased() }
+                try await t.request(.GET, "/api/v1/projects?limit=100").json["data"].array.compactMap {
+                    $0["id"].string?.lowercased()
+                }
             }
-            #expect(try await listed().contains(quiet.uuidString.lowercased()), "listed until the scheduler's next round")
+            #expect(
+                try await listed().contains(quiet.uuidString.lowercased()), "listed until the scheduler's next round")
             #expect(try await DueTimeClosing.run(t.app, now: t.clock.now) == 1)
             try await t.drainOutboxNow()
             #expect(try await DueTimeClosing.run(t.app, now: t.clock.now) == 0, "closed once")
-            #expect(!(try await listed().contains(quiet.uuidString.lowercased())), "the OPEN listing drops it once its time came")
+            #expect(
+                !(try await listed().contains(quiet.uuidString.lowercased())),
+                "the OPEN listing drops it once its time came")
             #expect(try await t.request(.GET, "/api/v1/projects/\(quiet)").json["status"].string == "CLOSED")
             #expect(try await t.request(.GET, "/api/v1/projects/\(sealed)").json["status"].string == "OPEN")
         }
@@ -177,14 +207,20 @@ import Vapor
             let outsider = try await t.register(.contractor)
             let invitee = try await t.register(.subcontractor)
             let draft = try await t.createProject(owner)
-            let privateId = try await t.openProject(owner, t.projectJSON(title: "Private vault", visibility: "INVITE_ONLY"))
-            let inv = try await t.request(.POST, "/api/v1/projects/\(privateId)/invitations", token: owner.token,
-                                          body: ["companyIds": [.string(invitee.companyId.uuidString)]] as [String: JSONValue])
+            let privateId = try await t.openProject(
+                owner, t.projectJSON(title: "Private vault", visibility: "INVITE_ONLY"))
+            let inv = try await t.request(
+                .POST, "/api/v1/projects/\(privateId)/invitations", token: owner.token,
+                body: ["companyIds": [.string(invitee.companyId.uuidString)]] as [String: JSONValue])
             #expect(inv.status == .created)
 
             for (who, token) in [("outsider", outsider.token), ("anonymous", nil)] as [(String, String?)] {
-                #expect(try await t.request(.GET, "/api/v1/projects/\(draft)", token: token).status == .notFound, "\(who) draft")
-                #expect(try await t.request(.GET, "/api/v1/projects/\(privateId)", token: token).status == .notFound, "\(who) private")
+                #expect(
+                    try await t.request(.GET, "/api/v1/projects/\(draft)", token: token).status == .notFound,
+                    "\(who) draft")
+                #expect(
+                    try await t.request(.GET, "/api/v1/projects/\(privateId)", token: token).status == .notFound,
+                    "\(who) private")
             }
             #expect(try await t.request(.GET, "/api/v1/projects/\(draft)", token: owner.token).status == .ok)
             #expect(try await t.request(.GET, "/api/v1/projects/\(privateId)", token: invitee.token).status == .ok)
@@ -208,12 +244,24 @@ import Vapor
         try await TestApp.run { t in
             let owner = try await t.register(.owner)
             try await t.setPlan(owner.companyId, .enterprise)
-            let a = try await t.openProject(owner, t.projectJSON(title: "Hospital wing concrete", trades: ["03"], state: "TX", city: "Austin", dueInDays: 10, budget: (5_000_000, 9_000_000), description: "Structural slab"))
+            let a = try await t.openProject(
+                owner,
+                t.projectJSON(
+                    title: "Hospital wing concrete", trades: ["03"], state: "TX", city: "Austin", dueInDays: 10,
+                    budget: (5_000_000, 9_000_000), description: "Structural slab"))
             t.clock.advance(by: 60)
-            let b = try await t.openProject(owner, t.projectJSON(title: "School electrical upgrade", trades: ["26"], state: "CA", city: "Fresno", dueInDays: 5, budget: (100_000, 200_000), description: "LED retrofit and panels"))
+            let b = try await t.openProject(
+                owner,
+                t.projectJSON(
+                    title: "School electrical upgrade", trades: ["26"], state: "CA", city: "Fresno", dueInDays: 5,
+                    budget: (100_000, 200_000), description: "LED retrofit and panels"))
             t.clock.advance(by: 60)
-            let c = try await t.openProject(owner, t.projectJSON(title: "Library finishes", trades: ["09"], state: "TX", city: "Dallas", dueInDays: 20, budget: nil, description: "Paint and flooring"))
-            _ = try await t.createProject(owner) // a draft never appears in the public list
+            let c = try await t.openProject(
+                owner,
+                t.projectJSON(
+                    title: "Library finishes", trades: ["09"], state: "TX", city: "Dallas", dueInDays: 20, budget: nil,
+                    description: "Paint and flooring"))
+            _ = try await t.createProject(owner)  // a draft never appears in the public list
 
             func ids(_ query: String) async throws -> [UUID] {
                 let r = try await t.request(.GET, "/api/v1/projects\(query)")
@@ -245,8 +293,11 @@ import Vapor
             let clamped = try await t.request(.GET, "/api/v1/projects?limit=100000")
             #expect(clamped.json["pagination"]["limit"].int == 100)
 
-            for bad in ["?status=OPENED", "?trade=99", "?state=XX", "?sort=title", "?page=-1", "?limit=0", "?dueAfter=yesterday",
-                        "?companyId=nope", "?minBudgetCents=abc", "?page=abc"] {
+            for bad in [
+                "?status=OPENED", "?trade=99", "?state=XX", "?sort=title", "?page=-1", "?limit=0",
+                "?dueAfter=yesterday",
+                "?companyId=nope", "?minBudgetCents=abc", "?page=abc"
+            ] {
                 let r = try await t.request(.GET, "/api/v1/projects\(bad)")
                 #expect(r.status == .badRequest, "\(bad) → \(r.status)")
                 #expect(r.errorCode == "VALIDATION_FAILED")
@@ -279,13 +330,20 @@ extension ProjectsTests {
             let again = try await t.relogin(owner)
             let late = try await t.request(.POST, "/api/v1/projects/\(draft)/publish", token: again.token)
             #expect(late.status == .badRequest && late.json["error"]["details"]["bidDueAt"].string != nil)
-            #expect(try await t.request(.GET, "/api/v1/projects/\(draft)", token: again.token).json["status"].string == "DRAFT")
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(draft)", token: again.token).json["status"].string
+                    == "DRAFT")
 
             let open = try await t.openProject(again)
-            let hide = try await t.request(.PATCH, "/api/v1/projects/\(open)", token: again.token, body: ["visibility": "INVITE_ONLY"])
+            let hide = try await t.request(
+                .PATCH, "/api/v1/projects/\(open)", token: again.token, body: ["visibility": "INVITE_ONLY"])
             #expect(hide.status == .conflict && hide.errorCode == "INVALID_TRANSITION")
-            let draftEdit = try await t.request(.PATCH, "/api/v1/projects/\(draft)", token: again.token, body: ["visibility": "INVITE_ONLY", "sealed": true] as [String: JSONValue])
-            #expect(draftEdit.status == .ok && draftEdit.json["visibility"].string == "INVITE_ONLY" && draftEdit.json["sealed"].bool == true)
+            let draftEdit = try await t.request(
+                .PATCH, "/api/v1/projects/\(draft)", token: again.token,
+                body: ["visibility": "INVITE_ONLY", "sealed": true] as [String: JSONValue])
+            #expect(
+                draftEdit.status == .ok && draftEdit.json["visibility"].string == "INVITE_ONLY"
+                    && draftEdit.json["sealed"].bool == true)
         }
     }
 }

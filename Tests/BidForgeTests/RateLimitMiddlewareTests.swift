@@ -1,8 +1,9 @@
-import Testing
 import Foundation
-import Vapor
-import RedisWireTesting
 import NIOCore
+import RedisWireTesting
+import Testing
+import Vapor
+
 @testable import BidForge
 
 @Suite struct RateLimitMiddlewareTests {
@@ -29,28 +30,38 @@ import NIOCore
             let fourth = try await t.request(.POST, "/api/v1/projects", token: owner.token, body: t.projectJSON())
             #expect(fourth.status == .tooManyRequests && fourth.errorCode == "RATE_LIMITED")
             #expect(try await t.request(.GET, "/api/v1/projects?mine=true", token: owner.token).status == .ok)
-            #expect(try await t.request(.POST, "/api/v1/projects", token: colleague.token, body: t.projectJSON()).status == .created)
+            #expect(
+                try await t.request(.POST, "/api/v1/projects", token: colleague.token, body: t.projectJSON()).status
+                    == .created)
         }
     }
 
     @Test func forwardedForIsBelievedOnlyFromTrustedProxies() async throws {
         try await TestApp.run(environment: ["TRUSTED_PROXIES": "127.0.0.1"]) { t in
             let peer = try SocketAddress(ipAddress: "127.0.0.1", port: 40000)
-            let proxied = Request(application: t.app, method: .GET, url: "/", headers: ["X-Forwarded-For": "198.51.100.4"],
-                                  remoteAddress: peer, on: t.app.eventLoopGroup.next())
+            let proxied = Request(
+                application: t.app, method: .GET, url: "/", headers: ["X-Forwarded-For": "198.51.100.4"],
+                remoteAddress: peer, on: t.app.eventLoopGroup.next())
             #expect(proxied.clientAddress == "198.51.100.4")
-            let stranger = Request(application: t.app, method: .GET, url: "/", headers: ["X-Forwarded-For": "198.51.100.4"],
-                                   remoteAddress: try SocketAddress(ipAddress: "192.0.2.50", port: 40000), on: t.app.eventLoopGroup.next())
+            let stranger = Request(
+                application: t.app, method: .GET, url: "/", headers: ["X-Forwarded-For": "198.51.100.4"],
+                remoteAddress: try SocketAddress(ipAddress: "192.0.2.50", port: 40000), on: t.app.eventLoopGroup.next())
             #expect(stranger.clientAddress == "192.0.2.50")
         }
     }
 
     @Test func clientsBehindATrustedProxyHaveTheirOwnBuckets() async throws {
-        try await TestApp.run(rateLimited: true, environment: ["TRUSTED_PROXIES": "127.0.0.1",
-                                                             "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "2"]) { t in
+        try await TestApp.run(
+            rateLimited: true,
+            environment: [
+                "TRUSTED_PROXIES": "127.0.0.1",
+                "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "2"
+            ]
+        ) { t in
             var statuses: [UInt] = []
             for client in ["198.51.100.1", "198.51.100.1", "198.51.100.1", "198.51.100.2"] {
-                statuses.append(try await t.liveRequest(.GET, "/api/v1/trades", headers: ["X-Forwarded-For": client]).status.code)
+                statuses.append(
+                    try await t.liveRequest(.GET, "/api/v1/trades", headers: ["X-Forwarded-For": client]).status.code)
             }
             #expect(statuses == [200, 200, 429, 200])
         }
@@ -60,7 +71,8 @@ import NIOCore
         try await TestApp.run(rateLimited: true, environment: ["RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "2"]) { t in
             var statuses: [UInt] = []
             for client in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
-                statuses.append(try await t.liveRequest(.GET, "/api/v1/trades", headers: ["X-Forwarded-For": client]).status.code)
+                statuses.append(
+                    try await t.liveRequest(.GET, "/api/v1/trades", headers: ["X-Forwarded-For": client]).status.code)
             }
             #expect(statuses == [200, 200, 429])
         }
@@ -158,15 +170,18 @@ struct SharedRateLimitTests {
             #expect(r.headers.first(name: .accessControlAllowOrigin) == nil)
         }
         try await TestApp.run(environment: ["CORS_ALLOWED_ORIGINS": "https://app.example.com"]) { t in
-            let preflight = try await t.request(.OPTIONS, "/api/v1/projects", headers: [
-                "Origin": "https://app.example.com", "Access-Control-Request-Method": "POST",
-            ])
+            let preflight = try await t.request(
+                .OPTIONS, "/api/v1/projects",
+                headers: [
+                    "Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"
+                ])
             #expect(preflight.headers.first(name: .accessControlAllowOrigin) == "https://app.example.com")
             #expect(preflight.headers.first(name: .accessControlAllowMethods)?.contains("POST") == true)
             let error = try await t.request(.GET, "/api/v1/me", headers: ["Origin": "https://app.example.com"])
             #expect(error.status == .unauthorized)
-            #expect(error.headers.first(name: .accessControlAllowOrigin) == "https://app.example.com",
-                    "error responses must be readable by the allowed origin")
+            #expect(
+                error.headers.first(name: .accessControlAllowOrigin) == "https://app.example.com",
+                "error responses must be readable by the allowed origin")
             let other = try await t.request(.GET, "/api/v1/trades", headers: ["Origin": "https://evil.example"])
             #expect(other.headers.first(name: .accessControlAllowOrigin) != "https://evil.example")
         }
@@ -178,7 +193,9 @@ struct SharedRateLimitTests {
             t.app.isDraining = true
             let draining = try await t.request(.GET, "/api/ready")
             #expect(draining.status == .serviceUnavailable && draining.json["status"].string == "draining")
-            #expect(try await t.request(.GET, "/api/v1/trades").status == .ok, "in-flight and late requests are still served")
+            #expect(
+                try await t.request(.GET, "/api/v1/trades").status == .ok,
+                "in-flight and late requests are still served")
         }
     }
 

@@ -1,7 +1,8 @@
-import Testing
 import Foundation
-import Vapor
 import NIOWebSocket
+import Testing
+import Vapor
+
 @testable import BidForge
 
 @Suite struct RealtimeTests {
@@ -22,12 +23,15 @@ import NIOWebSocket
             let bidId = try await t.submitBid(sub, on: project)
             for socket in [ownerSocket, colleagueSocket] {
                 let got = await socket.wait { frames in
-                    frames.contains { $0["type"].string == "bid.submitted" } && frames.contains { $0["type"].string == "notification.created" }
+                    frames.contains { $0["type"].string == "bid.submitted" }
+                        && frames.contains { $0["type"].string == "notification.created" }
                 }
                 #expect(got)
                 let pushed = socket.frames.first { $0["type"].string == "bid.submitted" }
                 #expect(pushed?["data"]["bidId"].string == bidId.lowercasedString && pushed?["eventId"].int != nil)
-                #expect(socket.frames.first { $0["type"].string == "notification.created" }?["data"]["type"].string == "BID_SUBMITTED")
+                #expect(
+                    socket.frames.first { $0["type"].string == "notification.created" }?["data"]["type"].string
+                        == "BID_SUBMITTED")
             }
             try await Task.sleep(for: .milliseconds(200))
             #expect(subSocket.frames.isEmpty && outsiderSocket.frames.isEmpty)
@@ -42,17 +46,31 @@ import NIOWebSocket
             let sub = try await t.register(.subcontractor)
             let outsider = try await t.register(.subcontractor)
             let project = try await t.openProject(owner)
-            let conversation = try #require(try await t.request(.POST, "/api/v1/conversations", token: sub.token,
-                                                                  body: ["projectId": project.uuidString]).json["id"].string)
-            let sockets = [try await SocketProbe.connect(port: port, token: owner.token),
-                           try await SocketProbe.connect(port: port, token: sub.token),
-                           try await SocketProbe.connect(port: port, token: outsider.token)]
+            let conversation = try #require(
+                try await t.request(
+                    .POST, "/api/v1/conversations", token: sub.token,
+                    body: ["projectId": project.uuidString]
+                ).json["id"].string)
+            let sockets = [
+                try await SocketProbe.connect(port: port, token: owner.token),
+                try await SocketProbe.connect(port: port, token: sub.token),
+                try await SocketProbe.connect(port: port, token: outsider.token)
+            ]
             await t.waitForSockets(3)
-            _ = try await t.request(.POST, "/api/v1/conversations/\(conversation)/messages", token: sub.token, body: ["body": "Site visit at 9?"])
+            _ = try await t.request(
+                .POST, "/api/v1/conversations/\(conversation)/messages", token: sub.token,
+                body: ["body": "Site visit at 9?"])
             for socket in sockets.prefix(2) {
-                #expect(await socket.wait { $0.contains { $0["type"].string == "message.created" && $0["data"]["body"].string == "Site visit at 9?" } })
+                #expect(
+                    await socket.wait {
+                        $0.contains {
+                            $0["type"].string == "message.created" && $0["data"]["body"].string == "Site visit at 9?"
+                        }
+                    })
             }
-            #expect(await sockets[0].wait { $0.contains { $0["data"]["type"].string == "MESSAGE_RECEIVED" } }, "the owner is notified too")
+            #expect(
+                await sockets[0].wait { $0.contains { $0["data"]["type"].string == "MESSAGE_RECEIVED" } },
+                "the owner is notified too")
             try await Task.sleep(for: .milliseconds(200))
             #expect(sockets[2].frames.isEmpty)
             for socket in sockets { await socket.close() }
@@ -69,12 +87,19 @@ import NIOWebSocket
             let socket = try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=\(ticket)")
             await t.waitForSockets(1)
             #expect(t.app.realtimeHub.connectedCount == 1)
-            await #expect(throws: (any Error).self) { try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=\(ticket)") }
-            let late = try #require(try await t.request(.POST, "/api/v1/realtime/tickets", token: owner.token).json["ticket"].string)
+            await #expect(throws: (any Error).self) {
+                try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=\(ticket)")
+            }
+            let late = try #require(
+                try await t.request(.POST, "/api/v1/realtime/tickets", token: owner.token).json["ticket"].string)
             t.clock.advance(by: 61)
-            await #expect(throws: (any Error).self) { try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=\(late)") }
+            await #expect(throws: (any Error).self) {
+                try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=\(late)")
+            }
             await #expect(throws: (any Error).self) { try await SocketProbe.connect(port: port) }
-            await #expect(throws: (any Error).self) { try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=forged") }
+            await #expect(throws: (any Error).self) {
+                try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=forged")
+            }
             #expect(try await t.request(.POST, "/api/v1/realtime/tickets").status == .unauthorized)
             await socket.close()
         }
@@ -103,11 +128,13 @@ import NIOWebSocket
             let owner = try await t.register(.owner)
             let page = try await WebBrowser.signedIn(t, as: owner)
             let cookie = page.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
-            let ticket = try #require(try await t.request(.POST, "/live/ticket", headers: ["Cookie": cookie, "X-CSRF-Token": page.csrf ?? ""])
-                .json["ticket"].string)
+            let ticket = try #require(
+                try await t.request(.POST, "/live/ticket", headers: ["Cookie": cookie, "X-CSRF-Token": page.csrf ?? ""])
+                    .json["ticket"].string)
             let browserSocket = try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=\(ticket)")
-            let spareTicket = try #require(try await t.request(.POST, "/live/ticket", headers: ["Cookie": cookie, "X-CSRF-Token": page.csrf ?? ""])
-                .json["ticket"].string)
+            let spareTicket = try #require(
+                try await t.request(.POST, "/live/ticket", headers: ["Cookie": cookie, "X-CSRF-Token": page.csrf ?? ""])
+                    .json["ticket"].string)
             let apiSocket = try await SocketProbe.connect(port: port, token: owner.token)
             let otherLogin = try await t.relogin(owner)
             let otherSocket = try await SocketProbe.connect(port: port, token: otherLogin.token)
@@ -121,7 +148,10 @@ import NIOWebSocket
                 try await SocketProbe.connect(port: port, path: "/api/v1/realtime?ticket=\(spareTicket)")
             }
 
-            #expect(try await t.request(.POST, "/api/v1/auth/logout", token: owner.token, body: ["refreshToken": owner.refreshToken]).status == .noContent)
+            #expect(
+                try await t.request(
+                    .POST, "/api/v1/auth/logout", token: owner.token, body: ["refreshToken": owner.refreshToken]
+                ).status == .noContent)
             #expect(await apiSocket.waitForClose())
             #expect(apiSocket.closeCode == .unknown(4001))
             await #expect(throws: (any Error).self, "the signed-out access token opens no new socket") {
@@ -131,11 +161,15 @@ import NIOWebSocket
             #expect(!otherSocket.didClose)
 
             // A refresh token used twice revokes its family: that sign-in's socket closes too.
-            let rotated = try await t.request(.POST, "/api/v1/auth/refresh", body: ["refreshToken": otherLogin.refreshToken])
+            let rotated = try await t.request(
+                .POST, "/api/v1/auth/refresh", body: ["refreshToken": otherLogin.refreshToken])
             #expect(rotated.status == .ok)
-            let rotatedSocket = try await SocketProbe.connect(port: port, token: rotated.json["accessToken"].string ?? "")
+            let rotatedSocket = try await SocketProbe.connect(
+                port: port, token: rotated.json["accessToken"].string ?? "")
             await t.waitForSockets(2)
-            #expect(try await t.request(.POST, "/api/v1/auth/refresh", body: ["refreshToken": otherLogin.refreshToken]).status == .unauthorized)
+            #expect(
+                try await t.request(.POST, "/api/v1/auth/refresh", body: ["refreshToken": otherLogin.refreshToken])
+                    .status == .unauthorized)
             #expect(await otherSocket.waitForClose())
             #expect(await rotatedSocket.waitForClose())
             await t.waitForSockets(0)
@@ -157,8 +191,10 @@ import NIOWebSocket
             await t.waitForSockets(0)
 
             // Missed while offline: a question and a revision.
-            _ = try await t.request(.POST, "/api/v1/projects/\(project)/questions", token: sub.token, body: ["body": "Rebar spec?"])
-            let again = try await SocketProbe.connect(port: port, path: "/api/v1/realtime?since=\(seen)", token: owner.token)
+            _ = try await t.request(
+                .POST, "/api/v1/projects/\(project)/questions", token: sub.token, body: ["body": "Rebar spec?"])
+            let again = try await SocketProbe.connect(
+                port: port, path: "/api/v1/realtime?since=\(seen)", token: owner.token)
             #expect(await again.wait { $0.contains { $0["data"]["type"].string == "QUESTION_ASKED" } })
             #expect(again.frames.allSatisfy { ($0["eventId"].int ?? 0) > seen }, "nothing already seen is replayed")
             let bad = try await t.request(.GET, "/api/v1/realtime?since=abc", token: owner.token)
@@ -177,9 +213,12 @@ import NIOWebSocket
             await t.waitForSockets(2)
             // A burst far faster than any socket drains: the slow user's queue of 2 overflows.
             for n in 0..<5_000 {
-                t.app.realtimeHub.route(Delivery(eventId: Int64(n), type: "project.updated", companyIds: [slow.companyId], data: .object([:])))
+                t.app.realtimeHub.route(
+                    Delivery(
+                        eventId: Int64(n), type: "project.updated", companyIds: [slow.companyId], data: .object([:])))
             }
-            t.app.realtimeHub.route(Delivery(eventId: 9_999, type: "project.updated", companyIds: [other.companyId], data: ["ok": true]))
+            t.app.realtimeHub.route(
+                Delivery(eventId: 9_999, type: "project.updated", companyIds: [other.companyId], data: ["ok": true]))
             #expect(await slowSocket.waitForClose())
             #expect(slowSocket.closeCode == .unknown(1013))
             #expect(await otherSocket.wait { $0.contains { $0["eventId"].int == 9_999 } })
@@ -195,16 +234,24 @@ import NIOWebSocket
             let bidder = try await t.register(.subcontractor)
             let bystander = try await t.register(.subcontractor)
             let project = try await t.openProject(owner)
-            _ = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
-                                    body: ["companyIds": [invitee.companyId.uuidString]])
+            _ = try await t.request(
+                .POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                body: ["companyIds": [invitee.companyId.uuidString]])
             _ = try await t.submitBid(bidder, on: project)
-            let sockets = [try await SocketProbe.connect(port: port, token: invitee.token),
-                           try await SocketProbe.connect(port: port, token: bidder.token),
-                           try await SocketProbe.connect(port: port, token: bystander.token)]
+            let sockets = [
+                try await SocketProbe.connect(port: port, token: invitee.token),
+                try await SocketProbe.connect(port: port, token: bidder.token),
+                try await SocketProbe.connect(port: port, token: bystander.token)
+            ]
             await t.waitForSockets(3)
             try await t.close(owner, project)
             for socket in sockets.prefix(2) {
-                #expect(await socket.wait { $0.contains { $0["type"].string == "project.updated" && $0["data"]["status"].string == "CLOSED" } })
+                #expect(
+                    await socket.wait {
+                        $0.contains {
+                            $0["type"].string == "project.updated" && $0["data"]["status"].string == "CLOSED"
+                        }
+                    })
             }
             try await Task.sleep(for: .milliseconds(200))
             #expect(sockets[2].frames.isEmpty)
@@ -216,7 +263,9 @@ import NIOWebSocket
         try await TestApp.run { t in
             let port = try await t.startServer()
             let owner = try await t.register(.owner)
-            await #expect(throws: (any Error).self) { try await SocketProbe.connect(port: port, token: owner.token + "x") }
+            await #expect(throws: (any Error).self) {
+                try await SocketProbe.connect(port: port, token: owner.token + "x")
+            }
             t.clock.advance(by: Double(t.app.settings.accessTokenTTLSeconds) + 1)
             await #expect(throws: (any Error).self) { try await SocketProbe.connect(port: port, token: owner.token) }
             #expect(t.app.realtimeHub.connectedCount == 0)

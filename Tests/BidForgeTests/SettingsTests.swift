@@ -1,5 +1,6 @@
-import Testing
 import Foundation
+import Testing
+
 @testable import BidForge
 
 @Suite struct SettingsTests {
@@ -7,7 +8,7 @@ import Foundation
         let s = try Settings.fromEnvironment([:])
         #expect(s.environment == .development)
         #expect(s.database == .sqliteFile(path: "./data/bidforge.sqlite"))
-        #expect(s.jwtSecret == nil) // generated into ./data at start-up
+        #expect(s.jwtSecret == nil)  // generated into ./data at start-up
         #expect(s.host == "127.0.0.1" && s.port == 8080)
         #expect(s.bcryptCost == 12)
         #expect(s.autoMigrate)
@@ -16,8 +17,12 @@ import Foundation
     }
 
     @Test func databaseURLForms() throws {
-        #expect(try Settings.fromEnvironment(["DATABASE_URL": "sqlite:///srv/bidforge.sqlite"]).database == .sqliteFile(path: "/srv/bidforge.sqlite"))
-        #expect(try Settings.fromEnvironment(["DATABASE_URL": "sqlite://data/dev.sqlite"]).database == .sqliteFile(path: "data/dev.sqlite"))
+        #expect(
+            try Settings.fromEnvironment(["DATABASE_URL": "sqlite:///srv/bidforge.sqlite"]).database
+                == .sqliteFile(path: "/srv/bidforge.sqlite"))
+        #expect(
+            try Settings.fromEnvironment(["DATABASE_URL": "sqlite://data/dev.sqlite"]).database
+                == .sqliteFile(path: "data/dev.sqlite"))
         #expect(try Settings.fromEnvironment(["DATABASE_URL": "sqlite::memory:"]).database == .sqliteMemory)
         let pg = try Settings.fromEnvironment(["DATABASE_URL": "postgres://bf:secret@db.internal:5432/bidforge"])
         #expect(pg.database == .postgres(url: "postgres://bf:secret@db.internal:5432/bidforge"))
@@ -39,11 +44,16 @@ import Foundation
         }
         let short = Result { try Settings.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": "short"]) }
         #expect((try? short.get()) == nil)
-        #expect((try? Settings.fromEnvironment(["JWT_SECRET": "short"])) == nil, "a short secret is refused in development too")
-        let ok = try? Settings.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": String(repeating: "k", count: 48)])
+        #expect(
+            (try? Settings.fromEnvironment(["JWT_SECRET": "short"])) == nil,
+            "a short secret is refused in development too")
+        let ok = try? Settings.fromEnvironment([
+            "APP_ENV": "production", "JWT_SECRET": String(repeating: "k", count: 48)
+        ])
         #expect(ok?.autoMigrate == false)
         #expect(ok?.logFormat == .json)
-        #expect((try? Settings.fromEnvironment(["LOG_FORMAT": "json", "INSTANCE_ID": "api-2"]))?.instanceName == "api-2")
+        #expect(
+            (try? Settings.fromEnvironment(["LOG_FORMAT": "json", "INSTANCE_ID": "api-2"]))?.instanceName == "api-2")
         #expect((try? Settings.fromEnvironment([:]))?.logFormat == .text)
         #expect(throws: Settings.Problems.self) { try Settings.fromEnvironment(["LOG_FORMAT": "xml"]) }
         // An idle timeout at or below the ping interval would cut quiet live sockets.

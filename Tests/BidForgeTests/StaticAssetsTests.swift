@@ -1,11 +1,14 @@
 import Foundation
 import Testing
 import Vapor
+
 @testable import BidForge
 
 @Suite struct StaticAssetsTests {
     func stylesheetLink(_ html: String) -> String? {
-        guard let range = html.range(of: #"href="[^"]*bidforge[^"]*\.css""#, options: .regularExpression) else { return nil }
+        guard let range = html.range(of: #"href="[^"]*bidforge[^"]*\.css""#, options: .regularExpression) else {
+            return nil
+        }
         return String(html[range].dropFirst(6).dropLast())
     }
 
@@ -15,7 +18,9 @@ import Vapor
             #expect(page.status == .ok)
             #expect(page.headers.contentType == .html)
             let link = try #require(stylesheetLink(page.text), "no stylesheet in \(page.text)")
-            #expect(link.range(of: #"^/static/bidforge\.[0-9a-f]{12}\.css$"#, options: .regularExpression) != nil, "\(link)")
+            #expect(
+                link.range(of: #"^/static/bidforge\.[0-9a-f]{12}\.css$"#, options: .regularExpression) != nil, "\(link)"
+            )
 
             let css = try await t.request(.GET, link)
             #expect(css.status == .ok)
@@ -26,7 +31,9 @@ import Vapor
             let etag = try #require(css.headers.first(name: .eTag))
             #expect(try await t.request(.GET, link, headers: ["If-None-Match": etag]).status == .notModified)
 
-            #expect(try await t.request(.GET, "/static/bidforge.css").status == .notFound, "unversioned names are never served")
+            #expect(
+                try await t.request(.GET, "/static/bidforge.css").status == .notFound,
+                "unversioned names are never served")
             #expect(try await t.request(.GET, "/static/bidforge.000000000000.css").status == .notFound)
             #expect(try await t.request(.GET, "/static/..%2F..%2FPackage.swift").status == .notFound)
         }
@@ -38,12 +45,16 @@ import Vapor
             let link = try #require(stylesheetLink(page.text))
             #expect(link.hasPrefix("https://cdn.example.com/static/bidforge."), "\(link)")
             #expect(page.text.contains("href=\"https://cdn.example.com/static/favicon."))
-            #expect(page.headers.first(name: "Content-Security-Policy")?.contains("style-src https://cdn.example.com;") == true)
+            #expect(
+                page.headers.first(name: "Content-Security-Policy")?.contains("style-src https://cdn.example.com;")
+                    == true)
             // The CDN fetches from here by the same path.
             let path = String(link.dropFirst("https://cdn.example.com".count))
             #expect(try await t.request(.GET, path).status == .ok)
         }
-        #expect(throws: Settings.Problems.self) { try Settings.fromEnvironment(["ASSET_PREFIX": "ftp://cdn.example.com"]) }
+        #expect(throws: Settings.Problems.self) {
+            try Settings.fromEnvironment(["ASSET_PREFIX": "ftp://cdn.example.com"])
+        }
     }
 
     @Test func theFingerprintFollowsTheBytes() throws {

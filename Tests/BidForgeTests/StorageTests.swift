@@ -1,7 +1,8 @@
-import Testing
 import Foundation
 import NIOCore
 import S3WireTesting
+import Testing
+
 @testable import BidForge
 
 @Suite struct StorageTests {
@@ -16,7 +17,9 @@ import S3WireTesting
         #expect(try await storage.size(of: "projects/p1/doc-1.pdf") == nil)
         await #expect(throws: StorageError.self) { try await storage.get("projects/p1/doc-1.pdf") }
         for bad in ["../etc/passwd", "/etc/passwd", "a//b", "a/../b", "a/./b", "", "plans/é.pdf", "a b"] {
-            await #expect(throws: StorageError.self, "\(bad)") { try await storage.put(bad, body: body, contentType: "text/plain") }
+            await #expect(throws: StorageError.self, "\(bad)") {
+                try await storage.put(bad, body: body, contentType: "text/plain")
+            }
         }
         #expect(!FileManager.default.fileExists(atPath: root + "/../etc"))
         try? FileManager.default.removeItem(atPath: root)
@@ -35,15 +38,21 @@ import S3WireTesting
             _ = try Settings.fromEnvironment(["S3_BUCKET": "plans"])
             Issue.record("S3 without credentials was accepted")
         } catch let problems as Settings.Problems {
-            #expect(problems.description.contains("AWS_ACCESS_KEY_ID") && problems.description.contains("AWS_SECRET_ACCESS_KEY"))
+            #expect(
+                problems.description.contains("AWS_ACCESS_KEY_ID")
+                    && problems.description.contains("AWS_SECRET_ACCESS_KEY"))
         } catch {
             Issue.record("unexpected \(error)")
         }
         #expect(throws: Settings.Problems.self) {
-            try Settings.fromEnvironment(["S3_BUCKET": "b", "S3_ENDPOINT": "ftp://x", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "s"])
+            try Settings.fromEnvironment([
+                "S3_BUCKET": "b", "S3_ENDPOINT": "ftp://x", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "s"
+            ])
         }
-        let s3 = try? Settings.fromEnvironment(["S3_BUCKET": "b", "S3_ENDPOINT": "http://127.0.0.1:9000", "AWS_ACCESS_KEY_ID": "a",
-                                                 "AWS_SECRET_ACCESS_KEY": "s"])
+        let s3 = try? Settings.fromEnvironment([
+            "S3_BUCKET": "b", "S3_ENDPOINT": "http://127.0.0.1:9000", "AWS_ACCESS_KEY_ID": "a",
+            "AWS_SECRET_ACCESS_KEY": "s"
+        ])
         #expect(s3?.storage.kind == "s3")
         #expect((try? Settings.fromEnvironment([:]))?.storage == .local(directory: "./data/files"))
     }
@@ -55,8 +64,10 @@ struct S3StorageTests {
         let port = try await MotoServer.port()
         let bucket = "bf-\(UUID().uuidString.prefix(8).lowercased())"
         _ = try await MotoServer.client(bucket: bucket)
-        let env = ["S3_BUCKET": bucket, "S3_ENDPOINT": "http://127.0.0.1:\(port)", "AWS_ACCESS_KEY_ID": "testing",
-                   "AWS_SECRET_ACCESS_KEY": "testing"]
+        let env = [
+            "S3_BUCKET": bucket, "S3_ENDPOINT": "http://127.0.0.1:\(port)", "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing"
+        ]
         try await TestApp.run(environment: env) { t in
             let storage = t.app.objectStorage
             #expect(storage.kind == "s3")
@@ -73,8 +84,10 @@ struct S3StorageTests {
     }
 
     @Test func anUnreachableBucketFailsHealth() async throws {
-        let env = ["S3_BUCKET": "nowhere", "S3_ENDPOINT": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "testing",
-                   "AWS_SECRET_ACCESS_KEY": "testing"]
+        let env = [
+            "S3_BUCKET": "nowhere", "S3_ENDPOINT": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing"
+        ]
         try await TestApp.run(environment: env) { t in
             let health = try await t.request(.GET, "/api/health")
             #expect(health.status == .serviceUnavailable)

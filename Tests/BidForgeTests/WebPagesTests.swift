@@ -1,7 +1,8 @@
+import Fluent
 import Foundation
 import Testing
 import Vapor
-import Fluent
+
 @testable import BidForge
 
 @Suite struct WebAccountPagesTests {
@@ -36,7 +37,8 @@ import Fluent
             #expect(wrong.status == .unauthorized)
             #expect(wrong.text.contains("Email or password is incorrect."))
             #expect(wrong.text.contains("value=\"\(email)\""), "the email stays filled in")
-            let right = try await browser.post("/login", [("email", email), ("password", "correct-horse-battery"), ("next", "/dashboard")])
+            let right = try await browser.post(
+                "/login", [("email", email), ("password", "correct-horse-battery"), ("next", "/dashboard")])
             #expect(right.status == .seeOther)
             #expect(try await browser.get("/dashboard").status == .ok)
         }
@@ -47,10 +49,12 @@ import Fluent
             let browser = WebBrowser(t)
             try await browser.get("/login")
             #expect(browser.csrf != nil)
-            let forged = try await browser.post("/login", [("email", "a@example.com"), ("password", "whatever-it-is")], csrf: false)
+            let forged = try await browser.post(
+                "/login", [("email", "a@example.com"), ("password", "whatever-it-is")], csrf: false)
             #expect(forged.status == .forbidden)
             #expect(forged.headers.contentType == .html, "pages answer errors with HTML")
-            let mismatched = try await browser.post("/login", [("email", "a@example.com"), ("password", "x"), ("_csrf", "guess")], csrf: false)
+            let mismatched = try await browser.post(
+                "/login", [("email", "a@example.com"), ("password", "x"), ("_csrf", "guess")], csrf: false)
             #expect(mismatched.status == .forbidden)
             #expect(try await browser.post("/logout", [], csrf: false).status == .forbidden)
         }
@@ -60,8 +64,12 @@ import Fluent
         try await TestApp.run { t in
             let browser = WebBrowser(t)
             try await browser.get("/signup")
-            let r = try await browser.post("/signup", [("name", "Pat"), ("email", "not-an-email"), ("password", "short"),
-                                                        ("role", "SUBCONTRACTOR"), ("companyName", ""), ("states", "ZZ")])
+            let r = try await browser.post(
+                "/signup",
+                [
+                    ("name", "Pat"), ("email", "not-an-email"), ("password", "short"),
+                    ("role", "SUBCONTRACTOR"), ("companyName", ""), ("states", "ZZ")
+                ])
             #expect(r.status == .badRequest)
             for field in ["email", "password", "companyName", "states"] {
                 #expect(r.text.contains("id=\"\(field)-error\""), "no error shown for \(field)")
@@ -82,21 +90,36 @@ import Fluent
             try await browser.signUp(email: "stay@example.com")
             try await browser.post("/logout", [])
             try await browser.get("/login?next=//evil.example/")
-            let r = try await browser.post("/login", [("email", "stay@example.com"), ("password", "correct-horse-battery"),
-                                                       ("next", "//evil.example/")])
+            let r = try await browser.post(
+                "/login",
+                [
+                    ("email", "stay@example.com"), ("password", "correct-horse-battery"),
+                    ("next", "//evil.example/")
+                ])
             #expect(r.headers.first(name: .location) == "/dashboard")
             // Browsers drop tabs and newlines and read a backslash as a slash: each of these would leave the site.
-            for evil in ["/\t/evil.example/phish", "/\\evil.example", "/\n/evil.example", " //evil.example", "/\r\n/evil",
-                         "\t//evil.example", "https://evil.example", "/%09/ok"] {
+            for evil in [
+                "/\t/evil.example/phish", "/\\evil.example", "/\n/evil.example", " //evil.example", "/\r\n/evil",
+                "\t//evil.example", "https://evil.example", "/%09/ok"
+            ] {
                 try await browser.post("/logout", [])
-                let page = try await browser.get("/login?next=" + (evil.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                let page = try await browser.get(
+                    "/login?next=" + (evil.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
                 #expect(!page.text.contains("evil.example"), "the form does not carry \(evil.debugDescription)")
-                let signedIn = try await browser.post("/login", [("email", "stay@example.com"), ("password", "correct-horse-battery"),
-                                                                  ("next", evil)])
+                let signedIn = try await browser.post(
+                    "/login",
+                    [
+                        ("email", "stay@example.com"), ("password", "correct-horse-battery"),
+                        ("next", evil)
+                    ])
                 let location = signedIn.headers.first(name: .location)
-                #expect(location == (evil == "/%09/ok" ? "/%09/ok" : "/dashboard"), "\(evil.debugDescription) → \(location ?? "nil")")
+                #expect(
+                    location == (evil == "/%09/ok" ? "/%09/ok" : "/dashboard"),
+                    "\(evil.debugDescription) → \(location ?? "nil")")
             }
-            #expect(SiteURL.isLocal("/projects/abc?tab=bids#my-bid") && !SiteURL.isLocal("/\t/evil") && !SiteURL.isLocal("/\\evil"))
+            #expect(
+                SiteURL.isLocal("/projects/abc?tab=bids#my-bid") && !SiteURL.isLocal("/\t/evil")
+                    && !SiteURL.isLocal("/\\evil"))
         }
     }
 }
@@ -105,7 +128,8 @@ import Fluent
     @Test func searchShowsOpenProjectsEscapedAndFiltered() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)
-            _ = try await t.openProject(owner, t.projectJSON(title: "<script>alert(1)</script> Clinic", trades: ["26"], state: "TX"))
+            _ = try await t.openProject(
+                owner, t.projectJSON(title: "<script>alert(1)</script> Clinic", trades: ["26"], state: "TX"))
             _ = try await t.openProject(owner, t.projectJSON(title: "Harbor school", trades: ["09"], state: "CA"))
             _ = try await t.createProject(owner, t.projectJSON(title: "Draft clinic"))
             let browser = WebBrowser(t)
@@ -115,7 +139,9 @@ import Fluent
             #expect(!all.text.contains("<script>alert(1)"))
             #expect(!all.text.contains("Draft clinic"))
             let texas = try await browser.get("/?state=TX&trade=26&q=clinic")
-            #expect(texas.text.contains("1 open projects found") && texas.text.contains("Clinic") && !texas.text.contains("Harbor"))
+            #expect(
+                texas.text.contains("1 open projects found") && texas.text.contains("Clinic")
+                    && !texas.text.contains("Harbor"))
             let bad = try await browser.get("/?minBudget=lots")
             #expect(bad.text.contains("must be a whole number of dollars"))
             let policy = try #require(all.headers.first(name: "Content-Security-Policy"))
@@ -126,8 +152,10 @@ import Fluent
     @Test func projectPagesFollowTheAPIsVisibilityAndServeDocuments() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)
-            let project = try await t.openProject(owner, t.projectJSON(title: "Private clinic", visibility: "INVITE_ONLY"))
-            let doc = try #require(try await t.upload(owner, to: project, Samples.pdf(2_000), filename: "plans.pdf").json["id"].uuid)
+            let project = try await t.openProject(
+                owner, t.projectJSON(title: "Private clinic", visibility: "INVITE_ONLY"))
+            let doc = try #require(
+                try await t.upload(owner, to: project, Samples.pdf(2_000), filename: "plans.pdf").json["id"].uuid)
 
             let stranger = WebBrowser(t)
             let hidden = try await stranger.get("/projects/\(project)")
@@ -137,9 +165,11 @@ import Fluent
 
             let invited = WebBrowser(t)
             try await invited.signUp(role: "SUBCONTRACTOR", email: "invited@example.com")
-            let user = try #require(try await UserModel.query(on: t.app.db).filter(\.$email == "invited@example.com").first())
-            let invite = try await t.request(.POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
-                                             body: ["companyIds": [.string(user.companyId.uuidString)]] as [String: JSONValue])
+            let user = try #require(
+                try await UserModel.query(on: t.app.db).filter(\.$email == "invited@example.com").first())
+            let invite = try await t.request(
+                .POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+                body: ["companyIds": [.string(user.companyId.uuidString)]] as [String: JSONValue])
             try #require(invite.status == .created)
             let page = try await invited.get("/projects/\(project)")
             #expect(page.status == .ok)
@@ -154,7 +184,10 @@ import Fluent
         try await TestApp.run { t in
             let owner = try await t.register(.owner)
             try await t.setPlan(owner.companyId, .enterprise)
-            for index in 0..<25 { _ = try await t.openProject(owner, t.projectJSON(title: "Project \(index) with a longer title than most")) }
+            for index in 0..<25 {
+                _ = try await t.openProject(
+                    owner, t.projectJSON(title: "Project \(index) with a longer title than most"))
+            }
             let browser = WebBrowser(t)
             let home = try await browser.get("/")
             let assets = try ["bidforge.css", "bidforge.js", "favicon.svg"].map {
@@ -177,9 +210,12 @@ import Fluent
 
 @Suite struct WebOwnerPagesTests {
     func projectForm(_ title: String, due: String = "2026-12-10T17:00") -> [(String, String)] {
-        [("title", title), ("description", "Two floors"), ("city", "Austin"), ("state", "TX"), ("postalCode", "78701"),
-         ("minBudget", "50,000"), ("maxBudget", "90000"), ("bidDueAt", due), ("utcOffsetMinutes", "-360"),
-         ("visibility", "PUBLIC"), ("trades[]", "26")]
+        [
+            ("title", title), ("description", "Two floors"), ("city", "Austin"), ("state", "TX"),
+            ("postalCode", "78701"),
+            ("minBudget", "50,000"), ("maxBudget", "90000"), ("bidDueAt", due), ("utcOffsetMinutes", "-360"),
+            ("visibility", "PUBLIC"), ("trades[]", "26")
+        ]
     }
 
     @Test func anOwnerPostsPublishesUploadsAndCancelsThroughThePages() async throws {
@@ -188,18 +224,30 @@ import Fluent
             try await browser.signUp(role: "OWNER", email: "poster@example.com")
             #expect(try await browser.get("/projects/new").status == .ok)
 
-            let invalid = try await browser.post("/projects", [("title", ""), ("city", ""), ("state", "TX"), ("postalCode", "78701"),
-                                                                ("bidDueAt", "soon")])
+            let invalid = try await browser.post(
+                "/projects",
+                [
+                    ("title", ""), ("city", ""), ("state", "TX"), ("postalCode", "78701"),
+                    ("bidDueAt", "soon")
+                ])
             #expect(invalid.status == .badRequest)
             #expect(invalid.text.contains("id=\"bidDueAt-error\""))
-            #expect(invalid.text.contains("id=\"title-error\"") && invalid.text.contains("id=\"city-error\""),
-                    "every problem at once, not the due time's first")
+            #expect(
+                invalid.text.contains("id=\"title-error\"") && invalid.text.contains("id=\"city-error\""),
+                "every problem at once, not the due time's first")
             // The smallest integer as the browser's offset once trapped in `abs` and took the process down.
-            let extreme = projectForm("Offset").map { $0.0 == "utcOffsetMinutes" ? ("utcOffsetMinutes", "-9223372036854775808") : $0 }
+            let extreme = projectForm("Offset").map {
+                $0.0 == "utcOffsetMinutes" ? ("utcOffsetMinutes", "-9223372036854775808") : $0
+            }
             #expect(try await browser.post("/projects", extreme).status == .seeOther, "an impossible offset is ignored")
-            let february = try await browser.post("/projects", projectForm("Typo").map { $0.0 == "bidDueAt" ? ("bidDueAt", "2031-02-30T10:00") : $0 })
-            #expect(february.status == .badRequest && february.text.contains("id=\"bidDueAt-error\""), "30 February is refused, not 2 March")
-            #expect(try await browser.get("/?page=461168601842738791").status == .ok, "a huge page number is clamped, not multiplied")
+            let february = try await browser.post(
+                "/projects", projectForm("Typo").map { $0.0 == "bidDueAt" ? ("bidDueAt", "2031-02-30T10:00") : $0 })
+            #expect(
+                february.status == .badRequest && february.text.contains("id=\"bidDueAt-error\""),
+                "30 February is refused, not 2 March")
+            #expect(
+                try await browser.get("/?page=461168601842738791").status == .ok,
+                "a huge page number is clamped, not multiplied")
 
             let created = try await browser.post("/projects", projectForm("Clinic electrical"))
             #expect(created.status == .seeOther)
@@ -218,17 +266,22 @@ import Fluent
             // Upload without script: the token rides in the action URL; without it the file is not read.
             var body = MultipartBody()
             body.file(Samples.pdf(1_500), filename: "plans.pdf", type: "application/pdf")
-            let refused = try await t.request(.POST, location + "/documents", headers: ["Cookie": cookieHeader(browser)],
-                                              rawBody: body.finished(), contentType: body.contentType)
+            let refused = try await t.request(
+                .POST, location + "/documents", headers: ["Cookie": cookieHeader(browser)],
+                rawBody: body.finished(), contentType: body.contentType)
             #expect(refused.status == .forbidden)
-            let uploaded = try await t.request(.POST, location + "/documents?_csrf=\(browser.csrf ?? "")",
-                                               headers: ["Cookie": cookieHeader(browser)], rawBody: body.finished(),
-                                               contentType: body.contentType)
+            let uploaded = try await t.request(
+                .POST, location + "/documents?_csrf=\(browser.csrf ?? "")",
+                headers: ["Cookie": cookieHeader(browser)], rawBody: body.finished(),
+                contentType: body.contentType)
             #expect(uploaded.status == .seeOther)
             let withDocument = try await browser.get(location)
             #expect(withDocument.text.contains("plans.pdf") && withDocument.text.contains("addendum 1"))
-            let viaScript = try await t.request(.POST, location + "/documents", headers: [
-                "Cookie": cookieHeader(browser), "X-CSRF-Token": browser.csrf ?? "", "Accept": "application/json"],
+            let viaScript = try await t.request(
+                .POST, location + "/documents",
+                headers: [
+                    "Cookie": cookieHeader(browser), "X-CSRF-Token": browser.csrf ?? "", "Accept": "application/json"
+                ],
                 rawBody: body.finished(), contentType: body.contentType)
             #expect(viaScript.status == .created)
             #expect(viaScript.json["addendumNumber"].int == 2)
@@ -248,7 +301,8 @@ import Fluent
             let location = try #require(created.headers.first(name: .location))
             let other = WebBrowser(t)
             try await other.signUp(role: "CONTRACTOR")
-            #expect(try await other.post(location + "/publish", []).status == .notFound, "a draft is invisible to others")
+            #expect(
+                try await other.post(location + "/publish", []).status == .notFound, "a draft is invisible to others")
             let sub = WebBrowser(t)
             try await sub.signUp(role: "SUBCONTRACTOR")
             #expect(try await sub.get("/projects/new").status == .forbidden)
@@ -271,18 +325,26 @@ import Fluent
             #expect(page.text.contains("Submit a bid"))
             #expect(page.text.contains("<option value=\"26\">26 Electrical</option>"), "trades are the project's")
 
-            let empty = try await sub.post("/projects/\(project)/bids", [("description[]", ""), ("quantity[]", ""), ("unitPrice[]", "")])
+            let empty = try await sub.post(
+                "/projects/\(project)/bids", [("description[]", ""), ("quantity[]", ""), ("unitPrice[]", "")])
             #expect(empty.status == .badRequest)
             #expect(empty.text.contains("id=\"notice\""))
 
-            let r = try await sub.post("/projects/\(project)/bids", [
-                ("description[]", "Service entrance"), ("trade[]", "26"), ("quantity[]", "1"), ("unit[]", "LS"), ("unitPrice[]", "12,500.00"),
-                ("description[]", "Drywall patching"), ("trade[]", "09"), ("quantity[]", "2.5"), ("unit[]", "HR"), ("unitPrice[]", "80.10"),
-                ("description[]", ""), ("trade[]", "26"), ("quantity[]", ""), ("unit[]", "EA"), ("unitPrice[]", ""),
-                ("exclusions", "Permits\nUtility fees"), ("acknowledgedAddendum", "0")])
+            let r = try await sub.post(
+                "/projects/\(project)/bids",
+                [
+                    ("description[]", "Service entrance"), ("trade[]", "26"), ("quantity[]", "1"), ("unit[]", "LS"),
+                    ("unitPrice[]", "12,500.00"),
+                    ("description[]", "Drywall patching"), ("trade[]", "09"), ("quantity[]", "2.5"), ("unit[]", "HR"),
+                    ("unitPrice[]", "80.10"),
+                    ("description[]", ""), ("trade[]", "26"), ("quantity[]", ""), ("unit[]", "EA"), ("unitPrice[]", ""),
+                    ("exclusions", "Permits\nUtility fees"), ("acknowledgedAddendum", "0")
+                ])
             #expect(r.status == .seeOther, "\(r.text.prefix(300))")
-            let user = try #require(try await UserModel.query(on: t.app.db).filter(\.$email == "sparky@example.com").first())
-            let bid = try #require(try await BidModel.query(on: t.app.db).filter(\.$companyId == user.companyId).first())
+            let user = try #require(
+                try await UserModel.query(on: t.app.db).filter(\.$email == "sparky@example.com").first())
+            let bid = try #require(
+                try await BidModel.query(on: t.app.db).filter(\.$companyId == user.companyId).first())
             #expect(bid.amountCents == 1_250_000 + 20_025)  // 2.5 × $80.10 = $200.25
             #expect(try bid.lineItems.count == 2)
             #expect(try bid.exclusions == ["Permits", "Utility fees"])
@@ -307,9 +369,12 @@ import Fluent
         try await TestApp.run { t in
             let ownerPage = WebBrowser(t)
             try await ownerPage.signUp(role: "OWNER", email: "leveler@example.com")
-            let owner = try await t.relogin(Member(auth: try await t.request(.POST, "/api/v1/auth/login",
-                                                   body: ["email": "leveler@example.com", "password": "correct-horse-battery"]),
-                                                   email: "leveler@example.com", role: .owner))
+            let owner = try await t.relogin(
+                Member(
+                    auth: try await t.request(
+                        .POST, "/api/v1/auth/login",
+                        body: ["email": "leveler@example.com", "password": "correct-horse-battery"]),
+                    email: "leveler@example.com", role: .owner))
             let project = try await t.openProject(owner)
             let low = try await t.register(.subcontractor, company: "Low Bid Electric")
             let high = try await t.register(.contractor, company: "High Bid Builders")
@@ -349,9 +414,13 @@ import Fluent
             let browser = WebBrowser(t)
             try await browser.get("https://bidforge.test/signup")
             #expect(browser.lastSetCookies.first { $0.hasPrefix("bf_csrf=") }?.contains("Secure") == true)
-            try await browser.post("https://bidforge.test/signup", [
-                ("name", "Tls Tester"), ("email", "tls@example.com"), ("password", "correct-horse-battery"), ("role", "OWNER"),
-                ("companyName", "Tls Co"), ("states", "TX")])
+            try await browser.post(
+                "https://bidforge.test/signup",
+                [
+                    ("name", "Tls Tester"), ("email", "tls@example.com"), ("password", "correct-horse-battery"),
+                    ("role", "OWNER"),
+                    ("companyName", "Tls Co"), ("states", "TX")
+                ])
             let session = try #require(browser.lastSetCookies.first { $0.hasPrefix("bf_session=") })
             #expect(session.contains("Secure") && session.contains("HttpOnly") && session.contains("SameSite=Lax"))
         }
@@ -360,12 +429,19 @@ import Fluent
 
 @Suite struct WebWriteLimitTests {
     @Test func formPostsShareTheAPIsPerUserWriteLimit() async throws {
-        try await TestApp.run(rateLimited: true, environment: ["RATE_LIMIT_WRITES_PER_MINUTE": "2",
-                                                               "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "1000"]) { t in
+        try await TestApp.run(
+            rateLimited: true,
+            environment: [
+                "RATE_LIMIT_WRITES_PER_MINUTE": "2",
+                "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "1000"
+            ]
+        ) { t in
             let browser = WebBrowser(t)
             try await browser.signUp(role: "OWNER")
-            let form: [(String, String)] = [("title", "Limited"), ("city", "Austin"), ("state", "TX"), ("postalCode", "78701"),
-                                            ("bidDueAt", "2026-12-10T17:00")]
+            let form: [(String, String)] = [
+                ("title", "Limited"), ("city", "Austin"), ("state", "TX"), ("postalCode", "78701"),
+                ("bidDueAt", "2026-12-10T17:00")
+            ]
             #expect(try await browser.post("/projects", form).status == .seeOther)
             #expect(try await browser.post("/projects", form).status == .seeOther)
             let third = try await browser.post("/projects", form)

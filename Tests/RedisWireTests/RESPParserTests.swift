@@ -1,5 +1,6 @@
-import Testing
 import NIOCore
+import Testing
+
 @testable import RedisWire
 
 @Suite struct RESPParserTests {

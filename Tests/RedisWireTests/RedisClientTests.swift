@@ -1,8 +1,9 @@
-import Testing
 import Foundation
 import NIOCore
-@testable import RedisWire
 import RedisWireTesting
+import Testing
+
+@testable import RedisWire
 
 @Suite(.enabled(if: RedisServer.available, "redis-server is not installed")) struct RedisClientTests {
     func client(_ server: RedisServer, timeout: TimeAmount = .seconds(2)) -> RedisClient {
@@ -77,11 +78,15 @@ import RedisWireTesting
     @Test func pipelineKeepsOrder() async throws {
         try await RedisServer.run { server in
             let redis = client(server)
-            let commands: [[RESPArgument]] = (0..<1_000).map { _ in ["INCR", "pipelined"] } + [["INCR", "pipelined", "extra-arg"]]
+            let commands: [[RESPArgument]] =
+                (0..<1_000).map { _ in ["INCR", "pipelined"] } + [["INCR", "pipelined", "extra-arg"]]
             let results = try await redis.pipeline(commands)
             #expect(results.count == 1_001)
             for (i, result) in results.prefix(1_000).enumerated() { #expect((try? result.get())?.int == Int64(i + 1)) }
-            if case .failure(.server) = results[1_000] {} else { Issue.record("the bad command's error should be in its slot") }
+            if case .failure(.server) = results[1_000] {
+            } else {
+                Issue.record("the bad command's error should be in its slot")
+            }
             await redis.close()
         }
     }
@@ -89,7 +94,8 @@ import RedisWireTesting
     @Test func atomicScript() async throws {
         try await RedisServer.run { server in
             let redis = client(server)
-            let script = "local n = redis.call('INCR', KEYS[1]); if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end; return n"
+            let script =
+                "local n = redis.call('INCR', KEYS[1]); if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end; return n"
             async let a = redis.eval(script, keys: ["bucket"], arguments: ["60000"])
             async let b = redis.eval(script, keys: ["bucket"], arguments: ["60000"])
             let pair = try await [a, b]
@@ -105,13 +111,13 @@ import RedisWireTesting
             try await redis.set("k", "v")
             await server.stop()
             await #expect(throws: RedisError.self) {
-                for _ in 0..<4 { _ = try await redis.ping() } // every pooled connection notices
+                for _ in 0..<4 { _ = try await redis.ping() }  // every pooled connection notices
             }
             try await server.start()
             var recovered = false
             for _ in 0..<4 where !recovered { recovered = (try? await redis.ping()) == true }
             #expect(recovered)
-            #expect(try await redis.getString("k") == nil) // a fresh server: nothing was persisted
+            #expect(try await redis.getString("k") == nil)  // a fresh server: nothing was persisted
             await redis.close()
         }
     }

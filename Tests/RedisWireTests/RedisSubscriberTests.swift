@@ -1,8 +1,9 @@
-import Testing
 import Foundation
 import NIOCore
-@testable import RedisWire
 import RedisWireTesting
+import Testing
+
+@testable import RedisWire
 
 @Suite(.enabled(if: RedisServer.available, "redis-server is not installed")) struct RedisSubscriberTests {
     func configuration(_ server: RedisServer) -> RedisClient.Configuration {
@@ -76,9 +77,13 @@ import RedisWireTesting
     }
 
     @Test func onlyMessagePushesBecomeMessages() {
-        let confirmation = RESPValue.array([.bulkString(Array("subscribe".utf8)), .bulkString(Array("a".utf8)), .integer(1)])
+        let confirmation = RESPValue.array([
+            .bulkString(Array("subscribe".utf8)), .bulkString(Array("a".utf8)), .integer(1)
+        ])
         #expect(RedisSubscriber.message(from: confirmation) == nil)
-        let push = RESPValue.array([.bulkString(Array("message".utf8)), .bulkString(Array("a".utf8)), .bulkString([1, 2])])
+        let push = RESPValue.array([
+            .bulkString(Array("message".utf8)), .bulkString(Array("a".utf8)), .bulkString([1, 2])
+        ])
         #expect(RedisSubscriber.message(from: push) == RedisSubscriber.Message(channel: "a", payload: [1, 2]))
     }
 }

@@ -1,9 +1,10 @@
-import Testing
+import AsyncHTTPClient
 import Foundation
 import NIOCore
-import AsyncHTTPClient
-@testable import S3Wire
 import S3WireTesting
+import Testing
+
+@testable import S3Wire
 
 @Suite(.enabled(if: MotoServer.available, "moto[server] is not installed (pip install 'moto[server]')"))
 struct S3ClientTests {
@@ -11,7 +12,10 @@ struct S3ClientTests {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(count)
         var x = seed
-        for _ in 0..<count { x = x &* 31 &+ 17; buffer.writeInteger(x) }
+        for _ in 0..<count {
+            x = x &* 31 &+ 17
+            buffer.writeInteger(x)
+        }
         return buffer
     }
 
@@ -50,7 +54,8 @@ struct S3ClientTests {
         try await s3.put("specs/Division 03.txt", body: ByteBuffer(string: "Concrete"), contentType: "text/plain")
         let url = s3.presignedGetURL("specs/Division 03.txt", expires: 300)
         #expect(url.query?.contains("X-Amz-Expires=300") == true && url.query?.contains("X-Amz-Signature=") == true)
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url.absoluteString), timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: url.absoluteString), timeout: .seconds(10))
         #expect(response.status == .ok)
         #expect(String(buffer: try await response.body.collect(upTo: 1 << 20)) == "Concrete")
     }

@@ -1,5 +1,5 @@
-import Vapor
 import RedisWire
+import Vapor
 
 extension Application {
     private struct BusKey: StorageKey { typealias Value = any EventBus }
@@ -31,15 +31,18 @@ extension Application {
         if let redis, let redisURL {
             var configuration = try RedisClient.Configuration(url: redisURL)
             configuration.connectTimeout = .milliseconds(500)
-            eventBus = RedisEventBus(redis: redis, subscriber: RedisSubscriber(configuration: configuration, group: eventLoopGroup),
-                                     logger: logger)
+            eventBus = RedisEventBus(
+                redis: redis, subscriber: RedisSubscriber(configuration: configuration, group: eventLoopGroup),
+                logger: logger)
         } else {
             eventBus = InProcessEventBus()
         }
-        outbox = OutboxDispatcher(app: self, bus: eventBus, consumer: DomainEventDispatch(consumers: [
-            NotificationConsumer(),  // first: its deliveries go out before the pushes, as clients expect
-            RealtimePushConsumer(),
-        ]))
+        outbox = OutboxDispatcher(
+            app: self, bus: eventBus,
+            consumer: DomainEventDispatch(consumers: [
+                NotificationConsumer(),  // first: its deliveries go out before the pushes, as clients expect
+                RealtimePushConsumer()
+            ]))
         _ = reminders
         realtimeHub = RealtimeHub(queueLimit: settings.realtimeQueueLimit, clock: clock, logger: logger)
         realtimeHub.start(bus: eventBus)

@@ -1,5 +1,5 @@
-import Vapor
 import NIOConcurrencyHelpers
+import Vapor
 
 /// Where "now" comes from, so tests can move time past a bid due date.
 public struct AppClock: Sendable {
@@ -22,7 +22,9 @@ extension Application {
             if let settings = storage[SettingsKey.self] { return settings }
             // Shutting down clears the storage while the last requests may still be answered: they get the settings
             // this process was configured with, not a crash.
-            guard let last = LastSettings.value.withLockedValue({ $0 }) else { fatalError("configure(_:settings:) was not called") }
+            guard let last = LastSettings.value.withLockedValue({ $0 }) else {
+                fatalError("configure(_:settings:) was not called")
+            }
             return last
         }
         set {

@@ -1,6 +1,6 @@
+import BidForgeCore
 import Foundation
 import Logging
-import BidForgeCore
 
 /// Every environment variable BidForge reads, typed, in one place.
 public struct Settings: Sendable {
@@ -132,7 +132,8 @@ public struct Settings: Sendable {
     }
 
     /// Reads settings from `env`, listing every missing or malformed variable by name.
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings
+    {
         var problems: [String] = []
         func int(_ name: String, _ fallback: Int, min: Int = 0, max: Int = Int.max) -> Int {
             guard let raw = env[name], !raw.isEmpty else { return fallback }
@@ -179,10 +180,14 @@ public struct Settings: Sendable {
         }
 
         let logLevelName = (env["LOG_LEVEL"] ?? "info").lowercased()
-        let logLevel = Logger.Level(rawValue: logLevelName) ?? {
-            problems.append("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical (got \"\(logLevelName)\")")
-            return .info
-        }()
+        let logLevel =
+            Logger.Level(rawValue: logLevelName)
+            ?? {
+                problems.append(
+                    "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical (got \"\(logLevelName)\")"
+                )
+                return .info
+            }()
 
         let bcryptCost = int("BCRYPT_COST", 12, min: 4, max: 31)
         if environment == .production && bcryptCost < 12 {
@@ -253,15 +258,17 @@ public struct Settings: Sendable {
             httpIdleTimeoutSeconds: int("HTTP_IDLE_TIMEOUT_SECONDS", 75, min: 1, max: 3_600),
             metricsToken: env["METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
             realtimePingSeconds: int("REALTIME_PING_SECONDS", 30, min: 1, max: 3600),
-            retention: Retention(idempotencyHours: int("RETENTION_IDEMPOTENCY_HOURS", 24, min: 1, max: 24 * 365),
-                                 outboxDays: int("RETENTION_OUTBOX_DAYS", 7, min: 1, max: 3650),
-                                 downloadsDays: int("RETENTION_DOWNLOADS_DAYS", 365, min: 1, max: 3650),
-                                 expiredDays: int("RETENTION_EXPIRED_DAYS", 7, min: 0, max: 3650)),
+            retention: Retention(
+                idempotencyHours: int("RETENTION_IDEMPOTENCY_HOURS", 24, min: 1, max: 24 * 365),
+                outboxDays: int("RETENTION_OUTBOX_DAYS", 7, min: 1, max: 3650),
+                downloadsDays: int("RETENTION_DOWNLOADS_DAYS", 365, min: 1, max: 3650),
+                expiredDays: int("RETENTION_EXPIRED_DAYS", 7, min: 0, max: 3650)),
             realtimeQueueLimit: int("REALTIME_QUEUE_LIMIT", 256, min: 1, max: 100_000),
             storage: {
                 let bucket = env["S3_BUCKET"].flatMap { $0.isEmpty ? nil : $0 }
                 guard let bucket else {
-                    return .local(directory: env["FILES_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? dataDirectory + "/files")
+                    return .local(
+                        directory: env["FILES_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? dataDirectory + "/files")
                 }
                 let endpointText = env["S3_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://s3.amazonaws.com"
                 let region = env["S3_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1"
@@ -269,15 +276,18 @@ public struct Settings: Sendable {
                 let key = env["AWS_ACCESS_KEY_ID"] ?? "", secret = env["AWS_SECRET_ACCESS_KEY"] ?? ""
                 if key.isEmpty { missing.append("AWS_ACCESS_KEY_ID") }
                 if secret.isEmpty { missing.append("AWS_SECRET_ACCESS_KEY") }
-                guard let endpoint = URL(string: endpointText), let scheme = endpoint.scheme, ["http", "https"].contains(scheme),
-                      endpoint.host?.isEmpty == false else {
+                guard let endpoint = URL(string: endpointText), let scheme = endpoint.scheme,
+                    ["http", "https"].contains(scheme),
+                    endpoint.host?.isEmpty == false
+                else {
                     problems.append("S3_ENDPOINT must look like https://s3.amazonaws.com or http://127.0.0.1:9000")
                     return .local(directory: dataDirectory + "/files")
                 }
                 if !missing.isEmpty {
                     problems.append("S3_BUCKET is set, so \(missing.joined(separator: " and ")) must be set too")
                 }
-                return .s3(endpoint: endpoint, bucket: bucket, region: region, accessKeyId: key, secretAccessKey: secret)
+                return .s3(
+                    endpoint: endpoint, bucket: bucket, region: region, accessKeyId: key, secretAccessKey: secret)
             }(),
             imaging: bool("IMAGING", true),
             imagingLibraries: env["IMAGING_LIBRARIES"].flatMap { $0.isEmpty ? nil : $0 } ?? "libvips.so.42;libvips.so",
@@ -286,8 +296,10 @@ public struct Settings: Sendable {
             assetPrefix: {
                 let prefix = (env["ASSET_PREFIX"] ?? "").trimmingCharacters(in: .whitespaces)
                 guard !prefix.isEmpty else { return "" }
-                guard let url = URL(string: prefix), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false,
-                      url.query == nil else {
+                guard let url = URL(string: prefix), ["http", "https"].contains(url.scheme ?? ""),
+                    url.host?.isEmpty == false,
+                    url.query == nil
+                else {
                     problems.append("ASSET_PREFIX must look like https://cdn.example.com (got \"\(prefix)\")")
                     return ""
                 }
@@ -301,7 +313,9 @@ public struct Settings: Sendable {
         )
         if settings.httpIdleTimeoutSeconds <= settings.realtimePingSeconds {
             // The ping is what keeps a quiet live socket from looking idle.
-            problems.append("HTTP_IDLE_TIMEOUT_SECONDS (\(settings.httpIdleTimeoutSeconds)) must be longer than REALTIME_PING_SECONDS (\(settings.realtimePingSeconds))")
+            problems.append(
+                "HTTP_IDLE_TIMEOUT_SECONDS (\(settings.httpIdleTimeoutSeconds)) must be longer than REALTIME_PING_SECONDS (\(settings.realtimePingSeconds))"
+            )
         }
         if !problems.isEmpty { throw Problems(messages: problems) }
         return settings
@@ -315,9 +329,13 @@ public struct Settings: Sendable {
     /// `auth,projects,bids` → the set; unknown names are refused with the list of valid ones.
     public static func parseServices(_ raw: String) throws(ServicesError) -> Set<Service> {
         var services = Set<Service>()
-        for name in raw.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
+        for name in raw.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        where !name.isEmpty {
             guard let service = Service(rawValue: name) else {
-                throw ServicesError(description: "unknown service \"\(name)\" in --services/SERVICES; choose from \(Service.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ServicesError(
+                    description:
+                        "unknown service \"\(name)\" in --services/SERVICES; choose from \(Service.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             services.insert(service)
         }
@@ -334,15 +352,21 @@ public struct Settings: Sendable {
         if url == "sqlite::memory:" || url == "sqlite://:memory:" { return .sqliteMemory }
         if url.hasPrefix("sqlite://") {
             let path = String(url.dropFirst("sqlite://".count))
-            guard !path.isEmpty else { throw DatabaseURLError(description: "DATABASE_URL sqlite:// needs a file path, e.g. sqlite://data/dev.sqlite") }
+            guard !path.isEmpty else {
+                throw DatabaseURLError(
+                    description: "DATABASE_URL sqlite:// needs a file path, e.g. sqlite://data/dev.sqlite")
+            }
             return .sqliteFile(path: path)
         }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            guard let components = URLComponents(string: url), components.host?.isEmpty == false, components.user != nil else {
+            guard let components = URLComponents(string: url), components.host?.isEmpty == false, components.user != nil
+            else {
                 throw DatabaseURLError(description: "DATABASE_URL must look like postgres://user:pass@host:port/db")
             }
             return .postgres(url: url)
         }
-        throw DatabaseURLError(description: "DATABASE_URL must start with postgres://, postgresql:// or sqlite:// (got a different scheme)")
+        throw DatabaseURLError(
+            description: "DATABASE_URL must start with postgres://, postgresql:// or sqlite:// (got a different scheme)"
+        )
     }
 }

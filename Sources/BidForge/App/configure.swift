@@ -1,9 +1,9 @@
-import Vapor
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import JWT
 import SQLKit
+import Vapor
 
 /// Builds the BidForge application: the one builder used by `main` and by the tests.
 public func configure(_ app: Application, settings: Settings) async throws {
@@ -61,19 +61,24 @@ private func configureDatabase(_ app: Application, settings: Settings) throws {
         var config = try SQLPostgresConfiguration(url: url)
         if !url.contains("sslmode") && !url.contains("tlsmode") { config.coreConfiguration.tls = .disable }
         config.coreConfiguration.options.additionalStartupParameters = [
-            ("application_name", DatabasePoolSample.applicationName(instance: settings.instanceName)),
+            ("application_name", DatabasePoolSample.applicationName(instance: settings.instanceName))
         ]
-        app.databases.use(.postgres(
-            configuration: config,
-            maxConnectionsPerEventLoop: settings.databasePoolSize,
-            connectionPoolTimeout: .seconds(Int64(settings.databasePoolTimeoutSeconds)),
-            sqlLogLevel: .trace
-        ), as: .psql)
+        app.databases.use(
+            .postgres(
+                configuration: config,
+                maxConnectionsPerEventLoop: settings.databasePoolSize,
+                connectionPoolTimeout: .seconds(Int64(settings.databasePoolTimeoutSeconds)),
+                sqlLogLevel: .trace
+            ), as: .psql)
     case .sqliteFile(let path):
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(Int64(settings.databasePoolTimeoutSeconds)),
-                                  sqlLogLevel: .trace), as: .sqlite)
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        app.databases.use(
+            .sqlite(
+                .file(path), connectionPoolTimeout: .seconds(Int64(settings.databasePoolTimeoutSeconds)),
+                sqlLogLevel: .trace), as: .sqlite)
         app.lifecycle.use(SQLiteTuning())
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
@@ -96,8 +101,13 @@ enum DevelopmentSecret {
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let secret = SecureToken.generate(bytes: 48)
-        guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw Settings.Problems(messages: ["cannot write the development JWT secret to \(path); set JWT_SECRET or DATA_DIR"])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        else {
+            throw Settings.Problems(messages: [
+                "cannot write the development JWT secret to \(path); set JWT_SECRET or DATA_DIR"
+            ])
         }
         return secret
     }

@@ -8,9 +8,11 @@ func routes(_ app: Application) throws {
     if app.settings.services.contains(.web) {
         let pages = app.grouped(PageErrors())
         let before = app.routes.all.count
-        for collection in [OwnerPagesController(), BidderPagesController(), PublicPagesController(), AccountPagesController(),
-                           DashboardController(), NotificationPagesController(), ConversationPagesController(),
-                           CompanyPagesController()] as [any RouteCollection] {
+        for collection in [
+            OwnerPagesController(), BidderPagesController(), PublicPagesController(), AccountPagesController(),
+            DashboardController(), NotificationPagesController(), ConversationPagesController(),
+            CompanyPagesController()
+        ] as [any RouteCollection] {
             try pages.register(collection: collection)
         }
         // HTML pages, not part of the HTTP API that /openapi.json describes.

@@ -1,5 +1,5 @@
-import Vapor
 import Fluent
+import Vapor
 
 public enum BidForgeCommands {
     /// `routes` comes with Vapor; these are ours (`serve` replaces Vapor's to add draining).

@@ -1,6 +1,6 @@
 @preconcurrency import Dispatch
-import Vapor
 import NIOConcurrencyHelpers
+import Vapor
 
 /// `bidforge serve`: Vapor's serve, plus draining. On SIGTERM (or Ctrl-C) `/api/ready` turns 503 at once, the server
 /// keeps serving for `SHUTDOWN_DRAIN_SECONDS` so load balancers take it out of rotation, then stops accepting and
@@ -28,7 +28,10 @@ final class DrainingServeCommand: AsyncCommand, Sendable {
         for code in [SIGTERM, SIGINT] {
             let source = DispatchSource.makeSignalSource(signal: code, queue: queue)
             source.setEventHandler {
-                let count = signals.withLockedValue { $0 += 1; return $0 }
+                let count = signals.withLockedValue {
+                    $0 += 1
+                    return $0
+                }
                 if count == 1 {
                     Self.armWatchdog(app, on: queue)
                     Task { await Self.drainThenStop(app, stopped: stopped) }
@@ -53,8 +56,9 @@ final class DrainingServeCommand: AsyncCommand, Sendable {
         let limit = settings.shutdownDrainSeconds + settings.shutdownGraceSeconds + exitAllowance
         let logger = app.logger
         queue.asyncAfter(deadline: .now() + .seconds(limit)) {
-            logger.critical("shutdown did not finish within drain + grace: exiting now",
-                            metadata: ["limitSeconds": .stringConvertible(limit)])
+            logger.critical(
+                "shutdown did not finish within drain + grace: exiting now",
+                metadata: ["limitSeconds": .stringConvertible(limit)])
             _exit(1)
         }
     }
@@ -62,10 +66,12 @@ final class DrainingServeCommand: AsyncCommand, Sendable {
     static func drainThenStop(_ app: Application, stopped: EventLoopPromise<Void>) async {
         let settings = app.settings
         app.isDraining = true
-        app.logger.notice("shutdown requested: /api/ready now answers 503", metadata: [
-            "drainSeconds": .stringConvertible(settings.shutdownDrainSeconds),
-            "graceSeconds": .stringConvertible(settings.shutdownGraceSeconds),
-        ])
+        app.logger.notice(
+            "shutdown requested: /api/ready now answers 503",
+            metadata: [
+                "drainSeconds": .stringConvertible(settings.shutdownDrainSeconds),
+                "graceSeconds": .stringConvertible(settings.shutdownGraceSeconds)
+            ])
         if settings.shutdownDrainSeconds > 0 { try? await Task.sleep(for: .seconds(settings.shutdownDrainSeconds)) }
         // One grace period for everything: in-flight requests first (the server waits for them up to `grace`), then
         // the background loops in what is left; a loop stuck on a dead dependency is abandoned.

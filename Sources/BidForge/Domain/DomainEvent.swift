@@ -94,7 +94,8 @@ extension DomainEvent: Codable {
         case "invitation.created": self = try event(DomainEvent.invitationCreated)
         case "bid.due_soon": self = try event(DomainEvent.bidDueSoon)
         default:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown event type \(type)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container, debugDescription: "unknown event type \(type)")
         }
     }
 }

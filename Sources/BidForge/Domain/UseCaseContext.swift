@@ -19,7 +19,8 @@ struct UseCaseContext: Sendable {
 
 /// Runs write transactions (the application: cache invalidation and the outbox nudge after each commit).
 protocol TransactionRunner: Sendable {
-    func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T
+    func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T)
+        async throws -> T
 }
 
 extension Application: TransactionRunner {}

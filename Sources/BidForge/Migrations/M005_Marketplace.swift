@@ -56,7 +56,9 @@ struct M006_CreateBids: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .create()
         // One live bid per company per project, enforced by the database so concurrent submissions cannot both win.
-        try await db.sql.raw("CREATE UNIQUE INDEX bids_one_live_per_company ON bids (project_id, company_id) WHERE status = 'SUBMITTED'").run()
+        try await db.sql.raw(
+            "CREATE UNIQUE INDEX bids_one_live_per_company ON bids (project_id, company_id) WHERE status = 'SUBMITTED'"
+        ).run()
         try await db.sql.raw("CREATE INDEX bids_company_created_idx ON bids (company_id, created_at)").run()
         if !db.isPostgres {
             try await db.sql.raw("CREATE INDEX bids_project_status_idx ON bids (project_id, status)").run()

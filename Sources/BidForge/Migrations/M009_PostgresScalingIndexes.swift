@@ -9,7 +9,7 @@ struct M009_PostgresScalingIndexes: AsyncMigration {
         "CREATE INDEX bids_project_id_status_idx ON bids (project_id, status)",
         "CREATE INDEX users_role_created_at_idx ON users (role, created_at) WHERE role IN ('CONTRACTOR','SUBCONTRACTOR')",
         "CREATE INDEX companies_plan_idx ON companies (plan) WHERE plan <> 'FREE'",
-        "CREATE INDEX projects_search_idx ON projects USING GIN (\(ProjectSearch.postgresDocument))",
+        "CREATE INDEX projects_search_idx ON projects USING GIN (\(ProjectSearch.postgresDocument))"
     ]
 
     func prepare(on db: any Database) async throws {
@@ -19,8 +19,10 @@ struct M009_PostgresScalingIndexes: AsyncMigration {
 
     func revert(on db: any Database) async throws {
         guard db.isPostgres else { return }
-        for name in ["projects_status_created_at_idx", "bids_project_id_status_idx", "users_role_created_at_idx",
-                     "companies_plan_idx", "projects_search_idx"] {
+        for name in [
+            "projects_status_created_at_idx", "bids_project_id_status_idx", "users_role_created_at_idx",
+            "companies_plan_idx", "projects_search_idx"
+        ] {
             try await db.sql.raw("DROP INDEX IF EXISTS \(ident: name)").run()
         }
     }

@@ -20,7 +20,9 @@ struct M011_CreateOutbox: AsyncMigration {
         try await db.sql.raw("CREATE INDEX outbox_created_idx ON outbox_events (created_at)").run()
 
         try await db.schema("notifications").field("event_id", .int64).update()
-        try await db.sql.raw("CREATE UNIQUE INDEX notifications_event_user ON notifications (event_id, user_id) WHERE event_id IS NOT NULL").run()
+        try await db.sql.raw(
+            "CREATE UNIQUE INDEX notifications_event_user ON notifications (event_id, user_id) WHERE event_id IS NOT NULL"
+        ).run()
     }
 
     func revert(on db: any Database) async throws {

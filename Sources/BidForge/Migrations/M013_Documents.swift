@@ -35,8 +35,11 @@ struct M013_CreateDocuments: AsyncMigration {
             .create()
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw("CREATE INDEX documents_by_project ON documents (project_id, created_at)").run()
-        try await sql.raw("CREATE INDEX documents_pending_derivatives ON documents (derivatives, derivative_lease_until)").run()
-        try await sql.raw("CREATE INDEX document_downloads_by_project ON document_downloads (project_id, company_id)").run()
+        try await sql.raw(
+            "CREATE INDEX documents_pending_derivatives ON documents (derivatives, derivative_lease_until)"
+        ).run()
+        try await sql.raw("CREATE INDEX document_downloads_by_project ON document_downloads (project_id, company_id)")
+            .run()
     }
 
     func revert(on db: any Database) async throws {

@@ -9,7 +9,7 @@ struct M016_AddRetentionIndexes: AsyncMigration {
         ("realtime_tickets_expires_at_idx", "realtime_tickets", "expires_at"),
         ("refresh_tokens_expires_at_idx", "refresh_tokens", "expires_at"),
         ("web_sessions_expires_at_idx", "web_sessions", "expires_at"),
-        ("document_downloads_created_at_idx", "document_downloads", "created_at"),
+        ("document_downloads_created_at_idx", "document_downloads", "created_at")
     ]
 
     func prepare(on db: any Database) async throws {

@@ -24,7 +24,8 @@ public enum DocumentKind: String, Sendable, CaseIterable {
         case .png: ["image/png"]
         case .jpeg: ["image/jpeg", "image/jpg", "image/pjpeg"]
         case .tiff: ["image/tiff", "image/tif"]
-        case .dwg: ["image/vnd.dwg", "application/acad", "application/x-acad", "application/dwg", "image/x-dwg", "drawing/dwg"]
+        case .dwg:
+            ["image/vnd.dwg", "application/acad", "application/x-acad", "application/dwg", "image/x-dwg", "drawing/dwg"]
         case .dxf: ["image/vnd.dxf", "application/dxf", "application/x-dxf", "image/x-dxf", "text/plain"]
         case .xlsx: [DocumentKind.xlsx.contentType, "application/zip"]
         case .docx: [DocumentKind.docx.contentType, "application/zip"]
@@ -40,7 +41,8 @@ public enum DocumentKind: String, Sendable, CaseIterable {
     /// nothing, so it never mismatches.
     public func matches(declared: String?) -> Bool {
         guard let declared else { return true }
-        let base = declared.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let base =
+            declared.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return base.isEmpty || base == "application/octet-stream" || aliases.contains(base)
     }
 }
@@ -51,12 +53,16 @@ public enum ContentSniffer {
 
     /// The kind of the document whose first bytes are `sample`, or nil when it is none of the accepted kinds.
     public static func sniff(_ sample: [UInt8]) -> DocumentKind? {
-        func starts(_ prefix: [UInt8]) -> Bool { sample.count >= prefix.count && Array(sample.prefix(prefix.count)) == prefix }
+        func starts(_ prefix: [UInt8]) -> Bool {
+            sample.count >= prefix.count && Array(sample.prefix(prefix.count)) == prefix
+        }
         if starts(Array("%PDF-".utf8)) { return .pdf }
         if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
         if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return .tiff }
-        if starts(Array("AC10".utf8)), sample.count >= 6, sample[4...5].allSatisfy({ (0x30...0x39).contains($0) }) { return .dwg }
+        if starts(Array("AC10".utf8)), sample.count >= 6, sample[4...5].allSatisfy({ (0x30...0x39).contains($0) }) {
+            return .dwg
+        }
         if starts([0x50, 0x4B, 0x03, 0x04]) { return officeKind(sample) ?? .zip }
         guard let text = decodedText(sample) else { return nil }
         return isDXF(text) ? .dxf : .text
@@ -83,7 +89,10 @@ public enum ContentSniffer {
         var bytes = sample
         // Drop an incomplete trailing UTF-8 sequence left by the sample's cut.
         var trailing = 0
-        while trailing < 3, let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast(); trailing += 1 }
+        while trailing < 3, let last = bytes.last, last & 0xC0 == 0x80 {
+            bytes.removeLast()
+            trailing += 1
+        }
         if let last = bytes.last, last & 0xC0 == 0xC0 { bytes.removeLast() }
         guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
         let binary = text.unicodeScalars.contains { $0.value < 0x20 && !["\n", "\r", "\t", "\u{0C}"].contains($0) }

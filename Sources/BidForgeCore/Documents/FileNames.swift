@@ -10,7 +10,9 @@ public enum FileNames {
         let last = original.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         var cleaned = ""
         for scalar in last.precomposedStringWithCanonicalMapping.unicodeScalars {
-            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format { continue }
+            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
+                continue
+            }
             cleaned.unicodeScalars.append("<>:\"|?*".unicodeScalars.contains(scalar) ? "_" : scalar)
         }
         cleaned = cleaned.split(whereSeparator: \.isWhitespace).joined(separator: " ")

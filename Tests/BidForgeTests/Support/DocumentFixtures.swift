@@ -1,7 +1,8 @@
+import Crypto
 import Foundation
 import Testing
 import Vapor
-import Crypto
+
 @testable import BidForge
 
 /// Multipart bodies, sample files of each kind, and a small PNG encoder for image tests.
@@ -10,7 +11,9 @@ enum Samples {
         var bytes = Array("%PDF-1.7\n".utf8)
         var seed: UInt32 = 2463534242
         while bytes.count < size {
-            seed ^= seed << 13; seed ^= seed >> 17; seed ^= seed << 5
+            seed ^= seed << 13
+            seed ^= seed >> 17
+            seed ^= seed << 5
             bytes.append(UInt8(truncatingIfNeeded: seed))
         }
         return Array(bytes.prefix(size))
@@ -18,7 +21,9 @@ enum Samples {
 
     static func text(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    static func sha256(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
 
     /// An RGB PNG of `width`×`height` with a gradient, stored (uncompressed) deflate blocks.
     static func png(width: Int, height: Int) -> [UInt8] {
@@ -33,12 +38,17 @@ enum Samples {
         repeat {
             let length = min(65_535, raw.count - offset)
             let final: UInt8 = offset + length == raw.count ? 1 : 0
-            zlib += [final, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8((~length >> 8) & 0xFF)]
+            zlib += [
+                final, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8((~length >> 8) & 0xFF)
+            ]
             zlib += raw[offset..<(offset + length)]
             offset += length
         } while offset < raw.count
         var a: UInt32 = 1, b: UInt32 = 0
-        for byte in raw { a = (a + UInt32(byte)) % 65_521; b = (b + a) % 65_521 }
+        for byte in raw {
+            a = (a + UInt32(byte)) % 65_521
+            b = (b + a) % 65_521
+        }
         zlib += be32((b << 16) | a)
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         png += chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, 2, 0, 0, 0])
@@ -56,7 +66,9 @@ enum Samples {
         return png
     }
 
-    private static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
+    private static func be32(_ v: UInt32) -> [UInt8] {
+        [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
+    }
 
     private static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         let body = Array(type.utf8) + data
@@ -102,8 +114,11 @@ struct MultipartBody {
         buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
     }
 
-    mutating func file(_ bytes: [UInt8], filename: String, type: String? = "application/octet-stream", name: String = "file") {
-        buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\n")
+    mutating func file(
+        _ bytes: [UInt8], filename: String, type: String? = "application/octet-stream", name: String = "file"
+    ) {
+        buffer.writeString(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\n")
         if let type { buffer.writeString("Content-Type: \(type)\r\n") }
         buffer.writeString("\r\n")
         buffer.writeBytes(bytes)
@@ -118,14 +133,17 @@ struct MultipartBody {
 }
 
 extension TestApp {
-    func upload(_ owner: Member, to project: UUID, _ bytes: [UInt8], filename: String = "plans.pdf",
-                type: String? = "application/pdf", title: String? = nil, replaces: UUID? = nil,
-                headers: [String: String] = [:]) async throws -> TestResponse {
+    func upload(
+        _ owner: Member, to project: UUID, _ bytes: [UInt8], filename: String = "plans.pdf",
+        type: String? = "application/pdf", title: String? = nil, replaces: UUID? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> TestResponse {
         var body = MultipartBody()
         if let title { body.field("title", title) }
         if let replaces { body.field("replaces", replaces.uuidString) }
         body.file(bytes, filename: filename, type: type)
-        return try await request(.POST, "/api/v1/projects/\(project)/documents", token: owner.token, headers: headers,
-                                 rawBody: body.finished(), contentType: body.contentType)
+        return try await request(
+            .POST, "/api/v1/projects/\(project)/documents", token: owner.token, headers: headers,
+            rawBody: body.finished(), contentType: body.contentType)
     }
 }

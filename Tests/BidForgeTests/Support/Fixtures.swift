@@ -1,7 +1,8 @@
+import Fluent
 import Foundation
 import Testing
 import Vapor
-import Fluent
+
 @testable import BidForge
 @testable import BidForgeCore
 
@@ -26,15 +27,19 @@ struct Member: Sendable {
 }
 
 extension TestApp {
-    func register(_ role: UserRole, company: String? = nil, trades: [String] = ["03", "09", "26"],
-                  states: [String] = ["TX"], email: String? = nil) async throws -> Member {
+    func register(
+        _ role: UserRole, company: String? = nil, trades: [String] = ["03", "09", "26"],
+        states: [String] = ["TX"], email: String? = nil
+    ) async throws -> Member {
         let email = email ?? "\(role.rawValue.lowercased())-\(UUID().uuidString.prefix(8))@example.com"
         let companyName = company ?? "\(role.rawValue.capitalized) Co \(UUID().uuidString.prefix(4))"
         let body: [String: JSONValue] = [
             "email": .string(email), "password": .string("correct-horse-battery"), "name": .string("Pat Tester"),
             "role": .string(role.rawValue),
-            "company": .object(["name": .string(companyName), "trades": .array(trades.map { .string($0) }),
-                                "serviceArea": .object(["states": .array(states.map { .string($0) })])]),
+            "company": .object([
+                "name": .string(companyName), "trades": .array(trades.map { .string($0) }),
+                "serviceArea": .object(["states": .array(states.map { .string($0) })])
+            ])
         ]
         let r = try await request(.POST, "/api/v1/auth/register", body: body)
         try #require(r.status == .created, "register failed: \(r.text)")
@@ -43,7 +48,8 @@ extension TestApp {
 
     /// Signs in again: after the test clock moves past fifteen minutes, access tokens have expired.
     func relogin(_ m: Member) async throws -> Member {
-        let r = try await request(.POST, "/api/v1/auth/login", body: ["email": m.email, "password": "correct-horse-battery"])
+        let r = try await request(
+            .POST, "/api/v1/auth/login", body: ["email": m.email, "password": "correct-horse-battery"])
         try #require(r.status == .ok, "login failed: \(r.text)")
         return try Member(auth: r, email: m.email, role: m.role)
     }
@@ -51,13 +57,16 @@ extension TestApp {
     /// A second person in `admin`'s company, through the company invitation flow.
     func join(_ admin: Member, role: UserRole) async throws -> Member {
         let email = "member-\(UUID().uuidString.prefix(8))@example.com"
-        let invite = try await request(.POST, "/api/v1/companies/\(admin.companyId)/invitations", token: admin.token,
-                                       body: ["email": email, "role": role.rawValue])
+        let invite = try await request(
+            .POST, "/api/v1/companies/\(admin.companyId)/invitations", token: admin.token,
+            body: ["email": email, "role": role.rawValue])
         try #require(invite.status == .created, "invite failed: \(invite.text)")
-        let r = try await request(.POST, "/api/v1/auth/register", body: [
-            "email": email, "password": "correct-horse-battery", "name": "Second Person",
-            "inviteToken": invite.json["inviteToken"].string!,
-        ])
+        let r = try await request(
+            .POST, "/api/v1/auth/register",
+            body: [
+                "email": email, "password": "correct-horse-battery", "name": "Second Person",
+                "inviteToken": invite.json["inviteToken"].string!
+            ])
         try #require(r.status == .created, "join failed: \(r.text)")
         return try Member(auth: r, email: email, role: role)
     }
@@ -66,7 +75,8 @@ extension TestApp {
     func platformAdmin() async throws -> Member {
         let host = try await register(.owner, company: "BidForge Operations")
         try await UserModel.query(on: app.db).set(\.$role, to: .admin).filter(\.$id == host.userId).update()
-        let login = try await request(.POST, "/api/v1/auth/login", body: ["email": host.email, "password": "correct-horse-battery"])
+        let login = try await request(
+            .POST, "/api/v1/auth/login", body: ["email": host.email, "password": "correct-horse-battery"])
         try #require(login.status == .ok)
         return try Member(auth: login, email: host.email, role: .admin)
     }
@@ -75,14 +85,17 @@ extension TestApp {
         try await CompanyModel.query(on: app.db).set(\.$plan, to: plan).filter(\.$id == companyId).update()
     }
 
-    func projectJSON(title: String = "Clinic fit-out", trades: [String] = ["03", "09", "26"], state: String = "TX",
-                     city: String = "Austin", visibility: String = "PUBLIC", sealed: Bool = false,
-                     dueInDays: Double = 7, budget: (Int64, Int64)? = (1_000_000, 5_000_000), description: String = "Two-storey clinic") -> [String: JSONValue] {
+    func projectJSON(
+        title: String = "Clinic fit-out", trades: [String] = ["03", "09", "26"], state: String = "TX",
+        city: String = "Austin", visibility: String = "PUBLIC", sealed: Bool = false,
+        dueInDays: Double = 7, budget: (Int64, Int64)? = (1_000_000, 5_000_000),
+        description: String = "Two-storey clinic"
+    ) -> [String: JSONValue] {
         var body: [String: JSONValue] = [
             "title": .string(title), "description": .string(description), "trades": .array(trades.map { .string($0) }),
             "visibility": .string(visibility), "sealed": .bool(sealed),
             "location": .object(["city": .string(city), "state": .string(state), "postalCode": .string("78701")]),
-            "bidDueAt": .string(JSONCoding.formatDate(clock.now.addingTimeInterval(dueInDays * 86_400))),
+            "bidDueAt": .string(JSONCoding.formatDate(clock.now.addingTimeInterval(dueInDays * 86_400)))
         ]
         if let budget {
             body["budgetMinCents"] = .int(budget.0)
@@ -107,20 +120,25 @@ extension TestApp {
     func bidJSON(_ amount: Int64, trade: String = "03", ack: Int? = nil) -> [String: JSONValue] {
         var body: [String: JSONValue] = [
             "amountCents": .int(amount),
-            "lineItems": .array([.object([
-                "description": .string("Work"), "trade": .string(trade), "quantity": .int(1), "unit": .string("LS"),
-                "unitPriceCents": .int(amount), "totalCents": .int(amount),
-            ])]),
-            "exclusions": .array([.string("Permits")]),
+            "lineItems": .array([
+                .object([
+                    "description": .string("Work"), "trade": .string(trade), "quantity": .int(1), "unit": .string("LS"),
+                    "unitPriceCents": .int(amount), "totalCents": .int(amount)
+                ])
+            ]),
+            "exclusions": .array([.string("Permits")])
         ]
         if let ack { body["acknowledgedAddendum"] = .int(Int64(ack)) }
         return body
     }
 
     @discardableResult
-    func bid(_ bidder: Member, on project: UUID, amount: Int64 = 1_500_000, key: String? = nil) async throws -> TestResponse {
-        try await request(.POST, "/api/v1/projects/\(project)/bids", token: bidder.token, body: bidJSON(amount),
-                          headers: key.map { ["Idempotency-Key": $0] } ?? [:])
+    func bid(_ bidder: Member, on project: UUID, amount: Int64 = 1_500_000, key: String? = nil) async throws
+        -> TestResponse
+    {
+        try await request(
+            .POST, "/api/v1/projects/\(project)/bids", token: bidder.token, body: bidJSON(amount),
+            headers: key.map { ["Idempotency-Key": $0] } ?? [:])
     }
 
     func submitBid(_ bidder: Member, on project: UUID, amount: Int64 = 1_500_000) async throws -> UUID {

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes raw bytes to a loopback HTTP server and reads what comes back, for requests no client library will send
@@ -18,7 +19,9 @@ enum RawHTTP {
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
             let bytes = Array(request.utf8)
@@ -29,7 +32,9 @@ enum RawHTTP {
                 let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if n <= 0 { break }
                 received += chunk[0..<n]
-                if let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n"), text.contains("}") { break }
+                if let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n"), text.contains("}") {
+                    break
+                }
             }
             return String(decoding: received, as: UTF8.self)
         }.value

@@ -1,10 +1,11 @@
 import Foundation
-import Testing
-import Vapor
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOWebSocket
-import NIOConcurrencyHelpers
+import Testing
+import Vapor
+
 @testable import BidForge
 
 /// A real WebSocket client on the test server: collects text frames and the close code.
@@ -15,19 +16,24 @@ final class SocketProbe: Sendable {
     private let socket = NIOLockedValueBox<WebSocket?>(nil)
 
     var frames: [J] {
-        texts.withLockedValue { $0 }.map { J((try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8))) ?? .null) }
+        texts.withLockedValue { $0 }.map {
+            J((try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8))) ?? .null)
+        }
     }
     var closeCode: WebSocketErrorCode? { closed.withLockedValue { $0 } }
     var didClose: Bool { isClosed.withLockedValue { $0 } }
 
-    static func connect(port: Int, path: String = "/api/v1/realtime", token: String? = nil) async throws -> SocketProbe {
+    static func connect(port: Int, path: String = "/api/v1/realtime", token: String? = nil) async throws -> SocketProbe
+    {
         let probe = SocketProbe()
         var headers = HTTPHeaders()
         if let token { headers.add(name: .authorization, value: "Bearer \(token)") }
         let parts = path.split(separator: "?", maxSplits: 1).map(String.init)
         // (Vapor's `connect(to: String)` drops the query; this overload keeps `?ticket=` and `?since=`.)
-        try await WebSocket.connect(scheme: "ws", host: "127.0.0.1", port: port, path: parts[0], query: parts.count > 1 ? parts[1] : nil,
-                                    headers: headers, on: MultiThreadedEventLoopGroup.singleton) { ws in
+        try await WebSocket.connect(
+            scheme: "ws", host: "127.0.0.1", port: port, path: parts[0], query: parts.count > 1 ? parts[1] : nil,
+            headers: headers, on: MultiThreadedEventLoopGroup.singleton
+        ) { ws in
             probe.socket.withLockedValue { $0 = ws }
             ws.onText { _, text in probe.texts.withLockedValue { $0.append(text) } }
             ws.onClose.whenComplete { _ in
@@ -69,7 +75,9 @@ extension TestApp {
 
     /// Waits until the hub holds `count` sockets (upgrades finish asynchronously; a loaded machine may take seconds).
     func waitForSockets(_ count: Int) async {
-        for _ in 0..<1_000 where app.realtimeHub.connectedCount != count { try? await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<1_000 where app.realtimeHub.connectedCount != count {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         #expect(app.realtimeHub.connectedCount == count, "the hub holds \(count) sockets")
     }
 }

@@ -1,14 +1,15 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 import Vapor
 import VaporTesting
-import NIOConcurrencyHelpers
+
 @testable import BidForge
 @testable import BidForgeCore
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {
-    private let current = NIOLockedValueBox(Date(timeIntervalSince1970: 1_795_723_200)) // 2026-11-26T20:00:00Z
+    private let current = NIOLockedValueBox(Date(timeIntervalSince1970: 1_795_723_200))  // 2026-11-26T20:00:00Z
     var now: Date { current.withLockedValue { $0 } }
     func advance(by seconds: TimeInterval) { current.withLockedValue { $0 += seconds } }
 }
@@ -20,11 +21,15 @@ struct TestApp: Sendable {
 
     /// Builds the app on a throwaway database (SQLite or PostgreSQL per `BIDFORGE_TEST_DB`), runs `body`, tears down.
     /// `environment` adds or overrides settings variables (e.g. `REDIS_URL`, `RATE_LIMIT_*`).
-    static func run(rateLimited: Bool = false, services: Set<Settings.Service>? = nil, environment: [String: String] = [:],
-                    _ body: (TestApp) async throws -> Void) async throws {
+    static func run(
+        rateLimited: Bool = false, services: Set<Settings.Service>? = nil, environment: [String: String] = [:],
+        _ body: (TestApp) async throws -> Void
+    ) async throws {
         let (location, cleanup) = try await TestDatabase.make()
-        let base = ["APP_ENV": "testing", "BCRYPT_COST": "4", "DB_POOL_SIZE": "4",
-                    "RATE_LIMIT_DISABLED": rateLimited ? "false" : "true"]
+        let base = [
+            "APP_ENV": "testing", "BCRYPT_COST": "4", "DB_POOL_SIZE": "4",
+            "RATE_LIMIT_DISABLED": rateLimited ? "false" : "true"
+        ]
         var settings = try Settings.fromEnvironment(base.merging(environment) { $1 })
         settings.database = location
         if let services { settings.services = services }
@@ -51,9 +56,11 @@ struct TestApp: Sendable {
 
     // MARK: requests
 
-    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
-                 headers extra: [String: String] = [:], rawBody: ByteBuffer? = nil, contentType: String? = nil,
-                 drainOutbox: Bool = true) async throws -> TestResponse {
+    func request(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
+        headers extra: [String: String] = [:], rawBody: ByteBuffer? = nil, contentType: String? = nil,
+        drainOutbox: Bool = true
+    ) async throws -> TestResponse {
         var headers = HTTPHeaders()
         if let token { headers.add(name: .authorization, value: "Bearer \(token)") }
         var body = ByteBuffer()
@@ -76,25 +83,31 @@ struct TestApp: Sendable {
     /// means "try again", not failure.
     func drainOutboxNow() async throws {
         for attempt in 1...5 {
-            do { return try await app.outbox.drain() } catch where attempt < 5 && DatabaseErrors.isUnavailable(error) {
+            do { return try await app.outbox.drain() } catch  where attempt < 5 && DatabaseErrors.isUnavailable(error) {
                 try await Task.sleep(for: .milliseconds(200))
             }
         }
     }
 
     /// Through a real HTTP server on a loopback port (compression, peer addresses), not the in-memory responder.
-    func liveRequest(_ method: HTTPMethod, _ path: String, headers extra: [String: String] = [:]) async throws -> TestResponse {
+    func liveRequest(_ method: HTTPMethod, _ path: String, headers extra: [String: String] = [:]) async throws
+        -> TestResponse
+    {
         var headers = HTTPHeaders()
         for (name, value) in extra { headers.add(name: name, value: value) }
         let request = TestingHTTPRequest(method: method, url: URI(string: path), headers: headers, body: ByteBuffer())
-        let response = try await app.testing(method: .running(hostname: "127.0.0.1", port: 0)).performTest(request: request)
+        let response = try await app.testing(method: .running(hostname: "127.0.0.1", port: 0)).performTest(
+            request: request)
         return TestResponse(status: response.status, headers: response.headers, body: response.body)
     }
 
-    func request<T: Encodable>(_ method: HTTPMethod, _ path: String, token: String? = nil, body: T,
-                               headers: [String: String] = [:]) async throws -> TestResponse {
+    func request<T: Encodable>(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, body: T,
+        headers: [String: String] = [:]
+    ) async throws -> TestResponse {
         let data = try JSONEncoder.iso.encode(body)
-        return try await request(method, path, token: token, json: String(decoding: data, as: UTF8.self), headers: headers)
+        return try await request(
+            method, path, token: token, json: String(decoding: data, as: UTF8.self), headers: headers)
     }
 }
 

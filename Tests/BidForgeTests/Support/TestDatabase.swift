@@ -1,8 +1,9 @@
-import Foundation
-import Vapor
 import Fluent
 import FluentPostgresDriver
+import Foundation
 import SQLKit
+import Vapor
+
 @testable import BidForge
 
 /// Which database the API tests run on: `BIDFORGE_TEST_DB=sqlite` (default) or `postgres`, with
@@ -12,7 +13,8 @@ enum TestDatabase {
     static var isPostgres: Bool { kind == "postgres" }
 
     static var adminURL: String {
-        ProcessInfo.processInfo.environment["BIDFORGE_TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres"
+        ProcessInfo.processInfo.environment["BIDFORGE_TEST_POSTGRES_URL"]
+            ?? "postgres://postgres@127.0.0.1:5432/postgres"
     }
 
     /// A fresh, migrated database for one test, and how to get rid of it.
@@ -25,9 +27,12 @@ enum TestDatabase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bidforge-tests")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("\(UUID().uuidString).sqlite").path
-        return (.sqliteFile(path: path), {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        })
+        return (
+            .sqliteFile(path: path),
+            {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+        )
     }
 }
 
@@ -39,9 +44,12 @@ actor PostgresTemplate {
     private var template: Task<String, Error>?
 
     static func url(forDatabase name: String) throws -> String {
-        guard var components = URLComponents(string: TestDatabase.adminURL) else { throw TestSetupError("bad BIDFORGE_TEST_POSTGRES_URL") }
+        guard var components = URLComponents(string: TestDatabase.adminURL) else {
+            throw TestSetupError("bad BIDFORGE_TEST_POSTGRES_URL")
+        }
         guard ["127.0.0.1", "localhost", "::1", "[::1]"].contains(components.host ?? "") else {
-            throw TestSetupError("test databases are only created on a local PostgreSQL (got host \(components.host ?? "?"))")
+            throw TestSetupError(
+                "test databases are only created on a local PostgreSQL (got host \(components.host ?? "?"))")
         }
         components.path = "/" + name
         return components.string!

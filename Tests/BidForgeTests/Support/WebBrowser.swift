@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Vapor
+
 @testable import BidForge
 
 /// A cookie-keeping client for the HTML pages, driving the app's real responder like `TestApp.request`.
@@ -33,8 +34,9 @@ final class WebBrowser: @unchecked Sendable {
     private func send(_ method: HTTPMethod, _ path: String, body: String?) async throws -> TestResponse {
         var headers: [String: String] = [:]
         if !cookies.isEmpty { headers["Cookie"] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
-        let response = try await t.request(method, path, headers: headers, rawBody: body.map { ByteBuffer(string: $0) },
-                                           contentType: body == nil ? nil : "application/x-www-form-urlencoded")
+        let response = try await t.request(
+            method, path, headers: headers, rawBody: body.map { ByteBuffer(string: $0) },
+            contentType: body == nil ? nil : "application/x-www-form-urlencoded")
         lastSetCookies = response.headers[.setCookie]
         for line in lastSetCookies {
             guard let pair = line.split(separator: ";").first, let equals = pair.firstIndex(of: "=") else { continue }
@@ -56,11 +58,17 @@ final class WebBrowser: @unchecked Sendable {
 
     /// Signs up through the form (the page first, for its CSRF cookie) and returns the response.
     @discardableResult
-    func signUp(role: String = "OWNER", email: String = "web-\(UUID().uuidString.prefix(8))@example.com",
-                company: String = "Web Co \(UUID().uuidString.prefix(4))", name: String = "Pat Web") async throws -> TestResponse {
+    func signUp(
+        role: String = "OWNER", email: String = "web-\(UUID().uuidString.prefix(8))@example.com",
+        company: String = "Web Co \(UUID().uuidString.prefix(4))", name: String = "Pat Web"
+    ) async throws -> TestResponse {
         try await get("/signup")
-        return try await post("/signup", [("name", name), ("email", email), ("password", "correct-horse-battery"),
-                                          ("role", role), ("companyName", company), ("states", "TX"), ("trades[]", "03")])
+        return try await post(
+            "/signup",
+            [
+                ("name", name), ("email", email), ("password", "correct-horse-battery"),
+                ("role", role), ("companyName", company), ("states", "TX"), ("trades[]", "03")
+            ])
     }
 }
 
@@ -76,7 +84,7 @@ enum HTMLSnapshot {
             (#"data-csrf="[A-Za-z0-9_-]{20,}""#, #"data-csrf="TOKEN""#),
             (#"_csrf=[A-Za-z0-9_-]{20,}"#, "_csrf=TOKEN"),
             (#"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"#, "UUID"),
-            (#"\.[0-9a-f]{12}\.(css|js|svg)"#, ".HASH.$1"),
+            (#"\.[0-9a-f]{12}\.(css|js|svg)"#, ".HASH.$1")
         ] {
             text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
         }
@@ -92,9 +100,13 @@ enum HTMLSnapshot {
             try actual.write(to: file, atomically: true, encoding: .utf8)
             return
         }
-        let expected = try #require(try? String(contentsOf: file, encoding: .utf8),
-                                    "no snapshot \(file.path); run with BIDFORGE_UPDATE_SNAPSHOTS=1 and review it", sourceLocation: sourceLocation)
-        #expect(actual == expected, "the \(name) page changed; if that is intended, update the snapshot (BIDFORGE_UPDATE_SNAPSHOTS=1)",
-                sourceLocation: sourceLocation)
+        let expected = try #require(
+            try? String(contentsOf: file, encoding: .utf8),
+            "no snapshot \(file.path); run with BIDFORGE_UPDATE_SNAPSHOTS=1 and review it",
+            sourceLocation: sourceLocation)
+        #expect(
+            actual == expected,
+            "the \(name) page changed; if that is intended, update the snapshot (BIDFORGE_UPDATE_SNAPSHOTS=1)",
+            sourceLocation: sourceLocation)
     }
 }

@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 struct AccountsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
@@ -16,15 +16,18 @@ struct AccountsController: RouteCollection {
         let input = try req.decodeJSON(RegisterInput.self)
         let (user, company) = try await Self.createAccount(input, req: req)
         let tokens = try await TokenService(request: req).issue(for: user)
-        return try Response.json(.created, AuthDTO(
-            user: UserDTO(user), company: CompanyDTO(company, includePlan: true),
-            accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
+        return try Response.json(
+            .created,
+            AuthDTO(
+                user: UserDTO(user), company: CompanyDTO(company, includePlan: true),
+                accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
     }
 
     /// Sign-up for the API and the web pages alike: rate limited per address, validated, one transaction.
     static func createAccount(_ input: RegisterInput, req: Request) async throws -> (UserModel, CompanyModel) {
-        try await req.enforceRateLimit(["register:ip:\(req.clientAddress)"],
-                                       rule: .perHour(req.application.settings.registrationsPerHour))
+        try await req.enforceRateLimit(
+            ["register:ip:\(req.clientAddress)"],
+            rule: .perHour(req.application.settings.registrationsPerHour))
         try input.validate()
         let email = EmailAddress.normalized(input.email)
         let now = req.now
@@ -50,17 +53,19 @@ struct AccountsController: RouteCollection {
                 companyRole = .member
             } else {
                 let info = input.company!
-                company = CompanyModel(name: info.name.trimmingWhitespace(), trades: info.trades ?? [],
-                                       states: info.serviceArea?.states ?? [], now: now)
+                company = CompanyModel(
+                    name: info.name.trimmingWhitespace(), trades: info.trades ?? [],
+                    states: info.serviceArea?.states ?? [], now: now)
                 try await company.create(on: db)
                 role = input.role!
                 companyRole = .admin
             }
-            let user = UserModel(companyId: (try company.requireID()), email: email, passwordHash: passwordHash,
-                                 name: input.name.trimmingWhitespace(), role: role, companyRole: companyRole, now: now)
+            let user = UserModel(
+                companyId: (try company.requireID()), email: email, passwordHash: passwordHash,
+                name: input.name.trimmingWhitespace(), role: role, companyRole: companyRole, now: now)
             do {
                 try await user.create(on: db)
-            } catch where DatabaseErrors.isUniqueViolation(error) {
+            } catch  where DatabaseErrors.isUniqueViolation(error) {
                 throw APIError.conflict("EMAIL_TAKEN", "An account with this email already exists.")
             }
             return (user, company)
@@ -68,9 +73,12 @@ struct AccountsController: RouteCollection {
         return (user, company)
     }
 
-    static func redeem(_ token: String, email: String, now: Date, on db: any Database) async throws -> MemberInvitationModel {
-        guard let invitation = try await MemberInvitationModel.query(on: db)
-            .filter(\.$tokenHash == SecureToken.hash(token)).first(),
+    static func redeem(_ token: String, email: String, now: Date, on db: any Database) async throws
+        -> MemberInvitationModel
+    {
+        guard
+            let invitation = try await MemberInvitationModel.query(on: db)
+                .filter(\.$tokenHash == SecureToken.hash(token)).first(),
             invitation.acceptedAt == nil, invitation.expiresAt > now
         else {
             throw APIError.validation("inviteToken", "is not valid or has expired")
@@ -88,17 +96,19 @@ struct AccountsController: RouteCollection {
         let user = try await Self.authenticate(input, req: req)
         let company = try await CompanyModel.find(user.companyId, on: req.db)
         let tokens = try await TokenService(request: req).issue(for: user)
-        return JSONResponse(AuthDTO(
-            user: try UserDTO(user), company: try company.map { try CompanyDTO($0, includePlan: true) },
-            accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
+        return JSONResponse(
+            AuthDTO(
+                user: try UserDTO(user), company: try company.map { try CompanyDTO($0, includePlan: true) },
+                accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn))
     }
 
     /// The user whose email and password these are, for the API and the web pages alike; rate limited per address and
     /// per email, and as slow for an unknown email as for a wrong password.
     static func authenticate(_ input: LoginInput, req: Request) async throws -> UserModel {
         let email = EmailAddress.normalized(input.email)
-        try await req.enforceRateLimit(["login:ip:\(req.clientAddress)", "login:email:\(email)"],
-                                       rule: .perMinute(req.application.settings.loginAttemptsPerMinute))
+        try await req.enforceRateLimit(
+            ["login:ip:\(req.clientAddress)", "login:email:\(email)"],
+            rule: .perMinute(req.application.settings.loginAttemptsPerMinute))
         let user = try await UserModel.query(on: req.db).filter(\.$email == email).first()
         // Unknown emails are checked against a decoy hash so both failures cost the same time.
         let candidate = input.password.utf8.count <= Passwords.maxBytes ? input.password : ""
@@ -121,7 +131,8 @@ struct AccountsController: RouteCollection {
         let input = try req.decodeJSON(RefreshInput.self)
         if let stored = try await RefreshTokenModel.query(on: req.db)
             .filter(\.$tokenHash == SecureToken.hash(input.refreshToken)).first(),
-            stored.userId == caller.userId {
+            stored.userId == caller.userId
+        {
             try await TokenService(request: req).revokeFamily(stored.familyId)
         }
         return .noContent
@@ -129,7 +140,8 @@ struct AccountsController: RouteCollection {
 
     func me(_ req: Request, _ caller: Caller) async throws -> JSONResponse<MeDTO> {
         guard let user = try await UserModel.find(caller.userId, on: req.db),
-              let company = try await CompanyModel.find(user.companyId, on: req.db) else {
+            let company = try await CompanyModel.find(user.companyId, on: req.db)
+        else {
             throw APIError.unauthenticated
         }
         return JSONResponse(MeDTO(user: try UserDTO(user), company: try CompanyDTO(company, includePlan: true)))

@@ -1,5 +1,5 @@
-import Vapor
 import BidForgeCore
+import Vapor
 
 enum Passwords {
     static let minLength = 10
@@ -7,8 +7,11 @@ enum Passwords {
     static let maxBytes = 72
 
     static func validate(_ password: String, into errors: inout ValidationErrors) {
-        if password.count < minLength { errors.add("password", "must be at least \(minLength) characters") }
-        else if password.utf8.count > maxBytes { errors.add("password", "must be at most \(maxBytes) bytes") }
+        if password.count < minLength {
+            errors.add("password", "must be at least \(minLength) characters")
+        } else if password.utf8.count > maxBytes {
+            errors.add("password", "must be at most \(maxBytes) bytes")
+        }
     }
 
 }

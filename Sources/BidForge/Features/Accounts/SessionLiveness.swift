@@ -10,7 +10,8 @@ extension SessionKey {
         case .browser(let id):
             return try await WebSessionModel.find(id, on: db).map { $0.expiresAt > now } ?? false
         case .tokenFamily(let id):
-            return try await RefreshTokenModel.query(on: db).filter(\.$familyId == id).filter(\.$revokedAt == nil).first() != nil
+            return try await RefreshTokenModel.query(on: db).filter(\.$familyId == id).filter(\.$revokedAt == nil)
+                .first() != nil
         }
     }
 }

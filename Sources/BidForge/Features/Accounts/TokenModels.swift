@@ -1,6 +1,6 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 /// An opaque refresh token, stored only as its SHA-256. Tokens of one login form a family: presenting a used one
 /// again means it was stolen, and the whole family is revoked.
@@ -46,7 +46,8 @@ final class MemberInvitationModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(companyId: UUID, email: String, role: UserRole, tokenHash: String, invitedBy: UUID, expiresAt: Date, now: Date) {
+    init(companyId: UUID, email: String, role: UserRole, tokenHash: String, invitedBy: UUID, expiresAt: Date, now: Date)
+    {
         self.id = UUID()
         self.companyId = companyId
         self.email = email

@@ -1,8 +1,8 @@
-import Vapor
+import BidForgeCore
+import Crypto
 import Fluent
 import JWT
-import Crypto
-import BidForgeCore
+import Vapor
 
 /// Issues access tokens (JWT) and opaque refresh tokens, and rotates the latter with reuse detection.
 struct TokenService {
@@ -31,7 +31,8 @@ struct TokenService {
         let access = try await request.jwt.sign(claims)
         let refresh = SecureToken.generate()
         let stored = RefreshTokenModel(
-            userId: (try user.requireID()), companyId: user.companyId, familyId: family, tokenHash: SecureToken.hash(refresh),
+            userId: (try user.requireID()), companyId: user.companyId, familyId: family,
+            tokenHash: SecureToken.hash(refresh),
             expiresAt: now.addingTimeInterval(TimeInterval(settings.refreshTokenTTLSeconds)), now: now)
         try await request.write { db in try await stored.create(on: db) }
         return Pair(accessToken: access, refreshToken: refresh, expiresIn: settings.accessTokenTTLSeconds)
@@ -47,17 +48,21 @@ struct TokenService {
         }
         if stored.revokedAt != nil || stored.usedAt != nil {
             try await revokeFamily(stored.familyId)
-            request.logger.warning("refresh token reuse detected; family revoked", metadata: ["family": .string(stored.familyId.lowercasedString)])
+            request.logger.warning(
+                "refresh token reuse detected; family revoked",
+                metadata: ["family": .string(stored.familyId.lowercasedString)])
             throw APIError.unauthenticated
         }
         guard stored.expiresAt > now else { throw APIError.unauthenticated }
         // Claim the token atomically: of two concurrent refreshes only one sees a row come back.
         let id = (try stored.requireID())
         let claimed = try await request.write { db in
-            try await db.sql.raw("""
+            try await db.sql.raw(
+                """
                 UPDATE refresh_tokens SET used_at = \(bind: now)
                 WHERE id = \(bind: id) AND used_at IS NULL AND revoked_at IS NULL RETURNING id
-                """).all().count
+                """
+            ).all().count
         }
         guard claimed == 1 else {
             try await revokeFamily(stored.familyId)

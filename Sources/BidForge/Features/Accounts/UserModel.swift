@@ -1,6 +1,6 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 final class UserModel: Model, @unchecked Sendable {
     static let schema = "users"
@@ -17,8 +17,10 @@ final class UserModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(id: UUID = UUID(), companyId: UUID, email: String, passwordHash: String, name: String,
-         role: UserRole, companyRole: CompanyRole, now: Date) {
+    init(
+        id: UUID = UUID(), companyId: UUID, email: String, passwordHash: String, name: String,
+        role: UserRole, companyRole: CompanyRole, now: Date
+    ) {
         self.id = id
         self.companyId = companyId
         self.email = email

@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 struct CompanyAnalyticsDTO: Encodable, Sendable {
     struct TradeRow: Encodable, Sendable {
@@ -40,16 +40,21 @@ struct AnalyticsController: RouteCollection {
         try errors.throwIfAny()
         let db = req.db, companyId = caller.companyId
         let build: @Sendable () async throws -> [UInt8] = {
-            Array(try JSONCoding.encoder.encode(try await Self.report(companyId: companyId, from: from, to: to, on: db)))
+            Array(
+                try JSONCoding.encoder.encode(try await Self.report(companyId: companyId, from: from, to: to, on: db)))
         }
         // The slowest read there is: kept in every tier, the object store included, for ten minutes at most.
-        let key = companyId.uuidString + "|" + (from.map(JSONCoding.formatDate) ?? "") + "|" + (to.map(JSONCoding.formatDate) ?? "")
-        let bytes = try await req.application.cached("analytics", key: key, scopes: [CacheScope.analytics(companyId)],
-                                                         ttl: 600, objectStore: true, build: build)
+        let key =
+            companyId.uuidString + "|" + (from.map(JSONCoding.formatDate) ?? "") + "|"
+            + (to.map(JSONCoding.formatDate) ?? "")
+        let bytes = try await req.application.cached(
+            "analytics", key: key, scopes: [CacheScope.analytics(companyId)],
+            ttl: 600, objectStore: true, build: build)
         return try await CachedJSONBytes(bytes: bytes).encodeResponse(for: req)
     }
 
-    static func report(companyId: UUID, from: Date?, to: Date?, on db: any Database) async throws -> CompanyAnalyticsDTO {
+    static func report(companyId: UUID, from: Date?, to: Date?, on db: any Database) async throws -> CompanyAnalyticsDTO
+    {
         // Our bids in the window, with their projects.
         let bidQuery = BidModel.query(on: db).filter(\.$companyId == companyId)
             .join(ProjectModel.self, on: \BidModel.$projectId == \ProjectModel.$id)
@@ -58,7 +63,8 @@ struct AnalyticsController: RouteCollection {
         let bids = try await bidQuery.all()
         let projectsOfBids = try bids.map { try $0.joined(ProjectModel.self) }
         let awardedIds = Set(projectsOfBids.compactMap(\.awardedBidId))
-        let winners = awardedIds.isEmpty ? [] : try await BidModel.query(on: db).filter(\.$id ~~ Array(awardedIds)).all()
+        let winners =
+            awardedIds.isEmpty ? [] : try await BidModel.query(on: db).filter(\.$id ~~ Array(awardedIds)).all()
         let winningAmount = Dictionary(uniqueKeysWithValues: winners.map { ($0.projectId, $0.amountCents) })
 
         let won = bids.filter { $0.status == .accepted }.count
@@ -82,8 +88,11 @@ struct AnalyticsController: RouteCollection {
         if let to { projectQuery.filter(\.$createdAt <= to) }
         let projects = try await projectQuery.all()
         let projectIds = projects.compactMap(\.id)
-        let liveBidsOnOurs = projectIds.isEmpty ? 0 : try await BidModel.query(on: db)
-            .filter(\.$projectId ~~ projectIds).filter(\.$status != .withdrawn).count()
+        let liveBidsOnOurs =
+            projectIds.isEmpty
+            ? 0
+            : try await BidModel.query(on: db)
+                .filter(\.$projectId ~~ projectIds).filter(\.$status != .withdrawn).count()
         let hoursToAward = projects.compactMap { p -> Double? in
             guard let awarded = p.awardedAt, let published = p.publishedAt else { return nil }
             return awarded.timeIntervalSince(published) / 3600
@@ -98,8 +107,12 @@ struct AnalyticsController: RouteCollection {
             avgDeltaToWinnerPct: deltas.isEmpty ? nil : round2(deltas.reduce(0, +) / Double(deltas.count)),
             projectsPosted: projects.count,
             avgBidsPerProject: projects.isEmpty ? nil : round2(Double(liveBidsOnOurs) / Double(projects.count)),
-            avgHoursToAward: hoursToAward.isEmpty ? nil : round2(hoursToAward.reduce(0, +) / Double(hoursToAward.count)),
-            byTrade: byTrade.keys.sorted().map { CompanyAnalyticsDTO.TradeRow(trade: $0, bidsSubmitted: byTrade[$0]!.submitted, bidsWon: byTrade[$0]!.won) }
+            avgHoursToAward: hoursToAward.isEmpty
+                ? nil : round2(hoursToAward.reduce(0, +) / Double(hoursToAward.count)),
+            byTrade: byTrade.keys.sorted().map {
+                CompanyAnalyticsDTO.TradeRow(
+                    trade: $0, bidsSubmitted: byTrade[$0]!.submitted, bidsWon: byTrade[$0]!.won)
+            }
         )
     }
 }

@@ -1,14 +1,17 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// Who may see and act on a bid: its own company, and the company that posted the project. Everyone else gets 404.
 enum BidAccess {
     enum Relation { case bidder, projectOwner }
 
-    static func find(_ id: UUID?, caller: Caller, on db: any Database) async throws -> (BidModel, ProjectModel, Relation) {
+    static func find(_ id: UUID?, caller: Caller, on db: any Database) async throws -> (
+        BidModel, ProjectModel, Relation
+    ) {
         guard let id, let bid = try await BidModel.find(id, on: db),
-              let project = try await ProjectModel.find(bid.projectId, on: db) else {
+            let project = try await ProjectModel.find(bid.projectId, on: db)
+        else {
             throw APIError.notFound("Bid")
         }
         if bid.companyId == caller.companyId { return (bid, project, .bidder) }
@@ -29,17 +32,21 @@ enum BidAccess {
     /// The one refusal for looking at prices too early (leveling, the API and the page alike).
     static func requirePricesVisible(_ project: ProjectModel, now: Date) throws {
         guard !hidesPrice(of: project, from: .owner, now: now) else {
-            throw APIError(.conflict, "BIDS_SEALED", "This project is sealed: bids can be leveled once the due time has passed.",
-                           details: ["bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))])
+            throw APIError(
+                .conflict, "BIDS_SEALED", "This project is sealed: bids can be leveled once the due time has passed.",
+                details: ["bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))])
         }
     }
 
     /// Bidding is open while the project is OPEN and its due time has not come.
     static func requireBiddingOpen(_ project: ProjectModel, now: Date) throws {
         guard BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now) else {
-            throw APIError(.conflict, "BIDDING_CLOSED", "Bidding on this project is closed.",
-                           details: ["status": .string(project.status.rawValue),
-                                     "bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))])
+            throw APIError(
+                .conflict, "BIDDING_CLOSED", "Bidding on this project is closed.",
+                details: [
+                    "status": .string(project.status.rawValue),
+                    "bidDueAt": .string(JSONCoding.formatDate(project.bidDueAt))
+                ])
         }
     }
 
@@ -51,8 +58,12 @@ enum BidAccess {
 
     /// Who may change a bid: a contractor or subcontractor of the company that submitted it.
     static func requireBidder(_ relation: Relation, _ caller: Caller) throws {
-        guard relation == .bidder else { throw APIError.forbidden("Only the company that submitted this bid may change it.") }
-        guard caller.role.mayBid else { throw APIError.forbidden("Only contractors and subcontractors may change bids.") }
+        guard relation == .bidder else {
+            throw APIError.forbidden("Only the company that submitted this bid may change it.")
+        }
+        guard caller.role.mayBid else {
+            throw APIError.forbidden("Only contractors and subcontractors may change bids.")
+        }
     }
 }
 

@@ -1,6 +1,6 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 /// Submitting, revising and withdrawing a bid: each rule of a bid stated once, with one error, for the API, the pages
 /// and the tests alike. Each action checks access by id, runs its rules and its transaction, and returns the bid with
@@ -12,10 +12,13 @@ enum BidActions {
         let addendumCount: Int
     }
 
-    static let bidExists = APIError.conflict("BID_EXISTS", "Your company already has a live bid on this project; revise it instead.")
+    static let bidExists = APIError.conflict(
+        "BID_EXISTS", "Your company already has a live bid on this project; revise it instead.")
 
     /// A new bid on the project `projectId` names.
-    static func submit(_ input: BidInput, to projectId: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<Placed> {
+    static func submit(_ input: BidInput, to projectId: UUID?, by caller: Caller, in context: UseCaseContext)
+        async throws -> Outcome<Placed>
+    {
         let (visible, relation) = try await ProjectAccess.find(projectId, caller: caller, on: context.db)
         try BidAccess.requireMayBid(relation, caller)
         let projectId = try visible.requireID()
@@ -23,17 +26,24 @@ enum BidActions {
         do {
             return try await context.write { db in
                 try await db.lockForShare("projects", id: projectId)
-                guard let project = try await ProjectModel.find(projectId, on: db) else { throw APIError.notFound("Project") }
+                guard let project = try await ProjectModel.find(projectId, on: db) else {
+                    throw APIError.notFound("Project")
+                }
                 let bid = try newBid(input, on: project, by: caller, now: now)
-                try BidRules.validate(bid, lineItems: input.lineItems ?? [], exclusions: input.exclusions ?? [], project: project, now: now)
+                try BidRules.validate(
+                    bid, lineItems: input.lineItems ?? [], exclusions: input.exclusions ?? [], project: project,
+                    now: now)
                 try BidAccess.requireBiddingOpen(project, now: now)
 
                 try await db.lockForUpdate("companies", id: caller.companyId)
                 if try await BidModel.query(on: db).filter(\.$projectId == projectId)
-                    .filter(\.$companyId == caller.companyId).filter(\.$status == .submitted).first() != nil {
+                    .filter(\.$companyId == caller.companyId).filter(\.$status == .submitted).first() != nil
+                {
                     throw bidExists
                 }
-                guard let company = try await CompanyModel.find(caller.companyId, on: db) else { throw APIError.unauthenticated }
+                guard let company = try await CompanyModel.find(caller.companyId, on: db) else {
+                    throw APIError.unauthenticated
+                }
                 if let limit = company.plan.maxBidsPerMonth {
                     let used = try await BidModel.query(on: db).filter(\.$companyId == caller.companyId)
                         .filter(\.$createdAt >= CalendarMonth.start(of: now)).count()
@@ -41,20 +51,24 @@ enum BidActions {
                 }
                 try await bid.create(on: db)
                 try await BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now).create(on: db)
-                try await InvitationActions.setStatus(.bidSubmitted, projectId: projectId, companyId: caller.companyId, on: db, now: now)
-                let event = DomainEvent.bidSubmitted(BidSubmitted(
-                    projectId: projectId, projectTitle: project.title, ownerCompanyId: project.companyId,
-                    bidId: try bid.requireID(), bidderCompanyId: caller.companyId, bidderName: company.name))
+                try await InvitationActions.setStatus(
+                    .bidSubmitted, projectId: projectId, companyId: caller.companyId, on: db, now: now)
+                let event = DomainEvent.bidSubmitted(
+                    BidSubmitted(
+                        projectId: projectId, projectTitle: project.title, ownerCompanyId: project.companyId,
+                        bidId: try bid.requireID(), bidderCompanyId: caller.companyId, bidderName: company.name))
                 try await event.record(by: caller.companyId, on: db, now: now)
                 return Outcome(value: Placed(bid: bid, addendumCount: project.addendumCount), events: [event])
             }
-        } catch where DatabaseErrors.isUniqueViolation(error) {
+        } catch  where DatabaseErrors.isUniqueViolation(error) {
             throw bidExists  // the partial unique index decided a race the check above could not see
         }
     }
 
     /// A new revision of the caller's company's bid `bidId`.
-    static func revise(_ bidId: UUID?, with patch: BidPatch, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<Placed> {
+    static func revise(_ bidId: UUID?, with patch: BidPatch, by caller: Caller, in context: UseCaseContext) async throws
+        -> Outcome<Placed>
+    {
         let (visible, _, relation) = try await BidAccess.find(bidId, caller: caller, on: context.db)
         try BidAccess.requireBidder(relation, caller)
         let bidId = try visible.requireID()
@@ -63,8 +77,11 @@ enum BidActions {
             try await db.lockForShare("projects", id: visible.projectId)
             try await db.lockForUpdate("bids", id: bidId)
             guard let bid = try await BidModel.find(bidId, on: db),
-                  let project = try await ProjectModel.find(bid.projectId, on: db) else { throw APIError.notFound("Bid") }
-            guard bid.status.isRevisable else { throw APIError.invalidTransition(from: bid.status.rawValue, action: "revise the bid") }
+                let project = try await ProjectModel.find(bid.projectId, on: db)
+            else { throw APIError.notFound("Bid") }
+            guard bid.status.isRevisable else {
+                throw APIError.invalidTransition(from: bid.status.rawValue, action: "revise the bid")
+            }
             try BidAccess.requireBiddingOpen(project, now: now)
             if let v = patch.amountCents { bid.amountCents = v }
             if let v = patch.currency { bid.currency = v }
@@ -73,22 +90,26 @@ enum BidActions {
             if let v = patch.exclusions { bid.exclusionsJSON = try JSONColumn.encode(v) }
             if let v = patch.acknowledgedAddendum { bid.acknowledgedAddendum = v }
             if let v = patch.validUntil { bid.validUntil = v }
-            try BidRules.validate(bid, lineItems: try patch.lineItems ?? bid.lineItems, exclusions: try patch.exclusions ?? bid.exclusions,
-                                  project: project, now: now)
+            try BidRules.validate(
+                bid, lineItems: try patch.lineItems ?? bid.lineItems,
+                exclusions: try patch.exclusions ?? bid.exclusions,
+                project: project, now: now)
             bid.revision += 1
             bid.updatedAt = now
             try await bid.update(on: db)
             try await BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now).create(on: db)
-            let event = DomainEvent.bidRevised(BidRevised(
-                projectId: try project.requireID(), projectTitle: project.title, ownerCompanyId: project.companyId,
-                bidId: bidId, bidderCompanyId: bid.companyId, revision: bid.revision))
+            let event = DomainEvent.bidRevised(
+                BidRevised(
+                    projectId: try project.requireID(), projectTitle: project.title, ownerCompanyId: project.companyId,
+                    bidId: bidId, bidderCompanyId: bid.companyId, revision: bid.revision))
             try await event.record(by: caller.companyId, on: db, now: now)
             return Outcome(value: Placed(bid: bid, addendumCount: project.addendumCount), events: [event])
         }
     }
 
     /// Withdraws the caller's company's bid `bidId` while bidding is open; its invitation reads DECLINED.
-    static func withdraw(_ bidId: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<Placed> {
+    static func withdraw(_ bidId: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<Placed>
+    {
         let (visible, _, relation) = try await BidAccess.find(bidId, caller: caller, on: context.db)
         try BidAccess.requireBidder(relation, caller)
         let bidId = try visible.requireID()
@@ -97,7 +118,8 @@ enum BidActions {
             try await db.lockForShare("projects", id: visible.projectId)
             try await db.lockForUpdate("bids", id: bidId)
             guard let bid = try await BidModel.find(bidId, on: db),
-                  let project = try await ProjectModel.find(bid.projectId, on: db) else { throw APIError.notFound("Bid") }
+                let project = try await ProjectModel.find(bid.projectId, on: db)
+            else { throw APIError.notFound("Bid") }
             guard bid.status.canMove(to: .withdrawn) else {
                 throw APIError.invalidTransition(from: bid.status.rawValue, action: "withdraw the bid")
             }
@@ -106,16 +128,20 @@ enum BidActions {
             bid.updatedAt = now
             try await bid.update(on: db)
             let projectId = try project.requireID()
-            try await InvitationActions.setStatus(.declined, projectId: projectId, companyId: caller.companyId, on: db, now: now)
-            let event = DomainEvent.bidWithdrawn(BidWithdrawn(
-                projectId: projectId, projectTitle: project.title, ownerCompanyId: project.companyId,
-                bidId: bidId, bidderCompanyId: bid.companyId))
+            try await InvitationActions.setStatus(
+                .declined, projectId: projectId, companyId: caller.companyId, on: db, now: now)
+            let event = DomainEvent.bidWithdrawn(
+                BidWithdrawn(
+                    projectId: projectId, projectTitle: project.title, ownerCompanyId: project.companyId,
+                    bidId: bidId, bidderCompanyId: bid.companyId))
             try await event.record(by: caller.companyId, on: db, now: now)
             return Outcome(value: Placed(bid: bid, addendumCount: project.addendumCount), events: [event])
         }
     }
 
-    private static func newBid(_ input: BidInput, on project: ProjectModel, by caller: Caller, now: Date) throws -> BidModel {
+    private static func newBid(_ input: BidInput, on project: ProjectModel, by caller: Caller, now: Date) throws
+        -> BidModel
+    {
         let bid = BidModel()
         bid.id = UUID()
         bid.projectId = try project.requireID()

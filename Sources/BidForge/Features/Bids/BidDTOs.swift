@@ -1,5 +1,5 @@
-import Vapor
 import BidForgeCore
+import Vapor
 
 struct BidInput: Decodable, Sendable {
     var amountCents: Int64
@@ -27,12 +27,16 @@ enum BidRules {
     static let maxExclusionLength = 500
 
     /// Checks a bid as it would be stored, against the project it is for.
-    static func validate(_ bid: BidModel, lineItems: [LineItem], exclusions: [String], project: ProjectModel, now: Date) throws {
+    static func validate(_ bid: BidModel, lineItems: [LineItem], exclusions: [String], project: ProjectModel, now: Date)
+        throws
+    {
         var errors = ValidationErrors()
         if bid.amountCents <= 0 || bid.amountCents > Money.maxCents {
             errors.add("amountCents", "must be between 1 and \(Money.maxCents)")
         }
-        if !Money.isValidCurrency(bid.currency) { errors.add("currency", "must be a three-letter currency code such as USD") }
+        if !Money.isValidCurrency(bid.currency) {
+            errors.add("currency", "must be a three-letter currency code such as USD")
+        }
         errors.text("notes", bid.notes, required: false, max: maxNotes)
         if exclusions.count > maxExclusions { errors.add("exclusions", "must have at most \(maxExclusions) entries") }
         for (i, text) in exclusions.enumerated() {
@@ -42,7 +46,9 @@ enum BidRules {
             errors.add("acknowledgedAddendum", "must be between 0 and the \(project.addendumCount) addenda issued")
         }
         if let validUntil = bid.validUntil, validUntil <= now { errors.add("validUntil", "must be in the future") }
-        if errors.isEmpty { errors.merge(LineItemRules.validate(lineItems, amountCents: bid.amountCents, validTrades: Trades.codes)) }
+        if errors.isEmpty {
+            errors.merge(LineItemRules.validate(lineItems, amountCents: bid.amountCents, validTrades: Trades.codes))
+        }
         try errors.throwIfAny()
     }
 }
@@ -78,8 +84,11 @@ struct BidDTO: Encodable, Sendable {
         let bidDueAt: Date
     }
 
-    init(_ bid: BidModel, addendumCount: Int, withWarnings: Bool = false, hidePrice: Bool = false, companyName: String? = nil,
-         project: ProjectModel? = nil) throws {
+    init(
+        _ bid: BidModel, addendumCount: Int, withWarnings: Bool = false, hidePrice: Bool = false,
+        companyName: String? = nil,
+        project: ProjectModel? = nil
+    ) throws {
         id = try bid.requireID()
         projectId = bid.projectId
         companyId = bid.companyId
@@ -95,12 +104,15 @@ struct BidDTO: Encodable, Sendable {
         validUntil = bid.validUntil
         revision = bid.revision
         if withWarnings {
-            warnings = staleAddendum ? [.staleAddendum(acknowledged: bid.acknowledgedAddendum, issued: addendumCount)] : []
+            warnings =
+                staleAddendum ? [.staleAddendum(acknowledged: bid.acknowledgedAddendum, issued: addendumCount)] : []
         }
         sealed = hidePrice
         createdAt = bid.createdAt
         updatedAt = bid.updatedAt
-        self.project = try project.map { ProjectSummary(id: try $0.requireID(), title: $0.title, status: $0.status, bidDueAt: $0.bidDueAt) }
+        self.project = try project.map {
+            ProjectSummary(id: try $0.requireID(), title: $0.title, status: $0.status, bidDueAt: $0.bidDueAt)
+        }
     }
 }
 
@@ -109,9 +121,10 @@ struct BidWarning: Encodable, Sendable, Equatable {
     let message: String
 
     static func staleAddendum(acknowledged: Int, issued: Int) -> BidWarning {
-        BidWarning(code: "STALE_ADDENDUM",
-                   message: "This bid acknowledges addendum \(acknowledged) but \(issued) have been issued; "
-                       + "review the latest and revise with acknowledgedAddendum \(issued).")
+        BidWarning(
+            code: "STALE_ADDENDUM",
+            message: "This bid acknowledges addendum \(acknowledged) but \(issued) have been issued; "
+                + "review the latest and revise with acknowledgedAddendum \(issued).")
     }
 }
 

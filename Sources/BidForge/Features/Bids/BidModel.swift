@@ -1,6 +1,6 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 final class BidModel: Model, @unchecked Sendable {
     static let schema = "bids"

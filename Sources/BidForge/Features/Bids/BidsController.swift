@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 struct BidsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
@@ -15,9 +15,12 @@ struct BidsController: RouteCollection {
     func submit(_ req: Request, _ caller: Caller) async throws -> Response {
         try await req.idempotent(caller) {
             let input = try req.decodeJSON(BidInput.self)
-            let placed = try await BidActions.submit(input, to: req.parameters.get("projectID", as: UUID.self), by: caller,
-                                                     in: req.useCases).value
-            return try Response.json(.created, try BidDTO(placed.bid, addendumCount: placed.addendumCount, withWarnings: true))
+            let placed = try await BidActions.submit(
+                input, to: req.parameters.get("projectID", as: UUID.self), by: caller,
+                in: req.useCases
+            ).value
+            return try Response.json(
+                .created, try BidDTO(placed.bid, addendumCount: placed.addendumCount, withWarnings: true))
         }
     }
 
@@ -30,7 +33,9 @@ struct BidsController: RouteCollection {
         let (rows, total) = try await query.sort(\.$createdAt).sort(\.$id).page(paging)
         let hide = BidAccess.hidesPrice(of: project, from: relation, now: req.now)
         let items = try rows.map {
-            try BidDTO($0, addendumCount: project.addendumCount, hidePrice: hide, companyName: try $0.joined(CompanyModel.self).name)
+            try BidDTO(
+                $0, addendumCount: project.addendumCount, hidePrice: hide,
+                companyName: try $0.joined(CompanyModel.self).name)
         }
         return CachedJSON(Page(items, paging, total: total))
     }
@@ -43,7 +48,9 @@ struct BidsController: RouteCollection {
         let query = BidModel.query(on: req.db).filter(\.$companyId == caller.companyId)
             .join(ProjectModel.self, on: \BidModel.$projectId == \ProjectModel.$id)
         if let status = req.queryParameters["status"] {
-            guard let parsed = BidStatus(rawValue: status) else { throw APIError.validation("status", "is not a bid status") }
+            guard let parsed = BidStatus(rawValue: status) else {
+                throw APIError.validation("status", "is not a bid status")
+            }
             query.filter(\.$status == parsed)
         }
         let (rows, total) = try await query.sort(\.$createdAt, .descending).sort(\.$id).page(paging)
@@ -56,12 +63,16 @@ struct BidsController: RouteCollection {
 
     func revise(_ req: Request, _ caller: Caller) async throws -> JSONResponse<BidDTO> {
         let patch = try req.decodeJSON(BidPatch.self)
-        let placed = try await BidActions.revise(req.parameters.get("bidID", as: UUID.self), with: patch, by: caller, in: req.useCases).value
+        let placed = try await BidActions.revise(
+            req.parameters.get("bidID", as: UUID.self), with: patch, by: caller, in: req.useCases
+        ).value
         return JSONResponse(try BidDTO(placed.bid, addendumCount: placed.addendumCount, withWarnings: true))
     }
 
     func withdraw(_ req: Request, _ caller: Caller) async throws -> JSONResponse<BidDTO> {
-        let placed = try await BidActions.withdraw(req.parameters.get("bidID", as: UUID.self), by: caller, in: req.useCases).value
+        let placed = try await BidActions.withdraw(
+            req.parameters.get("bidID", as: UUID.self), by: caller, in: req.useCases
+        ).value
         return JSONResponse(try BidDTO(placed.bid, addendumCount: placed.addendumCount))
     }
 

@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 struct LevelingController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
@@ -22,7 +22,8 @@ struct LevelingController: RouteCollection {
 
     func award(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {
         let input = try req.decodeJSON(AwardInput.self)
-        let awarded = try await ProjectActions.award(req.projectID, bidId: input.bidId, by: caller, in: req.useCases).value
+        let awarded = try await ProjectActions.award(req.projectID, bidId: input.bidId, by: caller, in: req.useCases)
+            .value
         return JSONResponse(try ProjectDTO(awarded.project, bidCount: awarded.liveBids))
     }
 }

@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 struct CompaniesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
@@ -19,8 +19,9 @@ struct CompaniesController: RouteCollection {
             guard let company = try await CompanyModel.find(id, on: db) else { throw APIError.notFound("Company") }
             return Array(try JSONCoding.encoder.encode(CompanyDTO(company, includePlan: own)))
         }
-        let bytes = try await req.application.cached("companies", key: id.uuidString + (own ? "+plan" : ""),
-                                                         scopes: [CacheScope.company(id)], build: build)
+        let bytes = try await req.application.cached(
+            "companies", key: id.uuidString + (own ? "+plan" : ""),
+            scopes: [CacheScope.company(id)], build: build)
         return try await CachedJSONBytes(bytes: bytes).encodeResponse(for: req)
     }
 
@@ -64,7 +65,9 @@ struct CompaniesController: RouteCollection {
             let input = try req.decodeJSON(MemberInvitationInput.self)
             var errors = ValidationErrors()
             if !EmailAddress.isValid(input.email) { errors.add("email", "must be an email address") }
-            if !UserRole.selfAssignable.contains(input.role) { errors.add("role", "must be OWNER, CONTRACTOR or SUBCONTRACTOR") }
+            if !UserRole.selfAssignable.contains(input.role) {
+                errors.add("role", "must be OWNER, CONTRACTOR or SUBCONTRACTOR")
+            }
             try errors.throwIfAny()
             let token = SecureToken.generate()
             let expiresAt = req.now.addingTimeInterval(7 * 24 * 3600)
@@ -72,8 +75,11 @@ struct CompaniesController: RouteCollection {
                 companyId: (try company.requireID()), email: EmailAddress.normalized(input.email), role: input.role,
                 tokenHash: SecureToken.hash(token), invitedBy: caller.userId, expiresAt: expiresAt, now: req.now)
             try await req.write { db in try await invitation.create(on: db) }
-            return try Response.json(.created, MemberInvitationDTO(
-                inviteToken: token, email: EmailAddress.normalized(input.email), role: input.role, expiresAt: expiresAt))
+            return try Response.json(
+                .created,
+                MemberInvitationDTO(
+                    inviteToken: token, email: EmailAddress.normalized(input.email), role: input.role,
+                    expiresAt: expiresAt))
         }
     }
 
@@ -95,7 +101,8 @@ struct CompaniesController: RouteCollection {
 
     static func find(_ req: Request) async throws -> CompanyModel {
         guard let id = req.parameters.get("companyID", as: UUID.self),
-              let company = try await CompanyModel.find(id, on: req.db) else {
+            let company = try await CompanyModel.find(id, on: req.db)
+        else {
             throw APIError.notFound("Company")
         }
         return company

@@ -1,5 +1,5 @@
-import Vapor
 import BidForgeCore
+import Vapor
 
 struct ServiceArea: Codable, Sendable {
     var states: [String]

@@ -1,6 +1,6 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 final class CompanyModel: Model, @unchecked Sendable {
     static let schema = "companies"

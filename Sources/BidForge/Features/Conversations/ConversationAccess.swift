@@ -1,27 +1,31 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// Who may open and read a thread: the one place these rules live.
 enum ConversationAccess {
     /// The thread named by `conversationID` if the caller's company is one of its two parties; 404 otherwise.
     static func load(_ req: Request, caller: Caller) async throws -> ConversationModel {
         guard let id = req.parameters.get("conversationID", as: UUID.self),
-              let conversation = try await ConversationModel.find(id, on: req.db),
-              conversation.includes(caller.companyId) else {
+            let conversation = try await ConversationModel.find(id, on: req.db),
+            conversation.includes(caller.companyId)
+        else {
             throw APIError.notFound("Conversation")
         }
         return conversation
     }
 
     static func find(project: UUID, company: UUID, on db: any Database) async throws -> ConversationModel? {
-        try await ConversationModel.query(on: db).filter(\.$projectId == project).filter(\.$companyId == company).first()
+        try await ConversationModel.query(on: db).filter(\.$projectId == project).filter(\.$companyId == company)
+            .first()
     }
 
     /// The company on the other side of the thread the caller wants to open. A bidder's side is its own company
     /// (`companyId` omitted); the owner names a company that was invited to, or has bid on, the project.
-    static func counterpart(of caller: Caller, relation: ProjectRelation, project: ProjectModel, requested: UUID?,
-                            on db: any Database) async throws -> UUID {
+    static func counterpart(
+        of caller: Caller, relation: ProjectRelation, project: ProjectModel, requested: UUID?,
+        on db: any Database
+    ) async throws -> UUID {
         guard relation == .owner else {
             if let requested, requested != caller.companyId {
                 throw APIError.validation("companyId", "omit it: your side of the thread is your own company")
@@ -39,7 +43,10 @@ enum ConversationAccess {
         }
         guard try await CompanyModel.find(requested, on: db) != nil else { throw APIError.notFound("Company") }
         let invited = try await ProjectAccess.isInvited(requested, to: (try project.requireID()), on: db)
-        let bidding = try await BidModel.query(on: db).filter(\.$projectId == (try project.requireID())).filter(\.$companyId == requested).first() != nil
+        let bidding =
+            try await BidModel.query(on: db).filter(\.$projectId == (try project.requireID())).filter(
+                \.$companyId == requested
+            ).first() != nil
         guard invited || bidding else {
             throw APIError.forbidden("You can message companies invited to, or bidding on, this project.")
         }

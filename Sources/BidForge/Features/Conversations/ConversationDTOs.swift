@@ -1,5 +1,5 @@
-import Vapor
 import BidForgeCore
+import Vapor
 
 struct ConversationDTO: Encodable, Sendable {
     let id: UUID

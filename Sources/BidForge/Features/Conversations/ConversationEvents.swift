@@ -9,12 +9,17 @@ struct MessageCreated: EventPayload {
     let parties: [UUID]
 
     var notifications: [NotificationDraft] {
-        let data: [String: JSONValue] = ["conversationId": .string(message.conversationId.lowercasedString),
-                                         "messageId": .string(message.id.lowercasedString),
-                                         "projectId": .string(projectId.lowercasedString)]
-        return [NotificationDraft(companyIds: [recipientCompanyId], type: .messageReceived,
-                                  title: "New message about \(projectTitle ?? "a project")",
-                                  body: String(message.body.prefix(200)), data: data)]
+        let data: [String: JSONValue] = [
+            "conversationId": .string(message.conversationId.lowercasedString),
+            "messageId": .string(message.id.lowercasedString),
+            "projectId": .string(projectId.lowercasedString)
+        ]
+        return [
+            NotificationDraft(
+                companyIds: [recipientCompanyId], type: .messageReceived,
+                title: "New message about \(projectTitle ?? "a project")",
+                body: String(message.body.prefix(200)), data: data)
+        ]
     }
 
     /// The message as the API shows it.

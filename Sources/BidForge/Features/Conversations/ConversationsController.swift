@@ -1,7 +1,7 @@
-import Vapor
+import BidForgeCore
 import Fluent
 import SQLKit
-import BidForgeCore
+import Vapor
 
 /// Private threads between a project's owner company and one other company. Only members of those two companies
 /// can see a thread or its messages (404 for everyone else).
@@ -26,12 +26,16 @@ struct ConversationsController: RouteCollection {
     /// The thread between the caller's company and the other party of the project: its id, and whether it is new.
     static func open(_ input: OpenConversationInput, by caller: Caller, req: Request) async throws -> (UUID, Bool) {
         guard let project = try await ProjectModel.find(input.projectId, on: req.db),
-              let relation = try await ProjectAccess.relation(of: caller, to: project, on: req.db) else {
+            let relation = try await ProjectAccess.relation(of: caller, to: project, on: req.db)
+        else {
             throw APIError.notFound("Project")
         }
-        let other = try await ConversationAccess.counterpart(of: caller, relation: relation, project: project,
-                                                            requested: input.companyId, on: req.db)
-        if let existing = try await ConversationAccess.find(project: (try project.requireID()), company: other, on: req.db) {
+        let other = try await ConversationAccess.counterpart(
+            of: caller, relation: relation, project: project,
+            requested: input.companyId, on: req.db)
+        if let existing = try await ConversationAccess.find(
+            project: (try project.requireID()), company: other, on: req.db)
+        {
             return ((try existing.requireID()), false)
         }
         let conversation = ConversationModel()
@@ -43,9 +47,12 @@ struct ConversationsController: RouteCollection {
         conversation.lastSeq = 0
         do {
             try await req.write { db in try await conversation.create(on: db) }
-        } catch where DatabaseErrors.isUniqueViolation(error) {
+        } catch  where DatabaseErrors.isUniqueViolation(error) {
             // Both sides opened it at the same moment: theirs won, and it is the same thread.
-            guard let existing = try await ConversationAccess.find(project: (try project.requireID()), company: other, on: req.db) else { throw error }
+            guard
+                let existing = try await ConversationAccess.find(
+                    project: (try project.requireID()), company: other, on: req.db)
+            else { throw error }
             return ((try existing.requireID()), false)
         }
         return ((try conversation.requireID()), true)
@@ -53,8 +60,9 @@ struct ConversationsController: RouteCollection {
 
     func list(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<ConversationDTO>> {
         let paging = try req.paging()
-        let rows = try await ConversationQueries.list(companyId: caller.companyId, userId: caller.userId,
-                                                      limit: paging.limit, offset: paging.offset, on: req.db.sql)
+        let rows = try await ConversationQueries.list(
+            companyId: caller.companyId, userId: caller.userId,
+            limit: paging.limit, offset: paging.offset, on: req.db.sql)
         let total = try await ConversationQueries.count(companyId: caller.companyId, on: req.db)
         return JSONResponse(Page(rows, paging, total: total))
     }
@@ -65,7 +73,8 @@ struct ConversationsController: RouteCollection {
         var query = MessageModel.query(on: req.db).filter(\.$conversationId == (try conversation.requireID()))
         if let raw = req.queryParameters["before"] {
             guard let beforeId = UUID(uuidString: raw), let cursor = try await MessageModel.find(beforeId, on: req.db),
-                  cursor.conversationId == conversation.id else {
+                cursor.conversationId == conversation.id
+            else {
                 throw APIError.validation("before", "must be the id of a message in this conversation")
             }
             query = query.filter(\.$seq < cursor.seq)
@@ -73,21 +82,26 @@ struct ConversationsController: RouteCollection {
         let rows = try await query.sort(\.$seq, .descending).limit(limit + 1).all()
         let page = Array(rows.prefix(limit))
         let names = try await Self.senderNames(page, on: req.db)
-        return JSONResponse(MessagePage(data: try page.map { try MessageDTO($0, senderName: names[$0.senderId] ?? "") },
-                                        nextBefore: rows.count > limit ? page.last?.id : nil))
+        return JSONResponse(
+            MessagePage(
+                data: try page.map { try MessageDTO($0, senderName: names[$0.senderId] ?? "") },
+                nextBefore: rows.count > limit ? page.last?.id : nil))
     }
 
     func post(_ req: Request, _ caller: Caller) async throws -> Response {
         let conversation = try await ConversationAccess.load(req, caller: caller)
         return try await req.idempotent(caller) {
-            let message = try await Self.post(try req.decodeJSON(MessageInput.self), to: conversation, by: caller, req: req)
+            let message = try await Self.post(
+                try req.decodeJSON(MessageInput.self), to: conversation, by: caller, req: req)
             return try Response.json(.created, message)
         }
     }
 
     /// A message in `conversation` (already checked to be one of the caller's company's threads), numbered under the
     /// thread's row lock.
-    static func post(_ input: MessageInput, to conversation: ConversationModel, by caller: Caller, req: Request) async throws -> MessageDTO {
+    static func post(_ input: MessageInput, to conversation: ConversationModel, by caller: Caller, req: Request)
+        async throws -> MessageDTO
+    {
         try input.validate()
         let now = req.now
         let message = MessageModel()
@@ -110,12 +124,14 @@ struct ConversationsController: RouteCollection {
             current.lastMessageAt = now
             try await current.update(on: db)
             try await message.create(on: db)
-            try await ConversationQueries.markRead((try conversation.requireID()), userId: caller.userId, upTo: message.seq, on: db.sql)
+            try await ConversationQueries.markRead(
+                (try conversation.requireID()), userId: caller.userId, upTo: message.seq, on: db.sql)
             let dto = try MessageDTO(message, senderName: sender?.name ?? "")
-            try await DomainEvent.messageCreated(MessageCreated(
-                message: dto, projectId: conversation.projectId, projectTitle: project?.title,
-                recipientCompanyId: conversation.otherParty(than: caller.companyId),
-                parties: [conversation.ownerCompanyId, conversation.companyId])
+            try await DomainEvent.messageCreated(
+                MessageCreated(
+                    message: dto, projectId: conversation.projectId, projectTitle: project?.title,
+                    recipientCompanyId: conversation.otherParty(than: caller.companyId),
+                    parties: [conversation.ownerCompanyId, conversation.companyId])
             ).record(by: caller.companyId, on: db, now: now)
             return dto
         }
@@ -125,14 +141,18 @@ struct ConversationsController: RouteCollection {
     func read(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
         let conversation = try await ConversationAccess.load(req, caller: caller)
         try await req.write { db in
-            try await ConversationQueries.markRead((try conversation.requireID()), userId: caller.userId, upTo: conversation.lastSeq, on: db.sql)
+            try await ConversationQueries.markRead(
+                (try conversation.requireID()), userId: caller.userId, upTo: conversation.lastSeq, on: db.sql)
         }
         return .noContent
     }
 
-    static func respond(_ status: HTTPResponseStatus, _ id: UUID, _ caller: Caller, _ req: Request) async throws -> Response {
-        let rows = try await ConversationQueries.list(companyId: caller.companyId, userId: caller.userId, only: id,
-                                                      limit: 1, offset: 0, on: req.db.sql)
+    static func respond(_ status: HTTPResponseStatus, _ id: UUID, _ caller: Caller, _ req: Request) async throws
+        -> Response
+    {
+        let rows = try await ConversationQueries.list(
+            companyId: caller.companyId, userId: caller.userId, only: id,
+            limit: 1, offset: 0, on: req.db.sql)
         guard let dto = rows.first else { throw APIError.notFound("Conversation") }
         return try Response.json(status, dto)
     }

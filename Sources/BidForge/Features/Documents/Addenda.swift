@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// A document uploaded to an OPEN project is an addendum: the project's count goes up by one in the same transaction
 /// as the document row, and every company invited or bidding is told (`ADDENDUM_ISSUED`). Bids then say which
@@ -14,12 +14,16 @@ enum Addenda {
 
     /// Records an uploaded file as a document. `replaces`: on a DRAFT project the old document goes; on an OPEN one the
     /// new document is an addendum and the old one stays, marked superseded, since bidders may have priced it.
-    static func recordUpload(id: UUID, projectId: UUID, caller: Caller, received: ReceivedUpload, title: String?,
-                             replaces: UUID?, key: String, req: Request) async throws -> Recorded {
+    static func recordUpload(
+        id: UUID, projectId: UUID, caller: Caller, received: ReceivedUpload, title: String?,
+        replaces: UUID?, key: String, req: Request
+    ) async throws -> Recorded {
         let now = req.now
         return try await req.write { db -> Recorded in
             try await db.lockForUpdate("projects", id: projectId)
-            guard let project = try await ProjectModel.find(projectId, on: db) else { throw APIError.notFound("Project") }
+            guard let project = try await ProjectModel.find(projectId, on: db) else {
+                throw APIError.notFound("Project")
+            }
             guard project.status.acceptsDocuments else {
                 throw APIError.invalidTransition(from: project.status.rawValue, action: "upload documents")
             }
@@ -27,7 +31,9 @@ enum Addenda {
             try await PendingUploadModel.query(on: db).filter(\.$id == id).delete()
             var removedObjects: [UUID] = []
             if let replaces {
-                guard let old = try await DocumentModel.find(replaces, on: db), old.projectId == projectId, old.supersededAt == nil else {
+                guard let old = try await DocumentModel.find(replaces, on: db), old.projectId == projectId,
+                    old.supersededAt == nil
+                else {
                     throw APIError.validation("replaces", "must be the id of a current document of this project")
                 }
                 guard project.status.documentsMayBeReplaced else {
@@ -77,14 +83,17 @@ enum Addenda {
         return try await StoredObjectCleanup.mark(document.storageKeys, on: db, now: now)
     }
 
-    private static func announce(_ number: Int, document: DocumentModel, project: ProjectModel, by caller: Caller,
-                                 on db: any Database, now: Date) async throws {
+    private static func announce(
+        _ number: Int, document: DocumentModel, project: ProjectModel, by caller: Caller,
+        on db: any Database, now: Date
+    ) async throws {
         let audience = try await ProjectQueries.audience(of: try project.requireID(), includingWithdrawn: true, on: db)
         guard !audience.isEmpty else { return }
-        try await DomainEvent.addendumIssued(AddendumIssued(
-            projectId: try project.requireID(), projectTitle: project.title, documentId: try document.requireID(),
-            addendumNumber: number, filename: document.filename, documentTitle: document.title,
-            audience: audience.sorted { $0.uuidString < $1.uuidString })
+        try await DomainEvent.addendumIssued(
+            AddendumIssued(
+                projectId: try project.requireID(), projectTitle: project.title, documentId: try document.requireID(),
+                addendumNumber: number, filename: document.filename, documentTitle: document.title,
+                audience: audience.sorted { $0.uuidString < $1.uuidString })
         ).record(by: caller.companyId, on: db, now: now)
     }
 }

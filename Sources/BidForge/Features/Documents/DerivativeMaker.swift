@@ -1,7 +1,7 @@
-import Vapor
 import Fluent
 import NIOConcurrencyHelpers
 import NIOPosix
+import Vapor
 
 /// Makes each image's display and thumbnail versions once, in the background, beside the original. Any instance
 /// with libvips takes pending images (a lease stops two doing the same one); instances without it leave them, and
@@ -49,7 +49,8 @@ final class DerivativeMaker: Sendable {
         guard imaging.available else { return }
         loop.start(every: Self.pollInterval) { [self] in
             do { while try await makeNext() {} } catch {
-                app.logger.warning("image derivatives failed; retrying", metadata: ["error": .string(String(describing: error))])
+                app.logger.warning(
+                    "image derivatives failed; retrying", metadata: ["error": .string(String(describing: error))])
             }
         }
     }
@@ -71,8 +72,9 @@ final class DerivativeMaker: Sendable {
             }
         } catch let over as OverPixelBudget {
             let id = try document.requireID()
-            app.logger.notice("image over the pixel budget; the original will be served",
-                              metadata: ["documentId": .string(id.lowercasedString), "size": .string(over.description)])
+            app.logger.notice(
+                "image over the pixel budget; the original will be served",
+                metadata: ["documentId": .string(id.lowercasedString), "size": .string(over.description)])
             try await app.write { db in
                 document.derivatives = .failed
                 document.derivativeLeaseUntil = nil
@@ -80,8 +82,14 @@ final class DerivativeMaker: Sendable {
             }
         } catch {
             let giveUp = document.derivativeAttempts >= Self.maxAttempts
-            app.logger.warning(giveUp ? "image derivatives failed for good; the original will be served" : "image derivatives failed; will retry",
-                               metadata: ["documentId": .string(document.id?.lowercasedString ?? "unsaved"), "error": .string(String(describing: error))])
+            app.logger.warning(
+                giveUp
+                    ? "image derivatives failed for good; the original will be served"
+                    : "image derivatives failed; will retry",
+                metadata: [
+                    "documentId": .string(document.id?.lowercasedString ?? "unsaved"),
+                    "error": .string(String(describing: error))
+                ])
             let retryAt = app.clock.now().addingTimeInterval(30)
             try await app.write { db in
                 document.derivatives = giveUp ? .failed : .pending
@@ -100,14 +108,18 @@ final class DerivativeMaker: Sendable {
             try await DocumentModel.query(on: db).set(\.$derivatives, to: .failed).set(\.$derivativeLeaseUntil, to: nil)
                 .filter(\.$derivatives == .pending).filter(\.$derivativeAttempts >= Self.maxAttempts)
                 .filter(\.$derivativeLeaseUntil < now).update()
-            guard let candidate = try await DocumentModel.query(on: db).filter(\.$derivatives == .pending)
-                .filter(\.$derivativeAttempts < Self.maxAttempts)
-                .group(.or, { $0.filter(\.$derivativeLeaseUntil == nil).filter(\.$derivativeLeaseUntil < now) })
-                .sort(\.$createdAt).first() else { return nil }
+            guard
+                let candidate = try await DocumentModel.query(on: db).filter(\.$derivatives == .pending)
+                    .filter(\.$derivativeAttempts < Self.maxAttempts)
+                    .group(.or, { $0.filter(\.$derivativeLeaseUntil == nil).filter(\.$derivativeLeaseUntil < now) })
+                    .sort(\.$createdAt).first()
+            else { return nil }
             try await db.lockForUpdate("documents", id: (try candidate.requireID()))
             // Read again under the lock: another instance may have claimed it meanwhile.
-            guard let document = try await DocumentModel.find((try candidate.requireID()), on: db), document.derivatives == .pending,
-                  (document.derivativeLeaseUntil ?? .distantPast) < now else { return nil }
+            guard let document = try await DocumentModel.find((try candidate.requireID()), on: db),
+                document.derivatives == .pending,
+                (document.derivativeLeaseUntil ?? .distantPast) < now
+            else { return nil }
             document.derivativeLeaseUntil = now.addingTimeInterval(Self.lease)
             document.derivativeAttempts += 1
             try await document.update(on: db)
@@ -125,14 +137,16 @@ final class DerivativeMaker: Sendable {
         let header = try await pool.runIfActive { try imaging.header(original) }
         // Each side at most `maxPixels` (≤ 10⁹) first, so the product cannot overflow.
         guard (1...maxPixels).contains(header.width), (1...maxPixels).contains(header.height),
-              header.width * header.height <= maxPixels, header.decodedBytes <= maxDecodedBytes else {
+            header.width * header.height <= maxPixels, header.decodedBytes <= maxDecodedBytes
+        else {
             throw OverPixelBudget(header: header)
         }
         var keys: [DocumentVariant: String] = [:]
         for variant in DocumentVariant.derived {
             guard let box = variant.box else { continue }
             let jpeg = try await pool.runIfActive {
-                try imaging.fitJPEG(original, width: box.width, height: box.height, quality: DocumentVariant.jpegQuality)
+                try imaging.fitJPEG(
+                    original, width: box.width, height: box.height, quality: DocumentVariant.jpegQuality)
             }
             let key = DocumentKeys.derivative(of: document.storageKey, variant)
             try await storage.put(key, body: ByteBuffer(bytes: jpeg), contentType: "image/jpeg")
@@ -156,9 +170,12 @@ extension Application {
     func configureImaging() {
         let imaging = settings.imaging ? Imaging.load(libraries: settings.imagingLibraries) : .disabled
         if !imaging.available {
-            logger.notice("image derivatives are off; originals will be served", metadata: ["reason": .string(imaging.problem ?? "")])
+            logger.notice(
+                "image derivatives are off; originals will be served",
+                metadata: ["reason": .string(imaging.problem ?? "")])
         }
-        derivatives = DerivativeMaker(app: self, imaging: imaging, maxMegapixels: settings.imagingMaxMegapixels,
-                                      maxDecodeMB: settings.imagingMaxDecodeMB)
+        derivatives = DerivativeMaker(
+            app: self, imaging: imaging, maxMegapixels: settings.imagingMaxMegapixels,
+            maxDecodeMB: settings.imagingMaxDecodeMB)
     }
 }

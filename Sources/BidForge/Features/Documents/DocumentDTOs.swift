@@ -1,5 +1,5 @@
-import Vapor
 import BidForgeCore
+import Vapor
 
 struct DocumentDTO: Encodable, Sendable {
     let id: UUID

@@ -11,15 +11,21 @@ struct AddendumIssued: EventPayload {
     let audience: [UUID]
 
     var data: [String: JSONValue] {
-        ["projectId": .string(projectId.lowercasedString), "documentId": .string(documentId.lowercasedString),
-         "addendumNumber": .int(Int64(addendumNumber)), "filename": .string(filename)]
+        [
+            "projectId": .string(projectId.lowercasedString), "documentId": .string(documentId.lowercasedString),
+            "addendumNumber": .int(Int64(addendumNumber)), "filename": .string(filename)
+        ]
     }
 
     var notifications: [NotificationDraft] {
-        [NotificationDraft(
-            companyIds: audience, type: .addendumIssued, title: "Addendum \(addendumNumber) issued on \(projectTitle)",
-            body: "\(documentTitle ?? filename) was added. Review it and acknowledge addendum \(addendumNumber) in your bid.",
-            data: data)]
+        [
+            NotificationDraft(
+                companyIds: audience, type: .addendumIssued,
+                title: "Addendum \(addendumNumber) issued on \(projectTitle)",
+                body:
+                    "\(documentTitle ?? filename) was added. Review it and acknowledge addendum \(addendumNumber) in your bid.",
+                data: data)
+        ]
     }
 
     var pushes: [Push] { [Push(type: "addendum.issued", companyIds: audience, data: .object(data))] }

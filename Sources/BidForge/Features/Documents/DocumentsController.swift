@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// Plans and specs: upload (an addendum when the project is OPEN), list, download, and the owner's activity view.
 struct DocumentsController: RouteCollection {
@@ -19,7 +19,9 @@ struct DocumentsController: RouteCollection {
         guard project.status.acceptsDocuments else {
             throw APIError.invalidTransition(from: project.status.rawValue, action: "upload documents")
         }
-        guard let company = try await CompanyModel.find(caller.companyId, on: req.db) else { throw APIError.unauthenticated }
+        guard let company = try await CompanyModel.find(caller.companyId, on: req.db) else {
+            throw APIError.unauthenticated
+        }
         let documentId = UUID()
         let key = DocumentKeys.original(projectId: (try project.requireID()), documentId: documentId)
         let storage = req.application.objectStorage
@@ -30,11 +32,17 @@ struct DocumentsController: RouteCollection {
         var stored = false
         do {
             let received = try await UploadReceiver(storage: storage, key: key, plan: company.plan).receive(req)
-            let title = received.fields["title"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+            let title = received.fields["title"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
+                $0.isEmpty ? nil : $0
+            }
             var errors = ValidationErrors()
             errors.text("title", title, required: false, max: Self.maxTitle)
-            let replaces = received.fields["replaces"].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-            if let replaces, UUID(uuidString: replaces) == nil { errors.add("replaces", "must be the id of a document of this project") }
+            let replaces = received.fields["replaces"].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap {
+                $0.isEmpty ? nil : $0
+            }
+            if let replaces, UUID(uuidString: replaces) == nil {
+                errors.add("replaces", "must be the id of a document of this project")
+            }
             try errors.throwIfAny()
             let fingerprint = [received.sha256, received.filename, title ?? "", replaces ?? ""].joined(separator: "\n")
             let response = try await req.idempotent(caller, fingerprint: fingerprint) {
@@ -68,15 +76,20 @@ struct DocumentsController: RouteCollection {
             guard let document = try await DocumentModel.find(id, on: db), document.companyId == caller.companyId else {
                 throw APIError.notFound("Document")
             }
-            guard caller.role.mayPostProjects else { throw APIError.forbidden("Only owners and contractors manage documents.") }
+            guard caller.role.mayPostProjects else {
+                throw APIError.forbidden("Only owners and contractors manage documents.")
+            }
             try await db.lockForUpdate("projects", id: document.projectId)
-            guard let project = try await ProjectModel.find(document.projectId, on: db) else { throw APIError.notFound("Document") }
+            guard let project = try await ProjectModel.find(document.projectId, on: db) else {
+                throw APIError.notFound("Document")
+            }
             guard project.status.documentsMayBeDeleted else {
-                throw APIError(.conflict, "INVALID_TRANSITION",
-                               project.status == .open
-                                   ? "Bidders may have priced this document: upload its replacement (an addendum) instead of deleting it."
-                                   : "The project's documents are its record once bidding has closed.",
-                               details: ["status": .string(project.status.rawValue), "action": "delete documents"])
+                throw APIError(
+                    .conflict, "INVALID_TRANSITION",
+                    project.status == .open
+                        ? "Bidders may have priced this document: upload its replacement (an addendum) instead of deleting it."
+                        : "The project's documents are its record once bidding has closed.",
+                    details: ["status": .string(project.status.rawValue), "action": "delete documents"])
             }
             return try await Addenda.remove(document, on: db, now: req.now)
         }

@@ -1,9 +1,10 @@
 import Foundation
 import NIOCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An incremental `multipart/form-data` reader (RFC 7578) for bodies that arrive in chunks and must not be held

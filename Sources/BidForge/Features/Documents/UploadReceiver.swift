@@ -1,6 +1,6 @@
-import Vapor
-import Crypto
 import BidForgeCore
+import Crypto
+import Vapor
 
 /// What arrived in a document upload once the file is safely in storage.
 struct ReceivedUpload {
@@ -72,11 +72,15 @@ final class UploadReceiver {
 
     private func read(_ req: Request) async throws -> ReceivedUpload {
         guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
-              let boundary = type.parameters["boundary"], !boundary.isEmpty else {
-            throw APIError(.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
-                           "Send the document as multipart/form-data with a `file` field (and an optional `title`).")
+            let boundary = type.parameters["boundary"], !boundary.isEmpty
+        else {
+            throw APIError(
+                .unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                "Send the document as multipart/form-data with a `file` field (and an optional `title`).")
         }
-        if let length = req.headers.first(name: .contentLength).flatMap(Int64.init), length > limitBytes + Self.framingAllowance {
+        if let length = req.headers.first(name: .contentLength).flatMap(Int64.init),
+            length > limitBytes + Self.framingAllowance
+        {
             throw tooLarge()
         }
         var scanner = MultipartScanner(boundary: boundary)
@@ -90,13 +94,16 @@ final class UploadReceiver {
             for event in events { try await handle(event) }
         }
         guard let kind, let writer, fileComplete, scanner.isComplete else {
-            if filename != nil || size > 0 { throw APIError.badRequest("The upload ended before the file was complete.") }
+            if filename != nil || size > 0 {
+                throw APIError.badRequest("The upload ended before the file was complete.")
+            }
             throw APIError.validation("file", "is required: attach the document as the `file` field")
         }
         try await writer.finish()
         self.writer = nil
-        return ReceivedUpload(filename: FileNames.sanitize(filename ?? "document"), kind: kind, sizeBytes: size,
-                              sha256: hasher.finalize().hex, fields: fields)
+        return ReceivedUpload(
+            filename: FileNames.sanitize(filename ?? "document"), kind: kind, sizeBytes: size,
+            sha256: hasher.finalize().hex, fields: fields)
     }
 
     private func handle(_ event: MultipartScanner.Event) async throws {
@@ -127,12 +134,17 @@ final class UploadReceiver {
     private func startPart() throws -> Part {
         partCount += 1
         guard partCount <= Self.maxParts else {
-            throw APIError.validation("body", "an upload has one `file` part, an optional `title` and `replaces`: at most \(Self.maxParts) parts")
+            throw APIError.validation(
+                "body",
+                "an upload has one `file` part, an optional `title` and `replaces`: at most \(Self.maxParts) parts")
         }
-        guard let disposition = partHeaders["content-disposition"].flatMap(FormDataDisposition.parse) else { return .ignored }
+        guard let disposition = partHeaders["content-disposition"].flatMap(FormDataDisposition.parse) else {
+            return .ignored
+        }
         guard disposition.name == "file" else {
             guard Self.knownFields.contains(disposition.name) else {
-                throw APIError.validation(disposition.name, "is not a field of an upload: send `file`, and optionally `title` and `replaces`")
+                throw APIError.validation(
+                    disposition.name, "is not a field of an upload: send `file`, and optionally `title` and `replaces`")
             }
             guard fields[disposition.name] == nil else { throw APIError.validation(disposition.name, "send it once") }
             return .field(disposition.name, [])
@@ -174,14 +186,16 @@ final class UploadReceiver {
     /// Decides the kind from the first bytes, then opens the storage write with them.
     private func startWriting() async throws {
         guard let sniffed = ContentSniffer.sniff(sample) else {
-            throw APIError(.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
-                           "This file is not a PDF, PNG, JPEG, TIFF, DWG, DXF, XLSX, DOCX, ZIP or plain-text document.",
-                           details: ["accepted": .array(DocumentKind.allCases.map { .string($0.contentType) })])
+            throw APIError(
+                .unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                "This file is not a PDF, PNG, JPEG, TIFF, DWG, DXF, XLSX, DOCX, ZIP or plain-text document.",
+                details: ["accepted": .array(DocumentKind.allCases.map { .string($0.contentType) })])
         }
         guard sniffed.matches(declared: declaredType) else {
-            throw APIError(.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
-                           "The file was sent as \(declaredType ?? "") but its contents are \(sniffed.contentType).",
-                           details: ["declared": .string(declaredType ?? ""), "detected": .string(sniffed.contentType)])
+            throw APIError(
+                .unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                "The file was sent as \(declaredType ?? "") but its contents are \(sniffed.contentType).",
+                details: ["declared": .string(declaredType ?? ""), "detected": .string(sniffed.contentType)])
         }
         kind = sniffed
         let writer = try await storage.beginWrite(key, contentType: sniffed.contentType)
@@ -191,8 +205,9 @@ final class UploadReceiver {
     }
 
     private func tooLarge() -> APIError {
-        APIError(.payloadTooLarge, "PAYLOAD_TOO_LARGE",
-                 "Documents on the \(plan.rawValue) plan may be at most \(limitBytes / 1_000_000) MB.",
-                 details: ["plan": .string(plan.rawValue), "limitBytes": .int(limitBytes)])
+        APIError(
+            .payloadTooLarge, "PAYLOAD_TOO_LARGE",
+            "Documents on the \(plan.rawValue) plan may be at most \(limitBytes / 1_000_000) MB.",
+            details: ["plan": .string(plan.rawValue), "limitBytes": .int(limitBytes)])
     }
 }

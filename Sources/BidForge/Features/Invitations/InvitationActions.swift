@@ -1,6 +1,6 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 /// The invited company's answer to an invitation.
 enum InvitationAnswer: String, Codable, Sendable {
@@ -16,14 +16,17 @@ enum InvitationActions {
     }
 
     /// The invited company's answer while bidding is open; 404 for anyone else's invitation.
-    static func respond(to id: UUID?, with answer: InvitationAnswer, by caller: Caller,
-                        in context: UseCaseContext) async throws -> Outcome<(InvitationModel, ProjectModel)> {
+    static func respond(
+        to id: UUID?, with answer: InvitationAnswer, by caller: Caller,
+        in context: UseCaseContext
+    ) async throws -> Outcome<(InvitationModel, ProjectModel)> {
         guard let id else { throw APIError.notFound("Invitation") }
         let now = context.now
         let answered = try await context.write { db -> Answered in
             try await db.lockForUpdate("invitations", id: id)
             guard let invitation = try await InvitationModel.find(id, on: db), invitation.companyId == caller.companyId,
-                  let project = try await ProjectModel.find(invitation.projectId, on: db), project.status != .draft else {
+                let project = try await ProjectModel.find(invitation.projectId, on: db), project.status != .draft
+            else {
                 throw APIError.notFound("Invitation")
             }
             try BidAccess.requireBiddingOpen(project, now: now)
@@ -40,8 +43,10 @@ enum InvitationActions {
 
     /// The first look at the project moves a pending invitation to VIEWED; later looks write nothing.
     static func markViewedIfPending(projectId: UUID, companyId: UUID, in context: UseCaseContext) async throws {
-        guard try await InvitationModel.query(on: context.db).filter(\.$projectId == projectId)
-            .filter(\.$companyId == companyId).filter(\.$status == .pending).first() != nil else { return }
+        guard
+            try await InvitationModel.query(on: context.db).filter(\.$projectId == projectId)
+                .filter(\.$companyId == companyId).filter(\.$status == .pending).first() != nil
+        else { return }
         try await context.write { db in
             try await InvitationModel.query(on: db)
                 .set(\.$status, to: .viewed)
@@ -52,7 +57,9 @@ enum InvitationActions {
 
     /// Moves the company's invitation to `status` (bidding submits it, withdrawing declines it), inside the caller's
     /// transaction.
-    static func setStatus(_ status: InvitationStatus, projectId: UUID, companyId: UUID, on db: any Database, now: Date) async throws {
+    static func setStatus(_ status: InvitationStatus, projectId: UUID, companyId: UUID, on db: any Database, now: Date)
+        async throws
+    {
         try await InvitationModel.query(on: db)
             .set(\.$status, to: status).set(\.$respondedAt, to: now)
             .filter(\.$projectId == projectId).filter(\.$companyId == companyId)

@@ -15,9 +15,10 @@ struct InvitationNotice: Codable, Sendable, Equatable {
     }
 
     func draft(to companies: [UUID]) -> NotificationDraft {
-        NotificationDraft(companyIds: companies, type: .invitationReceived, title: "Invitation to bid: \(title)",
-                          body: "You are invited to bid on \(title) in \(city), \(state).",
-                          data: ["projectId": .string(projectId.lowercasedString)])
+        NotificationDraft(
+            companyIds: companies, type: .invitationReceived, title: "Invitation to bid: \(title)",
+            body: "You are invited to bid on \(title) in \(city), \(state).",
+            data: ["projectId": .string(projectId.lowercasedString)])
     }
 }
 

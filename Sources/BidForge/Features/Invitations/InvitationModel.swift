@@ -1,6 +1,6 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 enum InvitationStatus: String, Codable, Sendable, CaseIterable {
     case pending = "PENDING"

@@ -1,7 +1,7 @@
-import Vapor
+import BidForgeCore
 import Fluent
 import SQLKit
-import BidForgeCore
+import Vapor
 
 struct InvitationDTO: Encodable, Sendable {
     let id: UUID
@@ -31,7 +31,9 @@ struct InvitationDTO: Encodable, Sendable {
         createdAt = invitation.createdAt
         respondedAt = invitation.respondedAt
         self.project = try project.map {
-            ProjectSummary(id: (try $0.requireID()), title: $0.title, status: $0.status, bidDueAt: $0.bidDueAt, companyId: $0.companyId)
+            ProjectSummary(
+                id: (try $0.requireID()), title: $0.title, status: $0.status, bidDueAt: $0.bidDueAt,
+                companyId: $0.companyId)
         }
     }
 }
@@ -59,7 +61,9 @@ struct InvitationsController: RouteCollection {
         _ = try await ProjectAccess.loadOwned(req, caller: caller)
         return try await req.idempotent(caller) {
             let created = try await Self.invite(try req.decodeJSON(InviteInput.self), req: req, caller: caller)
-            return try Response.json(.created, Page(data: created, pagination: .init(page: 1, limit: max(created.count, 1), total: created.count)))
+            return try Response.json(
+                .created,
+                Page(data: created, pagination: .init(page: 1, limit: max(created.count, 1), total: created.count)))
         }
     }
 
@@ -69,7 +73,9 @@ struct InvitationsController: RouteCollection {
         var errors = ValidationErrors()
         let ids = input.companyIds ?? []
         if ids.isEmpty && input.match == nil { errors.add("companyIds", "give companyIds, match, or both") }
-        if ids.count > Self.maxPerRequest { errors.add("companyIds", "must have at most \(Self.maxPerRequest) companies") }
+        if ids.count > Self.maxPerRequest {
+            errors.add("companyIds", "must have at most \(Self.maxPerRequest) companies")
+        }
         if let match = input.match {
             let trades = match.trades ?? []
             if trades.isEmpty { errors.add("match.trades", "must name at least one trade") }
@@ -80,25 +86,31 @@ struct InvitationsController: RouteCollection {
         try errors.throwIfAny()
 
         let created = try await req.write { db -> [InvitationDTO] in
-            let project = try await ProjectAccess.findOwnedForUpdate(req.parameters.get("projectID", as: UUID.self), caller: caller, on: db)
+            let project = try await ProjectAccess.findOwnedForUpdate(
+                req.parameters.get("projectID", as: UUID.self), caller: caller, on: db)
             guard project.status == .draft || project.status == .open else {
-                throw APIError.conflict("BIDDING_CLOSED", "Invitations can only be sent while the project is a draft or open.")
+                throw APIError.conflict(
+                    "BIDDING_CLOSED", "Invitations can only be sent while the project is a draft or open.")
             }
             var targets: [CompanyModel] = []
             if !ids.isEmpty {
                 let found = try await CompanyModel.query(on: db).filter(\.$id ~~ Array(Set(ids))).all()
                 let missing = Set(ids).subtracting(found.compactMap(\.id))
                 if !missing.isEmpty {
-                    throw APIError.validation("companyIds", "unknown companies: \(missing.map(\.lowercasedString).sorted().joined(separator: ", "))")
+                    throw APIError.validation(
+                        "companyIds",
+                        "unknown companies: \(missing.map(\.lowercasedString).sorted().joined(separator: ", "))")
                 }
                 targets = found
             }
             if let match = input.match {
-                let matched = try await Self.matchCompanies(trades: match.trades ?? [], states: match.states ?? [],
-                                                            excluding: caller.companyId, on: db)
+                let matched = try await Self.matchCompanies(
+                    trades: match.trades ?? [], states: match.states ?? [],
+                    excluding: caller.companyId, on: db)
                 targets += matched.filter { m in !targets.contains { $0.id == m.id } }
             }
-            let existing = try await InvitationModel.query(on: db).filter(\.$projectId == (try project.requireID())).all()
+            let existing = try await InvitationModel.query(on: db).filter(\.$projectId == (try project.requireID()))
+                .all()
             let existingByCompany = Dictionary(uniqueKeysWithValues: existing.map { ($0.companyId, $0) })
             var result: [InvitationDTO] = []
             var newlyInvited: [UUID] = []
@@ -107,15 +119,18 @@ struct InvitationsController: RouteCollection {
                     result.append(try InvitationDTO(invitation, companyName: company.name))
                     continue
                 }
-                let invitation = InvitationModel(projectId: (try project.requireID()), companyId: (try company.requireID()),
-                                                 ownerCompanyId: project.companyId, now: req.now)
+                let invitation = InvitationModel(
+                    projectId: (try project.requireID()), companyId: (try company.requireID()),
+                    ownerCompanyId: project.companyId, now: req.now)
                 try await invitation.create(on: db)
                 newlyInvited.append(try company.requireID())
                 result.append(try InvitationDTO(invitation, companyName: company.name))
             }
             if project.status == .open, !newlyInvited.isEmpty {
-                try await DomainEvent.invitationCreated(InvitationCreated(project: try InvitationNotice(project), invited: newlyInvited))
-                    .record(by: caller.companyId, on: db, now: req.now)
+                try await DomainEvent.invitationCreated(
+                    InvitationCreated(project: try InvitationNotice(project), invited: newlyInvited)
+                )
+                .record(by: caller.companyId, on: db, now: req.now)
             }
             return result
         }
@@ -123,14 +138,21 @@ struct InvitationsController: RouteCollection {
     }
 
     /// Companies that work in any of `trades` and (when given) serve any of `states`, and have someone who can bid.
-    static func matchCompanies(trades: [String], states: [String], excluding: UUID, on db: any Database) async throws -> [CompanyModel] {
-        let tradeClause = trades.map { "c.trades LIKE \(bind: ListColumn.pattern($0))" as SQLQueryString }.joined(separator: " OR ")
-        var query: SQLQueryString = "SELECT c.* FROM companies c WHERE c.id <> \(bind: excluding) AND (" + tradeClause + ")"
+    static func matchCompanies(trades: [String], states: [String], excluding: UUID, on db: any Database) async throws
+        -> [CompanyModel]
+    {
+        let tradeClause = trades.map { "c.trades LIKE \(bind: ListColumn.pattern($0))" as SQLQueryString }.joined(
+            separator: " OR ")
+        var query: SQLQueryString =
+            "SELECT c.* FROM companies c WHERE c.id <> \(bind: excluding) AND (" + tradeClause + ")"
         if !states.isEmpty {
-            let stateClause = states.map { "c.service_states LIKE \(bind: ListColumn.pattern($0))" as SQLQueryString }.joined(separator: " OR ")
+            let stateClause = states.map { "c.service_states LIKE \(bind: ListColumn.pattern($0))" as SQLQueryString }
+                .joined(separator: " OR ")
             query = query + " AND (" + stateClause + ")"
         }
-        query = query + " AND EXISTS (SELECT 1 FROM users u WHERE u.company_id = c.id AND u.role IN ('CONTRACTOR','SUBCONTRACTOR'))"
+        query =
+            query
+            + " AND EXISTS (SELECT 1 FROM users u WHERE u.company_id = c.id AND u.role IN ('CONTRACTOR','SUBCONTRACTOR'))"
         query = query + " ORDER BY c.name, c.id LIMIT \(literal: maxPerRequest)"
         return try await db.sql.raw(query).all().map { try $0.decode(fluentModel: CompanyModel.self) }
     }
@@ -169,7 +191,8 @@ struct InvitationsController: RouteCollection {
     func respond(_ req: Request, _ caller: Caller) async throws -> JSONResponse<InvitationDTO> {
         let input = try req.decodeJSON(RespondInput.self)
         let (invitation, project) = try await InvitationActions.respond(
-            to: req.parameters.get("invitationID", as: UUID.self), with: input.response, by: caller, in: req.useCases).value
+            to: req.parameters.get("invitationID", as: UUID.self), with: input.response, by: caller, in: req.useCases
+        ).value
         let company = try await CompanyModel.find(project.companyId, on: req.db)
         return JSONResponse(try InvitationDTO(invitation, companyName: company?.name ?? "", project: project))
     }

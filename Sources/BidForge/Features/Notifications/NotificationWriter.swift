@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 
 enum NotificationType: String, Codable, Sendable, CaseIterable {
     case invitationReceived = "INVITATION_RECEIVED"
@@ -40,13 +40,16 @@ struct NotificationConsumer: DomainEventConsumer {
 extension Delivery {
     /// The push that tells a user about a notification row an event created.
     static func notificationCreated(_ notification: NotificationModel, eventId: Int64) throws -> Delivery {
-        Delivery(eventId: eventId, type: "notification.created", userIds: [notification.userId],
-                 data: try JSONValue.from(try NotificationDTO(notification)))
+        Delivery(
+            eventId: eventId, type: "notification.created", userIds: [notification.userId],
+            data: try JSONValue.from(try NotificationDTO(notification)))
     }
 }
 
 enum NotificationWriter {
-    static func write(_ drafts: [NotificationDraft], eventId: Int64, on db: any Database, now: Date) async throws -> [NotificationModel] {
+    static func write(_ drafts: [NotificationDraft], eventId: Int64, on db: any Database, now: Date) async throws
+        -> [NotificationModel]
+    {
         let companyIds = Array(Set(drafts.flatMap(\.companyIds)))
         guard !companyIds.isEmpty else { return [] }
         if try await NotificationModel.query(on: db).filter(\.$eventId == eventId).first() != nil { return [] }

@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 struct NotificationDTO: Encodable, Sendable {
     let id: UUID
@@ -44,8 +44,9 @@ struct NotificationsController: RouteCollection {
 
     func read(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
         guard let id = req.parameters.get("notificationID", as: UUID.self),
-              let notification = try await NotificationModel.find(id, on: req.db),
-              notification.userId == caller.userId else {
+            let notification = try await NotificationModel.find(id, on: req.db),
+            notification.userId == caller.userId
+        else {
             throw APIError.notFound("Notification")
         }
         if notification.readAt == nil {

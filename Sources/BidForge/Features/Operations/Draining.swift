@@ -1,5 +1,5 @@
-import Vapor
 import NIOConcurrencyHelpers
+import Vapor
 
 extension Application {
     private struct DrainingKey: StorageKey { typealias Value = NIOLockedValueBox<Bool> }

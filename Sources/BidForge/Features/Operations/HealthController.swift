@@ -1,7 +1,7 @@
-import Vapor
 import Fluent
-import SQLKit
 import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
 
 struct HealthDTO: Encodable, Sendable {
     struct Check: Encodable, Sendable {
@@ -57,10 +57,13 @@ struct HealthController: RouteCollection {
         if req.application.isDraining {
             return try Response.json(.serviceUnavailable, ["status": "draining"])
         }
-        let migrated = await withTimeout(Self.checkTimeout) { try await Self.appliedMigrations(req.db) >= Migrations.all.count }
+        let migrated = await withTimeout(Self.checkTimeout) {
+            try await Self.appliedMigrations(req.db) >= Migrations.all.count
+        }
         let ready = migrated == true
-        return try Response.json(ready ? .ok : .serviceUnavailable,
-                                 ["status": ready ? "ready" : "not_ready"])
+        return try Response.json(
+            ready ? .ok : .serviceUnavailable,
+            ["status": ready ? "ready" : "not_ready"])
     }
 
     /// Runs one check within `checkTimeout`: its answer (nil on timeout or error) and how long it took, in ms.
@@ -76,8 +79,12 @@ struct HealthController: RouteCollection {
         let (applied, ms) = await timed { try await appliedMigrations(req.db) }
         guard let applied else { return .init(status: "error", message: "The database did not answer within 2 s.") }
         guard applied >= Migrations.all.count else {
-            return .init(status: "error", message: "\(Migrations.all.count - applied) migrations are not applied: run `bidforge migrate`.",
-                         details: ["latencyMs": .int(ms), "applied": .int(Int64(applied)), "known": .int(Int64(Migrations.all.count))])
+            return .init(
+                status: "error",
+                message: "\(Migrations.all.count - applied) migrations are not applied: run `bidforge migrate`.",
+                details: [
+                    "latencyMs": .int(ms), "applied": .int(Int64(applied)), "known": .int(Int64(Migrations.all.count))
+                ])
         }
         return .init(status: "ok", details: ["latencyMs": .int(ms)])
     }
@@ -85,8 +92,9 @@ struct HealthController: RouteCollection {
     static func appliedMigrations(_ db: any Database) async throws -> Int {
         // Before the first migration the bookkeeping table itself is missing: nothing is applied.
         do {
-            return try await db.sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
-        } catch where !DatabaseErrors.isUnavailable(error) {
+            return try await db.sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?.decode(
+                column: "n", as: Int.self) ?? 0
+        } catch  where !DatabaseErrors.isUnavailable(error) {
             return 0
         }
     }
@@ -95,7 +103,8 @@ struct HealthController: RouteCollection {
         guard let redis = app.redis else { return .init(status: "disabled") }
         let (answered, ms) = await timed { try await redis.ping() }
         guard answered == true else {
-            return .init(status: "degraded", message: "Redis is not answering; rate limits are per instance until it returns.")
+            return .init(
+                status: "degraded", message: "Redis is not answering; rate limits are per instance until it returns.")
         }
         return .init(status: "ok", details: ["latencyMs": .int(ms)])
     }
@@ -106,9 +115,14 @@ struct HealthController: RouteCollection {
         guard cache.status == "ok" else {
             return .init(status: "degraded", message: "Redis is not answering; the cache is bypassed until it returns.")
         }
-        return .init(status: "ok", details: ["memoryEntries": .int(Int64(cache.memory.count)), "memoryBytes": .int(Int64(cache.memory.bytes)),
-                                             "tiers": .string(["l1", cache.shared.map { _ in "l2" }, cache.objects.map { _ in "l3" }]
-                                                 .compactMap { $0 }.joined(separator: ","))])
+        return .init(
+            status: "ok",
+            details: [
+                "memoryEntries": .int(Int64(cache.memory.count)), "memoryBytes": .int(Int64(cache.memory.bytes)),
+                "tiers": .string(
+                    ["l1", cache.shared.map { _ in "l2" }, cache.objects.map { _ in "l3" }]
+                        .compactMap { $0 }.joined(separator: ","))
+            ])
     }
 
     /// Writes, reads back and deletes a probe object: the whole path a document takes.
@@ -116,8 +130,9 @@ struct HealthController: RouteCollection {
     static func imagingCheck(_ imaging: Imaging) -> HealthDTO.Check {
         imaging.available
             ? .init(status: "ok", details: ["library": "libvips", "version": .string(imaging.version)])
-            : .init(status: "disabled", message: "Image derivatives are skipped; originals are served.",
-                    details: ["problem": .string(imaging.problem ?? "")])
+            : .init(
+                status: "disabled", message: "Image derivatives are skipped; originals are served.",
+                details: ["problem": .string(imaging.problem ?? "")])
     }
 
     static func storageCheck(_ app: Application) async -> HealthDTO.Check {
@@ -132,12 +147,16 @@ struct HealthController: RouteCollection {
         }
         return ok == true
             ? .init(status: "ok", details: ["backend": .string(storage.kind), "latencyMs": .int(ms)])
-            : .init(status: "error", message: "The \(storage.kind) storage did not store and return a probe object within 2 s.",
-                    details: ["backend": .string(storage.kind)])
+            : .init(
+                status: "error",
+                message: "The \(storage.kind) storage did not store and return a probe object within 2 s.",
+                details: ["backend": .string(storage.kind)])
     }
 
     static func memoryCheck(limitBytes: Int) -> HealthDTO.Check {
-        guard let rss = ProcessStats.residentBytes() else { return .init(status: "ok", message: "RSS unavailable on this platform") }
+        guard let rss = ProcessStats.residentBytes() else {
+            return .init(status: "ok", message: "RSS unavailable on this platform")
+        }
         let details: [String: JSONValue] = ["rssBytes": .int(Int64(rss)), "limitBytes": .int(Int64(limitBytes))]
         return rss <= limitBytes
             ? .init(status: "ok", details: details)
@@ -181,7 +200,9 @@ func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () 
 final class CachedCheck: Sendable {
     private let last = NIOLockedValueBox<(task: Task<HealthDTO.Check, Never>, at: ContinuousClock.Instant)?>(nil)
 
-    func check(every interval: Duration, _ run: @escaping @Sendable () async -> HealthDTO.Check) async -> HealthDTO.Check {
+    func check(every interval: Duration, _ run: @escaping @Sendable () async -> HealthDTO.Check) async
+        -> HealthDTO.Check
+    {
         let now = ContinuousClock.now
         let task = last.withLockedValue { last -> Task<HealthDTO.Check, Never> in
             if let last, now - last.at < interval { return last.task }

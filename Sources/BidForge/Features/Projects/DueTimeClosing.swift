@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// OPEN projects close by themselves at their due time. Bids are refused from that instant whatever the status says
 /// (`BiddingWindow`); this sweep makes the status, the listing (which shows OPEN projects) and the pages agree within
@@ -20,7 +20,8 @@ enum DueTimeClosing {
             closed += try await app.write { db in
                 try await db.lockForUpdate("projects", id: id)
                 guard let project = try await ProjectModel.find(id, on: db), project.status == .open,
-                      !BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now) else { return 0 }
+                    !BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now)
+                else { return 0 }
                 project.status = .closed
                 project.updatedAt = now
                 try await project.update(on: db)

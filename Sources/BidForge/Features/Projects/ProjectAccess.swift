@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// How the caller stands towards a project they are allowed to see.
 enum ProjectRelation: Equatable {
@@ -12,7 +12,9 @@ enum ProjectRelation: Equatable {
 /// The one place that decides who may see a project. Anything the caller may not see is 404, never 403,
 /// so that other companies' private projects do not leak their existence.
 enum ProjectAccess {
-    static func relation(of caller: Caller?, to project: ProjectModel, on db: any Database) async throws -> ProjectRelation? {
+    static func relation(of caller: Caller?, to project: ProjectModel, on db: any Database) async throws
+        -> ProjectRelation?
+    {
         if let caller, caller.companyId == project.companyId { return .owner }
         if project.status == .draft { return nil }
         if let caller, try await isInvited(caller.companyId, to: (try project.requireID()), on: db) { return .invited }
@@ -25,9 +27,11 @@ enum ProjectAccess {
     }
 
     /// The project `id` names, if the caller may see it; 404 otherwise (also for a missing or malformed id).
-    static func find(_ id: UUID?, caller: Caller?, on db: any Database) async throws -> (ProjectModel, ProjectRelation) {
+    static func find(_ id: UUID?, caller: Caller?, on db: any Database) async throws -> (ProjectModel, ProjectRelation)
+    {
         guard let id, let project = try await ProjectModel.find(id, on: db),
-              let relation = try await relation(of: caller, to: project, on: db) else {
+            let relation = try await relation(of: caller, to: project, on: db)
+        else {
             throw APIError.notFound("Project")
         }
         return (project, relation)

@@ -1,12 +1,14 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 /// A project's life: drafting, editing, publishing, closing, cancelling and awarding — each rule stated once, for the
 /// API, the pages and the tests. Access is checked by id in every action (404 for what the caller may not see).
 enum ProjectActions {
     /// A new DRAFT project.
-    static func create(_ input: ProjectInput, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<ProjectModel> {
+    static func create(_ input: ProjectInput, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<
+        ProjectModel
+    > {
         guard caller.role.mayPostProjects else {
             throw APIError.forbidden("Only owners and contractors may post projects.")
         }
@@ -55,8 +57,10 @@ enum ProjectActions {
     }
 
     /// Applies `patch` to an editable project; bidders hear about changes to a published one, and about a moved due time.
-    static func update(_ projectId: UUID?, with patch: ProjectPatch, by caller: Caller,
-                       in context: UseCaseContext) async throws -> Outcome<ProjectModel> {
+    static func update(
+        _ projectId: UUID?, with patch: ProjectPatch, by caller: Caller,
+        in context: UseCaseContext
+    ) async throws -> Outcome<ProjectModel> {
         let now = context.now
         return try await context.write { db in
             let project = try await ProjectAccess.findOwnedForUpdate(projectId, caller: caller, on: db)
@@ -67,7 +71,8 @@ enum ProjectActions {
                 throw APIError.conflict("INVALID_TRANSITION", "Sealing can only change while the project is a draft.")
             }
             if let visibility = patch.visibility, visibility != project.visibility, project.status != .draft {
-                throw APIError.conflict("INVALID_TRANSITION", "Visibility can only change while the project is a draft.")
+                throw APIError.conflict(
+                    "INVALID_TRANSITION", "Visibility can only change while the project is a draft.")
             }
             var locationErrors = ValidationErrors()
             patch.location?.validate(into: &locationErrors)
@@ -91,8 +96,9 @@ enum ProjectActions {
             try ProjectRules.validate(project, now: now, requireFutureDue: false)
             try await project.update(on: db)
             guard project.status != .draft else { return Outcome(value: project, events: []) }
-            let event = try await ProjectEvents.recordUpdated(project, dueMovedFrom: project.bidDueAt != previousDue ? previousDue : nil,
-                                                              on: db, now: now)
+            let event = try await ProjectEvents.recordUpdated(
+                project, dueMovedFrom: project.bidDueAt != previousDue ? previousDue : nil,
+                on: db, now: now)
             return Outcome(value: project, events: event.map { [$0] } ?? [])
         }
     }
@@ -108,40 +114,54 @@ enum ProjectActions {
         case nil: project.bidDueAt = due
         case .notInFuture: throw APIError.validation("bidDueAt", "must be in the future")
         case .passed:
-            throw APIError(.conflict, "DUE_TIME_LOCKED", "The bid due time has passed: bidding stays closed and the due time cannot move.",
-                           details: ["bidDueAt": .string(JSONCoding.formatDate(previousDue))])
+            throw APIError(
+                .conflict, "DUE_TIME_LOCKED",
+                "The bid due time has passed: bidding stays closed and the due time cannot move.",
+                details: ["bidDueAt": .string(JSONCoding.formatDate(previousDue))])
         case .earlierWithBids:
-            throw APIError(.conflict, "DUE_TIME_LOCKED", "Bids are in: the due time can only move later.",
-                           details: ["bidDueAt": .string(JSONCoding.formatDate(previousDue))])
+            throw APIError(
+                .conflict, "DUE_TIME_LOCKED", "Bids are in: the due time can only move later.",
+                details: ["bidDueAt": .string(JSONCoding.formatDate(previousDue))])
         }
     }
 
     /// DRAFT → OPEN, within the plan's open-project limit; companies invited while it was a draft are told now.
-    static func publish(_ projectId: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<ProjectModel> {
+    static func publish(_ projectId: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<
+        ProjectModel
+    > {
         try await transition(projectId, by: caller, to: .open, action: "publish", in: context) { project, db, now in
             guard project.bidDueAt > now else {
                 throw APIError.validation("bidDueAt", "must be in the future to publish; edit the project first")
             }
             try await db.lockForUpdate("companies", id: caller.companyId)
-            guard let company = try await CompanyModel.find(caller.companyId, on: db) else { throw APIError.unauthenticated }
+            guard let company = try await CompanyModel.find(caller.companyId, on: db) else {
+                throw APIError.unauthenticated
+            }
             let openNow = try await ProjectModel.query(on: db)
                 .filter(\.$companyId == caller.companyId).filter(\.$status == .open).count()
-            try PlanLimits.checkOneMore(plan: company.plan, limit: company.plan.maxOpenProjects, used: openNow,
-                                        resource: "open projects at once")
+            try PlanLimits.checkOneMore(
+                plan: company.plan, limit: company.plan.maxOpenProjects, used: openNow,
+                resource: "open projects at once")
             project.publishedAt = now
             let invited = try await InvitationActions.invitedCompanies(try project.requireID(), on: db)
-            return .projectPublished(ProjectPublished(project: try InvitationNotice(project), ownerCompanyId: project.companyId,
-                                                      invited: invited))
+            return .projectPublished(
+                ProjectPublished(
+                    project: try InvitationNotice(project), ownerCompanyId: project.companyId,
+                    invited: invited))
         }
     }
 
     /// OPEN → CLOSED: no more bids; the owner levels and awards.
-    static func close(_ projectId: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<ProjectModel> {
+    static func close(_ projectId: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<
+        ProjectModel
+    > {
         try await transition(projectId, by: caller, to: .closed, action: "close", in: context) { _, _, _ in nil }
     }
 
     /// DRAFT, OPEN or CLOSED → CANCELLED.
-    static func cancel(_ projectId: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<ProjectModel> {
+    static func cancel(_ projectId: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<
+        ProjectModel
+    > {
         try await transition(projectId, by: caller, to: .cancelled, action: "cancel", in: context) { _, _, _ in nil }
     }
 

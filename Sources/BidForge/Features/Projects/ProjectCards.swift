@@ -1,7 +1,7 @@
-import Vapor
+import BidForgeCore
 import Fluent
 import SQLKit
-import BidForgeCore
+import Vapor
 
 /// A project as readers get it — the API's JSON with its live bid count, encoded once — kept in the cache under the
 /// project's generation, with what the visibility rule needs in front of it. Project pages, listings and the detail
@@ -17,12 +17,15 @@ enum ProjectCards {
             let fields = String(decoding: header, as: UTF8.self).split(separator: " ")
             guard fields.count == 3, let company = UUID(uuidString: String(fields[0])) else { return false }
             return caller?.companyId == company
-                || (fields[1] != Substring(ProjectStatus.draft.rawValue) && fields[2] == Substring(ProjectVisibility.public.rawValue))
+                || (fields[1] != Substring(ProjectStatus.draft.rawValue)
+                    && fields[2] == Substring(ProjectVisibility.public.rawValue))
         }
 
         /// The posting company, from the header.
         var ownerCompanyId: UUID? {
-            header.firstIndex(of: UInt8(ascii: " ")).flatMap { UUID(uuidString: String(decoding: header[..<$0], as: UTF8.self)) }
+            header.firstIndex(of: UInt8(ascii: " ")).flatMap {
+                UUID(uuidString: String(decoding: header[..<$0], as: UTF8.self))
+            }
         }
     }
 
@@ -55,7 +58,9 @@ enum ProjectCards {
     /// Cards for `ids` in that order (projects that vanished meanwhile are left out); the ones not cached are read in
     /// one statement.
     static func cards(_ ids: [UUID], cache: Cache, db: @escaping @Sendable () -> any Database) async throws -> [Card] {
-        let found = try await cache.values("projects", keys: ids.map(\.uuidString), scopes: ids.map { [CacheScope.project($0)] }) { missing in
+        let found = try await cache.values(
+            "projects", keys: ids.map(\.uuidString), scopes: ids.map { [CacheScope.project($0)] }
+        ) { missing in
             let wanted = missing.map { ids[$0] }
             let rows = try await load(wanted, on: db())
             return try wanted.map { id in try rows[id].map { try encode($0.0, bidCount: $0.1) } }
@@ -67,10 +72,12 @@ enum ProjectCards {
     static func load(_ ids: [UUID], on db: any Database) async throws -> [UUID: (ProjectModel, Int)] {
         guard !ids.isEmpty else { return [:] }
         let list = SQLList(ids.map { SQLBind($0) })
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT p.*, (SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.status <> 'WITHDRAWN') AS bid_count \
             FROM projects p WHERE p.id IN (\(list))
-            """).all()
+            """
+        ).all()
         var result: [UUID: (ProjectModel, Int)] = [:]
         for row in rows {
             let project = try row.decode(fluentModel: ProjectModel.self)

@@ -1,5 +1,5 @@
-import Vapor
 import BidForgeCore
+import Vapor
 
 struct Location: Codable, Sendable {
     var address: String?
@@ -13,7 +13,9 @@ struct Location: Codable, Sendable {
         errors.text("location.city", city, required: true, max: 100)
         if !USStates.codes.contains(state) { errors.add("location.state", "must be a US state code such as \"CA\"") }
         errors.text("location.postalCode", postalCode, required: true, max: 20)
-        if let country, country != "US" { errors.add("location.country", "must be \"US\" (BidForge serves US projects)") }
+        if let country, country != "US" {
+            errors.add("location.country", "must be \"US\" (BidForge serves US projects)")
+        }
     }
 }
 
@@ -67,8 +69,10 @@ struct ProjectPatch: Decodable, Sendable {
         sealed = try c.decodeIfPresent(Bool.self, forKey: .sealed)
         trades = try c.decodeIfPresent([String].self, forKey: .trades)
         location = try c.decodeIfPresent(Location.self, forKey: .location)
-        budgetMinCents = c.contains(.budgetMinCents) ? .some(try c.decodeIfPresent(Int64.self, forKey: .budgetMinCents)) : nil
-        budgetMaxCents = c.contains(.budgetMaxCents) ? .some(try c.decodeIfPresent(Int64.self, forKey: .budgetMaxCents)) : nil
+        budgetMinCents =
+            c.contains(.budgetMinCents) ? .some(try c.decodeIfPresent(Int64.self, forKey: .budgetMinCents)) : nil
+        budgetMaxCents =
+            c.contains(.budgetMaxCents) ? .some(try c.decodeIfPresent(Int64.self, forKey: .budgetMaxCents)) : nil
         bidDueAt = try c.decodeIfPresent(Date.self, forKey: .bidDueAt)
     }
 }
@@ -127,7 +131,8 @@ struct ProjectDTO: Encodable, Sendable {
         visibility = p.visibility
         sealed = p.sealed
         trades = p.trades
-        location = Location(address: p.address, city: p.city, state: p.state, postalCode: p.postalCode, country: p.country)
+        location = Location(
+            address: p.address, city: p.city, state: p.state, postalCode: p.postalCode, country: p.country)
         budgetMinCents = p.budgetMinCents
         budgetMaxCents = p.budgetMaxCents
         bidDueAt = p.bidDueAt

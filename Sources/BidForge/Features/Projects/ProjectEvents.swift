@@ -1,6 +1,6 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 /// A draft went OPEN: the companies invited while it was a draft get their invitations now.
 struct ProjectPublished: EventPayload {
@@ -11,12 +11,15 @@ struct ProjectPublished: EventPayload {
     var notifications: [NotificationDraft] { invited.isEmpty ? [] : [project.draft(to: invited)] }
 
     var pushes: [Push] {
-        let data: JSONValue = .object(["projectId": .string(project.projectId.lowercasedString), "status": .string(ProjectStatus.open.rawValue)])
+        let data: JSONValue = .object([
+            "projectId": .string(project.projectId.lowercasedString), "status": .string(ProjectStatus.open.rawValue)
+        ])
         return [Push(type: "project.updated", companyIds: invited, data: data)]
     }
 
     var cacheScopes: [String] {
-        [CacheScope.project(project.projectId), CacheScope.listings] + (invited + [ownerCompanyId]).map(CacheScope.analytics)
+        [CacheScope.project(project.projectId), CacheScope.listings]
+            + (invited + [ownerCompanyId]).map(CacheScope.analytics)
     }
 }
 
@@ -31,18 +34,23 @@ struct ProjectUpdated: EventPayload {
     let audience: [UUID]
 
     var data: [String: JSONValue] {
-        ["projectId": .string(projectId.lowercasedString), "status": .string(status.rawValue),
-         "bidDueAt": .string(JSONCoding.formatDate(bidDueAt))]
+        [
+            "projectId": .string(projectId.lowercasedString), "status": .string(status.rawValue),
+            "bidDueAt": .string(JSONCoding.formatDate(bidDueAt))
+        ]
     }
 
     var notifications: [NotificationDraft] {
         guard let previousBidDueAt else { return [] }
         var moved = data
         moved["previousBidDueAt"] = .string(JSONCoding.formatDate(previousBidDueAt))
-        return [NotificationDraft(
-            companyIds: audience, type: .bidDueChanged, title: "Bid due time changed: \(projectTitle)",
-            body: "Bids for \(projectTitle) are now due \(HumanTime.utc(bidDueAt)) (was \(HumanTime.utc(previousBidDueAt))).",
-            data: moved)]
+        return [
+            NotificationDraft(
+                companyIds: audience, type: .bidDueChanged, title: "Bid due time changed: \(projectTitle)",
+                body:
+                    "Bids for \(projectTitle) are now due \(HumanTime.utc(bidDueAt)) (was \(HumanTime.utc(previousBidDueAt))).",
+                data: moved)
+        ]
     }
 
     var pushes: [Push] { [Push(type: "project.updated", companyIds: audience, data: .object(data))] }
@@ -54,14 +62,17 @@ enum ProjectEvents {
     /// Records `ProjectUpdated` for the companies invited to or bidding on `project` (nothing when there are none).
     /// `dueMovedFrom`: the due time before this change, when it moved.
     @discardableResult
-    static func recordUpdated(_ project: ProjectModel, dueMovedFrom previousDue: Date? = nil, on db: any Database,
-                              now: Date) async throws -> DomainEvent? {
+    static func recordUpdated(
+        _ project: ProjectModel, dueMovedFrom previousDue: Date? = nil, on db: any Database,
+        now: Date
+    ) async throws -> DomainEvent? {
         let projectId = try project.requireID()
         let audience = try await ProjectQueries.audience(of: projectId, includingWithdrawn: false, on: db)
         guard !audience.isEmpty else { return nil }
-        let event = DomainEvent.projectUpdated(ProjectUpdated(
-            projectId: projectId, projectTitle: project.title, status: project.status, bidDueAt: project.bidDueAt,
-            previousBidDueAt: previousDue, audience: audience.sorted { $0.uuidString < $1.uuidString }))
+        let event = DomainEvent.projectUpdated(
+            ProjectUpdated(
+                projectId: projectId, projectTitle: project.title, status: project.status, bidDueAt: project.bidDueAt,
+                previousBidDueAt: previousDue, audience: audience.sorted { $0.uuidString < $1.uuidString }))
         try await event.record(by: project.companyId, on: db, now: now)
         return event
     }

@@ -1,7 +1,7 @@
-import Vapor
+import BidForgeCore
 import Fluent
 import SQLKit
-import BidForgeCore
+import Vapor
 
 /// `GET /projects` query parameters, validated.
 struct ProjectFilter: Sendable {
@@ -43,8 +43,12 @@ struct ProjectFilter: Sendable {
         var errors = ValidationErrors()
         mine = raw.mine ?? false
         if let status = raw.status {
-            if let parsed = ProjectStatus(rawValue: status) { statuses = [parsed] }
-            else { statuses = []; errors.add("status", "must be one of \(ProjectStatus.allCases.map(\.rawValue).joined(separator: ", "))") }
+            if let parsed = ProjectStatus(rawValue: status) {
+                statuses = [parsed]
+            } else {
+                statuses = []
+                errors.add("status", "must be one of \(ProjectStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
         } else {
             statuses = mine ? [] : [.open]
         }
@@ -74,7 +78,9 @@ struct ProjectFilter: Sendable {
             if companyId == nil { errors.add("companyId", "must be a UUID") }
         }
         if let s = raw.sort {
-            if let parsed = Sort(rawValue: s) { sort = parsed } else {
+            if let parsed = Sort(rawValue: s) {
+                sort = parsed
+            } else {
                 sort = .createdAtDesc
                 errors.add("sort", "must be createdAt, -createdAt or bidDueAt")
             }
@@ -116,14 +122,17 @@ struct ListingCursor: Sendable, Equatable {
         while base64.count % 4 != 0 { base64 += "=" }
         guard text.count <= 200, let data = Data(base64Encoded: base64) else { return nil }
         let parts = String(decoding: data, as: UTF8.self).split(separator: "|").map(String.init)
-        guard parts.count == 5, parts[0] == "v1", let sort = ProjectFilter.Sort(rawValue: parts[1]), let key = UInt64(parts[2]),
-              let id = UUID(uuidString: parts[3]), let page = Int(parts[4]), page >= 2, page <= 10_000_000 else { return nil }
+        guard parts.count == 5, parts[0] == "v1", let sort = ProjectFilter.Sort(rawValue: parts[1]),
+            let key = UInt64(parts[2]),
+            let id = UUID(uuidString: parts[3]), let page = Int(parts[4]), page >= 2, page <= 10_000_000
+        else { return nil }
         self.init(sort: sort, key: key, id: id, page: page)
     }
 
     var text: String {
         Data("v1|\(sort.rawValue)|\(key)|\(id.lowercasedString)|\(page)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=", with: "")
     }
 
     var date: Date { Date(timeIntervalSince1970: Double(bitPattern: key)) }
@@ -132,14 +141,17 @@ struct ListingCursor: Sendable, Equatable {
     static func after(_ last: ProjectModel?, filter: ProjectFilter, total: Int) throws -> ListingCursor? {
         guard let last, filter.paging.page * filter.paging.limit < total else { return nil }
         let date = filter.sort == .bidDueAt ? last.bidDueAt : last.createdAt
-        return ListingCursor(sort: filter.sort, key: date.timeIntervalSince1970.bitPattern, id: (try last.requireID()),
-                             page: filter.paging.page + 1)
+        return ListingCursor(
+            sort: filter.sort, key: date.timeIntervalSince1970.bitPattern, id: (try last.requireID()),
+            page: filter.paging.page + 1)
     }
 }
 
 enum ProjectQueries {
     /// One statement: the page of projects the caller may see, each with its live bid count, and the total.
-    static func list(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> (rows: [(ProjectModel, Int)], total: Int) {
+    static func list(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> (
+        rows: [(ProjectModel, Int)], total: Int
+    ) {
         let statements = try listStatements(filter, caller: caller, postgres: db.isPostgres)
         let rows = try await db.sql.raw(statements.page).all()
         var total = try rows.first.map { try $0.decode(column: "total_count", as: Int.self) } ?? 0
@@ -155,13 +167,16 @@ enum ProjectQueries {
 
     /// The SQL behind `list`, exposed so a test can EXPLAIN exactly what runs. The default listing (OPEN, newest
     /// first) walks `projects_status_created_at_idx` and stops after one page; bid counts use `bids(project_id, status)`.
-    static func listStatements(_ filter: ProjectFilter, caller: Caller?, postgres: Bool) throws -> (page: SQLQueryString, count: SQLQueryString) {
+    static func listStatements(_ filter: ProjectFilter, caller: Caller?, postgres: Bool) throws -> (
+        page: SQLQueryString, count: SQLQueryString
+    ) {
         var conditions: [SQLQueryString] = []
         if filter.mine {
             guard let caller else { throw APIError.unauthenticated }
             conditions.append("p.company_id = \(bind: caller.companyId)")
         } else if let caller {
-            conditions.append("""
+            conditions.append(
+                """
                 (p.company_id = \(bind: caller.companyId) OR (p.status <> 'DRAFT' AND (p.visibility = 'PUBLIC' \
                 OR EXISTS (SELECT 1 FROM invitations i WHERE i.project_id = p.id AND i.company_id = \(bind: caller.companyId)))))
                 """)
@@ -172,8 +187,12 @@ enum ProjectQueries {
         if let trade = filter.trade { conditions.append("p.trades LIKE \(bind: ListColumn.pattern(trade))") }
         if let state = filter.state { conditions.append("p.state = \(bind: state)") }
         if let city = filter.city { conditions.append("lower(p.city) = lower(\(bind: city))") }
-        if let min = filter.minBudgetCents { conditions.append("COALESCE(p.budget_max_cents, p.budget_min_cents) >= \(bind: min)") }
-        if let max = filter.maxBudgetCents { conditions.append("COALESCE(p.budget_min_cents, p.budget_max_cents) <= \(bind: max)") }
+        if let min = filter.minBudgetCents {
+            conditions.append("COALESCE(p.budget_max_cents, p.budget_min_cents) >= \(bind: min)")
+        }
+        if let max = filter.maxBudgetCents {
+            conditions.append("COALESCE(p.budget_min_cents, p.budget_max_cents) <= \(bind: max)")
+        }
         if let after = filter.dueAfter { conditions.append("p.bid_due_at >= \(bind: after)") }
         if let before = filter.dueBefore { conditions.append("p.bid_due_at <= \(bind: before)") }
         if let companyId = filter.companyId { conditions.append("p.company_id = \(bind: companyId)") }
@@ -181,25 +200,30 @@ enum ProjectQueries {
         let whereClause = conditions.joined(separator: " AND ")
         var pageConditions = conditions
         if let cursor = filter.cursor {
-            let (column, comparison): (SQLQueryString, SQLQueryString) = switch cursor.sort {
-            case .createdAtDesc: ("p.created_at", "<")
-            case .createdAtAsc: ("p.created_at", ">")
-            case .bidDueAt: ("p.bid_due_at", ">")
-            }
-            pageConditions.append("(" + column + " " + comparison + " \(bind: cursor.date) OR (" + column + " = \(bind: cursor.date) AND p.id "
-                                  + comparison + " \(bind: cursor.id)))")
+            let (column, comparison): (SQLQueryString, SQLQueryString) =
+                switch cursor.sort {
+                case .createdAtDesc: ("p.created_at", "<")
+                case .createdAtAsc: ("p.created_at", ">")
+                case .bidDueAt: ("p.bid_due_at", ">")
+                }
+            pageConditions.append(
+                "(" + column + " " + comparison + " \(bind: cursor.date) OR (" + column
+                    + " = \(bind: cursor.date) AND p.id "
+                    + comparison + " \(bind: cursor.id)))")
         }
 
-        let order: SQLQueryString = switch filter.sort {
-        case .createdAtDesc: "p.created_at DESC, p.id DESC"
-        case .createdAtAsc: "p.created_at ASC, p.id ASC"
-        case .bidDueAt: "p.bid_due_at ASC, p.id ASC"
-        }
+        let order: SQLQueryString =
+            switch filter.sort {
+            case .createdAtDesc: "p.created_at DESC, p.id DESC"
+            case .createdAtAsc: "p.created_at ASC, p.id ASC"
+            case .bidDueAt: "p.bid_due_at ASC, p.id ASC"
+            }
         let page: SQLQueryString = """
             SELECT p.*, (SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.status <> 'WITHDRAWN') AS bid_count, \
             COUNT(*) OVER () AS total_count FROM projects p WHERE 
             """ + pageConditions.joined(separator: " AND ") + " ORDER BY " + order
-            + " LIMIT \(literal: filter.paging.limit)" + (filter.cursor == nil ? " OFFSET \(literal: filter.paging.offset)" : "")
+            + " LIMIT \(literal: filter.paging.limit)"
+            + (filter.cursor == nil ? " OFFSET \(literal: filter.paging.offset)" : "")
         let count: SQLQueryString = "SELECT COUNT(*) AS n FROM projects p WHERE " + whereClause
         return (page, count)
     }
@@ -231,9 +255,11 @@ extension Array where Element == SQLQueryString {
 
 extension ProjectFilter.Raw {
     init(_ query: QueryParameters, into errors: inout ValidationErrors) {
-        self.init(status: query["status"], trade: query["trade"], state: query["state"], city: query["city"], q: query["q"],
-                  minBudgetCents: query.int64("minBudgetCents", into: &errors), maxBudgetCents: query.int64("maxBudgetCents", into: &errors),
-                  dueAfter: query["dueAfter"], dueBefore: query["dueBefore"], companyId: query["companyId"],
-                  mine: query.bool("mine", into: &errors), sort: query["sort"], cursor: query["cursor"])
+        self.init(
+            status: query["status"], trade: query["trade"], state: query["state"], city: query["city"], q: query["q"],
+            minBudgetCents: query.int64("minBudgetCents", into: &errors),
+            maxBudgetCents: query.int64("maxBudgetCents", into: &errors),
+            dueAfter: query["dueAfter"], dueBefore: query["dueBefore"], companyId: query["companyId"],
+            mine: query.bool("mine", into: &errors), sort: query["sort"], cursor: query["cursor"])
     }
 }

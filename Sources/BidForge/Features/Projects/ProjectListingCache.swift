@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// Cached listings: which projects a filter and page hold (under the `listings` generation, which only project
 /// writes move) and the projects themselves as cards (under each project's own generation, which bids move). A new
@@ -37,7 +37,11 @@ enum ProjectListingCache {
             guard bytes.count >= 12 + count * 16 else { return nil }
             ids = (0..<count).map { index in
                 let b = Array(bytes[(12 + index * 16)..<(28 + index * 16)])
-                return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+                return UUID(
+                    uuid: (
+                        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                        b[15]
+                    ))
             }
             self.total = Int(total)
             let rest = bytes[(12 + count * 16)...]
@@ -46,7 +50,9 @@ enum ProjectListingCache {
     }
 
     /// `db` is only called on a miss (making a request's database handle shows in the profile of a cached listing).
-    static func page(_ filter: ProjectFilter, caller: Caller?, cache: Cache, db: @escaping @Sendable () -> any Database) async throws -> Response {
+    static func page(_ filter: ProjectFilter, caller: Caller?, cache: Cache, db: @escaping @Sendable () -> any Database)
+        async throws -> Response
+    {
         var scopes = [CacheScope.listings]
         if let caller { scopes.append(CacheScope.invitations(caller.companyId)) }
         let viewer = caller.map { "company=" + $0.companyId.uuidString } ?? "public"
@@ -64,8 +70,12 @@ enum ProjectListingCache {
             body += card.json
         }
         // Written by hand: the cursor is base64url, so it needs no escaping.
-        body += Array(#"],"pagination":{"limit":\#(filter.paging.limit),"page":\#(filter.paging.page),"total":\#(index.total)"#.utf8)
-        if let next = index.nextCursor { body += Array(#","nextCursor":""#.utf8) + Array(next.utf8) + [UInt8(ascii: "\"")] }
+        body += Array(
+            #"],"pagination":{"limit":\#(filter.paging.limit),"page":\#(filter.paging.page),"total":\#(index.total)"#
+                .utf8)
+        if let next = index.nextCursor {
+            body += Array(#","nextCursor":""#.utf8) + Array(next.utf8) + [UInt8(ascii: "\"")]
+        }
         body += Array("}}".utf8)
         var headers = HTTPHeaders()
         headers.contentType = .json
@@ -83,9 +93,11 @@ extension ProjectFilter {
             ("s", statuses.map(\.rawValue).sorted().joined(separator: ",")), ("t", trade ?? ""), ("st", state ?? ""),
             ("c", city ?? ""), ("q", q ?? ""), ("min", minBudgetCents.map(String.init) ?? ""),
             ("max", maxBudgetCents.map(String.init) ?? ""),
-            ("da", dueAfter.map { String($0.timeIntervalSince1970) } ?? ""), ("db", dueBefore.map { String($0.timeIntervalSince1970) } ?? ""),
-            ("co", companyId?.uuidString ?? ""), ("o", sort.rawValue), ("p", String(paging.page)), ("l", String(paging.limit)),
-            ("cur", cursor?.text ?? ""),
+            ("da", dueAfter.map { String($0.timeIntervalSince1970) } ?? ""),
+            ("db", dueBefore.map { String($0.timeIntervalSince1970) } ?? ""),
+            ("co", companyId?.uuidString ?? ""), ("o", sort.rawValue), ("p", String(paging.page)),
+            ("l", String(paging.limit)),
+            ("cur", cursor?.text ?? "")
         ]
         return parts.map { "\($0.0)\($0.1.utf8.count):\($0.1)" }.joined(separator: "&")
     }

@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 struct ProjectsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
@@ -34,7 +34,9 @@ struct ProjectsController: RouteCollection {
 
     func create(_ req: Request, _ caller: Caller) async throws -> Response {
         try await req.idempotent(caller) {
-            let project = try await ProjectActions.create(try req.decodeJSON(ProjectInput.self), by: caller, in: req.useCases).value
+            let project = try await ProjectActions.create(
+                try req.decodeJSON(ProjectInput.self), by: caller, in: req.useCases
+            ).value
             return try Response.json(.created, try ProjectDTO(project, bidCount: 0))
         }
     }
@@ -43,16 +45,19 @@ struct ProjectsController: RouteCollection {
         let caller = try await req.optionalCaller()
         // The common case — a public project, or one's own — is answered from the cache without the database.
         if let cache = req.application.cache, let id = req.parameters.get("projectID", as: UUID.self),
-           let card = try await ProjectCards.card(id, cache: cache, db: { req.db }), card.isOpenlyVisible(to: caller) {
+            let card = try await ProjectCards.card(id, cache: cache, db: { req.db }), card.isOpenlyVisible(to: caller)
+        {
             // An invited company reading a PUBLIC project has still viewed it: the owner's invitations panel says so.
             if let caller, card.ownerCompanyId != caller.companyId {
-                try await InvitationActions.markViewedIfPending(projectId: id, companyId: caller.companyId, in: req.useCases)
+                try await InvitationActions.markViewedIfPending(
+                    projectId: id, companyId: caller.companyId, in: req.useCases)
             }
             return try await CachedJSONBytes(bytes: Array(card.json)).encodeResponse(for: req)
         }
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
         if relation == .invited, let caller {
-            try await InvitationActions.markViewedIfPending(projectId: try project.requireID(), companyId: caller.companyId, in: req.useCases)
+            try await InvitationActions.markViewedIfPending(
+                projectId: try project.requireID(), companyId: caller.companyId, in: req.useCases)
         }
         let count = try await ProjectAccess.bidCount((try project.requireID()), on: req.db)
         return try await CachedJSON(ProjectDTO(project, bidCount: count)).encodeResponse(for: req)
@@ -60,7 +65,8 @@ struct ProjectsController: RouteCollection {
 
     func update(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {
         let patch = try req.decodeJSON(ProjectPatch.self)
-        return try await Self.answer(ProjectActions.update(req.projectID, with: patch, by: caller, in: req.useCases).value, req)
+        return try await Self.answer(
+            ProjectActions.update(req.projectID, with: patch, by: caller, in: req.useCases).value, req)
     }
 
     func publish(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {

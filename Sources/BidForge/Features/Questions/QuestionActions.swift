@@ -1,16 +1,22 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 /// Questions on an open project: bidders ask, the posting company answers, and everyone following sees the answer.
 enum QuestionActions {
     static let maxBody = 5_000
 
     /// A question from a bidder (another company's contractor or subcontractor) while the project is open.
-    static func ask(_ body: String, on projectId: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<QuestionModel> {
+    static func ask(_ body: String, on projectId: UUID?, by caller: Caller, in context: UseCaseContext) async throws
+        -> Outcome<QuestionModel>
+    {
         let (project, relation) = try await ProjectAccess.find(projectId, caller: caller, on: context.db)
-        guard relation != .owner else { throw APIError.forbidden("Ask questions on other companies' projects; answer your own.") }
-        guard caller.role.mayBid else { throw APIError.forbidden("Only contractors and subcontractors may ask questions.") }
+        guard relation != .owner else {
+            throw APIError.forbidden("Ask questions on other companies' projects; answer your own.")
+        }
+        guard caller.role.mayBid else {
+            throw APIError.forbidden("Only contractors and subcontractors may ask questions.")
+        }
         var errors = ValidationErrors()
         errors.text("body", body, required: true, max: maxBody)
         try errors.throwIfAny()
@@ -25,9 +31,10 @@ enum QuestionActions {
         question.askedBy = caller.userId
         question.body = body
         question.createdAt = now
-        let event = DomainEvent.questionAsked(QuestionAsked(
-            projectId: try project.requireID(), projectTitle: project.title, ownerCompanyId: project.companyId,
-            questionId: try question.requireID(), excerpt: QuestionEvents.excerpt(body)))
+        let event = DomainEvent.questionAsked(
+            QuestionAsked(
+                projectId: try project.requireID(), projectTitle: project.title, ownerCompanyId: project.companyId,
+                questionId: try question.requireID(), excerpt: QuestionEvents.excerpt(body)))
         try await context.write { db in
             try await question.create(on: db)
             try await event.record(by: caller.companyId, on: db, now: now)
@@ -42,12 +49,15 @@ enum QuestionActions {
     }
 
     /// The posting company's answer to question `id`; 404 for a question the caller may not see.
-    static func answer(_ id: UUID?, with body: String, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<QuestionModel> {
+    static func answer(_ id: UUID?, with body: String, by caller: Caller, in context: UseCaseContext) async throws
+        -> Outcome<QuestionModel>
+    {
         let db = context.db
         guard let id, let question = try await QuestionModel.find(id, on: db),
-              let project = try await ProjectModel.find(question.projectId, on: db),
-              try await ProjectAccess.relation(of: caller, to: project, on: db) != nil,
-              project.companyId == caller.companyId || question.companyId == caller.companyId || question.answeredAt != nil
+            let project = try await ProjectModel.find(question.projectId, on: db),
+            try await ProjectAccess.relation(of: caller, to: project, on: db) != nil,
+            project.companyId == caller.companyId || question.companyId == caller.companyId
+                || question.answeredAt != nil
         else { throw APIError.notFound("Question") }
         guard project.companyId == caller.companyId, caller.role.mayPostProjects else {
             throw APIError.forbidden("Only the company that posted the project may answer its questions.")
@@ -67,10 +77,14 @@ enum QuestionActions {
             question.answeredAt = now
             try await question.update(on: db)
             let projectId = try project.requireID()
-            let audience = try await ProjectQueries.audience(of: projectId, includingWithdrawn: true, on: db).union([question.companyId])
-            let event = DomainEvent.questionAnswered(QuestionAnswered(
-                projectId: projectId, projectTitle: project.title, questionId: id, excerpt: QuestionEvents.excerpt(body),
-                audience: audience.sorted { $0.uuidString < $1.uuidString }))
+            let audience = try await ProjectQueries.audience(of: projectId, includingWithdrawn: true, on: db).union([
+                question.companyId
+            ])
+            let event = DomainEvent.questionAnswered(
+                QuestionAnswered(
+                    projectId: projectId, projectTitle: project.title, questionId: id,
+                    excerpt: QuestionEvents.excerpt(body),
+                    audience: audience.sorted { $0.uuidString < $1.uuidString }))
             try await event.record(by: caller.companyId, on: db, now: now)
             return Outcome(value: question, events: [event])
         }

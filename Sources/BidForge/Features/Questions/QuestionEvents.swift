@@ -9,8 +9,11 @@ struct QuestionAsked: EventPayload {
     let excerpt: String
 
     var notifications: [NotificationDraft] {
-        [NotificationDraft(companyIds: [ownerCompanyId], type: .questionAsked, title: "New question on \(projectTitle)",
-                           body: excerpt, data: QuestionEvents.data(projectId, questionId))]
+        [
+            NotificationDraft(
+                companyIds: [ownerCompanyId], type: .questionAsked, title: "New question on \(projectTitle)",
+                body: excerpt, data: QuestionEvents.data(projectId, questionId))
+        ]
     }
 
     var cacheScopes: [String] { [CacheScope.project(projectId)] }
@@ -25,8 +28,11 @@ struct QuestionAnswered: EventPayload {
     let audience: [UUID]
 
     var notifications: [NotificationDraft] {
-        [NotificationDraft(companyIds: audience, type: .questionAnswered, title: "Question answered on \(projectTitle)",
-                           body: excerpt, data: QuestionEvents.data(projectId, questionId))]
+        [
+            NotificationDraft(
+                companyIds: audience, type: .questionAnswered, title: "Question answered on \(projectTitle)",
+                body: excerpt, data: QuestionEvents.data(projectId, questionId))
+        ]
     }
 
     var cacheScopes: [String] { [CacheScope.project(projectId)] }

@@ -1,6 +1,6 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 /// A question (RFI) from a bidder; `company_id` is the asking company.
 final class QuestionModel: Model, @unchecked Sendable {

@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 struct QuestionDTO: Encodable, Sendable {
     let id: UUID
@@ -38,7 +38,8 @@ struct QuestionsController: RouteCollection {
         try await req.idempotent(caller) {
             let body = try req.decodeJSON(BodyInput.self).body
             let question = try await QuestionActions.ask(body, on: req.projectID, by: caller, in: req.useCases).value
-            return try Response.json(.created, try QuestionDTO(question, viewerCompany: caller.companyId, viewerIsOwner: false))
+            return try Response.json(
+                .created, try QuestionDTO(question, viewerCompany: caller.companyId, viewerIsOwner: false))
         }
     }
 
@@ -48,16 +49,20 @@ struct QuestionsController: RouteCollection {
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
         let paging = try req.paging()
         let isOwner = relation == .owner
-        let (rows, total) = try await QuestionQueries.visible(on: project, relation: relation, caller: caller, db: req.db)
-            .sort(\.$createdAt).sort(\.$id).page(paging)
+        let (rows, total) = try await QuestionQueries.visible(
+            on: project, relation: relation, caller: caller, db: req.db
+        )
+        .sort(\.$createdAt).sort(\.$id).page(paging)
         let items = try rows.map { try QuestionDTO($0, viewerCompany: caller?.companyId, viewerIsOwner: isOwner) }
         return JSONResponse(Page(items, paging, total: total))
     }
 
     func answer(_ req: Request, _ caller: Caller) async throws -> JSONResponse<QuestionDTO> {
         let input = try req.decodeJSON(BodyInput.self)
-        let question = try await QuestionActions.answer(req.parameters.get("questionID", as: UUID.self), with: input.body, by: caller,
-                                                        in: req.useCases).value
+        let question = try await QuestionActions.answer(
+            req.parameters.get("questionID", as: UUID.self), with: input.body, by: caller,
+            in: req.useCases
+        ).value
         return JSONResponse(try QuestionDTO(question, viewerCompany: caller.companyId, viewerIsOwner: true))
     }
 }

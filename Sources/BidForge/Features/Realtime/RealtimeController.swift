@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 struct RealtimeTicketDTO: Encodable, Sendable {
     let ticket: String
@@ -31,7 +31,9 @@ struct RealtimeController: RouteCollection {
         ticket.userId = caller.userId
         ticket.companyId = caller.companyId
         ticket.role = caller.role
-        ticket.sessionExpiresAt = caller.sessionExpiresAt ?? req.now.addingTimeInterval(Double(req.application.settings.accessTokenTTLSeconds))
+        ticket.sessionExpiresAt =
+            caller.sessionExpiresAt
+            ?? req.now.addingTimeInterval(Double(req.application.settings.accessTokenTTLSeconds))
         ticket.expiresAt = req.now.addingTimeInterval(Self.ticketLifetime)
         ticket.sessionKey = caller.sessionKey?.text
         try await req.write { db in try await ticket.create(on: db) }
@@ -52,21 +54,28 @@ struct RealtimeController: RouteCollection {
 
     private func upgrade(_ req: Request) async throws -> Response {
         let session = try await Self.authenticate(req)
-        if let key = session.sessionKey, try await !key.isLive(on: req.db, now: req.now) { throw APIError.unauthenticated }
+        if let key = session.sessionKey, try await !key.isLive(on: req.db, now: req.now) {
+            throw APIError.unauthenticated
+        }
         var since: Int64?
         if let raw = req.queryParameters["since"] {
-            guard let value = Int64(raw), value >= 0 else { throw APIError.validation("since", "must be an event id (a whole number)") }
+            guard let value = Int64(raw), value >= 0 else {
+                throw APIError.validation("since", "must be an event id (a whole number)")
+            }
             since = value
         }
         guard req.headers.first(name: .upgrade)?.lowercased() == "websocket" else {
             throw APIError(.badRequest, "VALIDATION_FAILED", "Open this URL as a WebSocket.")
         }
         var replay: [Delivery] = []
-        if let since { replay = try await RealtimeReplay.deliveries(since: since, for: session, now: req.now, on: req.db) }
+        if let since {
+            replay = try await RealtimeReplay.deliveries(since: since, for: session, now: req.now, on: req.db)
+        }
         let app = req.application
         return req.webSocket(maxFrameSize: .init(integerLiteral: 1 << 16)) { _, socket in
-            app.realtimeHub.attach(socket, session: session, replay: replay,
-                                   pingInterval: .seconds(Int64(app.settings.realtimePingSeconds)))
+            app.realtimeHub.attach(
+                socket, session: session, replay: replay,
+                pingInterval: .seconds(Int64(app.settings.realtimePingSeconds)))
             // A sign-out that lands between the check above and this attach was announced before the socket could
             // hear it: look once more now that it can.
             guard let key = session.sessionKey else { return }
@@ -83,21 +92,28 @@ struct RealtimeController: RouteCollection {
             let hash = SecureToken.hash(ticket)
             let now = req.now
             let redeemed = try await req.write { db -> RealtimeTicketModel? in
-                guard let row = try await RealtimeTicketModel.query(on: db).filter(\.$tokenHash == hash).first() else { return nil }
+                guard let row = try await RealtimeTicketModel.query(on: db).filter(\.$tokenHash == hash).first() else {
+                    return nil
+                }
                 if db.isPostgres { try await db.lockForUpdate("realtime_tickets", id: (try row.requireID())) }
                 guard let current = try await RealtimeTicketModel.find((try row.requireID()), on: db),
-                      current.usedAt == nil, current.expiresAt > now else { return nil }
+                    current.usedAt == nil, current.expiresAt > now
+                else { return nil }
                 current.usedAt = now
                 try await current.update(on: db)
                 return current
             }
             guard let redeemed else { throw APIError.unauthenticated }
-            return .init(userId: redeemed.userId, companyId: redeemed.companyId, expiresAt: redeemed.sessionExpiresAt,
-                         sessionKey: redeemed.sessionKey.flatMap(SessionKey.init(text:)))
+            return .init(
+                userId: redeemed.userId, companyId: redeemed.companyId, expiresAt: redeemed.sessionExpiresAt,
+                sessionKey: redeemed.sessionKey.flatMap(SessionKey.init(text:)))
         }
         let caller = try await req.requireCaller()
-        let expires = caller.sessionExpiresAt ?? req.now.addingTimeInterval(Double(req.application.settings.accessTokenTTLSeconds))
-        return .init(userId: caller.userId, companyId: caller.companyId, expiresAt: expires, sessionKey: caller.sessionKey)
+        let expires =
+            caller.sessionExpiresAt
+            ?? req.now.addingTimeInterval(Double(req.application.settings.accessTokenTTLSeconds))
+        return .init(
+            userId: caller.userId, companyId: caller.companyId, expiresAt: expires, sessionKey: caller.sessionKey)
     }
 }
 

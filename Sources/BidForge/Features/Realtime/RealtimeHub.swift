@@ -1,7 +1,7 @@
-import Vapor
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
+import Vapor
 
 /// The sockets this instance holds, and delivery to them. Each socket has a bounded queue drained by its own writer,
 /// so a slow or stuck client only ever fills its own queue: when that overflows the socket is closed (1013) and
@@ -55,7 +55,10 @@ final class RealtimeHub: Sendable {
     }
 
     func stop() async {
-        let running = tasks.withLockedValue { tasks in defer { tasks = [] }; return tasks }
+        let running = tasks.withLockedValue { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
         for task in running { task.cancel() }
         let open = clients.withLockedValue { Array($0.values) }
         for client in open { try? await client.socket.close(code: .goingAway) }
@@ -99,7 +102,9 @@ final class RealtimeHub: Sendable {
     private func enqueue(_ text: String, to id: UUID) {
         guard let client = clients.withLockedValue({ $0[id] }) else { return }
         if case .dropped = client.queue.yield(text) {
-            logger.warning("realtime client too slow: closing its socket", metadata: ["userId": .string(client.session.userId.lowercasedString)])
+            logger.warning(
+                "realtime client too slow: closing its socket",
+                metadata: ["userId": .string(client.session.userId.lowercasedString)])
             _ = clients.withLockedValue { $0.removeValue(forKey: id) }
             client.queue.finish()
             client.socket.close(code: Self.tryAgainLater, promise: nil)
@@ -131,8 +136,15 @@ final class RealtimeHub: Sendable {
 
     /// `{"type": …, "eventId": …, "data": …}`
     static func frame(_ delivery: Delivery) -> String? {
-        struct Frame: Encodable { let type: String; let eventId: Int64; let data: JSONValue }
-        guard let data = try? JSONCoding.encoder.encode(Frame(type: delivery.type, eventId: delivery.eventId, data: delivery.data)) else { return nil }
+        struct Frame: Encodable {
+            let type: String
+            let eventId: Int64
+            let data: JSONValue
+        }
+        guard
+            let data = try? JSONCoding.encoder.encode(
+                Frame(type: delivery.type, eventId: delivery.eventId, data: delivery.data))
+        else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 
 /// What a reconnecting client missed: the deliveries for this user from events after `since`, still within the
 /// replay window, oldest first. Rebuilt from durable rows (notifications and dispatched outbox events), so nothing
@@ -9,7 +9,9 @@ enum RealtimeReplay {
     static let window: TimeInterval = 24 * 3600
     static let maxDeliveries = 500
 
-    static func deliveries(since: Int64, for session: RealtimeHub.Session, now: Date, on db: any Database) async throws -> [Delivery] {
+    static func deliveries(since: Int64, for session: RealtimeHub.Session, now: Date, on db: any Database) async throws
+        -> [Delivery]
+    {
         let notifications = try await NotificationModel.query(on: db)
             .filter(\.$userId == session.userId).filter(\.$eventId > since)
             .filter(\.$createdAt > now.addingTimeInterval(-window))
@@ -23,7 +25,9 @@ enum RealtimeReplay {
             .sort(\.$id).limit(maxDeliveries * 4).all()
         for event in events {
             let domain = try JSONColumn.decode(DomainEvent.self, event.payload)
-            deliveries += try domain.pushDeliveries(eventId: try event.requireID()).filter { RealtimeHub.entitled(session, to: $0) }
+            deliveries += try domain.pushDeliveries(eventId: try event.requireID()).filter {
+                RealtimeHub.entitled(session, to: $0)
+            }
         }
         return Array(deliveries.sorted { $0.eventId < $1.eventId }.prefix(maxDeliveries))
     }

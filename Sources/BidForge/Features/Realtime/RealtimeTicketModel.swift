@@ -1,6 +1,6 @@
+import BidForgeCore
 import Fluent
 import Foundation
-import BidForgeCore
 
 /// A one-time, one-minute permission to open the realtime socket as a user. Only the token's hash is stored.
 final class RealtimeTicketModel: Model, @unchecked Sendable {

@@ -1,8 +1,8 @@
-import Vapor
-import Fluent
-import SQLKit
-import NIOConcurrencyHelpers
 import BidForgeCore
+import Fluent
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
 
 /// `BID_DUE_SOON`: 24 hours before `bidDueAt`, each invited company that has neither bid nor declined is told, once.
 /// Every instance runs the job; "once" holds because each (project, company) reminder is a row with a primary key,
@@ -10,7 +10,10 @@ import BidForgeCore
 enum BidDueReminders {
     static let lead: TimeInterval = 24 * 3600
 
-    struct ReminderRow: Codable { let project_id: UUID; let company_id: UUID }
+    struct ReminderRow: Codable {
+        let project_id: UUID
+        let company_id: UUID
+    }
 
     /// Sends what is due at `now`; returns how many companies were reminded.
     @discardableResult
@@ -30,23 +33,33 @@ enum BidDueReminders {
     private static func remind(_ projectId: UUID, now: Date, on db: any Database) async throws -> Int {
         try await db.lockForUpdate("projects", id: projectId)
         guard let project = try await ProjectModel.find(projectId, on: db), project.status == .open,
-              project.bidDueAt > now else { return 0 }
+            project.bidDueAt > now
+        else { return 0 }
         let invitations = try await InvitationModel.query(on: db).filter(\.$projectId == projectId)
             .filter(\.$status !~ [.declined, .bidSubmitted]).all()
-        let bidders = Set(try await BidModel.query(on: db).filter(\.$projectId == projectId)
-            .filter(\.$status != .withdrawn).all().map(\.companyId))
-        let alreadyReminded = Set(try await db.sql.raw("""
-            SELECT project_id, company_id FROM bid_due_reminders WHERE project_id = \(bind: projectId)
-            """).all(decoding: ReminderRow.self).map(\.company_id))
+        let bidders = Set(
+            try await BidModel.query(on: db).filter(\.$projectId == projectId)
+                .filter(\.$status != .withdrawn).all().map(\.companyId))
+        let alreadyReminded = Set(
+            try await db.sql.raw(
+                """
+                SELECT project_id, company_id FROM bid_due_reminders WHERE project_id = \(bind: projectId)
+                """
+            ).all(decoding: ReminderRow.self).map(\.company_id))
         let companies = invitations.map(\.companyId).filter { !bidders.contains($0) && !alreadyReminded.contains($0) }
         guard !companies.isEmpty else { return 0 }
         for company in companies {
-            try await db.sql.raw("""
+            try await db.sql.raw(
+                """
                 INSERT INTO bid_due_reminders (project_id, company_id, sent_at) VALUES (\(bind: projectId), \(bind: company), \(bind: now))
-                """).run()
+                """
+            ).run()
         }
-        try await DomainEvent.bidDueSoon(BidDueSoon(projectId: projectId, projectTitle: project.title, bidDueAt: project.bidDueAt,
-                                                    companies: companies)).record(by: nil, on: db, now: now)
+        try await DomainEvent.bidDueSoon(
+            BidDueSoon(
+                projectId: projectId, projectTitle: project.title, bidDueAt: project.bidDueAt,
+                companies: companies)
+        ).record(by: nil, on: db, now: now)
         return companies.count
     }
 }
@@ -67,11 +80,16 @@ final class ReminderScheduler: Sendable {
                     if ContinuousClock.now >= retentionDue {
                         retentionDue = ContinuousClock.now + retentionInterval
                         var deleted = try await RetentionJob.run(app, now: app.clock.now())
-                        deleted["stored objects nobody owns"] = try await StoredObjectCleanup.sweep(app, now: app.clock.now())
-                        app.logger.info("retention job done", metadata: ["deleted": .string(deleted.filter { $0.value > 0 }.description)])
+                        deleted["stored objects nobody owns"] = try await StoredObjectCleanup.sweep(
+                            app, now: app.clock.now())
+                        app.logger.info(
+                            "retention job done",
+                            metadata: ["deleted": .string(deleted.filter { $0.value > 0 }.description)])
                     }
                 } catch {
-                    app.logger.warning("scheduled jobs failed; retrying next round", metadata: ["error": .string(String(describing: error))])
+                    app.logger.warning(
+                        "scheduled jobs failed; retrying next round",
+                        metadata: ["error": .string(String(describing: error))])
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -1,5 +1,5 @@
-import Foundation
 import BidForgeCore
+import Foundation
 
 /// 24 hours before the due time, each invited company that has neither bid nor declined is reminded, once.
 struct BidDueSoon: EventPayload {
@@ -9,11 +9,15 @@ struct BidDueSoon: EventPayload {
     let companies: [UUID]
 
     var notifications: [NotificationDraft] {
-        let data: [String: JSONValue] = ["projectId": .string(projectId.lowercasedString),
-                                         "bidDueAt": .string(JSONCoding.formatDate(bidDueAt))]
-        return [NotificationDraft(
-            companyIds: companies, type: .bidDueSoon, title: "Bids due within 24 hours: \(projectTitle)",
-            body: "Bids for \(projectTitle) close at \(HumanTime.utc(bidDueAt)). You have not bid yet.", data: data)]
+        let data: [String: JSONValue] = [
+            "projectId": .string(projectId.lowercasedString),
+            "bidDueAt": .string(JSONCoding.formatDate(bidDueAt))
+        ]
+        return [
+            NotificationDraft(
+                companyIds: companies, type: .bidDueSoon, title: "Bids due within 24 hours: \(projectTitle)",
+                body: "Bids for \(projectTitle) close at \(HumanTime.utc(bidDueAt)). You have not bid yet.", data: data)
+        ]
     }
 
     var cacheScopes: [String] { [CacheScope.project(projectId)] }

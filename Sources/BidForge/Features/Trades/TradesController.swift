@@ -1,5 +1,5 @@
-import Vapor
 import BidForgeCore
+import Vapor
 
 struct TradesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
@@ -13,7 +13,8 @@ struct TradesController: RouteCollection {
             return Array(try JSONCoding.encoder.encode(Page(items, paging, total: Trades.all.count)))
         }
         // The list never changes while the process runs; caching spares encoding it on every call.
-        let bytes = try await req.application.cached("trades", key: "\(paging.page)/\(paging.limit)", scopes: [], build: build)
+        let bytes = try await req.application.cached(
+            "trades", key: "\(paging.page)/\(paging.limit)", scopes: [], build: build)
         return try await CachedJSONBytes(bytes: bytes).encodeResponse(for: req)
     }
 }

@@ -1,5 +1,5 @@
-import Vapor
 import BidForgeCore
+import Vapor
 
 /// Sign up, sign in, sign out — the same account rules as the API (`AccountsController.createAccount/authenticate`).
 struct AccountPagesController: RouteCollection {
@@ -11,7 +11,11 @@ struct AccountPagesController: RouteCollection {
         routes.publicFormPost("logout", form: ButtonForm.self, use: logout)
     }
 
-    struct TradeOption: Encodable, Sendable { let code: String; let name: String; let selected: Bool }
+    struct TradeOption: Encodable, Sendable {
+        let code: String
+        let name: String
+        let selected: Bool
+    }
 
     struct LoginPage: Encodable, Sendable {
         var email = ""
@@ -29,7 +33,12 @@ struct AccountPagesController: RouteCollection {
         var errors: [String: String] = [:]
     }
 
-    struct LoginForm: PageForm { var email: String?; var password: String?; var next: String?; var _csrf: String? }
+    struct LoginForm: PageForm {
+        var email: String?
+        var password: String?
+        var next: String?
+        var _csrf: String?
+    }
 
     struct SignupForm: PageForm {
         var name: String?
@@ -51,14 +60,16 @@ struct AccountPagesController: RouteCollection {
     func login(_ req: Request, _ form: LoginForm) async throws -> Response {
         let next = form.next.flatMap { SiteURL.isLocal($0) && !$0.isEmpty ? $0 : nil } ?? SiteURL.dashboard
         do {
-            let user = try await AccountsController.authenticate(LoginInput(email: form.email ?? "", password: form.password ?? ""), req: req)
+            let user = try await AccountsController.authenticate(
+                LoginInput(email: form.email ?? "", password: form.password ?? ""), req: req)
             let response = Pages.redirect(next)
             try await WebSession.start(for: user, on: req, response: response)
             return response
         } catch let error as APIError where error.status == .unauthorized {
-            return try await Pages.render(req, "login", title: "Sign in",
-                                          LoginPage(email: form.email ?? "", next: form.next ?? "", error: error.message),
-                                          status: .unauthorized)
+            return try await Pages.render(
+                req, "login", title: "Sign in",
+                LoginPage(email: form.email ?? "", next: form.next ?? "", error: error.message),
+                status: .unauthorized)
         }
     }
 
@@ -69,17 +80,20 @@ struct AccountPagesController: RouteCollection {
     func signup(_ req: Request, _ form: SignupForm) async throws -> Response {
         let states = (form.states ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.uppercased() }
         let trades = form.trades ?? []
-        var page = SignupPage(name: form.name ?? "", email: form.email ?? "", role: form.role ?? "",
-                              companyName: form.companyName ?? "", states: form.states ?? "",
-                              trades: Trades.all.map { TradeOption(code: $0.code, name: $0.name, selected: trades.contains($0.code)) })
+        var page = SignupPage(
+            name: form.name ?? "", email: form.email ?? "", role: form.role ?? "",
+            companyName: form.companyName ?? "", states: form.states ?? "",
+            trades: Trades.all.map { TradeOption(code: $0.code, name: $0.name, selected: trades.contains($0.code)) })
         guard let role = form.role.flatMap(UserRole.init(rawValue:)), UserRole.selfAssignable.contains(role) else {
             page.errors = ["role": "Choose owner, contractor or subcontractor."]
             return try await Pages.render(req, "signup", title: "Create your account", page, status: .badRequest)
         }
-        let input = RegisterInput(email: form.email ?? "", password: form.password ?? "", name: form.name ?? "", role: role,
-                                  company: CompanyInput(name: form.companyName ?? "", trades: trades,
-                                                        serviceArea: ServiceArea(states: states)),
-                                  inviteToken: nil)
+        let input = RegisterInput(
+            email: form.email ?? "", password: form.password ?? "", name: form.name ?? "", role: role,
+            company: CompanyInput(
+                name: form.companyName ?? "", trades: trades,
+                serviceArea: ServiceArea(states: states)),
+            inviteToken: nil)
         do {
             let (user, _) = try await AccountsController.createAccount(input, req: req)
             let response = Pages.redirect(SiteURL.dashboard)
@@ -106,7 +120,11 @@ struct AccountPagesController: RouteCollection {
         let problems = (error.details ?? [:]).compactMapValues { value -> String? in
             if case .string(let text) = value { text } else { nil }
         }
-        return PageFormats.formErrors(problems, renaming: [("company.name", "companyName"), ("company.trades", "trades"),
-                                                           ("company.serviceArea.states", "states")])
+        return PageFormats.formErrors(
+            problems,
+            renaming: [
+                ("company.name", "companyName"), ("company.trades", "trades"),
+                ("company.serviceArea.states", "states")
+            ])
     }
 }

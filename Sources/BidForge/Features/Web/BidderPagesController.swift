@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// What a bidder does in the browser: bid with line items, revise, withdraw, ask questions, answer invitations — each
 /// through the API's own rules and events.
@@ -41,7 +41,8 @@ struct BidderPagesController: RouteCollection {
         do {
             _ = try await BidActions.submit(try Self.input(form), to: projectId, by: user.caller, in: req.useCases)
         } catch {
-            return try await ProjectPageView.refused(error, req: req, project: projectId, retry: .init(bidForm: form.limited()))
+            return try await ProjectPageView.refused(
+                error, req: req, project: projectId, retry: .init(bidForm: form.limited()))
         }
         return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)) + "#my-bid")
     }
@@ -50,13 +51,15 @@ struct BidderPagesController: RouteCollection {
         let bidId = req.parameters.get("bidID", as: UUID.self)
         do {
             let input = try Self.input(form)
-            let patch = BidPatch(amountCents: input.amountCents, notes: input.notes ?? "", lineItems: input.lineItems,
-                                 exclusions: input.exclusions, acknowledgedAddendum: input.acknowledgedAddendum)
+            let patch = BidPatch(
+                amountCents: input.amountCents, notes: input.notes ?? "", lineItems: input.lineItems,
+                exclusions: input.exclusions, acknowledgedAddendum: input.acknowledgedAddendum)
             let placed = try await BidActions.revise(bidId, with: patch, by: user.caller, in: req.useCases)
             return Pages.redirect(SiteURL.project(placed.value.bid.projectId) + "#my-bid")
         } catch {
             let projectId = try await BidAccess.find(bidId, caller: user.caller, on: req.db).0.projectId
-            return try await ProjectPageView.refused(error, req: req, project: projectId, retry: .init(bidForm: form.limited()))
+            return try await ProjectPageView.refused(
+                error, req: req, project: projectId, retry: .init(bidForm: form.limited()))
         }
     }
 
@@ -71,32 +74,42 @@ struct BidderPagesController: RouteCollection {
         }
     }
 
-    struct QuestionForm: PageForm { var body: String?; var _csrf: String? }
+    struct QuestionForm: PageForm {
+        var body: String?
+        var _csrf: String?
+    }
 
     func ask(_ req: Request, _ user: WebUser, _ form: QuestionForm) async throws -> Response {
         let projectId = req.projectID
         do {
             _ = try await QuestionActions.ask(form.body ?? "", on: projectId, by: user.caller, in: req.useCases)
         } catch let errors as ValidationErrors {
-            return try await ProjectPageView.render(req, project: projectId, notice: nil, status: .badRequest, retry: .init(
-                question: form.body, fieldErrors: ["question": "Your question " + (errors.problems["body"] ?? "is not valid")]))
+            return try await ProjectPageView.render(
+                req, project: projectId, notice: nil, status: .badRequest,
+                retry: .init(
+                    question: form.body,
+                    fieldErrors: ["question": "Your question " + (errors.problems["body"] ?? "is not valid")]))
         } catch {
-            return try await ProjectPageView.refused(error, req: req, project: projectId, retry: .init(question: form.body))
+            return try await ProjectPageView.refused(
+                error, req: req, project: projectId, retry: .init(question: form.body))
         }
         return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)) + "#questions")
     }
 
-    struct RespondForm: PageForm { var response: String?; var _csrf: String? }
+    struct RespondForm: PageForm {
+        var response: String?
+        var _csrf: String?
+    }
 
     func respond(_ req: Request, _ user: WebUser, _ form: RespondForm) async throws -> Response {
         guard let answer = form.response.flatMap(InvitationAnswer.init(rawValue:)) else {
             throw APIError.validation("response", "must be WILL_BID or DECLINED")
         }
-        _ = try await InvitationActions.respond(to: req.parameters.get("invitationID", as: UUID.self), with: answer,
-                                                by: user.caller, in: req.useCases)
+        _ = try await InvitationActions.respond(
+            to: req.parameters.get("invitationID", as: UUID.self), with: answer,
+            by: user.caller, in: req.useCases)
         return Pages.redirect(SiteURL.dashboard + "#invitations")
     }
-
 
     /// The form's rows (prices in dollars) as the API's line items; the amount is their sum, so it always adds up.
     /// Every figure is checked before any arithmetic: a form can send any number of rows with any numbers in them.
@@ -118,12 +131,16 @@ struct BidderPagesController: RouteCollection {
                 continue
             }
             guard let total = LineItemRules.expectedTotal(quantity: quantity, unitPriceCents: unitCents),
-                  total <= Money.maxCents else {
+                total <= Money.maxCents
+            else {
                 errors.add(line, "quantity × unit price is too large (at most 4 decimals in the quantity)")
                 continue
             }
-            items.append(LineItem(description: description, trade: field(form.trade), quantity: quantity,
-                                  unit: field(form.unit).isEmpty ? "EA" : field(form.unit), unitPriceCents: unitCents, totalCents: total))
+            items.append(
+                LineItem(
+                    description: description, trade: field(form.trade), quantity: quantity,
+                    unit: field(form.unit).isEmpty ? "EA" : field(form.unit), unitPriceCents: unitCents,
+                    totalCents: total))
         }
         if items.isEmpty && errors.isEmpty { errors.add("lineItems", "add at least one line with a price") }
         let amount = LineItemRules.sum(items)
@@ -131,9 +148,10 @@ struct BidderPagesController: RouteCollection {
         try errors.throwIfAny()
         let exclusions = (form.exclusions ?? "").split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return BidInput(amountCents: amount ?? 0, currency: "USD", notes: form.notes,
-                        lineItems: items, exclusions: exclusions,
-                        acknowledgedAddendum: form.acknowledgedAddendum.flatMap(Int.init) ?? 0, validUntil: nil)
+        return BidInput(
+            amountCents: amount ?? 0, currency: "USD", notes: form.notes,
+            lineItems: items, exclusions: exclusions,
+            acknowledgedAddendum: form.acknowledgedAddendum.flatMap(Int.init) ?? 0, validUntil: nil)
     }
 
     static func describe(_ problems: [String: String]) -> String {

@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// Conversations in the browser: the company's threads with unread counts, and one thread as a chat that the page
 /// script keeps live (new messages appear without reload; sending is a plain form post).
@@ -29,10 +29,12 @@ struct ConversationPagesController: RouteCollection {
 
     func list(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        let rows = try await ConversationQueries.list(companyId: user.caller.companyId, userId: user.caller.userId,
-                                                      limit: 100, offset: 0, on: req.db.sql)
+        let rows = try await ConversationQueries.list(
+            companyId: user.caller.companyId, userId: user.caller.userId,
+            limit: 100, offset: 0, on: req.db.sql)
         let threads = rows.map { dto in
-            Row(url: SiteURL.conversation(dto.id), projectTitle: dto.projectTitle,
+            Row(
+                url: SiteURL.conversation(dto.id), projectTitle: dto.projectTitle,
                 otherCompany: dto.ownerCompanyId == user.caller.companyId ? dto.companyName : dto.ownerCompanyName,
                 unreadCount: dto.unreadCount, lastMessageAt: dto.lastMessageAt.map(JSONCoding.formatDate),
                 lastMessageText: dto.lastMessageAt.map(PageFormats.utc))
@@ -41,11 +43,16 @@ struct ConversationPagesController: RouteCollection {
     }
 
     /// "Message the owner" / "Message" buttons: opens the pair's thread (or finds the existing one) and goes there.
-    struct OpenForm: PageForm { var projectId: String?; var companyId: String?; var _csrf: String? }
+    struct OpenForm: PageForm {
+        var projectId: String?
+        var companyId: String?
+        var _csrf: String?
+    }
 
     func open(_ req: Request, _ user: WebUser, _ form: OpenForm) async throws -> Response {
         guard let projectId = form.projectId.flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("Project") }
-        let input = OpenConversationInput(projectId: projectId, companyId: form.companyId.flatMap(UUID.init(uuidString:)))
+        let input = OpenConversationInput(
+            projectId: projectId, companyId: form.companyId.flatMap(UUID.init(uuidString:)))
         let (id, _) = try await ConversationsController.open(input, by: user.caller, req: req)
         return Pages.redirect(SiteURL.conversation(id))
     }
@@ -74,15 +81,20 @@ struct ConversationPagesController: RouteCollection {
         try await render(req, draft: "", error: nil, status: .ok)
     }
 
-    struct MessageForm: PageForm { var body: String?; var _csrf: String? }
+    struct MessageForm: PageForm {
+        var body: String?
+        var _csrf: String?
+    }
 
     func post(_ req: Request, _ user: WebUser, _ form: MessageForm) async throws -> Response {
         let conversation = try await ConversationAccess.load(req, caller: user.caller)
         do {
-            _ = try await ConversationsController.post(MessageInput(body: form.body ?? ""), to: conversation, by: user.caller, req: req)
+            _ = try await ConversationsController.post(
+                MessageInput(body: form.body ?? ""), to: conversation, by: user.caller, req: req)
         } catch let errors as ValidationErrors {
-            return try await render(req, draft: form.body ?? "", error: "The message " + (errors.problems["body"] ?? "is not valid"),
-                                    status: .badRequest)
+            return try await render(
+                req, draft: form.body ?? "", error: "The message " + (errors.problems["body"] ?? "is not valid"),
+                status: .badRequest)
         }
         return Pages.redirect(SiteURL.conversation(try conversation.requireID()) + "#compose")
     }
@@ -91,25 +103,32 @@ struct ConversationPagesController: RouteCollection {
     func render(_ req: Request, draft: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         let conversation = try await ConversationAccess.load(req, caller: user.caller)
-        let newest = try await MessageModel.query(on: req.db).filter(\.$conversationId == (try conversation.requireID()))
-            .sort(\.$seq, .descending).limit(Self.shownMessages + 1).all()
+        let newest = try await MessageModel.query(on: req.db).filter(
+            \.$conversationId == (try conversation.requireID())
+        )
+        .sort(\.$seq, .descending).limit(Self.shownMessages + 1).all()
         let shown = Array(newest.prefix(Self.shownMessages).reversed())
         let names = try await ConversationsController.senderNames(shown, on: req.db)
         let project = try await ProjectModel.find(conversation.projectId, on: req.db)
         let otherId = conversation.otherParty(than: user.caller.companyId)
         let other = try await CompanyModel.find(otherId, on: req.db)
         try await req.write { db in
-            try await ConversationQueries.markRead((try conversation.requireID()), userId: user.caller.userId, upTo: conversation.lastSeq, on: db.sql)
+            try await ConversationQueries.markRead(
+                (try conversation.requireID()), userId: user.caller.userId, upTo: conversation.lastSeq, on: db.sql)
         }
         let page = ThreadPage(
-            id: (try conversation.requireID()).uuidString.lowercased(), projectTitle: project?.title ?? "", projectURL: SiteURL.project(conversation.projectId),
+            id: (try conversation.requireID()).uuidString.lowercased(), projectTitle: project?.title ?? "",
+            projectURL: SiteURL.project(conversation.projectId),
             otherCompany: other?.name ?? "",
             messages: shown.map { m in
-                Message(senderName: names[m.senderId] ?? "", mine: m.companyId == user.caller.companyId, body: m.body,
-                        sentAt: JSONCoding.formatDate(m.createdAt), sentText: PageFormats.utc(m.createdAt))
+                Message(
+                    senderName: names[m.senderId] ?? "", mine: m.companyId == user.caller.companyId, body: m.body,
+                    sentAt: JSONCoding.formatDate(m.createdAt), sentText: PageFormats.utc(m.createdAt))
             },
-            earlierNotShown: newest.count > Self.shownMessages, postURL: SiteURL.conversation(try conversation.requireID()) + "/messages",
+            earlierNotShown: newest.count > Self.shownMessages,
+            postURL: SiteURL.conversation(try conversation.requireID()) + "/messages",
             draft: draft, error: error)
-        return try await Pages.render(req, "conversation", title: "Messages with \(other?.name ?? "")", page, status: status)
+        return try await Pages.render(
+            req, "conversation", title: "Messages with \(other?.name ?? "")", page, status: status)
     }
 }

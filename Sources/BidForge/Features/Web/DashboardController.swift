@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// The signed-in home: the company's projects by status, its bids by status, and the latest notifications.
 struct DashboardController: RouteCollection {
@@ -80,9 +80,13 @@ struct DashboardController: RouteCollection {
                 .sort(\.$updatedAt, .descending).limit(100).all()
             let rows = try bids.map { bid -> (BidStatus, BidRow) in
                 let project = try bid.joined(ProjectModel.self)
-                return (bid.status, BidRow(projectTitle: project.title, projectURL: SiteURL.project(try project.requireID()),
-                                           amount: PageFormats.money(bid.amountCents), status: bid.status.rawValue,
-                                           revision: bid.revision, staleAddendum: bid.acknowledgedAddendum < project.addendumCount))
+                return (
+                    bid.status,
+                    BidRow(
+                        projectTitle: project.title, projectURL: SiteURL.project(try project.requireID()),
+                        amount: PageFormats.money(bid.amountCents), status: bid.status.rawValue,
+                        revision: bid.revision, staleAddendum: bid.acknowledgedAddendum < project.addendumCount)
+                )
             }
             bidGroups = BidStatus.allCases.compactMap { status in
                 let items = rows.filter { $0.0 == status }.map(\.1)
@@ -97,9 +101,12 @@ struct DashboardController: RouteCollection {
         let page = DashboardPage(
             invitations: invitations, calendar: calendar,
             projects: projectGroups, bids: bidGroups,
-            notifications: notifications.map { NotificationRow(title: $0.title, body: $0.body, unread: $0.readAt == nil,
-                                                               createdAt: JSONCoding.formatDate($0.createdAt),
-                                                               createdText: PageFormats.utc($0.createdAt)) },
+            notifications: notifications.map {
+                NotificationRow(
+                    title: $0.title, body: $0.body, unread: $0.readAt == nil,
+                    createdAt: JSONCoding.formatDate($0.createdAt),
+                    createdText: PageFormats.utc($0.createdAt))
+            },
             unreadCount: unread, mayPost: caller.role.mayPostProjects, mayBid: caller.role.mayBid)
         return try await Pages.render(req, "dashboard", title: "Dashboard", page)
     }
@@ -113,28 +120,38 @@ struct DashboardController: RouteCollection {
             .filter(ProjectModel.self, \.$status != .draft)
             .sort(\.$createdAt, .descending).limit(100).all()
         let projects = try invitations.map { try $0.joined(ProjectModel.self) }
-        let owners = try await CompanyModel.query(on: req.db).filter(\.$id ~~ Array(Set(projects.map(\.companyId)))).all()
+        let owners = try await CompanyModel.query(on: req.db).filter(\.$id ~~ Array(Set(projects.map(\.companyId))))
+            .all()
         let ownerNames = Dictionary(uniqueKeysWithValues: try owners.map { ((try $0.requireID()), $0.name) })
         let rows = try zip(invitations, projects).map { invitation, project in
-            InvitationRow(respondURL: "/invitations/\((try invitation.requireID()).uuidString.lowercased())/respond", projectTitle: project.title,
-                          projectURL: SiteURL.project(try project.requireID()), ownerName: ownerNames[project.companyId] ?? "",
-                          status: invitation.status.rawValue, dueAt: JSONCoding.formatDate(project.bidDueAt),
-                          dueText: PageFormats.utc(project.bidDueAt),
-                          mayRespond: BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: req.now) && invitation.status != .bidSubmitted)
+            InvitationRow(
+                respondURL: "/invitations/\((try invitation.requireID()).uuidString.lowercased())/respond",
+                projectTitle: project.title,
+                projectURL: SiteURL.project(try project.requireID()), ownerName: ownerNames[project.companyId] ?? "",
+                status: invitation.status.rawValue, dueAt: JSONCoding.formatDate(project.bidDueAt),
+                dueText: PageFormats.utc(project.bidDueAt),
+                mayRespond: BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: req.now)
+                    && invitation.status != .bidSubmitted)
         }
         var entries: [UUID: CalendarEntry] = [:]
         for (invitation, project) in zip(invitations, projects)
-        where BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: req.now) && invitation.status != .declined {
-            entries[(try project.requireID())] = CalendarEntry(dueAt: JSONCoding.formatDate(project.bidDueAt), dueText: PageFormats.utc(project.bidDueAt),
-                                                 projectTitle: project.title, projectURL: SiteURL.project(try project.requireID()), why: "invited")
+        where BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: req.now)
+            && invitation.status != .declined
+        {
+            entries[(try project.requireID())] = CalendarEntry(
+                dueAt: JSONCoding.formatDate(project.bidDueAt), dueText: PageFormats.utc(project.bidDueAt),
+                projectTitle: project.title, projectURL: SiteURL.project(try project.requireID()), why: "invited")
         }
-        let bidding = try await BidModel.query(on: req.db).filter(\.$companyId == caller.companyId).filter(\.$status == .submitted)
-            .join(ProjectModel.self, on: \BidModel.$projectId == \ProjectModel.$id)
-            .filter(ProjectModel.self, \.$bidDueAt > req.now).limit(200).all()
+        let bidding = try await BidModel.query(on: req.db).filter(\.$companyId == caller.companyId).filter(
+            \.$status == .submitted
+        )
+        .join(ProjectModel.self, on: \BidModel.$projectId == \ProjectModel.$id)
+        .filter(ProjectModel.self, \.$bidDueAt > req.now).limit(200).all()
         for bid in bidding {
             let project = try bid.joined(ProjectModel.self)
-            entries[(try project.requireID())] = CalendarEntry(dueAt: JSONCoding.formatDate(project.bidDueAt), dueText: PageFormats.utc(project.bidDueAt),
-                                                 projectTitle: project.title, projectURL: SiteURL.project(try project.requireID()), why: "bid submitted")
+            entries[(try project.requireID())] = CalendarEntry(
+                dueAt: JSONCoding.formatDate(project.bidDueAt), dueText: PageFormats.utc(project.bidDueAt),
+                projectTitle: project.title, projectURL: SiteURL.project(try project.requireID()), why: "bid submitted")
         }
         return (rows, entries.values.sorted { $0.dueAt < $1.dueAt })
     }

@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// The notifications page (newest first, each linking to what it is about), "mark all read", and the realtime
 /// ticket the page script needs to open the live socket for the signed-in browser.
@@ -34,8 +34,12 @@ struct NotificationPagesController: RouteCollection {
         /// Where a notification leads: its thread, else its project.
         static func link(for data: JSONValue) -> String? {
             if case .object(let fields) = data {
-                if case .string(let raw)? = fields["conversationId"], let id = UUID(uuidString: raw) { return SiteURL.conversation(id) }
-                if case .string(let raw)? = fields["projectId"], let id = UUID(uuidString: raw) { return SiteURL.project(id) }
+                if case .string(let raw)? = fields["conversationId"], let id = UUID(uuidString: raw) {
+                    return SiteURL.conversation(id)
+                }
+                if case .string(let raw)? = fields["projectId"], let id = UUID(uuidString: raw) {
+                    return SiteURL.project(id)
+                }
             }
             return nil
         }
@@ -51,8 +55,9 @@ struct NotificationPagesController: RouteCollection {
         let rows = try await NotificationModel.query(on: req.db).filter(\.$userId == user.caller.userId)
             .sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(Self.pageSize).all()
         let unread = try await Self.unreadCount(of: user.caller, on: req.db)
-        return try await Pages.render(req, "notifications", title: "Notifications",
-                                      ListPage(notifications: try rows.map(Row.init), unreadCount: unread))
+        return try await Pages.render(
+            req, "notifications", title: "Notifications",
+            ListPage(notifications: try rows.map(Row.init), unreadCount: unread))
     }
 
     func readAll(_ req: Request, _ user: WebUser, _ form: ButtonForm) async throws -> Response {

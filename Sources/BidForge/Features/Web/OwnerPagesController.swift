@@ -1,5 +1,5 @@
-import Vapor
 import BidForgeCore
+import Vapor
 
 /// What an owner does to a project in the browser: post one, publish, close, cancel, upload documents. Each action is
 /// the API's own handler (same rules, same events), called with the session's caller.
@@ -8,13 +8,19 @@ struct OwnerPagesController: RouteCollection {
         routes.get("projects", "new", use: newProjectPage)
         routes.formPost("projects", form: ProjectForm.self, use: createProject)
         routes.formPost("projects", ":projectID", "publish", form: ButtonForm.self) { req, user, _ in
-            try await transition(req) { try await ProjectActions.publish(req.projectID, by: user.caller, in: req.useCases) }
+            try await transition(req) {
+                try await ProjectActions.publish(req.projectID, by: user.caller, in: req.useCases)
+            }
         }
         routes.formPost("projects", ":projectID", "close", form: ButtonForm.self) { req, user, _ in
-            try await transition(req) { try await ProjectActions.close(req.projectID, by: user.caller, in: req.useCases) }
+            try await transition(req) {
+                try await ProjectActions.close(req.projectID, by: user.caller, in: req.useCases)
+            }
         }
         routes.formPost("projects", ":projectID", "cancel", form: ButtonForm.self) { req, user, _ in
-            try await transition(req) { try await ProjectActions.cancel(req.projectID, by: user.caller, in: req.useCases) }
+            try await transition(req) {
+                try await ProjectActions.cancel(req.projectID, by: user.caller, in: req.useCases)
+            }
         }
         routes.formPost("projects", ":projectID", "award", form: AwardForm.self, use: award)
         routes.get("projects", ":projectID", "edit", use: editProjectPage)
@@ -22,7 +28,8 @@ struct OwnerPagesController: RouteCollection {
         routes.formPost("projects", ":projectID", "invitations", form: InviteForm.self, use: invite)
         routes.formPost("questions", ":questionID", "answer", form: AnswerForm.self, use: answer)
         routes.get("projects", ":projectID", "leveling.csv", use: levelingCSV)
-        let upload = routes.headerCSRFPost("projects", ":projectID", "documents", body: .stream, queryTokenToo: true, use: uploadDocument)
+        let upload = routes.headerCSRFPost(
+            "projects", ":projectID", "documents", body: .stream, queryTokenToo: true, use: uploadDocument)
         upload.userInfo[APIMiddleware.streamsBodyKey] = true
         routes.formPost("documents", ":documentID", "delete", form: ButtonForm.self, use: deleteDocument)
     }
@@ -51,14 +58,18 @@ struct OwnerPagesController: RouteCollection {
         var submitLabel = "Save draft"
         var notice: String?
         var values: [String: String] = ["visibility": "PUBLIC"]
-        var trades: [AccountPagesController.TradeOption] = Trades.all.map { .init(code: $0.code, name: $0.name, selected: false) }
+        var trades: [AccountPagesController.TradeOption] = Trades.all.map {
+            .init(code: $0.code, name: $0.name, selected: false)
+        }
         var states: [String] = USStates.codes.sorted()
         var errors: [String: String] = [:]
     }
 
     func newProjectPage(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        guard user.caller.role.mayPostProjects else { throw APIError.forbidden("Only owners and contractors post projects.") }
+        guard user.caller.role.mayPostProjects else {
+            throw APIError.forbidden("Only owners and contractors post projects.")
+        }
         return try await Pages.render(req, "project-new", title: "Post a project", NewProjectPage())
     }
 
@@ -86,8 +97,11 @@ struct OwnerPagesController: RouteCollection {
     func editProjectPage(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
-        guard project.status.isEditable else { throw APIError.invalidTransition(from: project.status.rawValue, action: "edit the project") }
-        return try await Pages.render(req, "project-new", title: "Edit \(project.title)", try NewProjectPage(editing: project))
+        guard project.status.isEditable else {
+            throw APIError.invalidTransition(from: project.status.rawValue, action: "edit the project")
+        }
+        return try await Pages.render(
+            req, "project-new", title: "Edit \(project.title)", try NewProjectPage(editing: project))
     }
 
     func updateProject(_ req: Request, _ user: WebUser, _ form: ProjectForm) async throws -> Response {
@@ -99,7 +113,10 @@ struct OwnerPagesController: RouteCollection {
             try formProblems.throwIfAny()
             var patch = ProjectPatch(replacingWith: input)
             // The form shows the due time to the minute: sending back the same minute leaves it where it was.
-            if let due = patch.bidDueAt, (due.timeIntervalSince1970 / 60).rounded(.down) == (project.bidDueAt.timeIntervalSince1970 / 60).rounded(.down) {
+            if let due = patch.bidDueAt,
+                (due.timeIntervalSince1970 / 60).rounded(.down)
+                    == (project.bidDueAt.timeIntervalSince1970 / 60).rounded(.down)
+            {
                 patch.bidDueAt = nil
             }
             _ = try await ProjectActions.update(project.requireID(), with: patch, by: user.caller, in: req.useCases)
@@ -111,7 +128,9 @@ struct OwnerPagesController: RouteCollection {
         } catch let error as APIError where error.status == .conflict {
             page.notice = error.message
         }
-        return try await Pages.render(req, "project-new", title: "Edit \(project.title)", page, status: page.notice == nil ? .badRequest : .conflict)
+        return try await Pages.render(
+            req, "project-new", title: "Edit \(project.title)", page,
+            status: page.notice == nil ? .badRequest : .conflict)
     }
 
     /// Invites the companies ticked in the search results, or every company matching the chosen trades and state.
@@ -127,7 +146,8 @@ struct OwnerPagesController: RouteCollection {
         let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
         var input = InvitationsController.InviteInput()
         if form.mode == "match" {
-            input.match = .init(trades: form.matchTrades ?? [], states: (form.matchState ?? "").isEmpty ? [] : [form.matchState!])
+            input.match = .init(
+                trades: form.matchTrades ?? [], states: (form.matchState ?? "").isEmpty ? [] : [form.matchState!])
         } else {
             input.companyIds = (form.companyIds ?? []).compactMap(UUID.init(uuidString:))
         }
@@ -138,25 +158,33 @@ struct OwnerPagesController: RouteCollection {
             return try await ProjectPageView.refused(error, req: req, project: project.id)
         }
         if invited.isEmpty {
-            return try await ProjectPageView.render(req, project: project.id, notice: "No company matched: nobody was invited.", status: .ok)
+            return try await ProjectPageView.render(
+                req, project: project.id, notice: "No company matched: nobody was invited.", status: .ok)
         }
         return Pages.redirect(SiteURL.project(try project.requireID()) + "#invitations")
     }
 
-    struct AnswerForm: PageForm { var body: String?; var _csrf: String? }
+    struct AnswerForm: PageForm {
+        var body: String?
+        var _csrf: String?
+    }
 
     func answer(_ req: Request, _ user: WebUser, _ form: AnswerForm) async throws -> Response {
         let id = req.parameters.get("questionID", as: UUID.self)
         do {
-            let question = try await QuestionActions.answer(id, with: form.body ?? "", by: user.caller, in: req.useCases).value
+            let question = try await QuestionActions.answer(
+                id, with: form.body ?? "", by: user.caller, in: req.useCases
+            ).value
             return Pages.redirect(SiteURL.project(question.projectId) + "#questions")
         } catch let error as ValidationErrors {
             guard let id, let question = try await QuestionModel.find(id, on: req.db) else { throw error }
-            return try await ProjectPageView.render(req, project: question.projectId,
-                                                    notice: "The answer " + (error.problems["body"] ?? "is not valid"), status: .badRequest)
+            return try await ProjectPageView.render(
+                req, project: question.projectId,
+                notice: "The answer " + (error.problems["body"] ?? "is not valid"), status: .badRequest)
         } catch let error as APIError where error.status == .conflict || error.status == .badRequest {
             guard let id, let question = try await QuestionModel.find(id, on: req.db) else { throw error }
-            return try await ProjectPageView.render(req, project: question.projectId, notice: error.message, status: error.status)
+            return try await ProjectPageView.render(
+                req, project: question.projectId, notice: error.message, status: error.status)
         }
     }
 
@@ -176,9 +204,12 @@ struct OwnerPagesController: RouteCollection {
         }
         let input = ProjectInput(
             title: form.title ?? "", description: form.description,
-            visibility: form.visibility.flatMap(ProjectVisibility.init(rawValue:)) ?? .public, sealed: form.sealed != nil,
+            visibility: form.visibility.flatMap(ProjectVisibility.init(rawValue:)) ?? .public,
+            sealed: form.sealed != nil,
             trades: form.trades ?? [],
-            location: Location(address: nil, city: form.city ?? "", state: form.state ?? "", postalCode: form.postalCode ?? "", country: nil),
+            location: Location(
+                address: nil, city: form.city ?? "", state: form.state ?? "", postalCode: form.postalCode ?? "",
+                country: nil),
             budgetMinCents: PageFormats.cents(fromDollars: form.minBudget, field: "minBudget", into: &errors),
             budgetMaxCents: PageFormats.cents(fromDollars: form.maxBudget, field: "maxBudget", into: &errors),
             bidDueAt: due ?? Date(timeIntervalSince1970: 0))
@@ -186,9 +217,13 @@ struct OwnerPagesController: RouteCollection {
     }
 
     static func formFields(_ problems: [String: String]) -> [String: String] {
-        PageFormats.formErrors(problems, renaming: [("location.city", "city"), ("location.state", "state"),
-                                                    ("location.postalCode", "postalCode"), ("budgetMinCents", "minBudget"),
-                                                    ("budgetMaxCents", "maxBudget")])
+        PageFormats.formErrors(
+            problems,
+            renaming: [
+                ("location.city", "city"), ("location.state", "state"),
+                ("location.postalCode", "postalCode"), ("budgetMinCents", "minBudget"),
+                ("budgetMaxCents", "maxBudget")
+            ])
     }
 
     /// Publish, close or cancel: a refusal (a state rule, the plan's limit, a due time in the past) shows the page again.
@@ -196,19 +231,24 @@ struct OwnerPagesController: RouteCollection {
         do {
             _ = try await action()
         } catch let error as APIError where [.conflict, .paymentRequired, .badRequest].contains(error.status) {
-            return try await ProjectPageView.render(req, project: req.projectID, notice: error.message, status: error.status)
+            return try await ProjectPageView.render(
+                req, project: req.projectID, notice: error.message, status: error.status)
         }
         return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)))
     }
 
-    struct AwardForm: PageForm { var bidId: String?; var _csrf: String? }
+    struct AwardForm: PageForm {
+        var bidId: String?
+        var _csrf: String?
+    }
 
     func award(_ req: Request, _ user: WebUser, _ form: AwardForm) async throws -> Response {
         guard let bidId = form.bidId.flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("Bid") }
         do {
             _ = try await ProjectActions.award(req.projectID, bidId: bidId, by: user.caller, in: req.useCases)
         } catch let error as APIError where error.status == .conflict {
-            return try await ProjectPageView.render(req, project: req.projectID, notice: error.message, status: error.status)
+            return try await ProjectPageView.render(
+                req, project: req.projectID, notice: error.message, status: error.status)
         }
         return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)))
     }
@@ -243,7 +283,8 @@ struct OwnerPagesController: RouteCollection {
             return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)) + "#docs")
         } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
             if wantsJSON { return APIMiddleware.render(error, for: req) }
-            return try await ProjectPageView.render(req, project: req.projectID, notice: error.message, status: error.status)
+            return try await ProjectPageView.render(
+                req, project: req.projectID, notice: error.message, status: error.status)
         }
     }
 }
@@ -253,7 +294,8 @@ extension OwnerPagesController.NewProjectPage {
     init(editing project: ProjectModel) throws {
         self.init()
         heading = "Edit project"
-        intro = project.status == .open
+        intro =
+            project.status == .open
             ? "Bidders are told about changes. Visibility and sealing can no longer change once published."
             : "Still a draft: nobody else sees it until you publish it."
         action = SiteURL.project(try project.requireID()) + "/edit"
@@ -262,20 +304,24 @@ extension OwnerPagesController.NewProjectPage {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
-        values = ["title": project.title, "description": project.description, "visibility": project.visibility.rawValue,
-                  "sealed": project.sealed ? "on" : "", "city": project.city, "state": project.state,
-                  "postalCode": project.postalCode, "minBudget": project.budgetMinCents.map { String($0 / 100) } ?? "",
-                  "maxBudget": project.budgetMaxCents.map { String($0 / 100) } ?? "",
-                  "bidDueAt": formatter.string(from: project.bidDueAt), "bidDueAtUTC": JSONCoding.formatDate(project.bidDueAt)]
+        values = [
+            "title": project.title, "description": project.description, "visibility": project.visibility.rawValue,
+            "sealed": project.sealed ? "on" : "", "city": project.city, "state": project.state,
+            "postalCode": project.postalCode, "minBudget": project.budgetMinCents.map { String($0 / 100) } ?? "",
+            "maxBudget": project.budgetMaxCents.map { String($0 / 100) } ?? "",
+            "bidDueAt": formatter.string(from: project.bidDueAt), "bidDueAtUTC": JSONCoding.formatDate(project.bidDueAt)
+        ]
         trades = Trades.all.map { .init(code: $0.code, name: $0.name, selected: project.trades.contains($0.code)) }
     }
 
     /// What was typed, shown again with the errors.
     mutating func keep(_ form: OwnerPagesController.ProjectForm) {
-        values = ["title": form.title ?? "", "description": form.description ?? "", "visibility": form.visibility ?? "PUBLIC",
-                  "sealed": form.sealed == nil ? "" : "on", "city": form.city ?? "", "state": form.state ?? "",
-                  "postalCode": form.postalCode ?? "", "minBudget": form.minBudget ?? "", "maxBudget": form.maxBudget ?? "",
-                  "bidDueAt": form.bidDueAt ?? ""]
+        values = [
+            "title": form.title ?? "", "description": form.description ?? "", "visibility": form.visibility ?? "PUBLIC",
+            "sealed": form.sealed == nil ? "" : "on", "city": form.city ?? "", "state": form.state ?? "",
+            "postalCode": form.postalCode ?? "", "minBudget": form.minBudget ?? "", "maxBudget": form.maxBudget ?? "",
+            "bidDueAt": form.bidDueAt ?? ""
+        ]
         trades = Trades.all.map { .init(code: $0.code, name: $0.name, selected: (form.trades ?? []).contains($0.code)) }
     }
 }

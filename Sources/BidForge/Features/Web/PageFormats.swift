@@ -1,5 +1,5 @@
-import Foundation
 import BidForgeCore
+import Foundation
 
 /// How pages show money, dates and projects. Times are sent as ISO-8601 in `<time datetime>`; the page's script shows
 /// them in the viewer's time zone, and the UTC text stands without JavaScript.
@@ -39,7 +39,9 @@ enum PageFormats {
 
     /// The API's problems under the form's field names (`location.city` → `city`); list fields report per element
     /// (`company.serviceArea.states[1]`), hence prefixes.
-    static func formErrors(_ problems: [String: String], renaming names: [(api: String, form: String)]) -> [String: String] {
+    static func formErrors(_ problems: [String: String], renaming names: [(api: String, form: String)]) -> [String:
+        String]
+    {
         var fields: [String: String] = [:]
         for (field, problem) in problems { fields[names.first { field.hasPrefix($0.api) }?.form ?? field] = problem }
         return fields

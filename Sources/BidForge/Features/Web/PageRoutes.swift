@@ -18,8 +18,10 @@ extension RoutesBuilder {
     /// A signed-in user's form post, as `authed` is for the API: the session (signed-out visitors go to the sign-in
     /// page), the per-user write budget, the form decoded once and its CSRF token checked — then `handler`.
     @discardableResult
-    func formPost<Form: PageForm>(_ path: PathComponent..., form: Form.Type,
-                                  use handler: @escaping @Sendable (Request, WebUser, Form) async throws -> Response) -> Route {
+    func formPost<Form: PageForm>(
+        _ path: PathComponent..., form: Form.Type,
+        use handler: @escaping @Sendable (Request, WebUser, Form) async throws -> Response
+    ) -> Route {
         let route = on(.POST, path) { req async throws -> Response in
             let user = try await WebSession.requireUser(req)
             let form = try WebForms.decode(Form.self, from: req, orElse: Form())
@@ -32,8 +34,10 @@ extension RoutesBuilder {
 
     /// A form posted before signing in (sign-in, sign-up) or by anyone (sign-out): the form and its CSRF token.
     @discardableResult
-    func publicFormPost<Form: PageForm>(_ path: PathComponent..., form: Form.Type,
-                                        use handler: @escaping @Sendable (Request, Form) async throws -> Response) -> Route {
+    func publicFormPost<Form: PageForm>(
+        _ path: PathComponent..., form: Form.Type,
+        use handler: @escaping @Sendable (Request, Form) async throws -> Response
+    ) -> Route {
         let route = on(.POST, path) { req async throws -> Response in
             let form = try WebForms.decode(Form.self, from: req, orElse: Form())
             try WebSession.verifyCSRF(req, submitted: form._csrf)
@@ -47,8 +51,10 @@ extension RoutesBuilder {
     /// session, the write budget, and the CSRF token from the `X-CSRF-Token` header — checked before the body is read.
     /// `queryTokenToo`: the `_csrf` query item is accepted as well (the upload form without a script).
     @discardableResult
-    func headerCSRFPost(_ path: PathComponent..., body: HTTPBodyStreamStrategy = .collect, queryTokenToo: Bool = false,
-                        use handler: @escaping @Sendable (Request, WebUser) async throws -> Response) -> Route {
+    func headerCSRFPost(
+        _ path: PathComponent..., body: HTTPBodyStreamStrategy = .collect, queryTokenToo: Bool = false,
+        use handler: @escaping @Sendable (Request, WebUser) async throws -> Response
+    ) -> Route {
         let route = on(.POST, path, body: body) { req async throws -> Response in
             let user = try await WebSession.requireUser(req)
             let query = queryTokenToo ? req.queryParameters[WebSession.csrfField] : nil

@@ -1,5 +1,5 @@
-import Vapor
 import Leaf
+import Vapor
 
 /// What every page's layout needs: the title, who is signed in, the CSRF token for its forms, asset URLs.
 struct LayoutContext: Encodable, Sendable {
@@ -29,15 +29,18 @@ struct PageContext<Page: Encodable & Sendable>: Encodable, Sendable {
 /// Renders Leaf pages with the headers every page needs: a strict Content-Security-Policy (scripts and styles only from
 /// the asset origin), `no-store` (pages show the signed-in user's data) and the CSRF cookie when newly minted.
 enum Pages {
-    static func render<Page: Encodable & Sendable>(_ req: Request, _ template: String, title: String, _ page: Page,
-                                                   status: HTTPResponseStatus = .ok) async throws -> Response {
+    static func render<Page: Encodable & Sendable>(
+        _ req: Request, _ template: String, title: String, _ page: Page,
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let user = try await WebSession.user(of: req)
         let assets = req.application.staticAssets
         var signedIn: LayoutContext.SignedIn?
         if let user {
-            signedIn = .init(name: user.name, companyName: user.companyName, role: user.caller.role.rawValue,
-                             mayPost: user.caller.role.mayPostProjects, mayBid: user.caller.role.mayBid,
-                             unreadCount: try await NotificationPagesController.unreadCount(of: user.caller, on: req.db))
+            signedIn = .init(
+                name: user.name, companyName: user.companyName, role: user.caller.role.rawValue,
+                mayPost: user.caller.role.mayPostProjects, mayBid: user.caller.role.mayBid,
+                unreadCount: try await NotificationPagesController.unreadCount(of: user.caller, on: req.db))
         }
         let layout = LayoutContext(
             title: title,
@@ -85,12 +88,18 @@ struct PageErrors: AsyncMiddleware {
         } catch let redirect as PageRedirect {
             return Pages.redirect(redirect.location)
         } catch let error as APIError {
-            if error.status == .unauthorized { return Pages.redirect(PageRedirect.toLogin(returningTo: request.url.string).location) }
-            let heading = error.status == .notFound ? "Not found" : error.status == .forbidden ? "Not allowed" : "Something is wrong"
-            let response = try await Pages.render(request, "error", title: heading,
-                                                  ErrorPage(status: Int(error.status.code), heading: heading, message: error.message),
-                                                  status: error.status)
-            for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }  // Retry-After
+            if error.status == .unauthorized {
+                return Pages.redirect(PageRedirect.toLogin(returningTo: request.url.string).location)
+            }
+            let heading =
+                error.status == .notFound
+                ? "Not found" : error.status == .forbidden ? "Not allowed" : "Something is wrong"
+            let response = try await Pages.render(
+                request, "error", title: heading,
+                ErrorPage(status: Int(error.status.code), heading: heading, message: error.message),
+                status: error.status)
+            // Retry-After
+            for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }
             return response
         }
     }
@@ -101,7 +110,9 @@ extension Application {
     /// (edit a template, reload the page).
     func configurePages(viewsDirectory: String) {
         // Leaf's default configuration reads its root from here.
-        var root = viewsDirectory.hasPrefix("/") ? viewsDirectory : FileManager.default.currentDirectoryPath + "/" + viewsDirectory
+        var root =
+            viewsDirectory.hasPrefix("/")
+            ? viewsDirectory : FileManager.default.currentDirectoryPath + "/" + viewsDirectory
         if !root.hasSuffix("/") { root += "/" }
         directory.viewsDirectory = root
         views.use(.leaf)

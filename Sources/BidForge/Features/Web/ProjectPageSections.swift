@@ -1,7 +1,7 @@
-import Vapor
+import BidForgeCore
 import Fluent
 import SQLKit
-import BidForgeCore
+import Vapor
 
 /// Questions on a project page: the ones the viewer may see (as the API lists them), a form to ask for bidders while
 /// the project is open, and an answer form under each unanswered question for the owner.
@@ -21,8 +21,10 @@ struct QuestionsSection: Encodable, Sendable {
     let draft: String
     let error: String?
 
-    static func build(_ project: ProjectModel, relation: ProjectRelation, caller: Caller?, retry: ProjectPageView.Retry,
-                      db: any Database) async throws -> QuestionsSection? {
+    static func build(
+        _ project: ProjectModel, relation: ProjectRelation, caller: Caller?, retry: ProjectPageView.Retry,
+        db: any Database
+    ) async throws -> QuestionsSection? {
         let owner = relation == .owner && (caller?.role.mayPostProjects ?? false)
         let mayAsk = QuestionActions.mayAsk(on: project, relation: relation, caller: caller)
         let rows = try await QuestionQueries.visible(on: project, relation: relation, caller: caller, db: db)
@@ -30,9 +32,12 @@ struct QuestionsSection: Encodable, Sendable {
         if rows.isEmpty && !mayAsk && !owner { return nil }
         return QuestionsSection(
             items: try rows.map { q in
-                Row(id: (try q.requireID()).uuidString.lowercased(), body: q.body, answer: q.answer, askedAt: JSONCoding.formatDate(q.createdAt),
+                Row(
+                    id: (try q.requireID()).uuidString.lowercased(), body: q.body, answer: q.answer,
+                    askedAt: JSONCoding.formatDate(q.createdAt),
                     askedText: PageFormats.utc(q.createdAt), mine: q.companyId == caller?.companyId,
-                    answerURL: owner && q.answeredAt == nil ? "/questions/\((try q.requireID()).uuidString.lowercased())/answer" : nil)
+                    answerURL: owner && q.answeredAt == nil
+                        ? "/questions/\((try q.requireID()).uuidString.lowercased())/answer" : nil)
             },
             askURL: mayAsk ? SiteURL.project(try project.requireID()) + "/questions" : nil,
             draft: retry.question ?? "", error: retry.fieldErrors["question"])
@@ -75,29 +80,40 @@ struct InvitationsSection: Encodable, Sendable {
             .join(CompanyModel.self, on: \InvitationModel.$companyId == \CompanyModel.$id)
             .sort(\.$createdAt).sort(\.$id).limit(500).all()
         let rows = try invitations.map { invitation in
-            Row(companyId: invitation.companyId.lowercasedString, companyName: try invitation.joined(CompanyModel.self).name,
+            Row(
+                companyId: invitation.companyId.lowercasedString,
+                companyName: try invitation.joined(CompanyModel.self).name,
                 status: invitation.status.rawValue,
-                respondedAt: invitation.respondedAt.map(JSONCoding.formatDate), respondedText: invitation.respondedAt.map(PageFormats.utc))
+                respondedAt: invitation.respondedAt.map(JSONCoding.formatDate),
+                respondedText: invitation.respondedAt.map(PageFormats.utc))
         }
         let search = (req.queryParameters["inviteSearch"] ?? "").trimmingCharacters(in: .whitespaces)
         var candidates: [Candidate] = []
         if !search.isEmpty {
             let invited = Set(invitations.map(\.companyId))
             let pattern = "%" + Self.escapedLike(String(search.prefix(100)).lowercased()) + "%"
-            let query: SQLQueryString = "SELECT * FROM companies WHERE LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' AND id <> \(bind: project.companyId) ORDER BY name, id LIMIT \(literal: Self.maxCandidates)"
+            let query: SQLQueryString =
+                "SELECT * FROM companies WHERE LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' AND id <> \(bind: project.companyId) ORDER BY name, id LIMIT \(literal: Self.maxCandidates)"
             candidates = try await req.db.sql.raw(query).all().map { try $0.decode(fluentModel: CompanyModel.self) }
-                .map { Candidate(id: (try $0.requireID()).lowercasedString, name: $0.name, trades: $0.trades.joined(separator: ", "), invited: invited.contains(try $0.requireID())) }
+                .map {
+                    Candidate(
+                        id: (try $0.requireID()).lowercasedString, name: $0.name,
+                        trades: $0.trades.joined(separator: ", "), invited: invited.contains(try $0.requireID()))
+                }
         }
         return InvitationsSection(
             rows: rows, mayInvite: project.status == .draft || project.status == .open,
-            inviteURL: SiteURL.project(try project.requireID()) + "/invitations", search: search, candidates: candidates, searched: !search.isEmpty,
+            inviteURL: SiteURL.project(try project.requireID()) + "/invitations", search: search,
+            candidates: candidates, searched: !search.isEmpty,
             trades: Trades.all.map { .init(code: $0.code, name: $0.name, selected: project.trades.contains($0.code)) },
-            states: USStates.codes.sorted(), projectState: project.state, projectId: (try project.requireID()).lowercasedString)
+            states: USStates.codes.sorted(), projectState: project.state,
+            projectId: (try project.requireID()).lowercasedString)
     }
 
     /// `%` and `_` typed by the user match themselves.
     static func escapedLike(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
     }
 }
 
@@ -139,20 +155,30 @@ enum BidderSection {
         let latestAddendum: Int
     }
 
-    static func myBid(of caller: Caller, on project: ProjectModel, now: Date, db: any Database) async throws -> (BidModel, MyBid)? {
-        guard let bid = try await BidModel.query(on: db).filter(\.$projectId == (try project.requireID()))
-            .filter(\.$companyId == caller.companyId).sort(\.$createdAt, .descending).first() else { return nil }
+    static func myBid(of caller: Caller, on project: ProjectModel, now: Date, db: any Database) async throws -> (
+        BidModel, MyBid
+    )? {
+        guard
+            let bid = try await BidModel.query(on: db).filter(\.$projectId == (try project.requireID()))
+                .filter(\.$companyId == caller.companyId).sort(\.$createdAt, .descending).first()
+        else { return nil }
         let open = BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now)
         var result: String?
         if project.status == .awarded, bid.status == .accepted || bid.status == .rejected {
             result = try await outcome(of: bid, on: project, db: db)
         }
-        return (bid, MyBid(bidId: (try bid.requireID()).uuidString.lowercased(), amount: PageFormats.money(bid.amountCents), status: bid.status.rawValue,
-                           revision: bid.revision, acknowledged: bid.acknowledgedAddendum, latestAddendum: project.addendumCount,
-                           // A prompt to revise, so only while a revision can still be sent.
-                           staleAddendum: open && bid.acknowledgedAddendum < project.addendumCount,
-                           withdrawURL: open && bid.status.canMove(to: .withdrawn) ? "/bids/\((try bid.requireID()).uuidString.lowercased())/withdraw" : nil,
-                           result: result, won: bid.status == .accepted))
+        return (
+            bid,
+            MyBid(
+                bidId: (try bid.requireID()).uuidString.lowercased(), amount: PageFormats.money(bid.amountCents),
+                status: bid.status.rawValue,
+                revision: bid.revision, acknowledged: bid.acknowledgedAddendum, latestAddendum: project.addendumCount,
+                // A prompt to revise, so only while a revision can still be sent.
+                staleAddendum: open && bid.acknowledgedAddendum < project.addendumCount,
+                withdrawURL: open && bid.status.canMove(to: .withdrawn)
+                    ? "/bids/\((try bid.requireID()).uuidString.lowercased())/withdraw" : nil,
+                result: result, won: bid.status == .accepted)
+        )
     }
 
     /// What the award notification told this bidder, worked out again from the bids the award ranked.
@@ -160,39 +186,53 @@ enum BidderSection {
         guard let winnerId = project.awardedBidId else { return nil }
         let ranked = try await BidModel.query(on: db).filter(\.$projectId == (try project.requireID()))
             .filter(\.$status ~~ [.accepted, .rejected]).all()
-        guard let outcomes = try AwardOutcome.compute(liveBids: ranked.map { .init(bidId: (try $0.requireID()).lowercasedString, amountCents: $0.amountCents) },
-                                                  winningBidId: winnerId.lowercasedString),
-              let mine = try outcomes.first(where: { $0.bidId == (try bid.requireID()).lowercasedString }) else { return nil }
+        guard
+            let outcomes = try AwardOutcome.compute(
+                liveBids: ranked.map {
+                    .init(bidId: (try $0.requireID()).lowercasedString, amountCents: $0.amountCents)
+                },
+                winningBidId: winnerId.lowercasedString),
+            let mine = try outcomes.first(where: { $0.bidId == (try bid.requireID()).lowercasedString })
+        else { return nil }
         if mine.won { return "You won this project: your bid ranked \(mine.rank) of \(mine.bidCount)." }
         return "Awarded to another bidder. Your bid ranked \(mine.rank) of \(mine.bidCount), "
             + String(format: "%.1f %%", mine.aboveWinningPct) + " above the winning amount."
     }
 
     /// The form to bid (no live bid yet) or to revise the live one, while bidding is open.
-    static func form(for project: ProjectModel, myBid: (BidModel, MyBid)?, retry: ProjectPageView.Retry, now: Date) throws -> Form? {
+    static func form(for project: ProjectModel, myBid: (BidModel, MyBid)?, retry: ProjectPageView.Retry, now: Date)
+        throws -> Form?
+    {
         guard BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now) else { return nil }
         let existing = myBid.flatMap { $0.0.status == .submitted ? $0.0 : nil }
         func tradeOptions(_ selected: String) -> [AccountPagesController.TradeOption] {
-            project.trades.map { code in .init(code: code, name: Trades.name(of: code) ?? code, selected: code == selected) }
+            project.trades.map { code in
+                .init(code: code, name: Trades.name(of: code) ?? code, selected: code == selected)
+            }
         }
         var rows: [LineRow] = []
         var exclusions = "", notes = ""
         var acknowledged = project.addendumCount
         if let typed = retry.bidForm {
             let descriptions = typed.description ?? []
-            func field(_ values: [String]?, _ index: Int) -> String { (values ?? []).indices.contains(index) ? values![index] : "" }
+            func field(_ values: [String]?, _ index: Int) -> String {
+                (values ?? []).indices.contains(index) ? values![index] : ""
+            }
             rows = descriptions.indices.map { index in
-                LineRow(index: index + 1, description: descriptions[index], trades: tradeOptions(field(typed.trade, index)),
-                        quantity: field(typed.quantity, index), unit: field(typed.unit, index), unitPrice: field(typed.unitPrice, index))
+                LineRow(
+                    index: index + 1, description: descriptions[index], trades: tradeOptions(field(typed.trade, index)),
+                    quantity: field(typed.quantity, index), unit: field(typed.unit, index),
+                    unitPrice: field(typed.unitPrice, index))
             }
             exclusions = typed.exclusions ?? ""
             notes = typed.notes ?? ""
             acknowledged = typed.acknowledgedAddendum.flatMap(Int.init) ?? acknowledged
         } else if let existing {
             rows = try existing.lineItems.enumerated().map { index, item in
-                LineRow(index: index + 1, description: item.description, trades: tradeOptions(item.trade),
-                        quantity: PageFormats.quantity(item.quantity), unit: item.unit,
-                        unitPrice: PageFormats.dollars(item.unitPriceCents))
+                LineRow(
+                    index: index + 1, description: item.description, trades: tradeOptions(item.trade),
+                    quantity: PageFormats.quantity(item.quantity), unit: item.unit,
+                    unitPrice: PageFormats.dollars(item.unitPriceCents))
             }
             exclusions = try existing.exclusions.joined(separator: "\n")
             notes = existing.notes
@@ -201,14 +241,19 @@ enum BidderSection {
         // Always room for a few more lines (the script is not needed to add one).
         let blanks = max(3 - rows.count, 1)
         for _ in 0..<blanks {
-            rows.append(LineRow(index: rows.count + 1, description: "", trades: tradeOptions(""), quantity: "", unit: "EA", unitPrice: ""))
+            rows.append(
+                LineRow(
+                    index: rows.count + 1, description: "", trades: tradeOptions(""), quantity: "", unit: "EA",
+                    unitPrice: ""))
         }
-        let action = try existing.map { "/bids/\(try $0.requireID().lowercasedString)/revise" }
+        let action =
+            try existing.map { "/bids/\(try $0.requireID().lowercasedString)/revise" }
             ?? SiteURL.project(try project.requireID()) + "/bids"
-        return Form(action: action,
-                    heading: existing == nil ? "Submit a bid" : "Revise your bid",
-                    submitLabel: existing == nil ? "Submit bid" : "Submit revision",
-                    rows: rows, exclusions: exclusions, notes: notes, addenda: Array(0...project.addendumCount),
-                    acknowledged: acknowledged, latestAddendum: project.addendumCount)
+        return Form(
+            action: action,
+            heading: existing == nil ? "Submit a bid" : "Revise your bid",
+            submitLabel: existing == nil ? "Submit bid" : "Submit revision",
+            rows: rows, exclusions: exclusions, notes: notes, addenda: Array(0...project.addendumCount),
+            acknowledged: acknowledged, latestAddendum: project.addendumCount)
     }
 }

@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// A project's page, for whoever may see it: the facts and documents for everyone; questions for those who may ask or
 /// answer; for the owner the actions, invitations, uploads and the leveling table; for a bidder the bid form, its bid
@@ -57,24 +57,31 @@ enum ProjectPageView {
         var fieldErrors: [String: String] = [:]
     }
 
-    static func render(_ req: Request, project projectId: UUID?, notice: String?, status: HTTPResponseStatus,
-                       retry: Retry = Retry()) async throws -> Response {
+    static func render(
+        _ req: Request, project projectId: UUID?, notice: String?, status: HTTPResponseStatus,
+        retry: Retry = Retry()
+    ) async throws -> Response {
         let user = try await WebSession.user(of: req)
         let caller = user?.caller
         let (project, relation) = try await ProjectAccess.find(projectId, caller: caller, on: req.db)
         if relation == .invited, let caller {
-            try await InvitationActions.markViewedIfPending(projectId: try project.requireID(), companyId: caller.companyId,
-                                                            in: req.useCases)
+            try await InvitationActions.markViewedIfPending(
+                projectId: try project.requireID(), companyId: caller.companyId,
+                in: req.useCases)
         }
         let bidCount = try await ProjectAccess.bidCount((try project.requireID()), on: req.db)
         let manages = relation == .owner && (caller?.role.mayPostProjects ?? false)
         let url = SiteURL.project(try project.requireID())
         var uploadLimit: String?
-        if manages, project.status.acceptsDocuments, let company = try await CompanyModel.find(project.companyId, on: req.db) {
+        if manages, project.status.acceptsDocuments,
+            let company = try await CompanyModel.find(project.companyId, on: req.db)
+        {
             uploadLimit = "\(company.plan.maxDocumentBytes / 1_000_000) MB"
         }
         let bidding = caller.flatMap { relation != .owner && $0.role.mayBid ? $0 : nil }
-        let myBid = try await bidding.asyncMap { try await BidderSection.myBid(of: $0, on: project, now: req.now, db: req.db) } ?? nil
+        let myBid =
+            try await bidding.asyncMap { try await BidderSection.myBid(of: $0, on: project, now: req.now, db: req.db) }
+            ?? nil
         let documents = try await documents(of: project, manages: manages, on: req.db)
         let page = Page(
             project: try ProjectCard(project, bidCount: bidCount), isOwner: relation == .owner,
@@ -84,13 +91,16 @@ enum ProjectPageView {
             actions: manages ? try actions(for: project) : [],
             editURL: manages && project.status.isEditable ? url + "/edit" : nil,
             uploadLimit: uploadLimit,
-            uploadNote: "up to \(uploadLimit ?? "")" + (project.status == .open
-                ? "; on an open project each upload is an addendum and bidders are told" : ""),
+            uploadNote: "up to \(uploadLimit ?? "")"
+                + (project.status == .open
+                    ? "; on an open project each upload is an addendum and bidders are told" : ""),
             replaceable: manages && project.status.documentsMayBeReplaced ? documents.filter { !$0.superseded } : [],
-            questions: try await QuestionsSection.build(project, relation: relation, caller: caller, retry: retry, db: req.db),
+            questions: try await QuestionsSection.build(
+                project, relation: relation, caller: caller, retry: retry, db: req.db),
             invitations: manages ? try await InvitationsSection.build(project, req: req) : nil,
             myBid: myBid?.1,
-            bidForm: try bidding == nil ? nil : BidderSection.form(for: project, myBid: myBid, retry: retry, now: req.now),
+            bidForm: try bidding == nil
+                ? nil : BidderSection.form(for: project, myBid: myBid, retry: retry, now: req.now),
             leveling: manages && bidCount > 0 ? try await leveling(project, req: req) : nil,
             messageOwner: bidding != nil)
         return try await Pages.render(req, "project", title: project.title, page, status: status)
@@ -98,8 +108,10 @@ enum ProjectPageView {
 
     /// A refused bid or question: the project page again with the reason on top and what was typed still in the form.
     /// Anything else (404, 403, 500) is not the form's business and goes to `PageErrors`.
-    static func refused(_ error: any Error, req: Request, project projectId: UUID?,
-                        retry: ProjectPageView.Retry = Retry()) async throws -> Response {
+    static func refused(
+        _ error: any Error, req: Request, project projectId: UUID?,
+        retry: ProjectPageView.Retry = Retry()
+    ) async throws -> Response {
         let notice: String
         let status: HTTPResponseStatus
         switch error {
@@ -107,9 +119,11 @@ enum ProjectPageView {
             (notice, status) = (BidderPagesController.describe(errors.problems), .badRequest)
         case let error as APIError where error.code == "VALIDATION_FAILED":
             // Field problems name the fields; any other refusal's details are data for clients, its message is for people.
-            notice = error.details.map { details in
-                BidderPagesController.describe(details.compactMapValues { if case .string(let text) = $0 { text } else { nil } })
-            }.flatMap { $0.isEmpty ? nil : $0 } ?? error.message
+            notice =
+                error.details.map { details in
+                    BidderPagesController.describe(
+                        details.compactMapValues { if case .string(let text) = $0 { text } else { nil } })
+                }.flatMap { $0.isEmpty ? nil : $0 } ?? error.message
             status = error.status
         case let error as APIError where [.badRequest, .conflict, .paymentRequired].contains(error.status):
             (notice, status) = (error.message, error.status)
@@ -124,23 +138,33 @@ enum ProjectPageView {
             .sort(\.$createdAt).sort(\.$id).limit(200).all()
         return try documents.map { d in
             let id = try d.requireID()
-            return DocumentRow(url: SiteURL.document(id), thumbnailURL: d.derivatives == .ready ? SiteURL.document(id, variant: "thumbnail") : nil,
-                               filename: d.filename, title: d.title,
-                               size: ByteCountFormatter.string(fromByteCount: d.sizeBytes, countStyle: .decimal),
-                               addendumNumber: d.addendumNumber, id: id.lowercasedString, superseded: d.supersededAt != nil,
-                               deleteURL: manages && project.status.documentsMayBeDeleted ? SiteURL.document(id) + "/delete" : nil)
+            return DocumentRow(
+                url: SiteURL.document(id),
+                thumbnailURL: d.derivatives == .ready ? SiteURL.document(id, variant: "thumbnail") : nil,
+                filename: d.filename, title: d.title,
+                size: ByteCountFormatter.string(fromByteCount: d.sizeBytes, countStyle: .decimal),
+                addendumNumber: d.addendumNumber, id: id.lowercasedString, superseded: d.supersededAt != nil,
+                deleteURL: manages && project.status.documentsMayBeDeleted ? SiteURL.document(id) + "/delete" : nil)
         }
     }
 
     static func actions(for project: ProjectModel) throws -> [Action] {
         let url = SiteURL.project(try project.requireID())
         var actions: [Action] = []
-        if project.status.canMove(to: .open) { actions.append(Action(url: url + "/publish", label: "Publish", style: "", confirm: "")) }
+        if project.status.canMove(to: .open) {
+            actions.append(Action(url: url + "/publish", label: "Publish", style: "", confirm: ""))
+        }
         if project.status.canMove(to: .closed) {
-            actions.append(Action(url: url + "/close", label: "Close bidding", style: "", confirm: "Close bidding now? No more bids can come in."))
+            actions.append(
+                Action(
+                    url: url + "/close", label: "Close bidding", style: "",
+                    confirm: "Close bidding now? No more bids can come in."))
         }
         if project.status.canMove(to: .cancelled) {
-            actions.append(Action(url: url + "/cancel", label: "Cancel project", style: "secondary", confirm: "Cancel this project? Bidders will be told."))
+            actions.append(
+                Action(
+                    url: url + "/cancel", label: "Cancel project", style: "secondary",
+                    confirm: "Cancel this project? Bidders will be told."))
         }
         return actions
     }
@@ -178,15 +202,19 @@ enum ProjectPageView {
         let winner = project.awardedBidId.flatMap { id in sheet?.bids.first { UUID(uuidString: $0.bidId) == id } }
         return LevelingContext(
             rows: (sheet?.bids ?? []).map { row in
-                .init(bidId: row.bidId, companyId: row.companyId, rank: row.rank, companyName: row.companyName,
-                      amount: PageFormats.money(row.amountCents), amountCents: row.amountCents,
-                      delta: row.rank == 1 ? "lowest" : String(format: "+%.1f %%", row.deltaFromLowestPct),
-                      missingTrades: row.missingTrades.map(PageFormats.trade).joined(separator: ", "),
-                      exclusions: row.exclusions.joined(separator: "; "), staleAddendum: row.staleAddendum,
-                      won: row.bidId == winner?.bidId)
+                .init(
+                    bidId: row.bidId, companyId: row.companyId, rank: row.rank, companyName: row.companyName,
+                    amount: PageFormats.money(row.amountCents), amountCents: row.amountCents,
+                    delta: row.rank == 1 ? "lowest" : String(format: "+%.1f %%", row.deltaFromLowestPct),
+                    missingTrades: row.missingTrades.map(PageFormats.trade).joined(separator: ", "),
+                    exclusions: row.exclusions.joined(separator: "; "), staleAddendum: row.staleAddendum,
+                    won: row.bidId == winner?.bidId)
             },
-            awarded: winner.map { "Awarded to \($0.companyName) for \(PageFormats.money($0.amountCents)) (rank \($0.rank) of \(sheet?.bids.count ?? 0))." },
-            sealedUntil: sealed ? PageFormats.utc(project.bidDueAt) : nil, csvURL: url + "/leveling.csv", awardURL: url + "/award",
+            awarded: winner.map {
+                "Awarded to \($0.companyName) for \(PageFormats.money($0.amountCents)) (rank \($0.rank) of \(sheet?.bids.count ?? 0))."
+            },
+            sealedUntil: sealed ? PageFormats.utc(project.bidDueAt) : nil, csvURL: url + "/leveling.csv",
+            awardURL: url + "/award",
             mayAward: project.status.canMove(to: .awarded), median: PageFormats.money(sheet?.stats.median),
             projectId: (try project.requireID()).lowercasedString)
     }

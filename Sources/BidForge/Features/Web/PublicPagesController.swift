@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import BidForgeCore
+import Fluent
+import Vapor
 
 /// The home page with project search, and a project's page — visible exactly as the API shows them.
 struct PublicPagesController: RouteCollection {
@@ -33,11 +33,12 @@ struct PublicPagesController: RouteCollection {
 
     func home(_ req: Request) async throws -> Response {
         let caller = try await WebSession.user(of: req)?.caller
-        let search = Search(q: req.queryParameters["q"] ?? "", trade: req.queryParameters["trade"] ?? "",
-                            state: req.queryParameters["state"] ?? "",
-                            minBudget: req.queryParameters["minBudget"] ?? "",
-                            maxBudget: req.queryParameters["maxBudget"] ?? "",
-                            dueBefore: req.queryParameters["dueBefore"] ?? "")
+        let search = Search(
+            q: req.queryParameters["q"] ?? "", trade: req.queryParameters["trade"] ?? "",
+            state: req.queryParameters["state"] ?? "",
+            minBudget: req.queryParameters["minBudget"] ?? "",
+            maxBudget: req.queryParameters["maxBudget"] ?? "",
+            dueBefore: req.queryParameters["dueBefore"] ?? "")
         // Clamped before any arithmetic: `?page=461168601842738791` once overflowed `page * 20` and took the process down.
         let pageNumber = min(Paging.maxPage, max(1, req.queryParameters["page"].flatMap(Int.init) ?? 1))
         var errors: [String: String] = [:]
@@ -53,17 +54,25 @@ struct PublicPagesController: RouteCollection {
         } catch let error as ValidationErrors {
             errors = error.problems
         }
-        let trades = Trades.all.map { AccountPagesController.TradeOption(code: $0.code, name: $0.name, selected: $0.code == search.trade) }
+        let trades = Trades.all.map {
+            AccountPagesController.TradeOption(code: $0.code, name: $0.name, selected: $0.code == search.trade)
+        }
         func link(_ page: Int) -> String {
             var items = URLComponents()
-            items.queryItems = [("q", search.q), ("trade", search.trade), ("state", search.state), ("minBudget", search.minBudget),
-                                ("maxBudget", search.maxBudget), ("dueBefore", search.dueBefore)]
-                .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) } + [URLQueryItem(name: "page", value: String(page))]
+            items.queryItems =
+                [
+                    ("q", search.q), ("trade", search.trade), ("state", search.state), ("minBudget", search.minBudget),
+                    ("maxBudget", search.maxBudget), ("dueBefore", search.dueBefore)
+                ]
+                .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) } + [
+                    URLQueryItem(name: "page", value: String(page))
+                ]
             return SiteURL.home + "?" + (items.percentEncodedQuery ?? "")
         }
-        let page = HomePage(search: search, trades: trades, states: USStates.codes.sorted(), projects: cards, total: total,
-                            page: pageNumber, previousURL: pageNumber > 1 ? link(pageNumber - 1) : nil,
-                            nextURL: pageNumber * 20 < total ? link(pageNumber + 1) : nil, errors: errors)
+        let page = HomePage(
+            search: search, trades: trades, states: USStates.codes.sorted(), projects: cards, total: total,
+            page: pageNumber, previousURL: pageNumber > 1 ? link(pageNumber - 1) : nil,
+            nextURL: pageNumber * 20 < total ? link(pageNumber + 1) : nil, errors: errors)
         return try await Pages.render(req, "home", title: "Find projects to bid", page)
     }
 

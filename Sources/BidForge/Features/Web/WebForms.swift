@@ -11,10 +11,14 @@ enum WebForms {
 
     /// The form, or an empty one (every field optional) when the body is missing or not a form; 413 for more fields
     /// than any form here, counted before anything is parsed.
-    static func decode<Form: Decodable>(_ type: Form.Type, from req: Request, orElse empty: @autoclosure () -> Form) throws -> Form {
+    static func decode<Form: Decodable>(_ type: Form.Type, from req: Request, orElse empty: @autoclosure () -> Form)
+        throws -> Form
+    {
         guard let body = req.body.data else { return empty() }
         guard body.readableBytesView.lazy.filter({ $0 == UInt8(ascii: "&") }).count < maxFields else {
-            throw APIError(.payloadTooLarge, "PAYLOAD_TOO_LARGE", "This form has more fields than any BidForge form (at most \(maxFields)).")
+            throw APIError(
+                .payloadTooLarge, "PAYLOAD_TOO_LARGE",
+                "This form has more fields than any BidForge form (at most \(maxFields)).")
         }
         return (try? req.content.decode(Form.self, using: decoder)) ?? empty()
     }

@@ -1,7 +1,7 @@
-import Vapor
-import Fluent
-import Crypto
 import BidForgeCore
+import Crypto
+import Fluent
+import Vapor
 
 /// Who is signed in to the browser: the same `Caller` the API uses (so pages and API share every authorisation
 /// rule), plus what the layout shows.
@@ -55,16 +55,20 @@ enum WebSession {
         if let known = req.storage[UserKey.self] { return known }
         guard let token = req.cookies[cookie]?.string, !token.isEmpty, token.count < 200 else { return nil }
         // One query for the session, its user and the user's company: every page asks this first.
-        guard let session = try await WebSessionModel.query(on: req.db).filter(\.$tokenHash == SecureToken.hash(token))
+        guard
+            let session = try await WebSessionModel.query(on: req.db).filter(\.$tokenHash == SecureToken.hash(token))
                 .join(UserModel.self, on: \WebSessionModel.$userId == \UserModel.$id)
                 .join(CompanyModel.self, on: \UserModel.$companyId == \CompanyModel.$id)
                 .first(),
-              session.expiresAt > req.now,
-              let user = try? session.joined(UserModel.self),
-              let company = try? session.joined(CompanyModel.self) else { return nil }
-        let webUser = WebUser(caller: Caller(userId: (try user.requireID()), companyId: user.companyId, role: user.role,
-                                             sessionExpiresAt: session.expiresAt, sessionKey: .browser(try session.requireID())),
-                              name: user.name, companyName: company.name)
+            session.expiresAt > req.now,
+            let user = try? session.joined(UserModel.self),
+            let company = try? session.joined(CompanyModel.self)
+        else { return nil }
+        let webUser = WebUser(
+            caller: Caller(
+                userId: (try user.requireID()), companyId: user.companyId, role: user.role,
+                sessionExpiresAt: session.expiresAt, sessionKey: .browser(try session.requireID())),
+            name: user.name, companyName: company.name)
         req.storage[UserKey.self] = webUser
         req.logger[metadataKey: "userId"] = .string((try user.requireID()).lowercasedString)
         return webUser
@@ -100,15 +104,18 @@ enum WebSession {
     /// Every form POST: the submitted token must equal the cookie (403 otherwise).
     static func verifyCSRF(_ req: Request, submitted: String?) throws {
         guard let cookie = req.cookies[csrfCookie]?.string, let submitted, !cookie.isEmpty,
-              Data(cookie.utf8).count == Data(submitted.utf8).count,
-              zip(cookie.utf8, submitted.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
-            throw APIError.forbidden("This form has expired or did not come from BidForge. Reload the page and try again.")
+            Data(cookie.utf8).count == Data(submitted.utf8).count,
+            zip(cookie.utf8, submitted.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+        else {
+            throw APIError.forbidden(
+                "This form has expired or did not come from BidForge. Reload the page and try again.")
         }
     }
 
     private static func cookieValue(_ value: String, req: Request, maxAge: Int?) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
-                          isSecure: req.arrivedOverTLS, isHTTPOnly: true, sameSite: .lax)
+        HTTPCookies.Value(
+            string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
+            isSecure: req.arrivedOverTLS, isHTTPOnly: true, sameSite: .lax)
     }
 }
 
@@ -118,6 +125,8 @@ struct PageRedirect: Error {
 
     static func toLogin(returningTo path: String) -> PageRedirect {
         let safe = SiteURL.isLocal(path) ? path : SiteURL.dashboard
-        return PageRedirect(location: SiteURL.login + "?next=" + (safe.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        return PageRedirect(
+            location: SiteURL.login + "?next="
+                + (safe.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
     }
 }

@@ -11,16 +11,19 @@ extension Application {
 
     func useCache(settings: Settings) {
         guard settings.cacheEnabled else { return }
-        cache = Cache(memoryBytes: settings.cacheMemoryBytes, redis: redis, objectStorage: objectStorage,
-                      defaultTTL: TimeInterval(settings.cacheTTLSeconds), metrics: metrics, logger: logger,
-                      now: { [clock] in clock.now() })
+        cache = Cache(
+            memoryBytes: settings.cacheMemoryBytes, redis: redis, objectStorage: objectStorage,
+            defaultTTL: TimeInterval(settings.cacheTTLSeconds), metrics: metrics, logger: logger,
+            now: { [clock] in clock.now() })
     }
 }
 
 extension Application {
     /// `Cache.value` when the cache is on, else simply `build`.
-    func cached(_ name: String, key: String, scopes: [String], ttl: TimeInterval? = nil, objectStore: Bool = false,
-                build: @escaping @Sendable () async throws -> [UInt8]) async throws -> [UInt8] {
+    func cached(
+        _ name: String, key: String, scopes: [String], ttl: TimeInterval? = nil, objectStore: Bool = false,
+        build: @escaping @Sendable () async throws -> [UInt8]
+    ) async throws -> [UInt8] {
         guard let cache else { return try await build() }
         return try await cache.value(name, key: key, scopes: scopes, ttl: ttl, objectStore: objectStore, build: build)
     }

@@ -1,5 +1,5 @@
-import Foundation
 import Crypto
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import RedisWire
@@ -36,8 +36,10 @@ final class Cache: Sendable {
         var builds = 0
     }
 
-    init(memoryBytes: Int, redis: RedisClient?, objectStorage: (any ObjectStorage)?, defaultTTL: TimeInterval,
-         metrics: AppMetrics?, logger: Logger, now: @escaping @Sendable () -> Date) {
+    init(
+        memoryBytes: Int, redis: RedisClient?, objectStorage: (any ObjectStorage)?, defaultTTL: TimeInterval,
+        metrics: AppMetrics?, logger: Logger, now: @escaping @Sendable () -> Date
+    ) {
         memory = MemoryTier(capacityBytes: memoryBytes)
         shared = redis.map { RedisTier(redis: $0) }
         objects = objectStorage.map { ObjectStoreTier(storage: $0) }
@@ -54,8 +56,10 @@ final class Cache: Sendable {
 
     /// The value for `key` (which must name everything the value depends on besides `scopes`), from the first tier that
     /// has it, else built once and stored in every tier asked for. `name` groups the metrics (`projects`, `listings` …).
-    func value(_ name: String, key: String, scopes: [String], ttl: TimeInterval? = nil, objectStore: Bool = false,
-               build: @escaping @Sendable () async throws -> [UInt8]) async throws -> [UInt8] {
+    func value(
+        _ name: String, key: String, scopes: [String], ttl: TimeInterval? = nil, objectStore: Bool = false,
+        build: @escaping @Sendable () async throws -> [UInt8]
+    ) async throws -> [UInt8] {
         guard shouldTryShared() else {
             record(name, tier: "all", result: "bypass")
             return try await build()
@@ -83,8 +87,10 @@ final class Cache: Sendable {
 
     /// Many values at once (a listing's cards): one generation read, L1, one L2 round trip for the rest, and one
     /// `buildMissing` call for what no tier had (it answers nil for keys that have no value; those are not cached).
-    func values(_ name: String, keys: [String], scopes: [[String]], ttl: TimeInterval? = nil,
-                buildMissing: @escaping @Sendable ([Int]) async throws -> [[UInt8]?]) async throws -> [[UInt8]?] {
+    func values(
+        _ name: String, keys: [String], scopes: [[String]], ttl: TimeInterval? = nil,
+        buildMissing: @escaping @Sendable ([Int]) async throws -> [[UInt8]?]
+    ) async throws -> [[UInt8]?] {
         guard !keys.isEmpty else { return [] }
         let everything = Array(Set(scopes.joined())).sorted()
         let generation: [String: Int64]
@@ -104,7 +110,9 @@ final class Cache: Sendable {
         }
         let ttl = ttl ?? defaultTTL
         let versioned = keys.indices.map { index in
-            name + ":" + keys[index] + "@" + ([CacheGenerations.everything] + scopes[index]).map { String(generation[$0] ?? 0) }.joined(separator: ".")
+            name + ":" + keys[index] + "@"
+                + ([CacheGenerations.everything] + scopes[index]).map { String(generation[$0] ?? 0) }.joined(
+                    separator: ".")
         }
         var results = [[UInt8]?](repeating: nil, count: keys.count)
         var missing: [Int] = []
@@ -161,7 +169,9 @@ final class Cache: Sendable {
         var out: [UInt8] = []
         for value in values {
             let length = value.map { UInt32($0.count) } ?? UInt32.max
-            out += [UInt8(length >> 24 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
+            out += [
+                UInt8(length >> 24 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)
+            ]
             if let value { out += value }
         }
         return out
@@ -173,7 +183,10 @@ final class Cache: Sendable {
         while index + 4 <= bytes.count {
             let length = bytes[index..<(index + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             index += 4
-            if length == UInt32.max { values.append(nil); continue }
+            if length == UInt32.max {
+                values.append(nil)
+                continue
+            }
             let end = min(bytes.count, index + Int(length))
             values.append(Array(bytes[index..<end]))
             index = end
@@ -192,8 +205,10 @@ final class Cache: Sendable {
         }
     }
 
-    private func fill(_ name: String, _ key: String, ttl: TimeInterval, objectStore: Bool,
-                      build: @escaping @Sendable () async throws -> [UInt8]) async throws -> [UInt8] {
+    private func fill(
+        _ name: String, _ key: String, ttl: TimeInterval, objectStore: Bool,
+        build: @escaping @Sendable () async throws -> [UInt8]
+    ) async throws -> [UInt8] {
         if let shared {
             if let hit = await sharedGet(shared, key) {
                 record(name, tier: "l2", result: "hit")
@@ -234,7 +249,8 @@ final class Cache: Sendable {
         }
         if objectStore, let objects {
             do { try await objects.set(key, value, ttl: ttl, now: now()) } catch {
-                logger.warning("cache: could not keep a result in the object store", metadata: ["error": .string("\(error)")])
+                logger.warning(
+                    "cache: could not keep a result in the object store", metadata: ["error": .string("\(error)")])
             }
         }
     }
@@ -248,8 +264,9 @@ final class Cache: Sendable {
 
     private func acquireBuildLock(_ shared: RedisTier, _ key: String) async -> Bool {
         do {
-            return try await shared.redis.set("bidforge:cache-lock:" + CacheKeys.digest(key), "1",
-                                              expireMilliseconds: Self.lockLifetimeMilliseconds, onlyIfAbsent: true)
+            return try await shared.redis.set(
+                "bidforge:cache-lock:" + CacheKeys.digest(key), "1",
+                expireMilliseconds: Self.lockLifetimeMilliseconds, onlyIfAbsent: true)
         } catch {
             failed(error)
             return true
@@ -263,7 +280,9 @@ final class Cache: Sendable {
         return state.withLockedValue { state in
             guard state.degradedSince != nil else { return true }
             let current = now()
-            if let last = state.lastAttempt, current.timeIntervalSince(last) < Self.retryInterval, current >= last { return false }
+            if let last = state.lastAttempt, current.timeIntervalSince(last) < Self.retryInterval, current >= last {
+                return false
+            }
             state.lastAttempt = current
             return true
         }
@@ -278,15 +297,19 @@ final class Cache: Sendable {
             return true
         }
         if first {
-            logger.warning("cache bypassed: Redis is unavailable, so reads go to the database until it answers",
-                           metadata: ["error": .string(String(describing: error))])
+            logger.warning(
+                "cache bypassed: Redis is unavailable, so reads go to the database until it answers",
+                metadata: ["error": .string(String(describing: error))])
         }
     }
 
     /// Redis answers again: writes made meanwhile could not move any generation, so everything moves on once.
     private func recovered() {
         let wasDegraded = state.withLockedValue { state in
-            defer { state.degradedSince = nil; state.lastAttempt = nil }
+            defer {
+                state.degradedSince = nil
+                state.lastAttempt = nil
+            }
             return state.degradedSince != nil
         }
         guard wasDegraded else { return }

@@ -54,7 +54,9 @@ final class CacheGenerations: Sendable {
     func bump(_ scopes: Set<String>) async throws {
         guard !scopes.isEmpty else { return }
         guard let redis else {
-            local.withLockedValue { counters in for scope in scopes { counters[scope] = (counters[scope] ?? origin) + 1 } }
+            local.withLockedValue { counters in
+                for scope in scopes { counters[scope] = (counters[scope] ?? origin) + 1 }
+            }
             return
         }
         let ordered = Array(scopes)
@@ -70,9 +72,11 @@ final class CacheGenerations: Sendable {
         mirror.withLockedValue { $0.removeAll() }
     }
 
-    private func remember<Pairs: Sequence>(_ pairs: Pairs, at instant: ContinuousClock.Instant) where Pairs.Element == (String, Int64) {
+    private func remember<Pairs: Sequence>(_ pairs: Pairs, at instant: ContinuousClock.Instant)
+    where Pairs.Element == (String, Int64) {
         mirror.withLockedValue { mirror in
-            if mirror.count > 200_000 { mirror.removeAll(keepingCapacity: true) }  // bounded: a cold mirror only costs a read
+            // bounded: a cold mirror only costs a read
+            if mirror.count > 200_000 { mirror.removeAll(keepingCapacity: true) }
             for (scope, value) in pairs { mirror[scope] = (value, instant) }
         }
     }

@@ -1,5 +1,5 @@
-import Foundation
 import Fluent
+import Foundation
 import NIOConcurrencyHelpers
 
 /// What a write transaction touched. `Application.write` binds one for the transaction; the events it records and the

@@ -1,6 +1,6 @@
 import Foundation
-import NIOCore
 import NIOConcurrencyHelpers
+import NIOCore
 import RedisWire
 
 /// One tier of the read cache: bytes under a key, for a time. Tiers never throw to their callers' users: a tier that
@@ -17,8 +17,8 @@ final class MemoryTier: CacheTier, @unchecked Sendable {
     let capacityBytes: Int
     private let lock = NIOLock()
     private var entries: [String: Node] = [:]
-    private var head: Node?   // most recently used
-    private var tail: Node?   // next to go
+    private var head: Node?  // most recently used
+    private var tail: Node?  // next to go
     private(set) var usedBytes = 0
 
     private final class Node {
@@ -27,7 +27,11 @@ final class MemoryTier: CacheTier, @unchecked Sendable {
         var expiresAt: Date
         var newer: Node?
         var older: Node?
-        init(key: String, value: [UInt8], expiresAt: Date) { self.key = key; self.value = value; self.expiresAt = expiresAt }
+        init(key: String, value: [UInt8], expiresAt: Date) {
+            self.key = key
+            self.value = value
+            self.expiresAt = expiresAt
+        }
         var cost: Int { value.count + key.utf8.count + 64 }
     }
 
@@ -39,7 +43,10 @@ final class MemoryTier: CacheTier, @unchecked Sendable {
     func get(_ key: String, now: Date) -> [UInt8]? {
         lock.withLock {
             guard let node = entries[key] else { return nil }
-            guard node.expiresAt > now else { remove(node); return nil }
+            guard node.expiresAt > now else {
+                remove(node)
+                return nil
+            }
             moveToFront(node)
             return node.value
         }
@@ -129,7 +136,9 @@ struct ObjectStoreTier: CacheTier {
         } catch StorageError.notFound {
             return nil
         }
-        guard object.readableBytes >= 8, let bytes = object.getBytes(at: object.readerIndex, length: object.readableBytes) else { return nil }
+        guard object.readableBytes >= 8,
+            let bytes = object.getBytes(at: object.readerIndex, length: object.readableBytes)
+        else { return nil }
         let expiry = bytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard Double(expiry) > now.timeIntervalSince1970 else { return nil }
         return Array(bytes.dropFirst(8))
@@ -138,6 +147,7 @@ struct ObjectStoreTier: CacheTier {
     func set(_ key: String, _ value: [UInt8], ttl: TimeInterval, now: Date) async throws {
         let expiry = UInt64(max(0, now.addingTimeInterval(ttl).timeIntervalSince1970))
         let header = (0..<8).reversed().map { UInt8(truncatingIfNeeded: expiry >> (UInt64($0) * 8)) }
-        try await storage.put(Self.objectKey(key), body: ByteBuffer(bytes: header + value), contentType: "application/octet-stream")
+        try await storage.put(
+            Self.objectKey(key), body: ByteBuffer(bytes: header + value), contentType: "application/octet-stream")
     }
 }

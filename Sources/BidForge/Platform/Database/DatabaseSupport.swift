@@ -1,9 +1,9 @@
-import Fluent
-import Vapor
-import SQLKit
 import AsyncKit
-import PostgresNIO
+import Fluent
 import NIOCore
+import PostgresNIO
+import SQLKit
+import Vapor
 
 extension Database {
     var sql: any SQLDatabase { self as! any SQLDatabase }
@@ -44,7 +44,7 @@ enum DatabaseErrors {
         if let psql = error as? PSQLError {
             switch psql.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
-                 .sslUnsupported, .failedToAddSSLHandler:
+                .sslUnsupported, .failedToAddSSLHandler:
                 return true
             default:
                 return false
@@ -94,7 +94,9 @@ extension Application {
 
     /// Runs `body` in a write transaction on `db`: the one way BidForge changes data. After a commit that recorded
     /// events the outbox dispatcher is nudged (only then: its own writes would otherwise wake it forever).
-    func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T)
+        async throws -> T
+    {
         let touches = CacheTouches()
         // Bound inside the transaction's closure: the drivers may run it in a task of their own.
         let touching: @Sendable (any Database) async throws -> T = { db in

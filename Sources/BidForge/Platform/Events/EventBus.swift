@@ -39,8 +39,10 @@ final class InProcessEventBus: EventBus {
 
     func subscribe() -> AsyncStream<Delivery> {
         let id = UUID()
-        let (stream, continuation) = AsyncStream.makeStream(of: Delivery.self, bufferingPolicy: .bufferingNewest(bufferLimit))
-        continuation.onTermination = { [subscribers] _ in _ = subscribers.withLockedValue { $0.removeValue(forKey: id) } }
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: Delivery.self, bufferingPolicy: .bufferingNewest(bufferLimit))
+        continuation.onTermination = { [subscribers] _ in _ = subscribers.withLockedValue { $0.removeValue(forKey: id) }
+        }
         subscribers.withLockedValue { $0[id] = continuation }
         return stream
     }

@@ -6,7 +6,8 @@ import Foundation
 /// means is for the consumers the application registers.
 enum Outbox {
     /// Appends an event with `db`, so it commits (or rolls back) with the change that raised it.
-    static func append(type: String, payload: String, by companyId: UUID?, on db: any Database, now: Date) async throws {
+    static func append(type: String, payload: String, by companyId: UUID?, on db: any Database, now: Date) async throws
+    {
         let row = OutboxEventModel()
         row.type = type
         row.companyId = companyId

@@ -1,7 +1,7 @@
-import Vapor
 import Fluent
-import SQLKit
 import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
 
 /// Consumes outbox events one at a time, oldest first: runs the consumer (registered in `configure`) and marks the event
 /// dispatched in one transaction — so an effect happens exactly once even if the process dies midway — then publishes
@@ -42,7 +42,8 @@ final class OutboxDispatcher: Sendable {
         loop.start(every: Self.pollInterval) { [self] in
             rounds.withLockedValue { $0 += 1 }
             do { try await drain() } catch {
-                app.logger.warning("outbox dispatch failed; retrying", metadata: ["error": .string(String(describing: error))])
+                app.logger.warning(
+                    "outbox dispatch failed; retrying", metadata: ["error": .string(String(describing: error))])
                 try? await Task.sleep(for: .seconds(1))
             }
         }
@@ -87,15 +88,19 @@ final class OutboxDispatcher: Sendable {
             try await event.update(on: db)
             return event.dispatchedAt != nil
         }
-        app.logger.log(level: parked ? .error : .warning, parked ? "outbox event parked after repeated failures" : "outbox event failed; will retry",
-                       metadata: ["eventId": .stringConvertible(id), "error": .string(message)])
+        app.logger.log(
+            level: parked ? .error : .warning,
+            parked ? "outbox event parked after repeated failures" : "outbox event failed; will retry",
+            metadata: ["eventId": .stringConvertible(id), "error": .string(message)])
     }
 
     static func claimNext(on db: any Database) async throws -> OutboxEventModel? {
         let lock = db.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
-        let row = try await db.sql.raw("""
+        let row = try await db.sql.raw(
+            """
             SELECT * FROM outbox_events WHERE dispatched_at IS NULL ORDER BY id LIMIT 1\(unsafeRaw: lock)
-            """).first()
+            """
+        ).first()
         return try row?.decode(fluentModel: OutboxEventModel.self)
     }
 }

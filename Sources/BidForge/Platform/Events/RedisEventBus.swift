@@ -1,6 +1,6 @@
-import Vapor
 import NIOConcurrencyHelpers
 import RedisWire
+import Vapor
 
 /// Deliveries published on one Redis channel and received by every instance's subscriber, which hands them to its
 /// local fan-out. If Redis cannot be reached, deliveries still reach this instance's sockets (logged once, health
@@ -51,13 +51,22 @@ final class RedisEventBus: EventBus {
         do {
             let payload = try JSONCoding.encoder.encode(deliveries)
             try await redis.send(["PUBLISH", RESPArgument(Self.channel), RESPArgument(bytes: Array(payload))])
-            if degraded.withLockedValue({ let was = $0; $0 = false; return was }) {
+            if degraded.withLockedValue({
+                let was = $0
+                $0 = false
+                return was
+            }) {
                 logger.notice("Redis is back: realtime deliveries reach every instance again")
             }
         } catch {
-            if !degraded.withLockedValue({ let was = $0; $0 = true; return was }) {
-                logger.warning("realtime deliveries reach this instance only: Redis is unavailable",
-                               metadata: ["error": .string(String(describing: error))])
+            if !degraded.withLockedValue({
+                let was = $0
+                $0 = true
+                return was
+            }) {
+                logger.warning(
+                    "realtime deliveries reach this instance only: Redis is unavailable",
+                    metadata: ["error": .string(String(describing: error))])
             }
             await local.publish(deliveries)
         }

@@ -29,7 +29,10 @@ final class WakeableLoop: Sendable {
     }
 
     func stop() async {
-        let running = tasks.withLockedValue { tasks in defer { tasks = [] }; return tasks }
+        let running = tasks.withLockedValue { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
         for task in running { task.cancel() }
         wake.finish()
         for task in running { await task.value }

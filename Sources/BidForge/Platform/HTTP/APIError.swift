@@ -1,5 +1,5 @@
-import Vapor
 import BidForgeCore
+import Vapor
 
 /// A JSON value for error details and free-form notification data.
 public enum JSONValue: Codable, Equatable, Sendable {
@@ -13,13 +13,21 @@ public enum JSONValue: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int64.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let i = try? c.decode(Int64.self) {
+            self = .int(i)
+        } else if let d = try? c.decode(Double.self) {
+            self = .double(d)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -62,8 +70,9 @@ public struct APIError: Error, Sendable {
     public static let unauthenticated = APIError(.unauthorized, "UNAUTHENTICATED", "A valid access token is required.")
 
     public static func validation(_ errors: ValidationErrors) -> APIError {
-        APIError(.badRequest, "VALIDATION_FAILED", "The request has invalid fields.",
-                 details: errors.problems.mapValues { .string($0) })
+        APIError(
+            .badRequest, "VALIDATION_FAILED", "The request has invalid fields.",
+            details: errors.problems.mapValues { .string($0) })
     }
 
     public static func validation(_ field: String, _ problem: String) -> APIError {
@@ -81,19 +90,24 @@ public struct APIError: Error, Sendable {
     }
 
     public static func invalidTransition(from: String, action: String) -> APIError {
-        APIError(.conflict, "INVALID_TRANSITION", "Cannot \(action) when the status is \(from).",
-                 details: ["status": .string(from), "action": .string(action)])
+        APIError(
+            .conflict, "INVALID_TRANSITION", "Cannot \(action) when the status is \(from).",
+            details: ["status": .string(from), "action": .string(action)])
     }
 
     public static func planLimit(_ exceeded: PlanLimitExceeded) -> APIError {
-        APIError(.paymentRequired, "PLAN_LIMIT_REACHED",
-                 "The \(exceeded.plan.rawValue) plan allows \(exceeded.limit) \(exceeded.resource); upgrade to go further.",
-                 details: ["plan": .string(exceeded.plan.rawValue), "limit": .int(Int64(exceeded.limit)),
-                           "used": .int(Int64(exceeded.used))])
+        APIError(
+            .paymentRequired, "PLAN_LIMIT_REACHED",
+            "The \(exceeded.plan.rawValue) plan allows \(exceeded.limit) \(exceeded.resource); upgrade to go further.",
+            details: [
+                "plan": .string(exceeded.plan.rawValue), "limit": .int(Int64(exceeded.limit)),
+                "used": .int(Int64(exceeded.used))
+            ])
     }
 
-    public static let unavailable = APIError(.serviceUnavailable, "UNAVAILABLE",
-                                             "The service is briefly unavailable; please retry.")
+    public static let unavailable = APIError(
+        .serviceUnavailable, "UNAVAILABLE",
+        "The service is briefly unavailable; please retry.")
 }
 
 struct ErrorBody: Encodable {
@@ -106,7 +120,8 @@ struct ErrorBody: Encodable {
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int64) { self = .int(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }

@@ -1,7 +1,7 @@
-import Vapor
+import BidForgeCore
 import Fluent
 import JWT
-import BidForgeCore
+import Vapor
 
 /// The single middleware in front of every route: request ids, the error shape, and one log line for failures.
 /// It replaces Vapor's default route logging and error middlewares, which cost a third of the throughput here.
@@ -27,12 +27,14 @@ struct APIMiddleware: AsyncMiddleware {
         let caller = request.authenticatedCaller
         let elapsed = ContinuousClock.now - started
         let route = request.routePattern
-        request.application.metrics.recordRequest(method: request.method.rawValue, route: route, status: response.status.code,
-                                                  duration: elapsed, userId: caller?.userId, now: request.now)
-        request.application.requestLog.record(RequestLogEntry(
-            requestId: requestId, method: request.method.rawValue, route: route,
-            status: response.status.code, durationMs: elapsed / .milliseconds(1),
-            userId: caller?.userId, companyId: caller?.companyId, errorCode: errorCode))
+        request.application.metrics.recordRequest(
+            method: request.method.rawValue, route: route, status: response.status.code,
+            duration: elapsed, userId: caller?.userId, now: request.now)
+        request.application.requestLog.record(
+            RequestLogEntry(
+                requestId: requestId, method: request.method.rawValue, route: route,
+                status: response.status.code, durationMs: elapsed / .milliseconds(1),
+                userId: caller?.userId, companyId: caller?.companyId, errorCode: errorCode))
         return response
     }
 
@@ -44,8 +46,9 @@ struct APIMiddleware: AsyncMiddleware {
         let declared = request.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
         let collected = request.body.data?.readableBytes ?? 0
         if declared > limit || collected > limit {
-            throw APIError(.payloadTooLarge, "PAYLOAD_TOO_LARGE", "The request body is larger than \(limit) bytes.",
-                           details: ["limitBytes": .int(Int64(limit))])
+            throw APIError(
+                .payloadTooLarge, "PAYLOAD_TOO_LARGE", "The request body is larger than \(limit) bytes.",
+                details: ["limitBytes": .int(Int64(limit))])
         }
     }
 
@@ -54,7 +57,8 @@ struct APIMiddleware: AsyncMiddleware {
 
     static func requestId(from request: Request) -> String {
         if let given = request.headers.first(name: "X-Request-Id"), !given.isEmpty, given.count <= 128,
-           given.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
+            given.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." })
+        {
             return given
         }
         return UUID().uuidString.lowercased()
@@ -64,10 +68,12 @@ struct APIMiddleware: AsyncMiddleware {
         let apiError = Self.apiError(for: error)
         if apiError.status.code >= 500 {
             // The cause goes to the log (never to the client), tied to the request by its id.
-            request.logger.error("request failed", metadata: [
-                "method": .string(request.method.rawValue), "route": .string(request.routePattern),
-                "status": .stringConvertible(apiError.status.code), "error": .string(String(reflecting: error)),
-            ])
+            request.logger.error(
+                "request failed",
+                metadata: [
+                    "method": .string(request.method.rawValue), "route": .string(request.routePattern),
+                    "status": .stringConvertible(apiError.status.code), "error": .string(String(reflecting: error))
+                ])
         }
         let body = ErrorBody(error: .init(code: apiError.code, message: apiError.message, details: apiError.details))
         let response = (try? Response.json(apiError.status, body)) ?? Response(status: .internalServerError)
@@ -91,7 +97,8 @@ struct APIMiddleware: AsyncMiddleware {
             return abortError(e)
         default:
             if DatabaseErrors.isUnavailable(error) { return .unavailable }
-            return APIError(.internalServerError, "INTERNAL_ERROR", "Something went wrong on our side. It has been logged.")
+            return APIError(
+                .internalServerError, "INTERNAL_ERROR", "Something went wrong on our side. It has been logged.")
         }
     }
 
@@ -113,7 +120,8 @@ struct APIMiddleware: AsyncMiddleware {
             return .unavailable
         default:
             if e.status.code >= 500 {
-                return APIError(.internalServerError, "INTERNAL_ERROR", "Something went wrong on our side. It has been logged.")
+                return APIError(
+                    .internalServerError, "INTERNAL_ERROR", "Something went wrong on our side. It has been logged.")
             }
             let code = e.status.reasonPhrase.uppercased().replacingOccurrences(of: " ", with: "_")
             return APIError(e.status, code, e.reason)
@@ -124,8 +132,11 @@ struct APIMiddleware: AsyncMiddleware {
         func path(_ keys: [CodingKey], _ last: CodingKey? = nil) -> String {
             var result = ""
             for key in keys + (last.map { [$0] } ?? []) {
-                if let index = key.intValue { result += "[\(index)]" }
-                else { result += result.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+                if let index = key.intValue {
+                    result += "[\(index)]"
+                } else {
+                    result += result.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
             }
             return result.isEmpty ? "body" : result
         }
@@ -140,7 +151,8 @@ struct APIMiddleware: AsyncMiddleware {
             if context.codingPath.isEmpty {
                 return APIError(.badRequest, "VALIDATION_FAILED", "The body is not valid JSON.")
             }
-            let reason = context.debugDescription.hasPrefix("Cannot initialize")
+            let reason =
+                context.debugDescription.hasPrefix("Cannot initialize")
                 ? "is not one of the allowed values" : context.debugDescription
             return .validation(path(context.codingPath), reason)
         @unknown default:

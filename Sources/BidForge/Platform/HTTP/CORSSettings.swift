@@ -9,14 +9,17 @@ struct CORSSettings {
     init?(origins: [String]) {
         guard !origins.isEmpty else { return nil }
         let allowed: CORSMiddleware.AllowOriginSetting = origins.contains("*") ? .all : .any(origins)
-        middleware = CORSMiddleware(configuration: .init(
-            allowedOrigin: allowed,
-            allowedMethods: [.GET, .POST, .PUT, .PATCH, .DELETE, .OPTIONS],
-            allowedHeaders: [.accept, .authorization, .contentType, .init("Idempotency-Key"), .init("X-Request-Id"),
-                             .ifNoneMatch],
-            allowCredentials: false,
-            cacheExpiration: 600,
-            exposedHeaders: [.init("X-Request-Id"), .retryAfter, .eTag, .location]
-        ))
+        middleware = CORSMiddleware(
+            configuration: .init(
+                allowedOrigin: allowed,
+                allowedMethods: [.GET, .POST, .PUT, .PATCH, .DELETE, .OPTIONS],
+                allowedHeaders: [
+                    .accept, .authorization, .contentType, .init("Idempotency-Key"), .init("X-Request-Id"),
+                    .ifNoneMatch
+                ],
+                allowCredentials: false,
+                cacheExpiration: 600,
+                exposedHeaders: [.init("X-Request-Id"), .retryAfter, .eTag, .location]
+            ))
     }
 }

@@ -12,7 +12,8 @@ enum Compression {
 
     static func choose(for response: Response, enabled: Bool) {
         guard enabled, response.body.count >= minimumBytes, response.headers[.contentEncoding].isEmpty,
-              response.headers[.acceptRanges].isEmpty else { return }  // documents: byte ranges must stay byte ranges
+            response.headers[.acceptRanges].isEmpty
+        else { return }  // documents: byte ranges must stay byte ranges
         response.headers.responseCompression = .enable
         // A compressed body is not byte-identical to the tagged one: the tag becomes weak (as nginx does).
         if let etag = response.headers.first(name: .eTag), !etag.hasPrefix("W/") {

@@ -1,6 +1,6 @@
-import Vapor
-import Crypto
 import BidForgeCore
+import Crypto
+import Vapor
 
 /// A JSON body with an `ETag` (a hash of the bytes): a client that sends the tag back in `If-None-Match` gets 304 and
 /// no body when nothing changed. Bodies depend on the caller, hence `private` and `Vary: Authorization`.

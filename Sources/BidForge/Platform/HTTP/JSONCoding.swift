@@ -1,7 +1,7 @@
+import BidForgeCore
+import Fluent
 import Foundation
 import Vapor
-import Fluent
-import BidForgeCore
 
 /// The one JSON dialect of the API: ISO-8601 UTC times (`2026-11-26T19:00:00Z`), fractional seconds accepted on input.
 enum JSONCoding {
@@ -24,7 +24,8 @@ enum JSONCoding {
             let c = try decoder.singleValueContainer()
             let raw = try c.decode(String.self)
             guard let date = parseDate(raw) else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "must be an ISO-8601 time such as 2026-11-26T19:00:00Z")
+                throw DecodingError.dataCorruptedError(
+                    in: c, debugDescription: "must be an ISO-8601 time such as 2026-11-26T19:00:00Z")
             }
             return date
         }
@@ -36,9 +37,11 @@ enum JSONCoding {
         let digits = Array(raw.utf8.prefix(19))
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= digits.count else { return nil }
-            return digits[range].allSatisfy { $0 >= 48 && $0 <= 57 } ? digits[range].reduce(0) { $0 * 10 + Int($1 - 48) } : nil
+            return digits[range].allSatisfy { $0 >= 48 && $0 <= 57 }
+                ? digits[range].reduce(0) { $0 * 10 + Int($1 - 48) } : nil
         }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month) else { return false }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month)
+        else { return false }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
         guard (1...days).contains(day) else { return false }
@@ -49,7 +52,10 @@ enum JSONCoding {
     }
 
     static func formatDate(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(
+                .colon
+            ).timeZone(separator: .omitted))
     }
 
     static func parseDate(_ raw: String) -> Date? {
@@ -65,7 +71,7 @@ extension Request {
     /// Decodes a JSON body strictly: JSON content type (415 otherwise), a body present, and decoding failures as 400s.
     func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
         guard let contentType = headers.contentType,
-              contentType.type == "application", contentType.subType == "json" || contentType.subType.hasSuffix("+json")
+            contentType.type == "application", contentType.subType == "json" || contentType.subType.hasSuffix("+json")
         else {
             if body.data == nil || body.data?.readableBytes == 0 {
                 throw APIError.badRequest("A JSON request body is required.")

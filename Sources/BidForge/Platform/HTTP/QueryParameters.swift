@@ -1,6 +1,6 @@
+import BidForgeCore
 import Foundation
 import Vapor
-import BidForgeCore
 
 /// A URL's query parsed once. Vapor's query container parses the whole query again for every value asked for, which
 /// shows in the profile of the busiest endpoint (the project listing); this reads it in one pass.

@@ -19,7 +19,9 @@ extension Request {
     /// True when the client's connection was TLS: terminated here, or at a trusted proxy that says so.
     var arrivedOverTLS: Bool {
         if url.scheme == "https" { return true }
-        guard let peer = remoteAddress?.ipAddress, application.settings.trustedProxies.trusts(peer) else { return false }
+        guard let peer = remoteAddress?.ipAddress, application.settings.trustedProxies.trusts(peer) else {
+            return false
+        }
         return headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
     }
 }

@@ -1,5 +1,5 @@
-import Vapor
 import Crypto
+import Vapor
 
 /// Files under `PUBLIC_DIR/static`, served as `/static/<name>.<hash>.<ext>`: the hash changes whenever the bytes do,
 /// so each name can be cached forever (`immutable`) by browsers and a CDN. `url(for:)` is the only way pages name an
@@ -30,13 +30,16 @@ struct StaticAssets: Sendable {
             let ext = (name as NSString).pathExtension
             let stem = (name as NSString).deletingPathExtension
             let fingerprinted = ext.isEmpty ? "\(stem).\(hash.prefix(12))" : "\(stem).\(hash.prefix(12)).\(ext)"
-            assets.append(Asset(name: name, fingerprinted: fingerprinted, path: path,
-                                contentType: HTTPMediaType.fileExtension(ext)?.serialize() ?? "application/octet-stream",
-                                etag: "\"\(hash)\""))
+            assets.append(
+                Asset(
+                    name: name, fingerprinted: fingerprinted, path: path,
+                    contentType: HTTPMediaType.fileExtension(ext)?.serialize() ?? "application/octet-stream",
+                    etag: "\"\(hash)\""))
         }
-        return StaticAssets(prefix: prefix,
-                            byName: Dictionary(uniqueKeysWithValues: assets.map { ($0.name, $0) }),
-                            byFingerprint: Dictionary(uniqueKeysWithValues: assets.map { ($0.fingerprinted, $0) }))
+        return StaticAssets(
+            prefix: prefix,
+            byName: Dictionary(uniqueKeysWithValues: assets.map { ($0.name, $0) }),
+            byFingerprint: Dictionary(uniqueKeysWithValues: assets.map { ($0.fingerprinted, $0) }))
     }
 
     /// The URL a page uses for `name` (`bidforge.css` → `https://cdn.example.com/static/bidforge.3f2a….css`).
@@ -66,10 +69,14 @@ struct StaticAssetsController: RouteCollection {
 
     /// Only fingerprinted names: an unversioned URL would be cached forever with whatever bytes it had first.
     func serve(_ req: Request) async throws -> Response {
-        guard let name = req.parameters.get("file"), let asset = req.application.staticAssets.asset(fingerprinted: name) else {
+        guard let name = req.parameters.get("file"), let asset = req.application.staticAssets.asset(fingerprinted: name)
+        else {
             throw APIError.notFound("Asset")
         }
-        return try await FileStreaming.respond(to: req, path: asset.path, .init(
-            etag: asset.etag, contentType: asset.contentType, contentDisposition: nil, cacheControl: StaticAssets.cacheControl))
+        return try await FileStreaming.respond(
+            to: req, path: asset.path,
+            .init(
+                etag: asset.etag, contentType: asset.contentType, contentDisposition: nil,
+                cacheControl: StaticAssets.cacheControl))
     }
 }

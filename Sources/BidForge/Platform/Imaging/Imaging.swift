@@ -13,8 +13,9 @@ struct Imaging: Sendable {
     /// Looks for libvips under `libraries` (`;`-separated names for dlopen); it is initialised once per process.
     static func load(libraries: String) -> Imaging {
         let ok = libraries.withCString { bf_vips_load($0) } == 1
-        return Imaging(available: ok, version: ok ? String(cString: bf_vips_version()) : "",
-                       problem: ok ? nil : String(cString: bf_vips_error()))
+        return Imaging(
+            available: ok, version: ok ? String(cString: bf_vips_version()) : "",
+            problem: ok ? nil : String(cString: bf_vips_error()))
     }
 
     static let disabled = Imaging(available: false, version: "", problem: "imaging is turned off (IMAGING=off)")
@@ -42,7 +43,9 @@ struct Imaging: Sendable {
     func header(_ image: [UInt8]) throws -> Header {
         guard available else { throw Failure(description: problem ?? "imaging unavailable") }
         var width: Int32 = 0, height: Int32 = 0, bands: Int32 = 0, bytesPerSample: Int32 = 0
-        let status = image.withUnsafeBytes { bf_vips_header($0.baseAddress, $0.count, &width, &height, &bands, &bytesPerSample) }
+        let status = image.withUnsafeBytes {
+            bf_vips_header($0.baseAddress, $0.count, &width, &height, &bands, &bytesPerSample)
+        }
         guard status == 0 else { throw Failure(description: String(cString: bf_vips_error())) }
         return Header(width: Int(width), height: Int(height), bands: Int(bands), bytesPerSample: Int(bytesPerSample))
     }
@@ -54,7 +57,8 @@ struct Imaging: Sendable {
         var output: UnsafeMutableRawPointer?
         var length = 0
         let status = image.withUnsafeBytes { bytes in
-            bf_vips_fit_jpeg(bytes.baseAddress, bytes.count, Int32(width), Int32(height), Int32(quality), &output, &length)
+            bf_vips_fit_jpeg(
+                bytes.baseAddress, bytes.count, Int32(width), Int32(height), Int32(quality), &output, &length)
         }
         guard status == 0, let output else { throw Failure(description: String(cString: bf_vips_error())) }
         defer { bf_vips_free(output) }

@@ -1,7 +1,7 @@
-import Vapor
-import Prometheus
 import Fluent
 import NIOConcurrencyHelpers
+import Prometheus
+import Vapor
 
 /// The application's Prometheus registry and the series BidForge maintains itself. One per Application (tests build
 /// many), so nothing is bootstrapped globally and nothing can be bootstrapped twice.
@@ -12,26 +12,32 @@ final class AppMetrics: Sendable {
     static let activeWindow: TimeInterval = 5 * 60
     static let durationBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5),
+        .seconds(10)
     ]
 
     func recordRequest(method: String, route: String, status: UInt, duration: Duration, userId: UUID?, now: Date) {
         let labels = [("method", method), ("route", route), ("status_code", String(status))]
-        registry.makeDurationHistogram(name: "http_request_duration_seconds", labels: labels, buckets: Self.durationBuckets)
-            .recordNanoseconds(duration.nanoseconds)
+        registry.makeDurationHistogram(
+            name: "http_request_duration_seconds", labels: labels, buckets: Self.durationBuckets
+        )
+        .recordNanoseconds(duration.nanoseconds)
         registry.makeCounter(name: "http_requests_total", labels: labels).increment()
         if let userId { recentUsers.withLockedValue { $0[userId] = now } }
     }
 
     /// One look into one tier of a cache (`tier` l1, l2, l3, or `all` for a bypass): `result` is hit, miss or bypass.
     func recordCacheRequest(cache: String, tier: String, result: String, count: Int = 1) {
-        registry.makeCounter(name: "cache_requests_total", labels: [("cache", cache), ("tier", tier), ("result", result)])
-            .increment(by: Int64(count))
+        registry.makeCounter(
+            name: "cache_requests_total", labels: [("cache", cache), ("tier", tier), ("result", result)]
+        )
+        .increment(by: Int64(count))
     }
 
     /// Rows the retention job deleted from `table`.
     func recordRetention(table: String, deleted: Int) {
-        registry.makeCounter(name: "retention_deleted_rows_total", labels: [("table", table)]).increment(by: Int64(deleted))
+        registry.makeCounter(name: "retention_deleted_rows_total", labels: [("table", table)]).increment(
+            by: Int64(deleted))
     }
 
     /// Share of a cache's requests answered by some tier, since start.
@@ -41,7 +47,9 @@ final class AppMetrics: Sendable {
 
     /// Refreshes the gauges that are sampled rather than counted, then renders the text format. `pool` is nil where
     /// the database cannot report its connections (SQLite); `max` is always reported.
-    func render(now: Date, poolCapacity: Int, pool: DatabasePoolSample?, realtimeSockets: Int, outboxPending: Int?) -> String {
+    func render(now: Date, poolCapacity: Int, pool: DatabasePoolSample?, realtimeSockets: Int, outboxPending: Int?)
+        -> String
+    {
         registry.makeGauge(name: "realtime_connections").set(Double(realtimeSockets))
         if let outboxPending { registry.makeGauge(name: "outbox_pending_events").set(Double(outboxPending)) }
         let active = recentUsers.withLockedValue { users in
@@ -101,19 +109,22 @@ struct MetricsController: RouteCollection {
         if let token = settings.metricsToken {
             let presented = req.headers.bearerAuthorization?.token ?? ""
             guard presented.utf8.count == token.utf8.count,
-                  zip(presented.utf8, token.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { throw APIError.unauthenticated }
+                zip(presented.utf8, token.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+            else { throw APIError.unauthenticated }
         }
         let pool = settings.database.isPostgres ? settings.databasePoolSize * System.coreCount : System.coreCount
         var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
+        headers.contentType = HTTPMediaType(
+            type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
         let app = req.application
         let sample = await DatabasePoolSample.sample(app)
         // Events waiting for dispatch: growing means the dispatcher is stuck or the database is slow.
         let pending = await withTimeout(.seconds(1)) {
             try await OutboxEventModel.query(on: app.db).filter(\.$dispatchedAt == nil).count()
         }
-        let text = app.metrics.render(now: req.now, poolCapacity: pool, pool: sample,
-                                      realtimeSockets: app.realtimeHub.connectedCount, outboxPending: pending)
+        let text = app.metrics.render(
+            now: req.now, poolCapacity: pool, pool: sample,
+            realtimeSockets: app.realtimeHub.connectedCount, outboxPending: pending)
         return Response(status: .ok, headers: headers, body: .init(string: text))
     }
 }

@@ -1,5 +1,5 @@
-import Vapor
 import SQLKit
+import Vapor
 
 /// Connections this instance holds open to PostgreSQL, by state. Fluent's pool does not expose its counts, so they
 /// are read from `pg_stat_activity`, where every connection of this instance carries its `application_name`.
@@ -17,10 +17,12 @@ struct DatabasePoolSample: Sendable {
         guard app.settings.database.isPostgres, let sql = app.db as? any SQLDatabase else { return nil }
         let name = applicationName(instance: app.settings.instanceName)
         return await withTimeout(.seconds(1)) {
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT state, COUNT(*) AS n FROM pg_stat_activity
                 WHERE application_name = \(bind: name) AND pid <> pg_backend_pid() GROUP BY state
-                """).all()
+                """
+            ).all()
             var inUse = 0, idle = 0
             for row in rows {
                 let count = try row.decode(column: "n", as: Int.self)

@@ -18,10 +18,14 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-             source: String, file: String, function: String, line: UInt) {
-        FileHandle.standardOutput.write(Self.line(ts: Date(), level: level, message: message.description, label: label,
-                                                  metadata: metadata.merging(explicit ?? [:]) { $1 }))
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
+        source: String, file: String, function: String, line: UInt
+    ) {
+        FileHandle.standardOutput.write(
+            Self.line(
+                ts: Date(), level: level, message: message.description, label: label,
+                metadata: metadata.merging(explicit ?? [:]) { $1 }))
     }
 
     static func line(ts: Date, level: Logger.Level, message: String, label: String, metadata: Logger.Metadata) -> Data {
@@ -31,7 +35,9 @@ struct JSONLogHandler: LogHandler {
         object["level"] = level.rawValue
         object["message"] = message
         object["label"] = label
-        var data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        var data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
         data.append(0x0A)
         return data
     }

@@ -13,7 +13,8 @@ enum ProcessStats {
     /// User plus system CPU time, from /proc/self/stat (Linux).
     static func cpuSeconds() -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-              let end = stat.lastIndex(of: ")") else { return nil }
+            let end = stat.lastIndex(of: ")")
+        else { return nil }
         // Fields after the command name, which may itself contain spaces: state is field 3, utime 14, stime 15.
         let fields = stat[stat.index(after: end)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }

@@ -36,8 +36,9 @@ struct LoggerRequestLogSink: RequestLogSink {
         guard logger.logLevel <= entry.level else { return }
         var metadata: Logger.Metadata = [
             "requestId": .string(entry.requestId), "method": .string(entry.method), "route": .string(entry.route),
-            "status": .stringConvertible(entry.status), "durationMs": .stringConvertible((entry.durationMs * 100).rounded() / 100),
-            "instance": .string(instance),
+            "status": .stringConvertible(entry.status),
+            "durationMs": .stringConvertible((entry.durationMs * 100).rounded() / 100),
+            "instance": .string(instance)
         ]
         if let userId = entry.userId { metadata["userId"] = .string(userId.lowercasedString) }
         if let companyId = entry.companyId { metadata["companyId"] = .string(companyId.lowercasedString) }

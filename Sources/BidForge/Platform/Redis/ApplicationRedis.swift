@@ -1,5 +1,5 @@
-import Vapor
 import RedisWire
+import Vapor
 
 extension Application {
     private struct RedisKey: StorageKey { typealias Value = RedisClient }

@@ -1,6 +1,6 @@
-import Vapor
-import JWT
 import BidForgeCore
+import JWT
+import Vapor
 
 /// The verified identity behind a request. Handlers that need one receive it as a parameter, so a route
 /// registered with `authed` cannot run without it.
@@ -59,8 +59,9 @@ extension Request {
         guard let userId = UUID(uuidString: claims.sub.value), let companyId = UUID(uuidString: claims.cid) else {
             throw APIError.unauthenticated
         }
-        let caller = Caller(userId: userId, companyId: companyId, role: claims.role, sessionExpiresAt: claims.exp.value,
-                            sessionKey: claims.sid.flatMap(UUID.init(uuidString:)).map(SessionKey.tokenFamily))
+        let caller = Caller(
+            userId: userId, companyId: companyId, role: claims.role, sessionExpiresAt: claims.exp.value,
+            sessionKey: claims.sid.flatMap(UUID.init(uuidString:)).map(SessionKey.tokenFamily))
         storage[CallerKey.self] = caller
         logger[metadataKey: "userId"] = .string(userId.lowercasedString)
         return caller
@@ -71,7 +72,8 @@ extension Request {
     /// Writes count against a per-user budget (`RATE_LIMIT_WRITES_PER_MINUTE`), whether they come through the API or
     /// the pages.
     func enforceWriteLimit(for caller: Caller) async throws {
-        try await enforceRateLimit(["write:user:\(caller.userId)"], rule: .perMinute(application.settings.writesPerMinutePerUser))
+        try await enforceRateLimit(
+            ["write:user:\(caller.userId)"], rule: .perMinute(application.settings.writesPerMinutePerUser))
     }
 }
 

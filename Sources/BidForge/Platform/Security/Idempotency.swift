@@ -1,6 +1,6 @@
-import Vapor
-import Fluent
 import Crypto
+import Fluent
+import Vapor
 
 /// `Idempotency-Key` for creating POSTs: the first request with a key runs and its response is stored; a retry with
 /// the same key and body gets that response again (same status and body), even while the first is still running;
@@ -13,8 +13,10 @@ enum Idempotency {
 
     /// Top-level fields of a response that hold one-time secrets (an invitation token): kept out of the stored replay,
     /// which answers them as null. The secret lives only in the first response.
-    static func run(_ request: Request, _ caller: Caller, fingerprint: String? = nil, secretFields: Set<String>,
-                    _ body: () async throws -> Response) async throws -> Response {
+    static func run(
+        _ request: Request, _ caller: Caller, fingerprint: String? = nil, secretFields: Set<String>,
+        _ body: () async throws -> Response
+    ) async throws -> Response {
         request.storage[SecretFieldsKey.self] = secretFields
         return try await run(request, caller, fingerprint: fingerprint, body)
     }
@@ -22,13 +24,18 @@ enum Idempotency {
     private struct SecretFieldsKey: StorageKey { typealias Value = Set<String> }
 
     /// `fingerprint` stands in for the body when the body was streamed (an upload) and so cannot be hashed here.
-    static func run(_ request: Request, _ caller: Caller, fingerprint: String? = nil,
-                    _ body: () async throws -> Response) async throws -> Response {
+    static func run(
+        _ request: Request, _ caller: Caller, fingerprint: String? = nil,
+        _ body: () async throws -> Response
+    ) async throws -> Response {
         guard let key = request.headers.first(name: header) else { return try await body() }
         guard !key.isEmpty, key.count <= maxKeyLength else {
             throw APIError.validation(header, "must be 1 to \(maxKeyLength) characters")
         }
-        let hash = fingerprint.map { SHA256.hash(data: Data("\(request.method.rawValue) \(request.url.path.lowercased())\n\($0)".utf8)).hex }
+        let hash =
+            fingerprint.map {
+                SHA256.hash(data: Data("\(request.method.rawValue) \(request.url.path.lowercased())\n\($0)".utf8)).hex
+            }
             ?? requestHash(request)
         let db = request.db
 
@@ -42,13 +49,15 @@ enum Idempotency {
             row.createdAt = request.now
             do {
                 try await request.write { db in try await row.create(on: db) }
-            } catch where DatabaseErrors.isUniqueViolation(error) {
-                guard let existing = try await IdempotencyKeyModel.query(on: db)
-                    .filter(\.$userId == caller.userId).filter(\.$key == key).first()
-                else { continue } // the holder gave up and deleted its reservation: try to take it
+            } catch  where DatabaseErrors.isUniqueViolation(error) {
+                guard
+                    let existing = try await IdempotencyKeyModel.query(on: db)
+                        .filter(\.$userId == caller.userId).filter(\.$key == key).first()
+                else { continue }  // the holder gave up and deleted its reservation: try to take it
                 guard existing.requestHash == hash else {
-                    throw APIError.conflict("IDEMPOTENCY_MISMATCH",
-                                            "This Idempotency-Key was already used with a different request.")
+                    throw APIError.conflict(
+                        "IDEMPOTENCY_MISMATCH",
+                        "This Idempotency-Key was already used with a different request.")
                 }
                 if let status = existing.statusCode, let stored = existing.responseBody {
                     return replay(status: status, body: stored)
@@ -62,11 +71,14 @@ enum Idempotency {
             }
             return try await complete(row, request: request, body: body)
         }
-        throw APIError.conflict("IDEMPOTENCY_IN_PROGRESS", "A request with this Idempotency-Key is still being processed; retry shortly.")
+        throw APIError.conflict(
+            "IDEMPOTENCY_IN_PROGRESS", "A request with this Idempotency-Key is still being processed; retry shortly.")
     }
 
-    private static func complete(_ row: IdempotencyKeyModel, request: Request,
-                                 body: () async throws -> Response) async throws -> Response {
+    private static func complete(
+        _ row: IdempotencyKeyModel, request: Request,
+        body: () async throws -> Response
+    ) async throws -> Response {
         let response: Response
         do {
             response = try await body()
@@ -83,14 +95,17 @@ enum Idempotency {
             return response
         }
         row.statusCode = Int(response.status.code)
-        row.responseBody = try storable(response.body.data ?? Data(), hiding: request.storage[SecretFieldsKey.self] ?? [])
+        row.responseBody = try storable(
+            response.body.data ?? Data(), hiding: request.storage[SecretFieldsKey.self] ?? [])
         try await request.write { db in try await row.update(on: db) }
         return response
     }
 
     /// The body as it may be kept: the named top-level fields of a JSON object answered as null.
     static func storable(_ body: Data, hiding secrets: Set<String>) throws -> Data {
-        guard !secrets.isEmpty, case .object(var fields) = try JSONDecoder().decode(JSONValue.self, from: body) else { return body }
+        guard !secrets.isEmpty, case .object(var fields) = try JSONDecoder().decode(JSONValue.self, from: body) else {
+            return body
+        }
         for name in secrets where fields[name] != nil { fields[name] = .null }
         return try JSONEncoder().encode(JSONValue.object(fields))
     }
@@ -110,7 +125,9 @@ enum Idempotency {
         hasher.update(data: Data("\(request.method.rawValue) \(request.url.path.lowercased())\n".utf8))
         if let buffer = request.body.data {
             let raw = Data(buffer.readableBytesView)
-            if let value = try? JSONDecoder().decode(JSONValue.self, from: raw), let canonical = try? canonicalEncoder.encode(value) {
+            if let value = try? JSONDecoder().decode(JSONValue.self, from: raw),
+                let canonical = try? canonicalEncoder.encode(value)
+            {
                 hasher.update(data: canonical)
             } else {
                 hasher.update(data: raw)
@@ -128,7 +145,9 @@ enum Idempotency {
 
 extension Request {
     /// Runs a creating handler under the `Idempotency-Key` rules.
-    func idempotent(_ caller: Caller, fingerprint: String? = nil, _ body: () async throws -> Response) async throws -> Response {
+    func idempotent(_ caller: Caller, fingerprint: String? = nil, _ body: () async throws -> Response) async throws
+        -> Response
+    {
         try await Idempotency.run(self, caller, fingerprint: fingerprint, body)
     }
 }

@@ -8,8 +8,9 @@ struct RateLimitMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let settings = request.application.settings
         if !settings.rateLimitDisabled && !Self.exemptPaths.contains(request.url.path) {
-            try await request.enforceRateLimit(["address:\(request.clientAddress)"],
-                                               rule: .perMinute(settings.requestsPerMinutePerAddress))
+            try await request.enforceRateLimit(
+                ["address:\(request.clientAddress)"],
+                rule: .perMinute(settings.requestsPerMinutePerAddress))
         }
         return try await next.respond(to: request)
     }

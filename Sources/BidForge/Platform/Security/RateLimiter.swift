@@ -1,5 +1,5 @@
-import Vapor
 import NIOConcurrencyHelpers
+import Vapor
 
 /// Decides whether one more request under `key` is allowed: per instance in memory, or shared by every instance
 /// through Redis (`RedisRateLimiter`).
@@ -20,7 +20,10 @@ struct RateRule: Sendable {
 
 /// Token buckets in a locked dictionary; idle buckets are dropped so memory stays bounded.
 final class InMemoryRateLimiter: RateLimiter {
-    private struct Bucket { var tokens: Double; var updated: Date }
+    private struct Bucket {
+        var tokens: Double
+        var updated: Date
+    }
     private let buckets = NIOLockedValueBox<[String: Bucket]>([:])
     private let maxKeys: Int
 
@@ -59,7 +62,8 @@ extension Request {
     /// The client address used for per-address limits and logs: the peer, or the address a trusted proxy forwarded.
     var clientAddress: String {
         let peer = remoteAddress?.ipAddress ?? "unknown"
-        return application.settings.trustedProxies.clientAddress(peer: peer, forwardedFor: headers.first(name: "X-Forwarded-For"))
+        return application.settings.trustedProxies.clientAddress(
+            peer: peer, forwardedFor: headers.first(name: "X-Forwarded-For"))
     }
 
     /// Throws 429 `RATE_LIMITED` with `Retry-After` when any of `keys` is over `rule`.
@@ -69,8 +73,9 @@ extension Request {
         for key in keys {
             if let wait = await application.rateLimiter.consume(key, rule: rule, now: now) {
                 let seconds = max(1, Int(wait.rounded(.up)))
-                var error = APIError(.tooManyRequests, "RATE_LIMITED", "Too many requests; retry in \(seconds) s.",
-                                     details: ["retryAfterSeconds": .int(Int64(seconds))])
+                var error = APIError(
+                    .tooManyRequests, "RATE_LIMITED", "Too many requests; retry in \(seconds) s.",
+                    details: ["retryAfterSeconds": .int(Int64(seconds))])
                 error.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
                 throw error
             }

@@ -1,7 +1,7 @@
-import Vapor
 import Crypto
 import NIOConcurrencyHelpers
 import RedisWire
+import Vapor
 
 /// Token buckets kept in Redis, so that every instance draws from the same bucket. One atomic script per decision.
 /// When Redis cannot be reached the limiter falls back to per-instance memory (logged once, and reported as
@@ -29,12 +29,16 @@ final class RedisRateLimiter: RateLimiter {
     func consume(_ key: String, rule: RateRule, now: Date) async -> TimeInterval? {
         guard shouldTryRedis(now: now) else { return fallback.consume(key, rule: rule, now: now) }
         do {
-            let reply = try await redis.eval(Self.script, keys: [Self.redisKey(key)], arguments: [
-                String(rule.capacity),
-                String(rule.refillPerSecond / 1000),
-                String(Int64((now.timeIntervalSince1970 * 1000).rounded())),
-            ])
-            guard let waitMilliseconds = reply.int else { throw RedisError.protocolError("rate limit script answered \(reply)") }
+            let reply = try await redis.eval(
+                Self.script, keys: [Self.redisKey(key)],
+                arguments: [
+                    String(rule.capacity),
+                    String(rule.refillPerSecond / 1000),
+                    String(Int64((now.timeIntervalSince1970 * 1000).rounded()))
+                ])
+            guard let waitMilliseconds = reply.int else {
+                throw RedisError.protocolError("rate limit script answered \(reply)")
+            }
             recovered()
             return waitMilliseconds > 0 ? Double(waitMilliseconds) / 1000 : nil
         } catch {
@@ -46,7 +50,9 @@ final class RedisRateLimiter: RateLimiter {
     private func shouldTryRedis(now: Date) -> Bool {
         state.withLockedValue { state in
             guard state.degradedSince != nil else { return true }
-            if let last = state.lastAttempt, now.timeIntervalSince(last) < Self.retryInterval, now >= last { return false }
+            if let last = state.lastAttempt, now.timeIntervalSince(last) < Self.retryInterval, now >= last {
+                return false
+            }
             state.lastAttempt = now
             return true
         }
@@ -60,14 +66,18 @@ final class RedisRateLimiter: RateLimiter {
             return true
         }
         if first {
-            logger.warning("rate limits fell back to per-instance memory: Redis is unavailable",
-                           metadata: ["error": .string(String(describing: error))])
+            logger.warning(
+                "rate limits fell back to per-instance memory: Redis is unavailable",
+                metadata: ["error": .string(String(describing: error))])
         }
     }
 
     private func recovered() {
         let since = state.withLockedValue { state in
-            defer { state.degradedSince = nil; state.lastAttempt = nil }
+            defer {
+                state.degradedSince = nil
+                state.lastAttempt = nil
+            }
             return state.degradedSince
         }
         if since != nil { logger.notice("Redis is back: rate limits are shared by every instance again") }
@@ -75,7 +85,8 @@ final class RedisRateLimiter: RateLimiter {
 
     /// Keys name a purpose and a subject (`login:email:…`); the subject is hashed so no address or email sits in Redis.
     static func redisKey(_ key: String) -> String {
-        let (purpose, subject) = key.lastIndex(of: ":").map { (key[..<$0], key[key.index(after: $0)...]) } ?? ("", Substring(key))
+        let (purpose, subject) =
+            key.lastIndex(of: ":").map { (key[..<$0], key[key.index(after: $0)...]) } ?? ("", Substring(key))
         let digest = SHA256.hash(data: Data(subject.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
         return "bidforge:rl:\(purpose):\(digest)"
     }
@@ -83,28 +94,28 @@ final class RedisRateLimiter: RateLimiter {
     /// KEYS[1] bucket; ARGV capacity, tokens per millisecond, now in ms. Returns 0 when allowed, else the wait in ms.
     /// A caller's clock that runs behind the bucket's last update refills nothing rather than going backwards.
     static let script = """
-    local capacity = tonumber(ARGV[1])
-    local rate = tonumber(ARGV[2])
-    local now = tonumber(ARGV[3])
-    local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-    local tokens = tonumber(bucket[1])
-    local at = tonumber(bucket[2])
-    if tokens == nil or at == nil then
-      tokens = capacity
-      at = now
-    end
-    if now > at then
-      tokens = math.min(capacity, tokens + (now - at) * rate)
-      at = now
-    end
-    local wait = 0
-    if tokens >= 1 then
-      tokens = tokens - 1
-    else
-      wait = math.ceil((1 - tokens) / rate)
-    end
-    redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(at))
-    redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)
-    return wait
-    """
+        local capacity = tonumber(ARGV[1])
+        local rate = tonumber(ARGV[2])
+        local now = tonumber(ARGV[3])
+        local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+        local tokens = tonumber(bucket[1])
+        local at = tonumber(bucket[2])
+        if tokens == nil or at == nil then
+          tokens = capacity
+          at = now
+        end
+        if now > at then
+          tokens = math.min(capacity, tokens + (now - at) * rate)
+          at = now
+        end
+        local wait = 0
+        if tokens >= 1 then
+          tokens = tokens - 1
+        else
+          wait = math.ceil((1 - tokens) / rate)
+        end
+        redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(at))
+        redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)
+        return wait
+        """
 }

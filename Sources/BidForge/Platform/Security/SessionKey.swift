@@ -1,5 +1,5 @@
-import Vapor
 import Fluent
+import Vapor
 
 /// A sign-in that realtime sockets are tied to: a browser session, or a refresh-token family (the API's sign-in,
 /// named in each access token as `sid`). Ending it closes every socket opened through it, on every instance.
@@ -30,18 +30,22 @@ extension Delivery {
     static let sessionsEndedType = "session.ended"
 
     static func sessionsEnded(_ keys: [SessionKey]) -> Delivery {
-        Delivery(eventId: 0, type: sessionsEndedType, data: .object(["sessionKeys": .array(keys.map { .string($0.text) })]))
+        Delivery(
+            eventId: 0, type: sessionsEndedType, data: .object(["sessionKeys": .array(keys.map { .string($0.text) })]))
     }
 
     /// The sign-ins a `session.ended` delivery names; nil for every other delivery.
     var endedSessions: Set<SessionKey>? {
-        guard type == Self.sessionsEndedType, case .object(let fields) = data, case .array(let keys)? = fields["sessionKeys"] else {
+        guard type == Self.sessionsEndedType, case .object(let fields) = data,
+            case .array(let keys)? = fields["sessionKeys"]
+        else {
             return nil
         }
-        return Set(keys.compactMap { key in
-            guard case .string(let text) = key else { return nil }
-            return SessionKey(text: text)
-        })
+        return Set(
+            keys.compactMap { key in
+                guard case .string(let text) = key else { return nil }
+                return SessionKey(text: text)
+            })
     }
 }
 

@@ -1,5 +1,5 @@
-import Vapor
 import S3Wire
+import Vapor
 
 extension Application {
     private struct ObjectStorageKey: StorageKey { typealias Value = any ObjectStorage }
@@ -16,10 +16,12 @@ extension Application {
             objectStorage = LocalDiskStorage(root: directory)
         case .s3(let endpoint, let bucket, let region, let accessKeyId, let secretAccessKey):
             let clock = self.clock
-            objectStorage = S3Storage(client: S3Client(
-                configuration: .init(endpoint: endpoint, bucket: bucket, region: region,
-                                     credentials: S3Credentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey)),
-                clock: { clock.now() }))
+            objectStorage = S3Storage(
+                client: S3Client(
+                    configuration: .init(
+                        endpoint: endpoint, bucket: bucket, region: region,
+                        credentials: S3Credentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey)),
+                    clock: { clock.now() }))
         }
     }
 }

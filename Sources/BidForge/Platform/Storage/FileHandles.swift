@@ -13,10 +13,14 @@ enum FileHandles {
         try await open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600, on: pool)
     }
 
-    private static func open(_ path: String, _ flags: CInt, _ mode: mode_t, on pool: NIOThreadPool) async throws -> NIOFileHandle {
+    private static func open(_ path: String, _ flags: CInt, _ mode: mode_t, on pool: NIOThreadPool) async throws
+        -> NIOFileHandle
+    {
         let descriptor = try await pool.runIfActive { () throws -> CInt in
             let fd = Foundation.open(path, flags, mode)
-            guard fd >= 0 else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path, "errno": errno]) }
+            guard fd >= 0 else {
+                throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path, "errno": errno])
+            }
             return fd
         }
         return NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)

@@ -50,10 +50,14 @@ enum StorageError: Error, CustomStringConvertible {
     /// Generated keys only: letters, digits, `-`, `_`, `.` in `/`-separated segments, none of them `.` or `..`.
     static func validate(_ key: String) throws {
         let segments = key.split(separator: "/", omittingEmptySubsequences: false)
-        let ok = !key.isEmpty && key.count <= 512 && segments.allSatisfy { segment in
-            !segment.isEmpty && segment != "." && segment != ".."
-                && segment.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
-        }
+        let ok =
+            !key.isEmpty && key.count <= 512
+            && segments.allSatisfy { segment in
+                !segment.isEmpty && segment != "." && segment != ".."
+                    && segment.allSatisfy {
+                        $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".")
+                    }
+            }
         if !ok { throw StorageError.invalidKey(key) }
     }
 }

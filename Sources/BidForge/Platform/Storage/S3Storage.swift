@@ -36,9 +36,11 @@ struct S3Storage: ObjectStorage {
 
     func downloadSource(_ key: String, filename: String, contentType: String) async throws -> DownloadSource {
         try StorageError.validate(key)
-        return .redirect(client.presignedGetURL(key, expires: ObjectStorageDefaults.presignedLifetimeSeconds,
-                                                contentDisposition: ContentDisposition.attachment(filename),
-                                                contentType: contentType))
+        return .redirect(
+            client.presignedGetURL(
+                key, expires: ObjectStorageDefaults.presignedLifetimeSeconds,
+                contentDisposition: ContentDisposition.attachment(filename),
+                contentType: contentType))
     }
 
     /// Small objects go up in one PUT at `finish`; once `partSize` bytes are waiting, a multipart upload starts and
@@ -89,7 +91,9 @@ struct S3Storage: ObjectStorage {
 
         private func send(_ part: ByteBuffer) async throws {
             let id: String
-            if let uploadId { id = uploadId } else {
+            if let uploadId {
+                id = uploadId
+            } else {
                 id = try await client.createMultipartUpload(key, contentType: contentType)
                 uploadId = id
             }
