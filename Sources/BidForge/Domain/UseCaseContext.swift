@@ -6,33 +6,47 @@ import Vapor
 struct UseCaseContext: Sendable {
     let db: any Database
     let clock: AppClock
-    let transactions: any TransactionRunner
+    let host: any UseCaseHost
 
     var now: Date { clock.now() }
 
     /// A write transaction: committed together with the events it records; the cached reads it touched are
     /// invalidated before it returns.
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await transactions.write(on: db, body)
+        try await host.write(on: db, body)
     }
 }
 
-/// Runs write transactions (the application: cache invalidation and the outbox nudge after each commit).
-protocol TransactionRunner: Sendable {
+/// What use cases need of the running application: write transactions (cache invalidation and the outbox nudge
+/// after each commit) and the work that follows a commit outside the database.
+protocol UseCaseHost: Sendable {
     func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T)
         async throws -> T
+    /// Deletes stored files that a committed change left without an owner (a deleted or replaced draft document).
+    func sweepStoredObjects(_ ids: [UUID], now: Date) async throws
+    /// Wakes the image worker (a new image to make display and thumbnail versions of).
+    func nudgeDerivatives()
+    /// The settings the application was configured with.
+    var settings: Settings { get }
 }
 
-extension Application: TransactionRunner {}
+extension Application: UseCaseHost {
+    func sweepStoredObjects(_ ids: [UUID], now: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await StoredObjectCleanup.sweep(self, now: now, only: ids)
+    }
+
+    func nudgeDerivatives() { derivatives.nudge() }
+}
 
 extension Application {
     /// The context for use cases run outside a request (scheduled jobs, commands, tests).
-    var useCases: UseCaseContext { UseCaseContext(db: db, clock: clock, transactions: self) }
+    var useCases: UseCaseContext { UseCaseContext(db: db, clock: clock, host: self) }
 }
 
 extension Request {
     /// The context for the use cases this request runs.
-    var useCases: UseCaseContext { UseCaseContext(db: db, clock: application.clock, transactions: application) }
+    var useCases: UseCaseContext { UseCaseContext(db: db, clock: application.clock, host: application) }
 }
 
 /// A use case's answer: its result and the events it recorded (already in the outbox, committed with the change).

@@ -51,6 +51,10 @@ enum BidAccess {
     }
 
     /// Who may place a bid on a project they can see: another company's contractor or subcontractor.
+    static func mayBid(_ relation: ProjectRelation, _ caller: Caller?) -> Bool {
+        relation != .owner && (caller?.role.mayBid ?? false)
+    }
+
     static func requireMayBid(_ relation: ProjectRelation, _ caller: Caller) throws {
         guard relation != .owner else { throw APIError.forbidden("You cannot bid on your own company's project.") }
         guard caller.role.mayBid else { throw APIError.forbidden("Only contractors and subcontractors may bid.") }

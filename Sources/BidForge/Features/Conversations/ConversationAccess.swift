@@ -4,15 +4,19 @@ import Vapor
 
 /// Who may open and read a thread: the one place these rules live.
 enum ConversationAccess {
-    /// The thread named by `conversationID` if the caller's company is one of its two parties; 404 otherwise.
-    static func load(_ req: Request, caller: Caller) async throws -> ConversationModel {
-        guard let id = req.parameters.get("conversationID", as: UUID.self),
-            let conversation = try await ConversationModel.find(id, on: req.db),
+    /// The thread `id` names if the caller's company is one of its two parties; 404 otherwise.
+    static func find(_ id: UUID?, caller: Caller, on db: any Database) async throws -> ConversationModel {
+        guard let id, let conversation = try await ConversationModel.find(id, on: db),
             conversation.includes(caller.companyId)
         else {
             throw APIError.notFound("Conversation")
         }
         return conversation
+    }
+
+    /// The thread named by the route's `conversationID` (adapters).
+    static func load(_ req: Request, caller: Caller) async throws -> ConversationModel {
+        try await find(req.parameters.get("conversationID", as: UUID.self), caller: caller, on: req.db)
     }
 
     static func find(project: UUID, company: UUID, on db: any Database) async throws -> ConversationModel? {

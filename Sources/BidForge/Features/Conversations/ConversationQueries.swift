@@ -57,4 +57,12 @@ enum ConversationQueries {
             """
         ).run()
     }
+
+    /// The names of the people who sent `messages`, by user id.
+    static func senderNames(_ messages: [MessageModel], on db: any Database) async throws -> [UUID: String] {
+        let ids = Array(Set(messages.map(\.senderId)))
+        guard !ids.isEmpty else { return [:] }
+        let users = try await UserModel.query(on: db).filter(\.$id ~~ ids).all()
+        return Dictionary(uniqueKeysWithValues: try users.map { ((try $0.requireID()), $0.name) })
+    }
 }

@@ -19,43 +19,11 @@ struct ConversationsController: RouteCollection {
 
     /// 201 with a new thread, or 200 with the pair's existing one.
     func open(_ req: Request, _ caller: Caller) async throws -> Response {
-        let (id, created) = try await Self.open(try req.decodeJSON(OpenConversationInput.self), by: caller, req: req)
-        return try await Self.respond(created ? .created : .ok, id, caller, req)
-    }
-
-    /// The thread between the caller's company and the other party of the project: its id, and whether it is new.
-    static func open(_ input: OpenConversationInput, by caller: Caller, req: Request) async throws -> (UUID, Bool) {
-        guard let project = try await ProjectModel.find(input.projectId, on: req.db),
-            let relation = try await ProjectAccess.relation(of: caller, to: project, on: req.db)
-        else {
-            throw APIError.notFound("Project")
-        }
-        let other = try await ConversationAccess.counterpart(
-            of: caller, relation: relation, project: project,
-            requested: input.companyId, on: req.db)
-        if let existing = try await ConversationAccess.find(
-            project: (try project.requireID()), company: other, on: req.db)
-        {
-            return ((try existing.requireID()), false)
-        }
-        let conversation = ConversationModel()
-        conversation.id = UUID()
-        conversation.projectId = (try project.requireID())
-        conversation.ownerCompanyId = project.companyId
-        conversation.companyId = other
-        conversation.createdAt = req.now
-        conversation.lastSeq = 0
-        do {
-            try await req.write { db in try await conversation.create(on: db) }
-        } catch  where DatabaseErrors.isUniqueViolation(error) {
-            // Both sides opened it at the same moment: theirs won, and it is the same thread.
-            guard
-                let existing = try await ConversationAccess.find(
-                    project: (try project.requireID()), company: other, on: req.db)
-            else { throw error }
-            return ((try existing.requireID()), false)
-        }
-        return ((try conversation.requireID()), true)
+        let input = try req.decodeJSON(OpenConversationInput.self)
+        let opened = try await ConversationActions.open(
+            on: input.projectId, with: input.companyId, by: caller, in: req.useCases
+        ).value
+        return try await Self.respond(opened.isNew ? .created : .ok, opened.id, caller, req)
     }
 
     func list(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<ConversationDTO>> {
@@ -81,7 +49,7 @@ struct ConversationsController: RouteCollection {
         }
         let rows = try await query.sort(\.$seq, .descending).limit(limit + 1).all()
         let page = Array(rows.prefix(limit))
-        let names = try await Self.senderNames(page, on: req.db)
+        let names = try await ConversationQueries.senderNames(page, on: req.db)
         return JSONResponse(
             MessagePage(
                 data: try page.map { try MessageDTO($0, senderName: names[$0.senderId] ?? "") },
@@ -89,61 +57,19 @@ struct ConversationsController: RouteCollection {
     }
 
     func post(_ req: Request, _ caller: Caller) async throws -> Response {
-        let conversation = try await ConversationAccess.load(req, caller: caller)
-        return try await req.idempotent(caller) {
-            let message = try await Self.post(
-                try req.decodeJSON(MessageInput.self), to: conversation, by: caller, req: req)
+        try await req.idempotent(caller) {
+            let input = try req.decodeJSON(MessageInput.self)
+            let message = try await ConversationActions.post(
+                input.body, to: req.parameters.get("conversationID", as: UUID.self), by: caller, in: req.useCases
+            ).value
             return try Response.json(.created, message)
-        }
-    }
-
-    /// A message in `conversation` (already checked to be one of the caller's company's threads), numbered under the
-    /// thread's row lock.
-    static func post(_ input: MessageInput, to conversation: ConversationModel, by caller: Caller, req: Request)
-        async throws -> MessageDTO
-    {
-        try input.validate()
-        let now = req.now
-        let message = MessageModel()
-        message.id = UUID()
-        message.conversationId = (try conversation.requireID())
-        message.companyId = caller.companyId
-        message.senderId = caller.userId
-        message.body = input.body
-        message.createdAt = now
-        let project = try await ProjectModel.find(conversation.projectId, on: req.db)
-        let sender = try await UserModel.find(caller.userId, on: req.db)
-        return try await req.write { db in
-            // The thread row is the lock that numbers its messages one after another.
-            try await db.lockForUpdate("conversations", id: (try conversation.requireID()))
-            guard let current = try await ConversationModel.find((try conversation.requireID()), on: db) else {
-                throw APIError.notFound("Conversation")
-            }
-            message.seq = current.lastSeq + 1
-            current.lastSeq = message.seq
-            current.lastMessageAt = now
-            try await current.update(on: db)
-            try await message.create(on: db)
-            try await ConversationQueries.markRead(
-                (try conversation.requireID()), userId: caller.userId, upTo: message.seq, on: db.sql)
-            let dto = try MessageDTO(message, senderName: sender?.name ?? "")
-            try await DomainEvent.messageCreated(
-                MessageCreated(
-                    message: dto, projectId: conversation.projectId, projectTitle: project?.title,
-                    recipientCompanyId: conversation.otherParty(than: caller.companyId),
-                    parties: [conversation.ownerCompanyId, conversation.companyId])
-            ).record(by: caller.companyId, on: db, now: now)
-            return dto
         }
     }
 
     /// Marks everything in the thread read for the calling user (up to its newest message).
     func read(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
-        let conversation = try await ConversationAccess.load(req, caller: caller)
-        try await req.write { db in
-            try await ConversationQueries.markRead(
-                (try conversation.requireID()), userId: caller.userId, upTo: conversation.lastSeq, on: db.sql)
-        }
+        _ = try await ConversationActions.markRead(
+            req.parameters.get("conversationID", as: UUID.self), by: caller, in: req.useCases)
         return .noContent
     }
 
@@ -155,12 +81,5 @@ struct ConversationsController: RouteCollection {
             limit: 1, offset: 0, on: req.db.sql)
         guard let dto = rows.first else { throw APIError.notFound("Conversation") }
         return try Response.json(status, dto)
-    }
-
-    static func senderNames(_ messages: [MessageModel], on db: any Database) async throws -> [UUID: String] {
-        let ids = Array(Set(messages.map(\.senderId)))
-        guard !ids.isEmpty else { return [:] }
-        let users = try await UserModel.query(on: db).filter(\.$id ~~ ids).all()
-        return Dictionary(uniqueKeysWithValues: try users.map { ((try $0.requireID()), $0.name) })
     }
 }

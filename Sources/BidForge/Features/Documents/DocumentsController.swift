@@ -46,13 +46,13 @@ struct DocumentsController: RouteCollection {
             try errors.throwIfAny()
             let fingerprint = [received.sha256, received.filename, title ?? "", replaces ?? ""].joined(separator: "\n")
             let response = try await req.idempotent(caller, fingerprint: fingerprint) {
-                let recorded = try await Addenda.recordUpload(
-                    id: documentId, projectId: project.requireID(), caller: caller, received: received, title: title,
-                    replaces: replaces.flatMap(UUID.init(uuidString:)), key: key, req: req)
+                let document = try await DocumentActions.record(
+                    received, as: documentId, storedAt: key, title: title,
+                    replacing: replaces.flatMap(UUID.init(uuidString:)), on: project.requireID(), by: caller,
+                    in: req.useCases
+                ).value
                 stored = true
-                req.application.derivatives.nudge()
-                try await StoredObjectCleanup.sweep(req.application, now: req.now, only: recorded.removedObjects)
-                return try Response.json(.created, DocumentDTO(recorded.document))
+                return try Response.json(.created, DocumentDTO(document))
             }
             if !stored { try await Self.discard(pending, req: req) }  // a replay, or refused after the upload
             return response
@@ -68,32 +68,10 @@ struct DocumentsController: RouteCollection {
         try await req.write { db in try await pending.delete(on: db) }
     }
 
-    /// `DELETE /documents/{id}`: the owner removes a document from a DRAFT project. Once bidders may have priced it
-    /// (OPEN), a document is replaced by an addendum instead, and after that the document set is the record.
+    /// `DELETE /documents/{id}`: the owner removes a document from a DRAFT project.
     func delete(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
-        guard let id = req.parameters.get("documentID", as: UUID.self) else { throw APIError.notFound("Document") }
-        let removed = try await req.write { db -> [UUID] in
-            guard let document = try await DocumentModel.find(id, on: db), document.companyId == caller.companyId else {
-                throw APIError.notFound("Document")
-            }
-            guard caller.role.mayPostProjects else {
-                throw APIError.forbidden("Only owners and contractors manage documents.")
-            }
-            try await db.lockForUpdate("projects", id: document.projectId)
-            guard let project = try await ProjectModel.find(document.projectId, on: db) else {
-                throw APIError.notFound("Document")
-            }
-            guard project.status.documentsMayBeDeleted else {
-                throw APIError(
-                    .conflict, "INVALID_TRANSITION",
-                    project.status == .open
-                        ? "Bidders may have priced this document: upload its replacement (an addendum) instead of deleting it."
-                        : "The project's documents are its record once bidding has closed.",
-                    details: ["status": .string(project.status.rawValue), "action": "delete documents"])
-            }
-            return try await Addenda.remove(document, on: db, now: req.now)
-        }
-        try await StoredObjectCleanup.sweep(req.application, now: req.now, only: removed)
+        _ = try await DocumentActions.delete(
+            req.parameters.get("documentID", as: UUID.self), by: caller, in: req.useCases)
         return .noContent
     }
 

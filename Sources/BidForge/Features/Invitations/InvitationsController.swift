@@ -39,8 +39,6 @@ struct InvitationDTO: Encodable, Sendable {
 }
 
 struct InvitationsController: RouteCollection {
-    static let maxPerRequest = 100
-
     func boot(routes: any RoutesBuilder) throws {
         routes.authed(.POST, "projects", ":projectID", "invitations", use: invite)
         routes.authed(.GET, "projects", ":projectID", "invitations", use: listForProject)
@@ -58,103 +56,18 @@ struct InvitationsController: RouteCollection {
     }
 
     func invite(_ req: Request, _ caller: Caller) async throws -> Response {
-        _ = try await ProjectAccess.loadOwned(req, caller: caller)
-        return try await req.idempotent(caller) {
-            let created = try await Self.invite(try req.decodeJSON(InviteInput.self), req: req, caller: caller)
+        try await req.idempotent(caller) {
+            let input = try req.decodeJSON(InviteInput.self)
+            let invited = try await InvitationActions.invite(
+                companies: input.companyIds ?? [],
+                matching: input.match.map { .init(trades: $0.trades ?? [], states: $0.states ?? []) },
+                to: req.projectID, by: caller, in: req.useCases
+            ).value
+            let created = try invited.map { try InvitationDTO($0.invitation, companyName: $0.companyName) }
             return try Response.json(
                 .created,
                 Page(data: created, pagination: .init(page: 1, limit: max(created.count, 1), total: created.count)))
         }
-    }
-
-    /// Invites the named companies and/or every company matching trades and states to the project in the path
-    /// (owned by the caller's company); companies already invited keep their invitation.
-    static func invite(_ input: InviteInput, req: Request, caller: Caller) async throws -> [InvitationDTO] {
-        var errors = ValidationErrors()
-        let ids = input.companyIds ?? []
-        if ids.isEmpty && input.match == nil { errors.add("companyIds", "give companyIds, match, or both") }
-        if ids.count > Self.maxPerRequest {
-            errors.add("companyIds", "must have at most \(Self.maxPerRequest) companies")
-        }
-        if let match = input.match {
-            let trades = match.trades ?? []
-            if trades.isEmpty { errors.add("match.trades", "must name at least one trade") }
-            Trades.validate("match.trades", trades, into: &errors)
-            USStates.validate("match.states", match.states ?? [], into: &errors)
-        }
-        if ids.contains(caller.companyId) { errors.add("companyIds", "must not include your own company") }
-        try errors.throwIfAny()
-
-        let created = try await req.write { db -> [InvitationDTO] in
-            let project = try await ProjectAccess.findOwnedForUpdate(
-                req.parameters.get("projectID", as: UUID.self), caller: caller, on: db)
-            guard project.status == .draft || project.status == .open else {
-                throw APIError.conflict(
-                    "BIDDING_CLOSED", "Invitations can only be sent while the project is a draft or open.")
-            }
-            var targets: [CompanyModel] = []
-            if !ids.isEmpty {
-                let found = try await CompanyModel.query(on: db).filter(\.$id ~~ Array(Set(ids))).all()
-                let missing = Set(ids).subtracting(found.compactMap(\.id))
-                if !missing.isEmpty {
-                    throw APIError.validation(
-                        "companyIds",
-                        "unknown companies: \(missing.map(\.lowercasedString).sorted().joined(separator: ", "))")
-                }
-                targets = found
-            }
-            if let match = input.match {
-                let matched = try await Self.matchCompanies(
-                    trades: match.trades ?? [], states: match.states ?? [],
-                    excluding: caller.companyId, on: db)
-                targets += matched.filter { m in !targets.contains { $0.id == m.id } }
-            }
-            let existing = try await InvitationModel.query(on: db).filter(\.$projectId == (try project.requireID()))
-                .all()
-            let existingByCompany = Dictionary(uniqueKeysWithValues: existing.map { ($0.companyId, $0) })
-            var result: [InvitationDTO] = []
-            var newlyInvited: [UUID] = []
-            for company in targets {
-                if let invitation = existingByCompany[(try company.requireID())] {
-                    result.append(try InvitationDTO(invitation, companyName: company.name))
-                    continue
-                }
-                let invitation = InvitationModel(
-                    projectId: (try project.requireID()), companyId: (try company.requireID()),
-                    ownerCompanyId: project.companyId, now: req.now)
-                try await invitation.create(on: db)
-                newlyInvited.append(try company.requireID())
-                result.append(try InvitationDTO(invitation, companyName: company.name))
-            }
-            if project.status == .open, !newlyInvited.isEmpty {
-                try await DomainEvent.invitationCreated(
-                    InvitationCreated(project: try InvitationNotice(project), invited: newlyInvited)
-                )
-                .record(by: caller.companyId, on: db, now: req.now)
-            }
-            return result
-        }
-        return created
-    }
-
-    /// Companies that work in any of `trades` and (when given) serve any of `states`, and have someone who can bid.
-    static func matchCompanies(trades: [String], states: [String], excluding: UUID, on db: any Database) async throws
-        -> [CompanyModel]
-    {
-        let tradeClause = trades.map { "c.trades LIKE \(bind: ListColumn.pattern($0))" as SQLQueryString }.joined(
-            separator: " OR ")
-        var query: SQLQueryString =
-            "SELECT c.* FROM companies c WHERE c.id <> \(bind: excluding) AND (" + tradeClause + ")"
-        if !states.isEmpty {
-            let stateClause = states.map { "c.service_states LIKE \(bind: ListColumn.pattern($0))" as SQLQueryString }
-                .joined(separator: " OR ")
-            query = query + " AND (" + stateClause + ")"
-        }
-        query =
-            query
-            + " AND EXISTS (SELECT 1 FROM users u WHERE u.company_id = c.id AND u.role IN ('CONTRACTOR','SUBCONTRACTOR'))"
-        query = query + " ORDER BY c.name, c.id LIMIT \(literal: maxPerRequest)"
-        return try await db.sql.raw(query).all().map { try $0.decode(fluentModel: CompanyModel.self) }
     }
 
     func listForProject(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<InvitationDTO>> {

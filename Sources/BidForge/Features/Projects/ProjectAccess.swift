@@ -49,6 +49,19 @@ enum ProjectAccess {
         return project
     }
 
+    /// Whether the caller manages a project they see as `relation` (the rule `findOwned` enforces; pages ask it to
+    /// decide what to offer).
+    static func manages(_ relation: ProjectRelation, _ caller: Caller?) -> Bool {
+        relation == .owner && (caller?.role.mayPostProjects ?? false)
+    }
+
+    /// Who may post projects at all (owners and contractors).
+    static func requireMayPost(_ caller: Caller) throws {
+        guard caller.role.mayPostProjects else {
+            throw APIError.forbidden("Only owners and contractors may post projects.")
+        }
+    }
+
     /// `findOwned` inside a write transaction: locks the row and reads it again, so the status checked is current.
     static func findOwnedForUpdate(_ id: UUID?, caller: Caller, on db: any Database) async throws -> ProjectModel {
         let project = try await findOwned(id, caller: caller, on: db)

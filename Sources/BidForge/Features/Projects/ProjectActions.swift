@@ -9,9 +9,7 @@ enum ProjectActions {
     static func create(_ input: ProjectInput, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<
         ProjectModel
     > {
-        guard caller.role.mayPostProjects else {
-            throw APIError.forbidden("Only owners and contractors may post projects.")
-        }
+        try ProjectAccess.requireMayPost(caller)
         let now = context.now
         let project = draft(input, by: caller, now: now)
         try problems(of: input, drafted: project, now: now).throwIfAny()

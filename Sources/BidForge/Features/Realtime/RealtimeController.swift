@@ -10,8 +10,6 @@ struct RealtimeTicketDTO: Encodable, Sendable {
 /// `POST /realtime/tickets` and the socket at `GET /realtime` (Authorization header, or `?ticket=` for browsers;
 /// `?since=<eventId>` replays what the user missed).
 struct RealtimeController: RouteCollection {
-    static let ticketLifetime: TimeInterval = 60
-
     func boot(routes: any RoutesBuilder) throws {
         let realtime = routes.grouped("realtime")
         realtime.authed(.POST, "tickets", use: issueTicket)
@@ -19,25 +17,7 @@ struct RealtimeController: RouteCollection {
     }
 
     func issueTicket(_ req: Request, _ caller: Caller) async throws -> Response {
-        try Response.json(.created, try await Self.mintTicket(for: caller, req: req))
-    }
-
-    /// A single-use ticket for `caller`'s socket (the API's endpoint and the web pages' both mint through here).
-    static func mintTicket(for caller: Caller, req: Request) async throws -> RealtimeTicketDTO {
-        let token = SecureToken.generate()
-        let ticket = RealtimeTicketModel()
-        ticket.id = UUID()
-        ticket.tokenHash = SecureToken.hash(token)
-        ticket.userId = caller.userId
-        ticket.companyId = caller.companyId
-        ticket.role = caller.role
-        ticket.sessionExpiresAt =
-            caller.sessionExpiresAt
-            ?? req.now.addingTimeInterval(Double(req.application.settings.accessTokenTTLSeconds))
-        ticket.expiresAt = req.now.addingTimeInterval(Self.ticketLifetime)
-        ticket.sessionKey = caller.sessionKey?.text
-        try await req.write { db in try await ticket.create(on: db) }
-        return RealtimeTicketDTO(ticket: token, expiresAt: ticket.expiresAt)
+        try Response.json(.created, try await RealtimeTickets.mint(for: caller, in: req.useCases).value)
     }
 
     /// A refused upgrade also closes the connection: once a request asked to upgrade, the HTTP parser treats what

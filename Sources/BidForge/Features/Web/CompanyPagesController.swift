@@ -55,16 +55,10 @@ struct CompanyPagesController: RouteCollection {
     }
 
     func update(_ req: Request, _ user: WebUser, _ form: UpdateForm) async throws -> Response {
-        guard let company = try await CompanyModel.find(user.caller.companyId, on: req.db) else {
-            throw APIError.unauthenticated
-        }
-        try await CompaniesController.requireCompanyAdmin(user.caller, of: (try company.requireID()), on: req.db)
         do {
-            try await CompaniesController.update(
-                company,
-                with: CompanyPatch(
-                    name: form.name ?? "", trades: form.trades ?? [],
-                    serviceArea: ServiceArea(states: form.states ?? [])), req: req)
+            let patch = CompanyPatch(
+                name: form.name ?? "", trades: form.trades ?? [], serviceArea: ServiceArea(states: form.states ?? []))
+            _ = try await CompanyActions.update(user.caller.companyId, with: patch, by: user.caller, in: req.useCases)
         } catch let errors as ValidationErrors {
             return try await render(
                 req, errors: PageFormats.formErrors(errors.problems, renaming: [("serviceArea.states", "states")]),

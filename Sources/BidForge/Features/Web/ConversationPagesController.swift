@@ -51,10 +51,9 @@ struct ConversationPagesController: RouteCollection {
 
     func open(_ req: Request, _ user: WebUser, _ form: OpenForm) async throws -> Response {
         guard let projectId = form.projectId.flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("Project") }
-        let input = OpenConversationInput(
-            projectId: projectId, companyId: form.companyId.flatMap(UUID.init(uuidString:)))
-        let (id, _) = try await ConversationsController.open(input, by: user.caller, req: req)
-        return Pages.redirect(SiteURL.conversation(id))
+        let opened = try await ConversationActions.open(
+            on: projectId, with: form.companyId.flatMap(UUID.init(uuidString:)), by: user.caller, in: req.useCases)
+        return Pages.redirect(SiteURL.conversation(opened.value.id))
     }
 
     struct Message: Encodable, Sendable {
@@ -87,16 +86,17 @@ struct ConversationPagesController: RouteCollection {
     }
 
     func post(_ req: Request, _ user: WebUser, _ form: MessageForm) async throws -> Response {
-        let conversation = try await ConversationAccess.load(req, caller: user.caller)
+        let conversationId = req.parameters.get("conversationID", as: UUID.self)
         do {
-            _ = try await ConversationsController.post(
-                MessageInput(body: form.body ?? ""), to: conversation, by: user.caller, req: req)
+            _ = try await ConversationActions.post(
+                form.body ?? "", to: conversationId, by: user.caller, in: req.useCases)
         } catch let errors as ValidationErrors {
             return try await render(
                 req, draft: form.body ?? "", error: "The message " + (errors.problems["body"] ?? "is not valid"),
                 status: .badRequest)
         }
-        return Pages.redirect(SiteURL.conversation(try conversation.requireID()) + "#compose")
+        return Pages.redirect(
+            SiteURL.conversation(try req.parameters.require("conversationID", as: UUID.self)) + "#compose")
     }
 
     /// The thread's latest messages, oldest first; opening it marks it read for this user.
@@ -108,7 +108,7 @@ struct ConversationPagesController: RouteCollection {
         )
         .sort(\.$seq, .descending).limit(Self.shownMessages + 1).all()
         let shown = Array(newest.prefix(Self.shownMessages).reversed())
-        let names = try await ConversationsController.senderNames(shown, on: req.db)
+        let names = try await ConversationQueries.senderNames(shown, on: req.db)
         let project = try await ProjectModel.find(conversation.projectId, on: req.db)
         let otherId = conversation.otherParty(than: user.caller.companyId)
         let other = try await CompanyModel.find(otherId, on: req.db)

@@ -72,7 +72,8 @@ struct NotificationPagesController: RouteCollection {
     /// A single-use ticket for the page script's socket. The CSRF token travels in `X-CSRF-Token`: another site
     /// could make the browser post here, and must not get a ticket to listen with.
     func liveTicket(_ req: Request, _ user: WebUser) async throws -> Response {
-        let response = try Response.json(.created, try await RealtimeController.mintTicket(for: user.caller, req: req))
+        let response = try Response.json(
+            .created, try await RealtimeTickets.mint(for: user.caller, in: req.useCases).value)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }

@@ -67,9 +67,7 @@ struct OwnerPagesController: RouteCollection {
 
     func newProjectPage(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        guard user.caller.role.mayPostProjects else {
-            throw APIError.forbidden("Only owners and contractors post projects.")
-        }
+        try ProjectAccess.requireMayPost(user.caller)
         return try await Pages.render(req, "project-new", title: "Post a project", NewProjectPage())
     }
 
@@ -143,25 +141,24 @@ struct OwnerPagesController: RouteCollection {
     }
 
     func invite(_ req: Request, _ user: WebUser, _ form: InviteForm) async throws -> Response {
-        let project = try await ProjectAccess.loadOwned(req, caller: user.caller)
-        var input = InvitationsController.InviteInput()
-        if form.mode == "match" {
-            input.match = .init(
-                trades: form.matchTrades ?? [], states: (form.matchState ?? "").isEmpty ? [] : [form.matchState!])
-        } else {
-            input.companyIds = (form.companyIds ?? []).compactMap(UUID.init(uuidString:))
-        }
-        let invited: [InvitationDTO]
+        let projectId = req.projectID
+        let byMatch = form.mode == "match"
+        let match = InvitationActions.Match(
+            trades: form.matchTrades ?? [], states: (form.matchState ?? "").isEmpty ? [] : [form.matchState ?? ""])
+        let invited: [InvitationActions.Invited]
         do {
-            invited = try await InvitationsController.invite(input, req: req, caller: user.caller)
+            invited = try await InvitationActions.invite(
+                companies: byMatch ? [] : (form.companyIds ?? []).compactMap(UUID.init(uuidString:)),
+                matching: byMatch ? match : nil, to: projectId, by: user.caller, in: req.useCases
+            ).value
         } catch {
-            return try await ProjectPageView.refused(error, req: req, project: project.id)
+            return try await ProjectPageView.refused(error, req: req, project: projectId)
         }
         if invited.isEmpty {
             return try await ProjectPageView.render(
-                req, project: project.id, notice: "No company matched: nobody was invited.", status: .ok)
+                req, project: projectId, notice: "No company matched: nobody was invited.", status: .ok)
         }
-        return Pages.redirect(SiteURL.project(try project.requireID()) + "#invitations")
+        return Pages.redirect(SiteURL.project(try req.parameters.require("projectID", as: UUID.self)) + "#invitations")
     }
 
     struct AnswerForm: PageForm {
@@ -264,15 +261,14 @@ struct OwnerPagesController: RouteCollection {
     /// The page's upload form (and its script, with a progress bar) post here; the CSRF token travels in the
     /// `X-CSRF-Token` header or the form's action URL, because it must be checked before the file is read.
     func deleteDocument(_ req: Request, _ user: WebUser, _ form: ButtonForm) async throws -> Response {
-        let projectId = try await DocumentModel.find(req.parameters.require("documentID", as: UUID.self), on: req.db)
-            .flatMap { $0.companyId == user.caller.companyId ? $0.projectId : nil }
-        guard let projectId else { throw APIError.notFound("Document") }
+        let documentId = req.parameters.get("documentID", as: UUID.self)
         do {
-            _ = try await DocumentsController().delete(req, user.caller)
+            let projectId = try await DocumentActions.delete(documentId, by: user.caller, in: req.useCases).value
+            return Pages.redirect(SiteURL.project(projectId) + "#docs")
         } catch {
-            return try await ProjectPageView.refused(error, req: req, project: projectId)
+            let document = try await DocumentActions.ownedDocument(documentId, by: user.caller, on: req.db)
+            return try await ProjectPageView.refused(error, req: req, project: document.projectId)
         }
-        return Pages.redirect(SiteURL.project(projectId) + "#docs")
     }
 
     func uploadDocument(_ req: Request, _ user: WebUser) async throws -> Response {

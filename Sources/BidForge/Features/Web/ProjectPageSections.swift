@@ -25,7 +25,7 @@ struct QuestionsSection: Encodable, Sendable {
         _ project: ProjectModel, relation: ProjectRelation, caller: Caller?, retry: ProjectPageView.Retry,
         db: any Database
     ) async throws -> QuestionsSection? {
-        let owner = relation == .owner && (caller?.role.mayPostProjects ?? false)
+        let owner = ProjectAccess.manages(relation, caller)
         let mayAsk = QuestionActions.mayAsk(on: project, relation: relation, caller: caller)
         let rows = try await QuestionQueries.visible(on: project, relation: relation, caller: caller, db: db)
             .sort(\.$createdAt).sort(\.$id).limit(200).all()
@@ -91,29 +91,22 @@ struct InvitationsSection: Encodable, Sendable {
         var candidates: [Candidate] = []
         if !search.isEmpty {
             let invited = Set(invitations.map(\.companyId))
-            let pattern = "%" + Self.escapedLike(String(search.prefix(100)).lowercased()) + "%"
-            let query: SQLQueryString =
-                "SELECT * FROM companies WHERE LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' AND id <> \(bind: project.companyId) ORDER BY name, id LIMIT \(literal: Self.maxCandidates)"
-            candidates = try await req.db.sql.raw(query).all().map { try $0.decode(fluentModel: CompanyModel.self) }
-                .map {
-                    Candidate(
-                        id: (try $0.requireID()).lowercasedString, name: $0.name,
-                        trades: $0.trades.joined(separator: ", "), invited: invited.contains(try $0.requireID()))
-                }
+            candidates = try await CompanyQueries.named(
+                containing: search, excluding: project.companyId, limit: Self.maxCandidates, on: req.db
+            )
+            .map {
+                Candidate(
+                    id: (try $0.requireID()).lowercasedString, name: $0.name,
+                    trades: $0.trades.joined(separator: ", "), invited: invited.contains(try $0.requireID()))
+            }
         }
         return InvitationsSection(
-            rows: rows, mayInvite: project.status == .draft || project.status == .open,
+            rows: rows, mayInvite: InvitationActions.acceptsInvitations(project),
             inviteURL: SiteURL.project(try project.requireID()) + "/invitations", search: search,
             candidates: candidates, searched: !search.isEmpty,
             trades: Trades.all.map { .init(code: $0.code, name: $0.name, selected: project.trades.contains($0.code)) },
             states: USStates.codes.sorted(), projectState: project.state,
             projectId: (try project.requireID()).lowercasedString)
-    }
-
-    /// `%` and `_` typed by the user match themselves.
-    static func escapedLike(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
     }
 }
 

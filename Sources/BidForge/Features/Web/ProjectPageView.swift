@@ -70,7 +70,7 @@ enum ProjectPageView {
                 in: req.useCases)
         }
         let bidCount = try await ProjectAccess.bidCount((try project.requireID()), on: req.db)
-        let manages = relation == .owner && (caller?.role.mayPostProjects ?? false)
+        let manages = ProjectAccess.manages(relation, caller)
         let url = SiteURL.project(try project.requireID())
         var uploadLimit: String?
         if manages, project.status.acceptsDocuments,
@@ -78,7 +78,7 @@ enum ProjectPageView {
         {
             uploadLimit = "\(company.plan.maxDocumentBytes / 1_000_000) MB"
         }
-        let bidding = caller.flatMap { relation != .owner && $0.role.mayBid ? $0 : nil }
+        let bidding = BidAccess.mayBid(relation, caller) ? caller : nil
         let myBid =
             try await bidding.asyncMap { try await BidderSection.myBid(of: $0, on: project, now: req.now, db: req.db) }
             ?? nil
