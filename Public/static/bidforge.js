@@ -188,7 +188,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const connect = async () => {
     let ticket = null;
     try {
-      const response = await fetch("/live/ticket", {
+      const response = await fetch(body.dataset.liveTicket, {
         method: "POST", credentials: "same-origin",
         headers: { "X-CSRF-Token": body.dataset.csrf, Accept: "application/json" },
       });

@@ -4,11 +4,11 @@ import Vapor
 /// Sign up, sign in, sign out — the same account rules as the API (`AccountsController.createAccount/authenticate`).
 struct AccountPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("login", use: loginPage)
-        routes.publicFormPost("login", form: LoginForm.self, use: login)
-        routes.get("signup", use: signupPage)
-        routes.publicFormPost("signup", form: SignupForm.self, use: signup)
-        routes.publicFormPost("logout", form: ButtonForm.self, use: logout)
+        routes.page(.login, use: loginPage)
+        routes.publicFormPost(.login, form: LoginForm.self, use: login)
+        routes.page(.signup, use: signupPage)
+        routes.publicFormPost(.signup, form: SignupForm.self, use: signup)
+        routes.publicFormPost(.logout, form: ButtonForm.self, use: logout)
     }
 
     struct TradeOption: Encodable, Sendable {
@@ -52,13 +52,13 @@ struct AccountPagesController: RouteCollection {
     }
 
     func loginPage(_ req: Request) async throws -> Response {
-        if try await WebSession.user(of: req) != nil { return Pages.redirect(SiteURL.dashboard) }
+        if try await WebSession.user(of: req) != nil { return Pages.redirect(SiteURL.dashboard.path) }
         let next = req.queryParameters["next"].flatMap { SiteURL.isLocal($0) ? $0 : nil } ?? ""
         return try await Pages.render(req, "login", title: "Sign in", LoginPage(next: next))
     }
 
     func login(_ req: Request, _ form: LoginForm) async throws -> Response {
-        let next = form.next.flatMap { SiteURL.isLocal($0) && !$0.isEmpty ? $0 : nil } ?? SiteURL.dashboard
+        let next = form.next.flatMap { SiteURL.isLocal($0) && !$0.isEmpty ? $0 : nil } ?? SiteURL.dashboard.path
         do {
             let user = try await AccountsController.authenticate(
                 LoginInput(email: form.email ?? "", password: form.password ?? ""), req: req)
@@ -96,7 +96,7 @@ struct AccountPagesController: RouteCollection {
             inviteToken: nil)
         do {
             let (user, _) = try await AccountsController.createAccount(input, req: req)
-            let response = Pages.redirect(SiteURL.dashboard)
+            let response = Pages.redirect(SiteURL.dashboard.path)
             try await WebSession.start(for: user, on: req, response: response)
             return response
         } catch let error as APIError where error.status == .badRequest || error.code == "EMAIL_TAKEN" {
@@ -109,7 +109,7 @@ struct AccountPagesController: RouteCollection {
     }
 
     func logout(_ req: Request, _ form: ButtonForm) async throws -> Response {
-        let response = Pages.redirect(SiteURL.home)
+        let response = Pages.redirect(SiteURL.home.path)
         try await WebSession.end(on: req, response: response)
         return response
     }

@@ -6,11 +6,11 @@ import Vapor
 /// through the API's own rules and events.
 struct BidderPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.formPost("projects", ":projectID", "bids", form: BidForm.self, use: submitBid)
-        routes.formPost("bids", ":bidID", "revise", form: BidForm.self, use: reviseBid)
-        routes.formPost("bids", ":bidID", "withdraw", form: ButtonForm.self, use: withdrawBid)
-        routes.formPost("projects", ":projectID", "questions", form: QuestionForm.self, use: ask)
-        routes.formPost("invitations", ":invitationID", "respond", form: RespondForm.self, use: respond)
+        routes.formPost(.projectBids, form: BidForm.self, use: submitBid)
+        routes.formPost(.bidRevise, form: BidForm.self, use: reviseBid)
+        routes.formPost(.bidWithdraw, form: ButtonForm.self, use: withdrawBid)
+        routes.formPost(.projectQuestions, form: QuestionForm.self, use: ask)
+        routes.formPost(.invitationRespond, form: RespondForm.self, use: respond)
     }
 
     struct BidForm: PageForm {
@@ -108,7 +108,7 @@ struct BidderPagesController: RouteCollection {
         _ = try await InvitationActions.respond(
             to: req.parameters.get("invitationID", as: UUID.self), with: answer,
             by: user.caller, in: req.useCases)
-        return Pages.redirect(SiteURL.dashboard + "#invitations")
+        return Pages.redirect(SiteURL.dashboard.path + "#invitations")
     }
 
     /// The form's rows (prices in dollars) as the API's line items; the amount is their sum, so it always adds up.

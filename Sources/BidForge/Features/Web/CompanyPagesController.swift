@@ -6,8 +6,8 @@ import Vapor
 /// each limit beside what is used of it, and its people.
 struct CompanyPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("company", use: show)
-        routes.formPost("company", form: UpdateForm.self, use: update)
+        routes.page(.company, use: show)
+        routes.formPost(.company, form: UpdateForm.self, use: update)
     }
 
     struct Usage: Encodable, Sendable {
@@ -64,7 +64,7 @@ struct CompanyPagesController: RouteCollection {
                 req, errors: PageFormats.formErrors(errors.problems, renaming: [("serviceArea.states", "states")]),
                 status: .badRequest)
         }
-        return Pages.redirect(SiteURL.company + "?saved=1")
+        return Pages.redirect(SiteURL.company.path + "?saved=1")
     }
 
     func render(_ req: Request, errors: [String: String], status: HTTPResponseStatus) async throws -> Response {

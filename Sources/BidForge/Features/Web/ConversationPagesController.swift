@@ -8,10 +8,10 @@ struct ConversationPagesController: RouteCollection {
     static let shownMessages = 100
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("conversations", use: list)
-        routes.formPost("conversations", form: OpenForm.self, use: open)
-        routes.get("conversations", ":conversationID", use: thread)
-        routes.formPost("conversations", ":conversationID", "messages", form: MessageForm.self, use: post)
+        routes.page(.conversations, use: list)
+        routes.formPost(.conversations, form: OpenForm.self, use: open)
+        routes.page(.conversation, use: thread)
+        routes.formPost(.conversationMessages, form: MessageForm.self, use: post)
     }
 
     struct Row: Encodable, Sendable {
@@ -126,7 +126,7 @@ struct ConversationPagesController: RouteCollection {
                     sentAt: JSONCoding.formatDate(m.createdAt), sentText: PageFormats.utc(m.createdAt))
             },
             earlierNotShown: newest.count > Self.shownMessages,
-            postURL: SiteURL.conversation(try conversation.requireID()) + "/messages",
+            postURL: SiteURL.conversationMessages(try conversation.requireID()),
             draft: draft, error: error)
         return try await Pages.render(
             req, "conversation", title: "Messages with \(other?.name ?? "")", page, status: status)

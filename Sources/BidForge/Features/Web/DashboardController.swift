@@ -5,7 +5,7 @@ import Vapor
 /// The signed-in home: the company's projects by status, its bids by status, and the latest notifications.
 struct DashboardController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("dashboard", use: dashboard)
+        routes.page(.dashboard, use: dashboard)
     }
 
     struct StatusGroup<Item: Encodable & Sendable>: Encodable, Sendable {
@@ -125,7 +125,7 @@ struct DashboardController: RouteCollection {
         let ownerNames = Dictionary(uniqueKeysWithValues: try owners.map { ((try $0.requireID()), $0.name) })
         let rows = try zip(invitations, projects).map { invitation, project in
             InvitationRow(
-                respondURL: "/invitations/\((try invitation.requireID()).uuidString.lowercased())/respond",
+                respondURL: SiteURL.invitationRespond(try invitation.requireID()),
                 projectTitle: project.title,
                 projectURL: SiteURL.project(try project.requireID()), ownerName: ownerNames[project.companyId] ?? "",
                 status: invitation.status.rawValue, dueAt: JSONCoding.formatDate(project.bidDueAt),

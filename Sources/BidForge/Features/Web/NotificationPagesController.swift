@@ -8,9 +8,9 @@ struct NotificationPagesController: RouteCollection {
     static let pageSize = 50
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("notifications", use: list)
-        routes.formPost("notifications", "read-all", form: ButtonForm.self, use: readAll)
-        routes.headerCSRFPost("live", "ticket", use: liveTicket)
+        routes.page(.notifications, use: list)
+        routes.formPost(.notificationsReadAll, form: ButtonForm.self, use: readAll)
+        routes.headerCSRFPost(.liveTicket, use: liveTicket)
     }
 
     struct Row: Encodable, Sendable {
@@ -62,7 +62,7 @@ struct NotificationPagesController: RouteCollection {
 
     func readAll(_ req: Request, _ user: WebUser, _ form: ButtonForm) async throws -> Response {
         _ = try await NotificationsController().readAll(req, user.caller)
-        return Pages.redirect(SiteURL.notifications)
+        return Pages.redirect(SiteURL.notifications.path)
     }
 
     static func unreadCount(of caller: Caller, on db: any Database) async throws -> Int {

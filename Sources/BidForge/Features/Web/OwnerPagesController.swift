@@ -5,33 +5,32 @@ import Vapor
 /// the API's own handler (same rules, same events), called with the session's caller.
 struct OwnerPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("projects", "new", use: newProjectPage)
-        routes.formPost("projects", form: ProjectForm.self, use: createProject)
-        routes.formPost("projects", ":projectID", "publish", form: ButtonForm.self) { req, user, _ in
+        routes.page(.newProject, use: newProjectPage)
+        routes.formPost(.projects, form: ProjectForm.self, use: createProject)
+        routes.formPost(.projectPublish, form: ButtonForm.self) { req, user, _ in
             try await transition(req) {
                 try await ProjectActions.publish(req.projectID, by: user.caller, in: req.useCases)
             }
         }
-        routes.formPost("projects", ":projectID", "close", form: ButtonForm.self) { req, user, _ in
+        routes.formPost(.projectClose, form: ButtonForm.self) { req, user, _ in
             try await transition(req) {
                 try await ProjectActions.close(req.projectID, by: user.caller, in: req.useCases)
             }
         }
-        routes.formPost("projects", ":projectID", "cancel", form: ButtonForm.self) { req, user, _ in
+        routes.formPost(.projectCancel, form: ButtonForm.self) { req, user, _ in
             try await transition(req) {
                 try await ProjectActions.cancel(req.projectID, by: user.caller, in: req.useCases)
             }
         }
-        routes.formPost("projects", ":projectID", "award", form: AwardForm.self, use: award)
-        routes.get("projects", ":projectID", "edit", use: editProjectPage)
-        routes.formPost("projects", ":projectID", "edit", form: ProjectForm.self, use: updateProject)
-        routes.formPost("projects", ":projectID", "invitations", form: InviteForm.self, use: invite)
-        routes.formPost("questions", ":questionID", "answer", form: AnswerForm.self, use: answer)
-        routes.get("projects", ":projectID", "leveling.csv", use: levelingCSV)
-        let upload = routes.headerCSRFPost(
-            "projects", ":projectID", "documents", body: .stream, queryTokenToo: true, use: uploadDocument)
+        routes.formPost(.projectAward, form: AwardForm.self, use: award)
+        routes.page(.projectEdit, use: editProjectPage)
+        routes.formPost(.projectEdit, form: ProjectForm.self, use: updateProject)
+        routes.formPost(.projectInvitations, form: InviteForm.self, use: invite)
+        routes.formPost(.questionAnswer, form: AnswerForm.self, use: answer)
+        routes.page(.projectLevelingCSV, use: levelingCSV)
+        let upload = routes.headerCSRFPost(.projectDocuments, body: .stream, queryTokenToo: true, use: uploadDocument)
         upload.userInfo[APIMiddleware.streamsBodyKey] = true
-        routes.formPost("documents", ":documentID", "delete", form: ButtonForm.self, use: deleteDocument)
+        routes.formPost(.documentDelete, form: ButtonForm.self, use: deleteDocument)
     }
 
     struct ProjectForm: PageForm {
@@ -54,7 +53,7 @@ struct OwnerPagesController: RouteCollection {
     struct NewProjectPage: Encodable, Sendable {
         var heading = "Post a project"
         var intro = "It starts as a draft: nobody else sees it until you publish it."
-        var action = "/projects"
+        var action = SiteURL.projects.path
         var submitLabel = "Save draft"
         var notice: String?
         var values: [String: String] = ["visibility": "PUBLIC"]
@@ -294,7 +293,7 @@ extension OwnerPagesController.NewProjectPage {
             project.status == .open
             ? "Bidders are told about changes. Visibility and sealing can no longer change once published."
             : "Still a draft: nobody else sees it until you publish it."
-        action = SiteURL.project(try project.requireID()) + "/edit"
+        action = SiteURL.projectEdit(try project.requireID())
         submitLabel = "Save changes"
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

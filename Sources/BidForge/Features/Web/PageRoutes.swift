@@ -19,10 +19,10 @@ extension RoutesBuilder {
     /// page), the per-user write budget, the form decoded once and its CSRF token checked — then `handler`.
     @discardableResult
     func formPost<Form: PageForm>(
-        _ path: PathComponent..., form: Form.Type,
+        _ url: SiteURL, form: Form.Type,
         use handler: @escaping @Sendable (Request, WebUser, Form) async throws -> Response
     ) -> Route {
-        let route = on(.POST, path) { req async throws -> Response in
+        let route = on(.POST, url.pathComponents) { req async throws -> Response in
             let user = try await WebSession.requireUser(req)
             let form = try WebForms.decode(Form.self, from: req, orElse: Form())
             try WebSession.verifyCSRF(req, submitted: form._csrf)
@@ -35,10 +35,10 @@ extension RoutesBuilder {
     /// A form posted before signing in (sign-in, sign-up) or by anyone (sign-out): the form and its CSRF token.
     @discardableResult
     func publicFormPost<Form: PageForm>(
-        _ path: PathComponent..., form: Form.Type,
+        _ url: SiteURL, form: Form.Type,
         use handler: @escaping @Sendable (Request, Form) async throws -> Response
     ) -> Route {
-        let route = on(.POST, path) { req async throws -> Response in
+        let route = on(.POST, url.pathComponents) { req async throws -> Response in
             let form = try WebForms.decode(Form.self, from: req, orElse: Form())
             try WebSession.verifyCSRF(req, submitted: form._csrf)
             return try await handler(req, form)
@@ -52,10 +52,10 @@ extension RoutesBuilder {
     /// `queryTokenToo`: the `_csrf` query item is accepted as well (the upload form without a script).
     @discardableResult
     func headerCSRFPost(
-        _ path: PathComponent..., body: HTTPBodyStreamStrategy = .collect, queryTokenToo: Bool = false,
+        _ url: SiteURL, body: HTTPBodyStreamStrategy = .collect, queryTokenToo: Bool = false,
         use handler: @escaping @Sendable (Request, WebUser) async throws -> Response
     ) -> Route {
-        let route = on(.POST, path, body: body) { req async throws -> Response in
+        let route = on(.POST, url.pathComponents, body: body) { req async throws -> Response in
             let user = try await WebSession.requireUser(req)
             let query = queryTokenToo ? req.queryParameters[WebSession.csrfField] : nil
             try WebSession.verifyCSRF(req, submitted: req.headers.first(name: "X-CSRF-Token") ?? query)

@@ -19,6 +19,8 @@ struct LayoutContext: Encodable, Sendable {
     let stylesheet: String
     let script: String
     let favicon: String
+    /// Every fixed link of the site, from the route table.
+    var links = SiteLinks()
 }
 
 struct PageContext<Page: Encodable & Sendable>: Encodable, Sendable {

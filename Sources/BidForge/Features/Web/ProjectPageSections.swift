@@ -37,9 +37,9 @@ struct QuestionsSection: Encodable, Sendable {
                     askedAt: JSONCoding.formatDate(q.createdAt),
                     askedText: PageFormats.utc(q.createdAt), mine: q.companyId == caller?.companyId,
                     answerURL: owner && q.answeredAt == nil
-                        ? "/questions/\((try q.requireID()).uuidString.lowercased())/answer" : nil)
+                        ? SiteURL.questionAnswer(try q.requireID()) : nil)
             },
-            askURL: mayAsk ? SiteURL.project(try project.requireID()) + "/questions" : nil,
+            askURL: mayAsk ? SiteURL.projectQuestions(try project.requireID()) : nil,
             draft: retry.question ?? "", error: retry.fieldErrors["question"])
     }
 }
@@ -102,7 +102,7 @@ struct InvitationsSection: Encodable, Sendable {
         }
         return InvitationsSection(
             rows: rows, mayInvite: InvitationActions.acceptsInvitations(project),
-            inviteURL: SiteURL.project(try project.requireID()) + "/invitations", search: search,
+            inviteURL: SiteURL.projectInvitations(try project.requireID()), search: search,
             candidates: candidates, searched: !search.isEmpty,
             trades: Trades.all.map { .init(code: $0.code, name: $0.name, selected: project.trades.contains($0.code)) },
             states: USStates.codes.sorted(), projectState: project.state,
@@ -169,7 +169,7 @@ enum BidderSection {
                 // A prompt to revise, so only while a revision can still be sent.
                 staleAddendum: open && bid.acknowledgedAddendum < project.addendumCount,
                 withdrawURL: open && bid.status.canMove(to: .withdrawn)
-                    ? "/bids/\((try bid.requireID()).uuidString.lowercased())/withdraw" : nil,
+                    ? SiteURL.bidWithdraw(try bid.requireID()) : nil,
                 result: result, won: bid.status == .accepted)
         )
     }
@@ -240,8 +240,8 @@ enum BidderSection {
                     unitPrice: ""))
         }
         let action =
-            try existing.map { "/bids/\(try $0.requireID().lowercasedString)/revise" }
-            ?? SiteURL.project(try project.requireID()) + "/bids"
+            try existing.map { SiteURL.bidRevise(try $0.requireID()) }
+            ?? SiteURL.projectBids(try project.requireID())
         return Form(
             action: action,
             heading: existing == nil ? "Submit a bid" : "Revise your bid",

@@ -17,6 +17,7 @@ enum ProjectPageView {
         let actions: [Action]
         let editURL: String?
         let uploadLimit: String?
+        let uploadURL: String
         let uploadNote: String
         /// Documents the owner's upload may replace.
         let replaceable: [DocumentRow]
@@ -71,7 +72,6 @@ enum ProjectPageView {
         }
         let bidCount = try await ProjectAccess.bidCount((try project.requireID()), on: req.db)
         let manages = ProjectAccess.manages(relation, caller)
-        let url = SiteURL.project(try project.requireID())
         var uploadLimit: String?
         if manages, project.status.acceptsDocuments,
             let company = try await CompanyModel.find(project.companyId, on: req.db)
@@ -89,8 +89,8 @@ enum ProjectPageView {
             location: [project.city, project.state].filter { !$0.isEmpty }.joined(separator: ", "),
             sealed: project.sealed, notice: notice,
             actions: manages ? try actions(for: project) : [],
-            editURL: manages && project.status.isEditable ? url + "/edit" : nil,
-            uploadLimit: uploadLimit,
+            editURL: manages && project.status.isEditable ? SiteURL.projectEdit(try project.requireID()) : nil,
+            uploadLimit: uploadLimit, uploadURL: SiteURL.projectDocuments(try project.requireID()),
             uploadNote: "up to \(uploadLimit ?? "")"
                 + (project.status == .open
                     ? "; on an open project each upload is an addendum and bidders are told" : ""),
@@ -144,26 +144,26 @@ enum ProjectPageView {
                 filename: d.filename, title: d.title,
                 size: ByteCountFormatter.string(fromByteCount: d.sizeBytes, countStyle: .decimal),
                 addendumNumber: d.addendumNumber, id: id.lowercasedString, superseded: d.supersededAt != nil,
-                deleteURL: manages && project.status.documentsMayBeDeleted ? SiteURL.document(id) + "/delete" : nil)
+                deleteURL: manages && project.status.documentsMayBeDeleted ? SiteURL.documentDelete(id) : nil)
         }
     }
 
     static func actions(for project: ProjectModel) throws -> [Action] {
-        let url = SiteURL.project(try project.requireID())
+        let id = try project.requireID()
         var actions: [Action] = []
         if project.status.canMove(to: .open) {
-            actions.append(Action(url: url + "/publish", label: "Publish", style: "", confirm: ""))
+            actions.append(Action(url: SiteURL.projectPublish(id), label: "Publish", style: "", confirm: ""))
         }
         if project.status.canMove(to: .closed) {
             actions.append(
                 Action(
-                    url: url + "/close", label: "Close bidding", style: "",
+                    url: SiteURL.projectClose(id), label: "Close bidding", style: "",
                     confirm: "Close bidding now? No more bids can come in."))
         }
         if project.status.canMove(to: .cancelled) {
             actions.append(
                 Action(
-                    url: url + "/cancel", label: "Cancel project", style: "secondary",
+                    url: SiteURL.projectCancel(id), label: "Cancel project", style: "secondary",
                     confirm: "Cancel this project? Bidders will be told."))
         }
         return actions
@@ -196,7 +196,6 @@ enum ProjectPageView {
     }
 
     static func leveling(_ project: ProjectModel, req: Request) async throws -> LevelingContext {
-        let url = SiteURL.project(try project.requireID())
         let sealed = BidAccess.hidesPrice(of: project, from: .owner, now: req.now)
         let sheet = sealed ? nil : try await LevelingSheets.sheet(for: project, on: req.db)
         let winner = project.awardedBidId.flatMap { id in sheet?.bids.first { UUID(uuidString: $0.bidId) == id } }
@@ -213,8 +212,9 @@ enum ProjectPageView {
             awarded: winner.map {
                 "Awarded to \($0.companyName) for \(PageFormats.money($0.amountCents)) (rank \($0.rank) of \(sheet?.bids.count ?? 0))."
             },
-            sealedUntil: sealed ? PageFormats.utc(project.bidDueAt) : nil, csvURL: url + "/leveling.csv",
-            awardURL: url + "/award",
+            sealedUntil: sealed ? PageFormats.utc(project.bidDueAt) : nil,
+            csvURL: SiteURL.projectLevelingCSV(try project.requireID()),
+            awardURL: SiteURL.projectAward(try project.requireID()),
             mayAward: project.status.canMove(to: .awarded), median: PageFormats.money(sheet?.stats.median),
             projectId: (try project.requireID()).lowercasedString)
     }

@@ -5,9 +5,9 @@ import Vapor
 /// The home page with project search, and a project's page — visible exactly as the API shows them.
 struct PublicPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(use: home)
-        routes.get("projects", ":projectID", use: project)
-        routes.get("documents", ":documentID", use: document)
+        routes.page(.home, use: home)
+        routes.page(.project, use: project)
+        routes.page(.document, use: document)
     }
 
     struct Search: Encodable, Sendable {
@@ -67,7 +67,7 @@ struct PublicPagesController: RouteCollection {
                 .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) } + [
                     URLQueryItem(name: "page", value: String(page))
                 ]
-            return SiteURL.home + "?" + (items.percentEncodedQuery ?? "")
+            return SiteURL.home.path + "?" + (items.percentEncodedQuery ?? "")
         }
         let page = HomePage(
             search: search, trades: trades, states: USStates.codes.sorted(), projects: cards, total: total,

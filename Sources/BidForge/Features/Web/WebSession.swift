@@ -124,9 +124,9 @@ struct PageRedirect: Error {
     let location: String
 
     static func toLogin(returningTo path: String) -> PageRedirect {
-        let safe = SiteURL.isLocal(path) ? path : SiteURL.dashboard
+        let safe = SiteURL.isLocal(path) ? path : SiteURL.dashboard.path
         return PageRedirect(
-            location: SiteURL.login + "?next="
+            location: SiteURL.login.path + "?next="
                 + (safe.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
     }
 }
