@@ -1,4 +1,5 @@
 import Foundation
+import OpenAPIKit
 import Testing
 import Vapor
 
@@ -32,7 +33,10 @@ import Vapor
                 let op = paths[path][method]
                 #expect(!op.isNull, "route \(method.uppercased()) \(path) is missing from /openapi.json")
                 #expect(!op["responses"].isNull, "\(method) \(path) has no responses")
-                for name in OpenAPIDocument.pathParameters(path) {
+                let pathParameters = path.split(separator: "/").filter { $0.hasPrefix("{") }.map {
+                    String($0.dropFirst().dropLast())
+                }
+                for name in pathParameters {
                     #expect(
                         op["parameters"].array.contains { $0["name"].string == name && $0["in"].string == "path" },
                         "\(method) \(path) does not declare path parameter \(name)")
@@ -48,6 +52,32 @@ import Vapor
                 return paths[String(parts[1])][String(parts[0])]["operationId"].string ?? ""
             }
             #expect(Set(ids).count == ids.count, "operationIds must be unique")
+        }
+    }
+
+    /// OpenAPIKit's own validation: references resolve, operation ids are unique, every path parameter is declared,
+    /// every operation has responses; and each operation documents a success answer, its errors with the error shape,
+    /// and a request body where it takes one.
+    @Test func theDocumentValidatesAndEveryOperationIsComplete() throws {
+        let document = try OpenAPIDocument.document()
+        _ = try document.validate()
+        for op in OpenAPIDocument.operations {
+            let item = try #require(document.paths[OpenAPI.Path(rawValue: op.path)]?.pathItemValue, "\(op.path)")
+            let method = try #require(OpenAPI.BuiltinHttpMethod(rawValue: op.method.rawValue))
+            let described = try #require(item[.builtin(method)], "\(op.method) \(op.path)")
+            #expect(
+                described.responses.keys.contains { $0.isSuccess || $0.rawValue == "101" },
+                "\(op.method) \(op.path) has no success answer")
+            let errors = described.responses.filter {
+                !$0.key.isSuccess && ($0.key.rawValue.first == "4" || $0.key.rawValue.first == "5")
+            }
+            #expect(!errors.isEmpty, "\(op.method) \(op.path) documents no error")
+            if [.POST, .PUT, .PATCH].contains(op.method), op.success.status != 204, op.body == nil {
+                // A write without a body names its subject in the path (publish, withdraw, read…).
+                #expect(
+                    !op.pathParameters.isEmpty || op.path.hasSuffix("read-all") || op.path.hasSuffix("tickets"),
+                    "\(op.method) \(op.path) takes no body and names nothing")
+            }
         }
     }
 
