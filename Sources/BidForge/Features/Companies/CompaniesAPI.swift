@@ -42,7 +42,11 @@ extension S {
             ["email": string, "role": enumeration(["OWNER", "CONTRACTOR", "SUBCONTRACTOR"])],
             required: ["email", "role"]),
         "MemberInvitation": object(
-            ["inviteToken": string, "email": string, "role": string, "expiresAt": time],
+            [
+                "inviteToken": nullable(string).described(
+                    "null when an Idempotency-Key retry replays the answer: the secret is in the first response only"),
+                "email": string, "role": string, "expiresAt": time
+            ],
             required: ["inviteToken", "email", "role", "expiresAt"],
             description: "The token is shown once; it is valid for 7 days and a single registration."),
         "PlanInput": object(["plan": enumeration(["FREE", "PRO", "ENTERPRISE"])], required: ["plan"])

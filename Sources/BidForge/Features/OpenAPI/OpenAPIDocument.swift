@@ -60,6 +60,8 @@ enum OpenAPIDocument {
         if !RateLimitMiddleware.exemptPaths.contains(op.path) { common.append(429) }
         if !op.query.isEmpty { common.append(400) }
         if op.auth != .none { common.append(401) }
+        // IDEMPOTENCY_MISMATCH (the key was used with another body) and IDEMPOTENCY_IN_PROGRESS.
+        if op.idempotent { common.append(409) }
         return common
     }
 
