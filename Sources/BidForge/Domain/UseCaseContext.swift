@@ -28,6 +28,11 @@ protocol UseCaseHost: Sendable {
     func nudgeDerivatives()
     /// The settings the application was configured with.
     var settings: Settings { get }
+    /// Password hashing (bcrypt, off the event loops).
+    func hashPassword(_ password: String) async throws -> String
+    func verifyPassword(_ password: String, hash: String) async throws -> Bool
+    /// A real hash at the configured cost, checked for unknown emails so they cost as much time as a wrong password.
+    var decoyPasswordHash: String { get }
 }
 
 extension Application: UseCaseHost {
@@ -37,6 +42,12 @@ extension Application: UseCaseHost {
     }
 
     func nudgeDerivatives() { derivatives.nudge() }
+
+    func hashPassword(_ password: String) async throws -> String { try await self.password.async.hash(password) }
+
+    func verifyPassword(_ password: String, hash: String) async throws -> Bool {
+        try await self.password.async.verify(password, created: hash)
+    }
 }
 
 extension Application {

@@ -60,8 +60,10 @@ struct AccountPagesController: RouteCollection {
     func login(_ req: Request, _ form: LoginForm) async throws -> Response {
         let next = form.next.flatMap { SiteURL.isLocal($0) && !$0.isEmpty ? $0 : nil } ?? SiteURL.dashboard.path
         do {
-            let user = try await AccountsController.authenticate(
-                LoginInput(email: form.email ?? "", password: form.password ?? ""), req: req)
+            try await req.enforceSignInLimit(email: form.email ?? "")
+            let user = try await AccountActions.authenticate(
+                LoginInput(email: form.email ?? "", password: form.password ?? ""), in: req.useCases
+            ).value
             let response = Pages.redirect(next)
             try await WebSession.start(for: user, on: req, response: response)
             return response
@@ -95,7 +97,8 @@ struct AccountPagesController: RouteCollection {
                 serviceArea: ServiceArea(states: states)),
             inviteToken: nil)
         do {
-            let (user, _) = try await AccountsController.createAccount(input, req: req)
+            try await req.enforceSignUpLimit()
+            let (user, _) = try await AccountActions.register(input, in: req.useCases).value
             let response = Pages.redirect(SiteURL.dashboard.path)
             try await WebSession.start(for: user, on: req, response: response)
             return response
