@@ -69,16 +69,10 @@ enum BidActions {
     static func revise(_ bidId: UUID?, with patch: BidPatch, by caller: Caller, in context: UseCaseContext) async throws
         -> Outcome<Placed>
     {
-        let (visible, _, relation) = try await BidAccess.find(bidId, caller: caller, on: context.db)
-        try BidAccess.requireBidder(relation, caller)
-        let bidId = try visible.requireID()
+        let visible = try await ownBid(bidId, by: caller, on: context.db)
         let now = context.now
         return try await context.write { db in
-            try await db.lockForShare("projects", id: visible.projectId)
-            try await db.lockForUpdate("bids", id: bidId)
-            guard let bid = try await BidModel.find(bidId, on: db),
-                let project = try await ProjectModel.find(bid.projectId, on: db)
-            else { throw APIError.notFound("Bid") }
+            let (bid, project) = try await lockedForChange(visible, on: db)
             guard bid.status.isRevisable else {
                 throw APIError.invalidTransition(from: bid.status.rawValue, action: "revise the bid")
             }
@@ -101,7 +95,7 @@ enum BidActions {
             let event = DomainEvent.bidRevised(
                 BidRevised(
                     projectId: try project.requireID(), projectTitle: project.title, ownerCompanyId: project.companyId,
-                    bidId: bidId, bidderCompanyId: bid.companyId, revision: bid.revision))
+                    bidId: try bid.requireID(), bidderCompanyId: bid.companyId, revision: bid.revision))
             try await event.record(by: caller.companyId, on: db, now: now)
             return Outcome(value: Placed(bid: bid, addendumCount: project.addendumCount), events: [event])
         }
@@ -110,16 +104,10 @@ enum BidActions {
     /// Withdraws the caller's company's bid `bidId` while bidding is open; its invitation reads DECLINED.
     static func withdraw(_ bidId: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<Placed>
     {
-        let (visible, _, relation) = try await BidAccess.find(bidId, caller: caller, on: context.db)
-        try BidAccess.requireBidder(relation, caller)
-        let bidId = try visible.requireID()
+        let visible = try await ownBid(bidId, by: caller, on: context.db)
         let now = context.now
         return try await context.write { db in
-            try await db.lockForShare("projects", id: visible.projectId)
-            try await db.lockForUpdate("bids", id: bidId)
-            guard let bid = try await BidModel.find(bidId, on: db),
-                let project = try await ProjectModel.find(bid.projectId, on: db)
-            else { throw APIError.notFound("Bid") }
+            let (bid, project) = try await lockedForChange(visible, on: db)
             guard bid.status.canMove(to: .withdrawn) else {
                 throw APIError.invalidTransition(from: bid.status.rawValue, action: "withdraw the bid")
             }
@@ -133,10 +121,31 @@ enum BidActions {
             let event = DomainEvent.bidWithdrawn(
                 BidWithdrawn(
                     projectId: projectId, projectTitle: project.title, ownerCompanyId: project.companyId,
-                    bidId: bidId, bidderCompanyId: bid.companyId))
+                    bidId: try bid.requireID(), bidderCompanyId: bid.companyId))
             try await event.record(by: caller.companyId, on: db, now: now)
             return Outcome(value: Placed(bid: bid, addendumCount: project.addendumCount), events: [event])
         }
+    }
+
+    /// The caller's company's bid, for a bidder role to change (404 for others' bids, 403 for the wrong role).
+    private static func ownBid(_ id: UUID?, by caller: Caller, on db: any Database) async throws -> BidModel {
+        let (bid, _, relation) = try await BidAccess.find(id, caller: caller, on: db)
+        try BidAccess.requireBidder(relation, caller)
+        return bid
+    }
+
+    /// The bid and its project read again under locks: the project shared (closing and awarding wait for the change),
+    /// the bid exclusively.
+    private static func lockedForChange(_ visible: BidModel, on db: any Database) async throws -> (
+        BidModel, ProjectModel
+    ) {
+        let bidId = try visible.requireID()
+        try await db.lockForShare("projects", id: visible.projectId)
+        try await db.lockForUpdate("bids", id: bidId)
+        guard let bid = try await BidModel.find(bidId, on: db),
+            let project = try await ProjectModel.find(bid.projectId, on: db)
+        else { throw APIError.notFound("Bid") }
+        return (bid, project)
     }
 
     private static func newBid(_ input: BidInput, on project: ProjectModel, by caller: Caller, now: Date) throws

@@ -1,7 +1,7 @@
 import BidForgeCore
 import Vapor
 
-/// Sign up, sign in, sign out — the same account rules as the API (`AccountsController.createAccount/authenticate`).
+/// Sign up, sign in, sign out — the same use cases as the API (`AccountActions.register/authenticate`).
 struct AccountPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.page(.login, use: loginPage)
