@@ -15,6 +15,20 @@ function localiseTimes(root) {
 
 document.addEventListener("DOMContentLoaded", () => localiseTimes(document));
 
+// A refused form is answered at the address it posted to, which no GET serves: the page names its own address
+// (<link rel="canonical">), so the address bar, a reload and the live refresh use that instead.
+function pageAddress() {
+  const canonical = document.querySelector('link[rel="canonical"]');
+  return canonical ? canonical.href : window.location.href;
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const canonical = document.querySelector('link[rel="canonical"]');
+  if (canonical && window.history.replaceState) {
+    window.history.replaceState(window.history.state, "", canonical.href + window.location.hash);
+  }
+});
+
 // The browser's offset from UTC, so a due time typed in local time is stored as the moment the user meant.
 document.addEventListener("DOMContentLoaded", () => {
   for (const field of document.querySelectorAll("[data-utc-offset]")) {
@@ -159,7 +173,7 @@ document.addEventListener("DOMContentLoaded", () => {
   };
 
   const refresh = async () => {
-    const response = await fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    const response = await fetch(pageAddress(), { credentials: "same-origin", headers: { Accept: "text/html" } });
     if (!response.ok || response.redirected) return;
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
     let changed = false;

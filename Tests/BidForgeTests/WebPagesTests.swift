@@ -285,6 +285,24 @@ import Vapor
                 rawBody: body.finished(), contentType: body.contentType)
             #expect(viaScript.status == .created)
             #expect(viaScript.json["addendumNumber"].int == 2)
+            // A browser without the script sends `*/*` among its types: it gets the page, not the API's JSON.
+            let browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+            let plainForm = try await t.request(
+                .POST, location + "/documents?_csrf=\(browser.csrf ?? "")",
+                headers: ["Cookie": cookieHeader(browser), "Accept": browserAccept], rawBody: body.finished(),
+                contentType: body.contentType)
+            #expect(plainForm.status == .seeOther && plainForm.headers.first(name: .location) == location + "#docs")
+            var empty = MultipartBody()
+            empty.file([], filename: "empty.pdf", type: "application/pdf")
+            let refusedPlain = try await t.request(
+                .POST, location + "/documents?_csrf=\(browser.csrf ?? "")",
+                headers: ["Cookie": cookieHeader(browser), "Accept": browserAccept], rawBody: empty.finished(),
+                contentType: empty.contentType)
+            #expect(refusedPlain.status == .badRequest)
+            #expect(refusedPlain.headers.contentType == .html, "the project page with the reason, not JSON")
+            #expect(
+                refusedPlain.text.contains("<link rel=\"canonical\" href=\"\(location)\">"),
+                "the page names its own address: reload and live refresh use it, not the upload URL")
 
             #expect(try await browser.post(location + "/cancel", []).status == .seeOther)
             let again = try await browser.post(location + "/publish", [])

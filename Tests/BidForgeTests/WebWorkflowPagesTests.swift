@@ -60,6 +60,32 @@ import Vapor
         ]
     }
 
+    /// A refused bid says what is wrong next to the line, keeps what was typed, and names the project page as its
+    /// address (the form was answered at the address it posted to).
+    @Test func aRefusedBidLineIsMarkedWhereItIs() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner, t.projectJSON(trades: ["26"]))
+            let page = try await WebBrowser.signedIn(t, as: try await t.register(.subcontractor))
+            let refused = try await page.post(
+                "/projects/\(project)/bids",
+                [
+                    ("description[]", "Wiring and panels"), ("trade[]", "26"), ("quantity[]", "2"), ("unit[]", "LS"),
+                    ("unitPrice[]", ""), ("notes", "Crew of four"), ("acknowledgedAddendum", "0")
+                ])
+            #expect(refused.status == .badRequest)
+            #expect(refused.text.contains("id=\"line-1-error\">Line 1: needs a quantity and a unit price</p>"))
+            #expect(refused.text.contains("data-price aria-invalid=\"true\" aria-describedby=\"line-1-error\""))
+            #expect(refused.text.contains("value=\"Wiring and panels\"") && refused.text.contains("Crew of four"))
+            #expect(refused.text.contains("<link rel=\"canonical\" href=\"/projects/\(project.lowercasedString)\">"))
+            let nothing = try await page.post(
+                "/projects/\(project)/bids", [("description[]", ""), ("acknowledgedAddendum", "0")])
+            #expect(nothing.text.contains("id=\"bid-error\">add at least one line with a price</p>"))
+            // A page answered at its own address names none.
+            #expect(try await page.get("/projects/\(project.lowercasedString)").text.contains("rel=\"canonical\"") == false)
+        }
+    }
+
     @Test func aBidderRevisesAndWithdrawsItsOwnBidOnly() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)

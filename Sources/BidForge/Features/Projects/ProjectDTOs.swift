@@ -95,7 +95,7 @@ enum ProjectRules {
         errors.range("budgetMinCents", p.budgetMinCents, min: 0, max: Money.maxCents)
         errors.range("budgetMaxCents", p.budgetMaxCents, min: 0, max: Money.maxCents)
         if let lo = p.budgetMinCents, let hi = p.budgetMaxCents, lo > hi {
-            errors.add("budgetMaxCents", "must be at least budgetMinCents")
+            errors.add("budgetMaxCents", "must not be below the minimum budget")
         }
         if requireFutureDue && p.bidDueAt <= now { errors.add("bidDueAt", "must be in the future") }
         return errors

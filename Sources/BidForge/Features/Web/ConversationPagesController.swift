@@ -129,6 +129,7 @@ struct ConversationPagesController: RouteCollection {
             postURL: SiteURL.conversationMessages(try conversation.requireID()),
             draft: draft, error: error)
         return try await Pages.render(
-            req, "conversation", title: "Messages with \(other?.name ?? "")", page, status: status)
+            req, "conversation", title: "Messages with \(other?.name ?? "")", page, status: status,
+            canonical: SiteURL.conversation(try conversation.requireID()))
     }
 }

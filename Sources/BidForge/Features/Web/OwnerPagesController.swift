@@ -88,7 +88,8 @@ struct OwnerPagesController: RouteCollection {
         } catch let error as APIError where error.status == .badRequest {
             page.errors = Self.formFields(AccountPagesController.fieldErrors(error))
         }
-        return try await Pages.render(req, "project-new", title: "Post a project", page, status: .badRequest)
+        return try await Pages.render(
+            req, "project-new", title: "Post a project", page, status: .badRequest, canonical: SiteURL.newProject.path)
     }
 
     func editProjectPage(_ req: Request) async throws -> Response {
@@ -127,7 +128,8 @@ struct OwnerPagesController: RouteCollection {
         }
         return try await Pages.render(
             req, "project-new", title: "Edit \(project.title)", page,
-            status: page.notice == nil ? .badRequest : .conflict)
+            status: page.notice == nil ? .badRequest : .conflict,
+            canonical: SiteURL.projectEdit(try project.requireID()))
     }
 
     /// Invites the companies ticked in the search results, or every company matching the chosen trades and state.
@@ -271,7 +273,11 @@ struct OwnerPagesController: RouteCollection {
     }
 
     func uploadDocument(_ req: Request, _ user: WebUser) async throws -> Response {
-        let wantsJSON = req.headers.accept.contains { $0.mediaType == .json }
+        // The page script asks for JSON by name; a browser's `*/*` (which Vapor's media type equality matches to
+        // anything) means the form was posted without it, and gets the page.
+        let wantsJSON = req.headers.accept.contains {
+            $0.mediaType.type == "application" && $0.mediaType.subType == "json"
+        }
         do {
             let response = try await DocumentsController().upload(req, user.caller)
             if wantsJSON { return response }

@@ -21,6 +21,9 @@ struct LayoutContext: Encodable, Sendable {
     let favicon: String
     /// Every fixed link of the site, from the route table.
     var links = SiteLinks()
+    /// The page's own address when it is answered at another (a refused form is shown at the address it posted to):
+    /// the page script reloads and refreshes from here, and puts it in the address bar.
+    var canonical: String? = nil
 }
 
 struct PageContext<Page: Encodable & Sendable>: Encodable, Sendable {
@@ -33,7 +36,7 @@ struct PageContext<Page: Encodable & Sendable>: Encodable, Sendable {
 enum Pages {
     static func render<Page: Encodable & Sendable>(
         _ req: Request, _ template: String, title: String, _ page: Page,
-        status: HTTPResponseStatus = .ok
+        status: HTTPResponseStatus = .ok, canonical: String? = nil
     ) async throws -> Response {
         let user = try await WebSession.user(of: req)
         let assets = req.application.staticAssets
@@ -49,7 +52,8 @@ enum Pages {
             user: signedIn,
             csrf: WebSession.csrfToken(req),
             stylesheet: assets.url(for: "bidforge.css"), script: assets.url(for: "bidforge.js"),
-            favicon: assets.url(for: "favicon.svg"))
+            favicon: assets.url(for: "favicon.svg"),
+            canonical: canonical.flatMap { $0.lowercased() == req.url.path.lowercased() ? nil : $0 })
         let view = try await req.view.render(template, PageContext(layout: layout, page: page))
         var headers = HTTPHeaders()
         headers.contentType = .html

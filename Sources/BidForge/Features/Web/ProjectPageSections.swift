@@ -134,6 +134,8 @@ enum BidderSection {
         let quantity: String
         let unit: String
         let unitPrice: String
+        /// Why the last post refused this line (shown under it, the price field marked invalid).
+        var error: String? = nil
     }
 
     struct Form: Encodable, Sendable {
@@ -146,6 +148,8 @@ enum BidderSection {
         let addenda: [Int]
         let acknowledged: Int
         let latestAddendum: Int
+        /// Why the last post refused the bid as a whole (no priced line, a total too large), shown above the lines.
+        let error: String?
     }
 
     static func myBid(of caller: Caller, on project: ProjectModel, now: Date, db: any Database) async throws -> (
@@ -246,7 +250,13 @@ enum BidderSection {
             action: action,
             heading: existing == nil ? "Submit a bid" : "Revise your bid",
             submitLabel: existing == nil ? "Submit bid" : "Submit revision",
-            rows: rows, exclusions: exclusions, notes: notes, addenda: Array(0...project.addendumCount),
-            acknowledged: acknowledged, latestAddendum: project.addendumCount)
+            rows: rows.map { row in
+                var row = row
+                row.error = retry.fieldErrors["line \(row.index)"]
+                return row
+            },
+            exclusions: exclusions, notes: notes, addenda: Array(0...project.addendumCount),
+            acknowledged: acknowledged, latestAddendum: project.addendumCount,
+            error: retry.fieldErrors["lineItems"] ?? retry.fieldErrors["amountCents"])
     }
 }

@@ -103,7 +103,9 @@ enum ProjectPageView {
                 ? nil : BidderSection.form(for: project, myBid: myBid, retry: retry, now: req.now),
             leveling: manages && bidCount > 0 ? try await leveling(project, req: req) : nil,
             messageOwner: bidding != nil)
-        return try await Pages.render(req, "project", title: project.title, page, status: status)
+        return try await Pages.render(
+            req, "project", title: project.title, page, status: status,
+            canonical: SiteURL.project(try project.requireID()))
     }
 
     /// A refused bid or question: the project page again with the reason on top and what was typed still in the form.
@@ -114,22 +116,23 @@ enum ProjectPageView {
     ) async throws -> Response {
         let notice: String
         let status: HTTPResponseStatus
+        var problems: [String: String] = [:]
         switch error {
         case let errors as ValidationErrors:
-            (notice, status) = (BidderPagesController.describe(errors.problems), .badRequest)
+            problems = errors.problems
+            (notice, status) = (BidderPagesController.describe(problems), .badRequest)
         case let error as APIError where error.code == "VALIDATION_FAILED":
             // Field problems name the fields; any other refusal's details are data for clients, its message is for people.
-            notice =
-                error.details.map { details in
-                    BidderPagesController.describe(
-                        details.compactMapValues { if case .string(let text) = $0 { text } else { nil } })
-                }.flatMap { $0.isEmpty ? nil : $0 } ?? error.message
+            problems = (error.details ?? [:]).compactMapValues { if case .string(let text) = $0 { text } else { nil } }
+            notice = problems.isEmpty ? error.message : BidderPagesController.describe(problems)
             status = error.status
         case let error as APIError where [.badRequest, .conflict, .paymentRequired].contains(error.status):
             (notice, status) = (error.message, error.status)
         default:
             throw error
         }
+        var retry = retry
+        retry.fieldErrors.merge(problems) { shown, _ in shown }
         return try await render(req, project: projectId, notice: notice, status: status, retry: retry)
     }
 
