@@ -82,7 +82,8 @@ import Vapor
                 "/projects/\(project)/bids", [("description[]", ""), ("acknowledgedAddendum", "0")])
             #expect(nothing.text.contains("id=\"bid-error\">add at least one line with a price</p>"))
             // A page answered at its own address names none.
-            #expect(try await page.get("/projects/\(project.lowercasedString)").text.contains("rel=\"canonical\"") == false)
+            #expect(
+                try await page.get("/projects/\(project.lowercasedString)").text.contains("rel=\"canonical\"") == false)
         }
     }
 
