@@ -183,6 +183,8 @@ struct Seeder {
 
     private struct ProjectPlan {
         var project: [any Encodable & Sendable]
+        /// (trade, project id) rows of the project's trade set.
+        var trades: [[any Encodable & Sendable]]
         var bids: [[any Encodable & Sendable]]
         var revisions: [[any Encodable & Sendable]]
         var invitations: [[any Encodable & Sendable]]
@@ -292,7 +294,8 @@ struct Seeder {
             createdAt, createdAt
         ]
         return ProjectPlan(
-            project: project, bids: bids, revisions: revisions, invitations: invitations, questions: questions)
+            project: project, trades: trades.map { [$0, id] }, bids: bids, revisions: revisions,
+            invitations: invitations, questions: questions)
     }
 
     /// One to four rows over the project's trades; the last row absorbs the remainder so they add up exactly.
@@ -329,6 +332,7 @@ struct Seeder {
         let projects = plans.map(\.project), bids = plans.flatMap(\.bids), revisions = plans.flatMap(\.revisions)
         let invitations = plans.flatMap(\.invitations), questions = plans.flatMap(\.questions)
         let rows = (projects, bids, revisions, invitations, questions)
+        let tradeRows = plans.flatMap(\.trades)
         try await write { db in
             let sql = db.sql
             let p = BatchInsert(
@@ -342,6 +346,9 @@ struct Seeder {
                 ])
             for row in rows.0 { try await p.add(row) }
             try await p.flush()
+            let pt = BatchInsert(sql, table: "project_trades", columns: ["trade", "project_id"])
+            for row in tradeRows { try await pt.add(row) }
+            try await pt.flush()
             let b = BatchInsert(
                 sql, table: "bids",
                 columns: [

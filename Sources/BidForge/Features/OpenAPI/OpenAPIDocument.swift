@@ -174,6 +174,10 @@ extension S {
         "Pagination": object(
             [
                 "page": int, "limit": int, "total": int,
+                "totalIsEstimate": bool.described(
+                    "project listings: true when more than 10,000 projects match and `total` is the database's estimate "
+                        + "(within a few percent, not a count); false when `total` is exact. Other lists count exactly and omit it."
+                ),
                 "nextCursor": JSONSchema.string(
                     description:
                         "project listings: pass as ?cursor= for the next page (keyset, no offset scan); absent on the last page"

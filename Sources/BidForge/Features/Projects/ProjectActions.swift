@@ -13,7 +13,10 @@ enum ProjectActions {
         let now = context.now
         let project = draft(input, by: caller, now: now)
         try problems(of: input, drafted: project, now: now).throwIfAny()
-        try await context.write { db in try await project.create(on: db) }
+        try await context.write { db in
+            try await project.create(on: db)
+            try await ProjectTrades.replace(project.trades, of: project, on: db)
+        }
         return Outcome(value: project, events: [])
     }
 
@@ -82,7 +85,7 @@ enum ProjectActions {
             if let description = patch.description { project.description = description }
             if let visibility = patch.visibility { project.visibility = visibility }
             if let sealed = patch.sealed { project.sealed = sealed }
-            if let trades = patch.trades { project.trades = trades }
+            if let trades = patch.trades { try await ProjectTrades.replace(trades, of: project, on: db) }
             if let location = patch.location { apply(location, to: project) }
             if let min = patch.budgetMinCents { project.budgetMinCents = min }
             if let max = patch.budgetMaxCents { project.budgetMaxCents = max }

@@ -138,8 +138,8 @@ struct ListingCursor: Sendable, Equatable {
     var date: Date { Date(timeIntervalSince1970: Double(bitPattern: key)) }
 
     /// The cursor after `last` when more rows follow the page that ends with it.
-    static func after(_ last: ProjectModel?, filter: ProjectFilter, total: Int) throws -> ListingCursor? {
-        guard let last, filter.paging.page * filter.paging.limit < total else { return nil }
+    static func after(_ last: ProjectModel?, filter: ProjectFilter, hasMore: Bool) throws -> ListingCursor? {
+        guard let last, hasMore else { return nil }
         let date = filter.sort == .bidDueAt ? last.bidDueAt : last.createdAt
         return ListingCursor(
             sort: filter.sort, key: date.timeIntervalSince1970.bitPattern, id: (try last.requireID()),
@@ -147,28 +147,66 @@ struct ListingCursor: Sendable, Equatable {
     }
 }
 
+/// One page of a listing: its projects with their live bid counts, whether another page follows, and the total
+/// (exact up to `ProjectQueries.exactTotalUpTo` matches; beyond, on PostgreSQL, the planner's estimate).
+struct ListingPage: Sendable {
+    let rows: [(ProjectModel, Int)]
+    let total: Int
+    let totalIsEstimate: Bool
+    let hasMore: Bool
+}
+
 enum ProjectQueries {
-    /// One statement: the page of projects the caller may see, each with its live bid count, and the total.
-    static func list(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> (
-        rows: [(ProjectModel, Int)], total: Int
-    ) {
+    /// Totals are counted exactly while at most this many projects match (a count that stops there); a larger total
+    /// is the planner's estimate on PostgreSQL (`pagination.totalIsEstimate`), so no request walks every match.
+    static let exactTotalUpTo = 10_000
+
+    /// The page of projects the caller may see (the statement stops after one row more than the page), then the total.
+    static func list(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> ListingPage {
         let statements = try listStatements(filter, caller: caller, postgres: db.isPostgres)
-        let rows = try await db.sql.raw(statements.page).all()
-        var total = try rows.first.map { try $0.decode(column: "total_count", as: Int.self) } ?? 0
-        if filter.cursor != nil || rows.isEmpty && filter.paging.page > 1 {
-            // After a cursor the window counts only what follows it; past the last page there is no row to ride on.
-            total = try await db.sql.raw(statements.count).first()?.decode(column: "n", as: Int.self) ?? 0
-        }
-        let projects = try rows.map { row in
+        let fetched = try await db.sql.raw(statements.page).all()
+        let hasMore = fetched.count > filter.paging.limit
+        let rows = try fetched.prefix(filter.paging.limit).map { row in
             (try row.decode(fluentModel: ProjectModel.self), try row.decode(column: "bid_count", as: Int.self))
         }
-        return (projects, total)
+        // The last page tells its own total; otherwise count, stopping past `exactTotalUpTo`.
+        if !hasMore, filter.cursor == nil, !rows.isEmpty || filter.paging.page == 1 {
+            return ListingPage(
+                rows: rows, total: filter.paging.offset + rows.count, totalIsEstimate: false, hasMore: false)
+        }
+        let capped = try await db.sql.raw(statements.cappedCount).first()?.decode(column: "n", as: Int.self) ?? 0
+        guard capped > exactTotalUpTo else {
+            return ListingPage(rows: rows, total: capped, totalIsEstimate: false, hasMore: hasMore)
+        }
+        guard db.isPostgres else {
+            // SQLite serves single-machine installations: their tables are small enough to count.
+            let total = try await db.sql.raw(statements.count).first()?.decode(column: "n", as: Int.self) ?? capped
+            return ListingPage(rows: rows, total: total, totalIsEstimate: false, hasMore: hasMore)
+        }
+        let estimate = try await plannedRows(statements.estimate, on: db.sql)
+        return ListingPage(rows: rows, total: max(estimate, capped), totalIsEstimate: true, hasMore: hasMore)
+    }
+
+    /// The planner's row estimate for a statement (`EXPLAIN (FORMAT JSON)`; PostgreSQL).
+    static func plannedRows(_ explain: SQLQueryString, on sql: any SQLDatabase) async throws -> Int {
+        guard let row = try await sql.raw(explain).first() else { return 0 }
+        let text = try row.decode(column: "QUERY PLAN", as: String.self)
+        struct Explained: Decodable {
+            struct Plan: Decodable {
+                let rows: Double
+                enum CodingKeys: String, CodingKey { case rows = "Plan Rows" }
+            }
+            let plan: Plan
+            enum CodingKeys: String, CodingKey { case plan = "Plan" }
+        }
+        let plans = try JSONDecoder().decode([Explained].self, from: Data(text.utf8))
+        return Int(plans.first?.plan.rows ?? 0)
     }
 
     /// The SQL behind `list`, exposed so a test can EXPLAIN exactly what runs. The default listing (OPEN, newest
     /// first) walks `projects_status_created_at_idx` and stops after one page; bid counts use `bids(project_id, status)`.
     static func listStatements(_ filter: ProjectFilter, caller: Caller?, postgres: Bool) throws -> (
-        page: SQLQueryString, count: SQLQueryString
+        page: SQLQueryString, cappedCount: SQLQueryString, count: SQLQueryString, estimate: SQLQueryString
     ) {
         var conditions: [SQLQueryString] = []
         if filter.mine {
@@ -184,7 +222,10 @@ enum ProjectQueries {
             conditions.append("p.status <> 'DRAFT' AND p.visibility = 'PUBLIC'")
         }
         if filter.statuses.count == 1 { conditions.append("p.status = \(bind: filter.statuses[0].rawValue)") }
-        if let trade = filter.trade { conditions.append("p.trades LIKE \(bind: ListColumn.pattern(trade))") }
+        if let trade = filter.trade {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM project_trades pt WHERE pt.trade = \(bind: trade) AND pt.project_id = p.id)")
+        }
         if let state = filter.state { conditions.append("p.state = \(bind: state)") }
         if let city = filter.city { conditions.append("lower(p.city) = lower(\(bind: city))") }
         if let min = filter.minBudgetCents {
@@ -218,14 +259,19 @@ enum ProjectQueries {
             case .createdAtAsc: "p.created_at ASC, p.id ASC"
             case .bidDueAt: "p.bid_due_at ASC, p.id ASC"
             }
-        let page: SQLQueryString = """
-            SELECT p.*, (SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.status <> 'WITHDRAWN') AS bid_count, \
-            COUNT(*) OVER () AS total_count FROM projects p WHERE 
-            """ + pageConditions.joined(separator: " AND ") + " ORDER BY " + order
-            + " LIMIT \(literal: filter.paging.limit)"
+        let page: SQLQueryString =
+            """
+            SELECT p.*, (SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.status <> 'WITHDRAWN') AS bid_count \
+            FROM projects p WHERE
+            """ + " " + pageConditions.joined(separator: " AND ") + " ORDER BY " + order
+            + " LIMIT \(literal: filter.paging.limit + 1)"
             + (filter.cursor == nil ? " OFFSET \(literal: filter.paging.offset)" : "")
+        let matching: SQLQueryString = "SELECT 1 FROM projects p WHERE " + whereClause
+        let cappedCount: SQLQueryString =
+            "SELECT COUNT(*) AS n FROM (" + matching + " LIMIT \(literal: exactTotalUpTo + 1)) capped"
         let count: SQLQueryString = "SELECT COUNT(*) AS n FROM projects p WHERE " + whereClause
-        return (page, count)
+        let estimate: SQLQueryString = "EXPLAIN (FORMAT JSON) " + matching
+        return (page, cappedCount, count, estimate)
     }
 
     /// Full-text search: the GIN-indexed tsvector on PostgreSQL; on SQLite every word must appear in title or description.

@@ -7,32 +7,37 @@ import Vapor
 /// bid therefore refreshes one card, not every listing the project appears in, and the page is assembled from JSON
 /// encoded once per card.
 enum ProjectListingCache {
-    /// Which projects a page holds: `total` (8 bytes), the ids (16 bytes each, after a 4-byte count), then the next
-    /// cursor's text. Binary because every cached listing request reads one.
+    /// Which projects a page holds: `total` (8 bytes, its top bit set when it is an estimate), the ids (16 bytes
+    /// each, after a 4-byte count), then the next cursor's text. Binary because every cached listing request reads one.
     struct Index: Sendable, Equatable {
         let ids: [UUID]
         let total: Int
+        let totalIsEstimate: Bool
         let nextCursor: String?
+
+        static let estimateBit: UInt64 = 1 << 63
 
         var bytes: [UInt8] {
             var out: [UInt8] = []
             out.reserveCapacity(12 + ids.count * 16 + (nextCursor?.utf8.count ?? 0))
-            withUnsafeBytes(of: UInt64(total).bigEndian) { out += $0 }
+            let totalField = UInt64(total) | (totalIsEstimate ? Self.estimateBit : 0)
+            withUnsafeBytes(of: totalField.bigEndian) { out += $0 }
             withUnsafeBytes(of: UInt32(ids.count).bigEndian) { out += $0 }
             for id in ids { withUnsafeBytes(of: id.uuid) { out += $0 } }
             if let nextCursor { out += Array(nextCursor.utf8) }
             return out
         }
 
-        init(ids: [UUID], total: Int, nextCursor: String?) {
+        init(ids: [UUID], total: Int, totalIsEstimate: Bool, nextCursor: String?) {
             self.ids = ids
             self.total = total
+            self.totalIsEstimate = totalIsEstimate
             self.nextCursor = nextCursor
         }
 
         init?(_ bytes: [UInt8]) {
             guard bytes.count >= 12 else { return nil }
-            let total = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            let totalField = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             let count = Int(bytes[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
             guard bytes.count >= 12 + count * 16 else { return nil }
             ids = (0..<count).map { index in
@@ -43,7 +48,8 @@ enum ProjectListingCache {
                         b[15]
                     ))
             }
-            self.total = Int(total)
+            total = Int(totalField & ~Self.estimateBit)
+            totalIsEstimate = totalField & Self.estimateBit != 0
             let rest = bytes[(12 + count * 16)...]
             nextCursor = rest.isEmpty ? nil : String(decoding: rest, as: UTF8.self)
         }
@@ -56,10 +62,14 @@ enum ProjectListingCache {
         var scopes = [CacheScope.listings]
         if let caller { scopes.append(CacheScope.invitations(caller.companyId)) }
         let viewer = caller.map { "company=" + $0.companyId.uuidString } ?? "public"
-        let indexBytes = try await cache.value("listings", key: viewer + "|" + filter.cacheKey, scopes: scopes) {
-            let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: db())
-            let next = try ListingCursor.after(rows.last?.0, filter: filter, total: total)?.text
-            return Index(ids: try rows.map { try $0.0.requireID() }, total: total, nextCursor: next).bytes
+        // "listings2": the index gained the estimate bit; entries of the earlier layout are never read back.
+        let indexBytes = try await cache.value("listings2", key: viewer + "|" + filter.cacheKey, scopes: scopes) {
+            let listing = try await ProjectQueries.list(filter, caller: caller, on: db())
+            let next = try ListingCursor.after(listing.rows.last?.0, filter: filter, hasMore: listing.hasMore)?.text
+            return Index(
+                ids: try listing.rows.map { try $0.0.requireID() }, total: listing.total,
+                totalIsEstimate: listing.totalIsEstimate, nextCursor: next
+            ).bytes
         }
         guard let index = Index(indexBytes) else { throw APIError.unavailable }
         let cards = try await ProjectCards.cards(index.ids, cache: cache, db: db)
@@ -71,8 +81,9 @@ enum ProjectListingCache {
         }
         // Written by hand: the cursor is base64url, so it needs no escaping.
         body += Array(
-            #"],"pagination":{"limit":\#(filter.paging.limit),"page":\#(filter.paging.page),"total":\#(index.total)"#
+            #"],"pagination":{"limit":\#(filter.paging.limit),"page":\#(filter.paging.page),"total":\#(index.total),"#
                 .utf8)
+        body += Array(#""totalIsEstimate":\#(index.totalIsEstimate)"#.utf8)
         if let next = index.nextCursor {
             body += Array(#","nextCursor":""#.utf8) + Array(next.utf8) + [UInt8(ascii: "\"")]
         }

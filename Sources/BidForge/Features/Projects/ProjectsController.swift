@@ -26,9 +26,12 @@ struct ProjectsController: RouteCollection {
         if let cache = req.application.cache, !filter.mine {
             return try await ProjectListingCache.page(filter, caller: caller, cache: cache, db: { req.db })
         }
-        let (rows, total) = try await ProjectQueries.list(filter, caller: caller, on: req.db)
-        var body = Page(try rows.map { try ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: total)
-        body.pagination.nextCursor = try ListingCursor.after(rows.last?.0, filter: filter, total: total)?.text
+        let listing = try await ProjectQueries.list(filter, caller: caller, on: req.db)
+        var body = Page(
+            try listing.rows.map { try ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: listing.total)
+        body.pagination.totalIsEstimate = listing.totalIsEstimate
+        body.pagination.nextCursor = try ListingCursor.after(
+            listing.rows.last?.0, filter: filter, hasMore: listing.hasMore)?.text
         return try Response.json(.ok, body)
     }
 

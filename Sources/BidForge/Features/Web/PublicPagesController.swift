@@ -46,9 +46,9 @@ struct PublicPagesController: RouteCollection {
         var total = 0
         do {
             let filter = try ProjectFilter(Self.raw(search), paging: try Paging(page: pageNumber, limit: 20))
-            let (rows, count) = try await ProjectQueries.list(filter, caller: caller, on: req.db)
-            cards = try rows.map { try ProjectCard($0.0, bidCount: $0.1) }
-            total = count
+            let listing = try await ProjectQueries.list(filter, caller: caller, on: req.db)
+            cards = try listing.rows.map { try ProjectCard($0.0, bidCount: $0.1) }
+            total = listing.total
         } catch let error as APIError {
             errors = AccountPagesController.fieldErrors(error)
         } catch let error as ValidationErrors {

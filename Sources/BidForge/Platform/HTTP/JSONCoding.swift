@@ -148,6 +148,8 @@ struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
         let total: Int
         /// Project listings: where the next page starts (`?cursor=`), present while another page follows.
         var nextCursor: String? = nil
+        /// Project listings: `total` is the database's estimate (more than 10,000 match), not a count.
+        var totalIsEstimate: Bool? = nil
     }
     let data: [Item]
     var pagination: Pagination

@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+@testable import BidForge
+@testable import BidForgeCore
+
+/// The listing against a brute-force filter over every project in memory, on a seeded dataset, after the trade set
+/// was rebuilt from the display column by the migration (down, then up, with the data in place): same ids, same
+/// order, same totals, for random filters.
+@Suite struct ListingPropertyTests {
+    struct Brute {
+        let id: UUID
+        let status: ProjectStatus
+        let visibility: ProjectVisibility
+        let trades: Set<String>
+        let state: String
+        let min: Int64?
+        let max: Int64?
+        let createdAt: Date
+        let bidDueAt: Date
+    }
+
+    /// PostgreSQL and SQLite order UUIDs by their bytes.
+    static func byteOrder(_ a: UUID, _ b: UUID) -> Bool {
+        withUnsafeBytes(of: a.uuid) { x in withUnsafeBytes(of: b.uuid) { y in x.lexicographicallyPrecedes(y) } }
+    }
+
+    @Test func randomFiltersMatchABruteForceFilterAfterTheMigrationRebuiltTheTradeSet() async throws {
+        try await TestApp.run(environment: ["CACHE_ENABLED": "false"]) { t in
+            _ = try await SeedTests.seed(t, seed: 7, companies: 30, projects: 400, bids: 3)
+            let before = try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM project_trades").first()?
+                .decode(column: "n", as: Int.self)
+            try await M018_AddProjectTrades().revert(on: t.app.db)
+            try await M018_AddProjectTrades().prepare(on: t.app.db)
+            let after = try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM project_trades").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(
+                before == after && (after ?? 0) > 400,
+                "the migration rebuilds the same set: \(before ?? 0) → \(after ?? 0)")
+
+            let all = try await ProjectModel.query(on: t.app.db).all().map { p in
+                Brute(
+                    id: try p.requireID(), status: p.status, visibility: p.visibility, trades: Set(p.trades),
+                    state: p.state,
+                    min: p.budgetMinCents, max: p.budgetMaxCents, createdAt: p.createdAt, bidDueAt: p.bidDueAt)
+            }
+            var random = SeededRandom(seed: 99)
+            let trades = Array(Set(all.flatMap(\.trades))).sorted()
+            let states = Array(Set(all.map(\.state))).sorted()
+            for round in 0..<60 {
+                var raw = ProjectFilter.Raw()
+                if random.chance(0.6) { raw.trade = random.pick(trades) }
+                if random.chance(0.3) { raw.state = random.pick(states) }
+                if random.chance(0.3) { raw.status = random.pick(["OPEN", "CLOSED", "AWARDED"]) }
+                if random.chance(0.2) { raw.minBudgetCents = Int64(random.int(1...40)) * 5_000_000 }
+                if random.chance(0.2) { raw.maxBudgetCents = Int64(random.int(1...40)) * 5_000_000 }
+                raw.sort = random.pick(["createdAt", "-createdAt", "bidDueAt"])
+                let limit = random.pick([5, 20, 50])
+                let page = random.int(1...3)
+                let filter = try ProjectFilter(raw, paging: try Paging(page: page, limit: limit))
+
+                let expected = all.filter { p in
+                    p.status != .draft && p.visibility == .public
+                        && (raw.status.map { p.status.rawValue == $0 } ?? (p.status == .open))
+                        && (raw.trade.map { p.trades.contains($0) } ?? true)
+                        && (raw.state.map { p.state == $0 } ?? true)
+                        && (raw.minBudgetCents.map { min in (p.max ?? p.min).map { $0 >= min } ?? false } ?? true)
+                        && (raw.maxBudgetCents.map { max in (p.min ?? p.max).map { $0 <= max } ?? false } ?? true)
+                }.sorted { a, b in
+                    switch filter.sort {
+                    case .createdAtDesc:
+                        a.createdAt != b.createdAt ? a.createdAt > b.createdAt : Self.byteOrder(b.id, a.id)
+                    case .createdAtAsc:
+                        a.createdAt != b.createdAt ? a.createdAt < b.createdAt : Self.byteOrder(a.id, b.id)
+                    case .bidDueAt: a.bidDueAt != b.bidDueAt ? a.bidDueAt < b.bidDueAt : Self.byteOrder(a.id, b.id)
+                    }
+                }
+                let listing = try await ProjectQueries.list(filter, caller: nil, on: t.app.db)
+                let expectedPage = expected.dropFirst((page - 1) * limit).prefix(limit).map(\.id)
+                #expect(try listing.rows.map { try $0.0.requireID() } == Array(expectedPage), "round \(round): \(raw)")
+                #expect(listing.total == expected.count && !listing.totalIsEstimate, "round \(round): \(raw)")
+                #expect(listing.hasMore == (expected.count > page * limit), "round \(round): \(raw)")
+            }
+        }
+    }
+}
