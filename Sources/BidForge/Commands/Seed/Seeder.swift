@@ -101,6 +101,7 @@ struct Seeder {
                 )
             }
         }
+        try await write { db in try await BidCounters.rebuild(on: db) }  // the monthly counters of the loaded bids
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

@@ -1,5 +1,6 @@
 import BidForgeCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// How the caller stands towards a project they are allowed to see.
@@ -70,6 +71,17 @@ enum ProjectAccess {
         try await db.lockForUpdate("projects", id: projectId)
         guard let current = try await ProjectModel.find(projectId, on: db) else { throw APIError.notFound("Project") }
         return current
+    }
+
+    /// The project row read under a share lock (PostgreSQL) in the caller's transaction, in one statement: closing,
+    /// awarding and editing (which lock it for update) wait for the transaction, and it for them. Not checked for
+    /// access: the caller decides with `relation(of:to:on:)` next.
+    static func lockedForShare(_ id: UUID, on db: any Database) async throws -> ProjectModel {
+        let lock: SQLQueryString = db.isPostgres ? " FOR SHARE" : ""
+        guard let row = try await db.sql.raw("SELECT * FROM projects WHERE id = \(bind: id)" + lock).first() else {
+            throw APIError.notFound("Project")
+        }
+        return try row.decode(fluentModel: ProjectModel.self)
     }
 
     /// The project named by the route's `projectID`, if the caller may see it (adapters).

@@ -94,8 +94,7 @@ struct CompanyPagesController: RouteCollection {
         let open = try await ProjectModel.query(on: db).filter(\.$companyId == (try company.requireID())).filter(
             \.$status == .open
         ).count()
-        let bids = try await BidModel.query(on: db).filter(\.$companyId == (try company.requireID()))
-            .filter(\.$createdAt >= CalendarMonth.start(of: now)).count()
+        let bids = try await BidCounters.count(try company.requireID(), at: now, on: db)
         func row(_ label: String, _ used: Int, _ limit: Int?) -> Usage {
             Usage(
                 label: label, used: String(used), limit: limit.map(String.init) ?? "unlimited",
