@@ -186,3 +186,34 @@ final class DeliveryRecorder: Sendable {
         }
     }
 }
+
+@Suite struct OutboxBatchTests {
+    /// A burst is claimed and finished in batches: one transaction takes the 50 oldest, the next the rest.
+    @Test func aBurstIsDispatchedInBatchesOfFifty() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            try await t.setPlan(owner.companyId, .enterprise)
+            t.app.outbox = OutboxDispatcher(app: t.app, bus: InProcessEventBus(), consumer: t.app.outbox.consumer)
+            let project = try await t.openProject(owner)
+            var bidders: [Member] = []
+            for _ in 0..<60 { bidders.append(try await t.register(.subcontractor)) }
+            for bidder in bidders {
+                _ = try await t.request(
+                    .POST, "/api/v1/projects/\(project)/bids", token: bidder.token, json: OutboxTests.bid,
+                    drainOutbox: false)
+            }
+            func pending() async throws -> Int {
+                try await OutboxEventModel.query(on: t.app.db).filter(\.$dispatchedAt == nil).count()
+            }
+            let before = try await pending()
+            #expect(before == 60)
+            #expect(try await t.app.outbox.dispatchBatch())
+            #expect(try await pending() == before - OutboxDispatcher.batchSize)
+            try await t.app.outbox.drain()
+            #expect(try await pending() == 0)
+            let written = try await NotificationModel.query(on: t.app.db).filter(\.$companyId == owner.companyId)
+                .filter(\.$type == "BID_SUBMITTED").count()
+            #expect(written == 60, "every event's notification was written once")
+        }
+    }
+}

@@ -29,9 +29,44 @@ final class OutboxDispatcher: Sendable {
         self.consumer = consumer
     }
 
+    /// Events claimed and finished together: one transaction and one publish for a burst (40 bids on bid day).
+    static let batchSize = 50
+
     /// Dispatches until nothing is pending. Tests call it after each request; the loop calls it when woken.
     func drain() async throws {
-        try await draining.withLock { while try await self.dispatchNext() {} }
+        try await draining.withLock { while try await self.dispatchBatch() {} }
+    }
+
+    /// Dispatches up to `batchSize` of the oldest pending events in one transaction: claimed in one statement, consumed
+    /// in order, marked dispatched in one statement, their deliveries published together after the commit. False when
+    /// nothing was pending. If a consumer fails, the batch rolls back and the same events go one at a time, so only
+    /// the failing one is retried (and, in the end, parked).
+    @discardableResult
+    func dispatchBatch() async throws -> Bool {
+        let now = app.clock.now()
+        let deliveries: [Delivery]?
+        do {
+            deliveries = try await app.write { db in
+                let events = try await Self.claim(limit: Self.batchSize, on: db)
+                guard !events.isEmpty else { return nil }
+                var deliveries: [Delivery] = []
+                for event in events { deliveries += try await self.consumer.consume(event, on: db) }
+                let ids: [SQLQueryString] = try events.map { "\(bind: try $0.requireID())" }
+                try await db.sql.raw(
+                    "UPDATE outbox_events SET dispatched_at = \(bind: now), attempts = attempts + 1 WHERE id IN ("
+                        + ids.joined(separator: ", ") + ")"
+                ).run()
+                return deliveries
+            }
+        } catch  where !DatabaseErrors.isUnavailable(error) {
+            for _ in 0..<Self.batchSize {
+                guard try await dispatchNext() else { break }
+            }
+            return true
+        }
+        guard let deliveries else { return false }
+        await bus.publish(deliveries)
+        return true
     }
 
     /// Wakes the loop at once (after a commit that may have recorded events).
@@ -92,6 +127,16 @@ final class OutboxDispatcher: Sendable {
             level: parked ? .error : .warning,
             parked ? "outbox event parked after repeated failures" : "outbox event failed; will retry",
             metadata: ["eventId": .stringConvertible(id), "error": .string(message)])
+    }
+
+    /// The oldest pending events, locked for this transaction (others skip them: each instance takes its own).
+    static func claim(limit: Int, on db: any Database) async throws -> [OutboxEventModel] {
+        let lock = db.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
+        return try await db.sql.raw(
+            """
+            SELECT * FROM outbox_events WHERE dispatched_at IS NULL ORDER BY id LIMIT \(literal: limit)\(unsafeRaw: lock)
+            """
+        ).all().map { try $0.decode(fluentModel: OutboxEventModel.self) }
     }
 
     static func claimNext(on db: any Database) async throws -> OutboxEventModel? {
