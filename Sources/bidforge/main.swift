@@ -38,8 +38,9 @@ do {
     BidForgeCommands.register(in: app)
     try await app.execute()
 } catch {
+    // A command that failed (a refused seed, a bad flag) exits 1 with its message, not a crash report.
     app.logger.report(error: error)
     try? await app.asyncShutdown()
-    throw error
+    exit(1)
 }
 try await app.asyncShutdown()
