@@ -70,11 +70,3 @@ enum BidAccess {
         }
     }
 }
-
-extension Database {
-    /// Shares a row lock (PostgreSQL) so that closing or awarding waits for in-flight bids, and vice versa.
-    func lockForShare(_ table: String, id: UUID) async throws {
-        guard isPostgres else { return }
-        try await sql.raw("SELECT 1 FROM \(ident: table) WHERE id = \(bind: id) FOR SHARE").run()
-    }
-}

@@ -132,12 +132,10 @@ enum BidActions {
     private static func lockedForChange(_ visible: BidModel, on db: any Database) async throws -> (
         BidModel, ProjectModel
     ) {
-        let bidId = try visible.requireID()
-        try await db.lockForShare("projects", id: visible.projectId)
-        try await db.lockForUpdate("bids", id: bidId)
-        guard let bid = try await BidModel.find(bidId, on: db),
-            let project = try await ProjectModel.find(bid.projectId, on: db)
-        else { throw APIError.notFound("Bid") }
+        let project = try await ProjectAccess.lockedForShare(visible.projectId, on: db)
+        guard let bid = try await db.locked(BidModel.self, id: try visible.requireID()) else {
+            throw APIError.notFound("Bid")
+        }
         return (bid, project)
     }
 

@@ -28,17 +28,11 @@ enum CompanyQueries {
     static func named(containing text: String, excluding: UUID, limit: Int, on db: any Database) async throws
         -> [CompanyModel]
     {
-        let pattern = "%" + escapedLike(String(text.prefix(100)).lowercased()) + "%"
+        let pattern = "%" + SQLLike.escaped(String(text.prefix(100)).lowercased()) + "%"
         let query: SQLQueryString = """
             SELECT * FROM companies WHERE LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' AND id <> \(bind: excluding) \
             ORDER BY name, id LIMIT \(literal: limit)
             """
         return try await db.sql.raw(query).all().map { try $0.decode(fluentModel: CompanyModel.self) }
-    }
-
-    /// `%` and `_` typed by the user match themselves.
-    static func escapedLike(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
     }
 }

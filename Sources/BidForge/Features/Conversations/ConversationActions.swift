@@ -59,8 +59,7 @@ enum ConversationActions {
         let sender = try await UserModel.find(caller.userId, on: context.db)
         return try await context.write { db in
             // The thread row is the lock that numbers its messages one after another.
-            try await db.lockForUpdate("conversations", id: id)
-            guard let current = try await ConversationModel.find(id, on: db) else {
+            guard let current = try await db.locked(ConversationModel.self, id: id) else {
                 throw APIError.notFound("Conversation")
             }
             message.seq = current.lastSeq + 1

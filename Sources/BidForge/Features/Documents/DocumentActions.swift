@@ -23,8 +23,7 @@ enum DocumentActions {
         _ = try await ProjectAccess.findOwned(projectId, caller: caller, on: context.db)
         let now = context.now
         let recorded = try await context.write { db -> Recorded in
-            try await db.lockForUpdate("projects", id: projectId)
-            guard let project = try await ProjectModel.find(projectId, on: db) else {
+            guard let project = try await db.locked(ProjectModel.self, id: projectId) else {
                 throw APIError.notFound("Project")
             }
             guard project.status.acceptsDocuments else {
@@ -89,15 +88,13 @@ enum DocumentActions {
     /// (OPEN), a document is replaced by an addendum instead, and after that the document set is the record.
     /// Returns the project the document belonged to.
     static func delete(_ id: UUID?, by caller: Caller, in context: UseCaseContext) async throws -> Outcome<UUID> {
-        let projectId = try await ownedDocument(id, by: caller, on: context.db).projectId
         let now = context.now
-        let removed = try await context.write { db -> [UUID] in
+        let (projectId, removed) = try await context.write { db -> (UUID, [UUID]) in
             let document = try await ownedDocument(id, by: caller, on: db)
             guard caller.role.mayPostProjects else {
                 throw APIError.forbidden("Only owners and contractors manage documents.")
             }
-            try await db.lockForUpdate("projects", id: document.projectId)
-            guard let project = try await ProjectModel.find(document.projectId, on: db) else {
+            guard let project = try await db.locked(ProjectModel.self, id: document.projectId) else {
                 throw APIError.notFound("Document")
             }
             guard project.status.documentsMayBeDeleted else {
@@ -108,7 +105,7 @@ enum DocumentActions {
                         : "The project's documents are its record once bidding has closed.",
                     details: ["status": .string(project.status.rawValue), "action": "delete documents"])
             }
-            return try await remove(document, on: db, now: now)
+            return (document.projectId, try await remove(document, on: db, now: now))
         }
         try await context.host.sweepStoredObjects(removed, now: now)
         return Outcome(value: projectId, events: [])

@@ -23,8 +23,8 @@ enum InvitationActions {
         guard let id else { throw APIError.notFound("Invitation") }
         let now = context.now
         let answered = try await context.write { db -> Answered in
-            try await db.lockForUpdate("invitations", id: id)
-            guard let invitation = try await InvitationModel.find(id, on: db), invitation.companyId == caller.companyId,
+            guard let invitation = try await db.locked(InvitationModel.self, id: id),
+                invitation.companyId == caller.companyId,
                 let project = try await ProjectModel.find(invitation.projectId, on: db), project.status != .draft
             else {
                 throw APIError.notFound("Invitation")

@@ -18,8 +18,7 @@ enum DueTimeClosing {
         for candidate in due {
             let id = try candidate.requireID()
             closed += try await app.write { db in
-                try await db.lockForUpdate("projects", id: id)
-                guard let project = try await ProjectModel.find(id, on: db), project.status == .open,
+                guard let project = try await db.locked(ProjectModel.self, id: id), project.status == .open,
                     !BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now)
                 else { return 0 }
                 project.status = .closed

@@ -1,6 +1,5 @@
 import BidForgeCore
 import Fluent
-import SQLKit
 import Vapor
 
 /// How the caller stands towards a project they are allowed to see.
@@ -67,21 +66,20 @@ enum ProjectAccess {
     static func findOwnedForUpdate(_ id: UUID?, caller: Caller, on db: any Database) async throws -> ProjectModel {
         let project = try await findOwned(id, caller: caller, on: db)
         guard db.isPostgres else { return project }
-        let projectId = try project.requireID()
-        try await db.lockForUpdate("projects", id: projectId)
-        guard let current = try await ProjectModel.find(projectId, on: db) else { throw APIError.notFound("Project") }
+        guard let current = try await db.locked(ProjectModel.self, id: try project.requireID()) else {
+            throw APIError.notFound("Project")
+        }
         return current
     }
 
-    /// The project row read under a share lock (PostgreSQL) in the caller's transaction, in one statement: closing,
-    /// awarding and editing (which lock it for update) wait for the transaction, and it for them. Not checked for
-    /// access: the caller decides with `relation(of:to:on:)` next.
+    /// The project row read under a share lock in the caller's transaction, in one statement: closing, awarding and
+    /// editing (which lock it for update) wait for the transaction, and it for them. Not checked for access: the
+    /// caller decides with `relation(of:to:on:)` next.
     static func lockedForShare(_ id: UUID, on db: any Database) async throws -> ProjectModel {
-        let lock: SQLQueryString = db.isPostgres ? " FOR SHARE" : ""
-        guard let row = try await db.sql.raw("SELECT * FROM projects WHERE id = \(bind: id)" + lock).first() else {
+        guard let project = try await db.locked(ProjectModel.self, id: id, forShare: true) else {
             throw APIError.notFound("Project")
         }
-        return try row.decode(fluentModel: ProjectModel.self)
+        return project
     }
 
     /// The project named by the route's `projectID`, if the caller may see it (adapters).

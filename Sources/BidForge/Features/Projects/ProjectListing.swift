@@ -280,9 +280,7 @@ enum ProjectQueries {
             return "\(unsafeRaw: ProjectSearch.postgresDocument) @@ plainto_tsquery('english', \(bind: q))"
         }
         let words = q.split(whereSeparator: \.isWhitespace).prefix(10).map { word -> String in
-            let escaped = word.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            return "%\(escaped)%"
+            "%\(SQLLike.escaped(String(word)))%"
         }
         let parts: [SQLQueryString] = words.map { pattern in
             "(p.title LIKE \(bind: pattern) ESCAPE '\\' OR p.description LIKE \(bind: pattern) ESCAPE '\\')"

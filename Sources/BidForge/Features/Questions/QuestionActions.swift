@@ -67,8 +67,9 @@ enum QuestionActions {
         try errors.throwIfAny()
         let now = context.now
         return try await context.write { db in
-            try await db.lockForUpdate("questions", id: id)
-            guard let current = try await QuestionModel.find(id, on: db) else { throw APIError.notFound("Question") }
+            guard let current = try await db.locked(QuestionModel.self, id: id) else {
+                throw APIError.notFound("Question")
+            }
             guard current.answeredAt == nil else {
                 throw APIError.conflict("INVALID_TRANSITION", "This question has already been answered.")
             }

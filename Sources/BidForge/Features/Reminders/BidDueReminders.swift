@@ -31,8 +31,7 @@ enum BidDueReminders {
     }
 
     private static func remind(_ projectId: UUID, now: Date, on db: any Database) async throws -> Int {
-        try await db.lockForUpdate("projects", id: projectId)
-        guard let project = try await ProjectModel.find(projectId, on: db), project.status == .open,
+        guard let project = try await db.locked(ProjectModel.self, id: projectId), project.status == .open,
             project.bidDueAt > now
         else { return 0 }
         let invitations = try await InvitationModel.query(on: db).filter(\.$projectId == projectId)

@@ -30,7 +30,16 @@ extension Database {
         }
     }
 
-    /// Locks one row until the transaction ends (PostgreSQL). SQLite's write lock already serialises writers.
+    /// The row `id` names, read and locked until the transaction ends in one statement (`FOR UPDATE`, or `FOR SHARE`
+    /// where writers of other rows may proceed together); nil when there is none. On SQLite, whose write lock already
+    /// serialises writers, a plain read.
+    func locked<M: Model>(_ type: M.Type, id: UUID, forShare: Bool = false) async throws -> M? where M.IDValue == UUID {
+        let lock: SQLQueryString = !isPostgres ? "" : forShare ? " FOR SHARE" : " FOR UPDATE"
+        let statement: SQLQueryString = "SELECT * FROM \(ident: M.schema) WHERE id = \(bind: id)" + lock
+        return try await sql.raw(statement).first()?.decode(fluentModel: M.self)
+    }
+
+    /// Locks one row until the transaction ends (PostgreSQL), when the row itself is not needed.
     func lockForUpdate(_ table: String, id: UUID) async throws {
         guard isPostgres else { return }
         try await sql.raw("SELECT 1 FROM \(ident: table) WHERE id = \(bind: id) FOR UPDATE").run()
