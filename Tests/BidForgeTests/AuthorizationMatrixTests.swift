@@ -125,8 +125,9 @@ import Vapor
                     method: .GET, path: "/api/v1/notifications", body: nil, anonymous: unauth, outsider: nil,
                     wrongRole: nil),
                 .init(
+                    // A notification is the company's; a colleague marking it read changes only their own state.
                     method: .POST, path: "/api/v1/notifications/\(notification)/read", body: nil, anonymous: unauth,
-                    outsider: notFound, wrongRole: notFound),
+                    outsider: notFound, wrongRole: nil),
                 .init(
                     method: .POST, path: "/api/v1/notifications/read-all", body: nil, anonymous: unauth, outsider: nil,
                     wrongRole: nil),

@@ -90,10 +90,16 @@ import Vapor
                 try await t.request(.GET, "/api/v1/notifications?unread=true", token: owner.token).json["pagination"][
                     "total"
                 ].int == 2)
-            // Someone else's notification is not found, not merely forbidden.
+            // Read state is per user: the colleague still has all three unread.
             #expect(
-                try await t.request(.POST, "/api/v1/notifications/\(first)/read", token: colleague.token).status
+                try await t.request(.GET, "/api/v1/notifications?unread=true", token: colleague.token).json[
+                    "pagination"]["total"].int == 3)
+            // Another company's notification is not found, not merely forbidden.
+            let outsider = try await t.register(.owner)
+            #expect(
+                try await t.request(.POST, "/api/v1/notifications/\(first)/read", token: outsider.token).status
                     == .notFound)
+            #expect(try await t.notifications(outsider).isEmpty)
             #expect(
                 try await t.request(.POST, "/api/v1/notifications/read-all", token: owner.token).status == .noContent)
             #expect(

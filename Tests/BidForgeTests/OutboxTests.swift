@@ -82,7 +82,9 @@ final class DeliveryRecorder: Sendable {
                         "companyId": .string(sub.companyId.lowercasedString)
                     ]))
             let notified = try #require(got.first { $0.type == "notification.created" })
-            #expect(notified.userIds == [owner.userId] && notified.eventId == pushed.eventId)
+            #expect(
+                notified.companyIds == [owner.companyId] && notified.userIds.isEmpty
+                    && notified.eventId == pushed.eventId)
             if case .object(let n) = notified.data {
                 #expect(n["type"] == .string("BID_SUBMITTED"))
             } else {

@@ -8,6 +8,7 @@ enum Migrations {
         M008_CreateNotificationsAndIdempotency(), M009_PostgresScalingIndexes(), M010_CreateConversations(),
         M011_CreateOutbox(), M012_CreateRealtime(), M013_CreateDocuments(), M014_CreateWebSessions(),
         M015_AddRealtimeTicketSessions(), M016_AddRetentionIndexes(),
-        M017_AddDocumentLifecycle(), M018_AddProjectTrades(), M019_AddCompanyBidCounters()
+        M017_AddDocumentLifecycle(), M018_AddProjectTrades(), M019_AddCompanyBidCounters(),
+        M020_ShareNotificationsPerCompany()
     ]
 }

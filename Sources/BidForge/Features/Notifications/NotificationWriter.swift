@@ -27,9 +27,9 @@ struct NotificationDraft: Codable, Sendable, Equatable {
     var data: [String: JSONValue]
 }
 
-/// The notifications consumer: an event's drafts become notification rows, one per user of each company, and each
-/// row is pushed to its user. It runs in the dispatcher's transaction and is idempotent by event id: an event
-/// delivered again creates nothing.
+/// The notifications consumer: an event's drafts become notification rows, one per company told (its users share it
+/// and keep their own read state), and each row is pushed to that company's users. It runs in the dispatcher's
+/// transaction and is idempotent by event id: an event delivered again creates nothing.
 struct NotificationConsumer: DomainEventConsumer {
     func consume(_ event: DomainEvent, id: Int64, recordedAt: Date, on db: any Database) async throws -> [Delivery] {
         let rows = try await NotificationWriter.write(event.payload.notifications, eventId: id, on: db, now: recordedAt)
@@ -38,11 +38,11 @@ struct NotificationConsumer: DomainEventConsumer {
 }
 
 extension Delivery {
-    /// The push that tells a user about a notification row an event created.
+    /// The push that tells a company's users about a notification an event created (unread: it is new).
     static func notificationCreated(_ notification: NotificationModel, eventId: Int64) throws -> Delivery {
         Delivery(
-            eventId: eventId, type: "notification.created", userIds: [notification.userId],
-            data: try JSONValue.from(try NotificationDTO(notification)))
+            eventId: eventId, type: "notification.created", companyIds: [notification.companyId],
+            data: try JSONValue.from(try NotificationDTO(notification, readAt: nil)))
     }
 }
 
@@ -50,28 +50,24 @@ enum NotificationWriter {
     static func write(_ drafts: [NotificationDraft], eventId: Int64, on db: any Database, now: Date) async throws
         -> [NotificationModel]
     {
-        let companyIds = Array(Set(drafts.flatMap(\.companyIds)))
-        guard !companyIds.isEmpty else { return [] }
+        guard drafts.contains(where: { !$0.companyIds.isEmpty }) else { return [] }
         if try await NotificationModel.query(on: db).filter(\.$eventId == eventId).first() != nil { return [] }
-        let users = try await UserModel.query(on: db).filter(\.$companyId ~~ companyIds).all()
-        let usersByCompany = Dictionary(grouping: users, by: \.companyId)
         var rows: [NotificationModel] = []
+        var told: Set<UUID> = []
         for draft in drafts {
             let data = try JSONColumn.encode(draft.data)
-            for companyId in Set(draft.companyIds) {
-                for user in usersByCompany[companyId] ?? [] {
-                    let row = NotificationModel()
-                    row.id = UUID()
-                    row.userId = try user.requireID()
-                    row.companyId = companyId
-                    row.type = draft.type.rawValue
-                    row.title = String(draft.title.prefix(300))
-                    row.body = String(draft.body.prefix(2000))
-                    row.dataJSON = data
-                    row.createdAt = now
-                    row.eventId = eventId
-                    rows.append(row)
-                }
+            // One notification per company and event (the first draft naming it wins).
+            for companyId in draft.companyIds where told.insert(companyId).inserted {
+                let row = NotificationModel()
+                row.id = UUID()
+                row.companyId = companyId
+                row.type = draft.type.rawValue
+                row.title = String(draft.title.prefix(300))
+                row.body = String(draft.body.prefix(2000))
+                row.dataJSON = data
+                row.createdAt = now
+                row.eventId = eventId
+                rows.append(row)
             }
         }
         // Batches keep each statement under SQLite's bind-variable limit.

@@ -5,17 +5,19 @@ enum NotificationsAPI: DocumentedAPI {
     static let operations: [APIOperation] = [
         .init(
             .GET, "/api/v1/notifications",
-            "The caller's notifications, newest first",
+            "The caller's company's notifications, newest first. Every user of a company sees the same notifications "
+                + "(one per event); read state is each user's own, and what the company was told before the user "
+                + "joined counts as read (readAt = when they joined).",
             query: APIOperation.listQuery + [("unread", S.bool, "only unread ones")],
             success: (200, "page:Notification"),
             errors: [400, 401]),
         .init(
             .POST, "/api/v1/notifications/{notificationID}/read",
-            "Mark one read",
+            "Mark one read for the caller (colleagues keep their own state); another company's is not found",
             success: (204, nil), errors: [401, 404]),
         .init(
             .POST, "/api/v1/notifications/read-all",
-            "Mark all read",
+            "Mark everything up to now read for the caller",
             success: (204, nil),
             errors: [401])
     ]

@@ -11,13 +11,13 @@ struct NotificationDTO: Encodable, Sendable {
     @NullEncoded var readAt: Date?
     let createdAt: Date
 
-    init(_ model: NotificationModel) throws {
+    init(_ model: NotificationModel, readAt: Date?) throws {
         id = try model.requireID()
         type = model.type
         title = model.title
         body = model.body
         data = try JSONColumn.decode(JSONValue.self, model.dataJSON)
-        readAt = model.readAt
+        self.readAt = readAt
         createdAt = model.createdAt
     }
 }
@@ -36,35 +36,22 @@ struct NotificationsController: RouteCollection {
         guard unread == nil || unread == "true" || unread == "false" else {
             throw APIError.validation("unread", "must be true or false")
         }
-        var builder = NotificationModel.query(on: req.db).filter(\.$userId == caller.userId)
-        if unread == "true" { builder = builder.filter(\.$readAt == nil) }
-        let (rows, total) = try await builder.sort(\.$createdAt, .descending).sort(\.$id, .descending).page(paging)
-        return JSONResponse(Page(try rows.map(NotificationDTO.init), paging, total: total))
+        let (items, total) = try await NotificationInbox.page(
+            for: caller, unreadOnly: unread == "true", limit: paging.limit, offset: paging.offset, on: req.db)
+        return JSONResponse(
+            Page(try items.map { try NotificationDTO($0.notification, readAt: $0.readAt) }, paging, total: total))
     }
 
     func read(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
-        guard let id = req.parameters.get("notificationID", as: UUID.self),
-            let notification = try await NotificationModel.find(id, on: req.db),
-            notification.userId == caller.userId
-        else {
+        guard let id = req.parameters.get("notificationID", as: UUID.self) else {
             throw APIError.notFound("Notification")
         }
-        if notification.readAt == nil {
-            notification.readAt = req.now
-            try await req.write { db in try await notification.update(on: db) }
-        }
+        try await NotificationActions.markRead(id, by: caller, in: req.useCases)
         return .noContent
     }
 
     func readAll(_ req: Request, _ caller: Caller) async throws -> HTTPStatus {
-        let now = req.now
-        try await req.write { db in
-            try await NotificationModel.query(on: db)
-                .set(\.$readAt, to: now)
-                .filter(\.$userId == caller.userId)
-                .filter(\.$readAt == nil)
-                .update()
-        }
+        try await NotificationActions.markAllRead(by: caller, in: req.useCases)
         return .noContent
     }
 }

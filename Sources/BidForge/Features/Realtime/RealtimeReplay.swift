@@ -13,7 +13,7 @@ enum RealtimeReplay {
         -> [Delivery]
     {
         let notifications = try await NotificationModel.query(on: db)
-            .filter(\.$userId == session.userId).filter(\.$eventId > since)
+            .filter(\.$companyId == session.companyId).filter(\.$eventId > since)
             .filter(\.$createdAt > now.addingTimeInterval(-window))
             .sort(\.$eventId).limit(maxDeliveries).all()
         var deliveries = try notifications.map { try Delivery.notificationCreated($0, eventId: $0.eventId ?? 0) }

@@ -93,19 +93,18 @@ struct DashboardController: RouteCollection {
                 return items.isEmpty ? nil : StatusGroup(status: status.rawValue, items: items)
             }
         }
-        let notifications = try await NotificationModel.query(on: req.db).filter(\.$userId == caller.userId)
-            .sort(\.$createdAt, .descending).limit(10).all()
-        let unread = try await NotificationModel.query(on: req.db).filter(\.$userId == caller.userId)
-            .filter(\.$readAt == nil).count()
+        let (notifications, _) = try await NotificationInbox.page(
+            for: caller, unreadOnly: false, limit: 10, withTotal: false, on: req.db)
+        let unread = try await NotificationInbox.unreadCount(of: caller, on: req.db)
         let (invitations, calendar) = caller.role.mayBid ? try await Self.bidderAgenda(caller, req: req) : ([], [])
         let page = DashboardPage(
             invitations: invitations, calendar: calendar,
             projects: projectGroups, bids: bidGroups,
             notifications: notifications.map {
                 NotificationRow(
-                    title: $0.title, body: $0.body, unread: $0.readAt == nil,
-                    createdAt: JSONCoding.formatDate($0.createdAt),
-                    createdText: PageFormats.utc($0.createdAt))
+                    title: $0.notification.title, body: $0.notification.body, unread: $0.readAt == nil,
+                    createdAt: JSONCoding.formatDate($0.notification.createdAt),
+                    createdText: PageFormats.utc($0.notification.createdAt))
             },
             unreadCount: unread, mayPost: caller.role.mayPostProjects, mayBid: caller.role.mayBid)
         return try await Pages.render(req, "dashboard", title: "Dashboard", page)

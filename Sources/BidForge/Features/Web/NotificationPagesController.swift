@@ -21,11 +21,12 @@ struct NotificationPagesController: RouteCollection {
         let createdAt: String
         let createdText: String
 
-        init(_ model: NotificationModel) throws {
+        init(_ item: NotificationInbox.Item) throws {
+            let model = item.notification
             let data = try JSONColumn.decode(JSONValue.self, model.dataJSON)
             title = model.title
             body = model.body
-            unread = model.readAt == nil
+            unread = item.readAt == nil
             url = Self.link(for: data)
             createdAt = JSONCoding.formatDate(model.createdAt)
             createdText = PageFormats.utc(model.createdAt)
@@ -52,21 +53,17 @@ struct NotificationPagesController: RouteCollection {
 
     func list(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
-        let rows = try await NotificationModel.query(on: req.db).filter(\.$userId == user.caller.userId)
-            .sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(Self.pageSize).all()
-        let unread = try await Self.unreadCount(of: user.caller, on: req.db)
+        let (rows, _) = try await NotificationInbox.page(
+            for: user.caller, unreadOnly: false, limit: Self.pageSize, withTotal: false, on: req.db)
+        let unread = try await NotificationInbox.unreadCount(of: user.caller, on: req.db)
         return try await Pages.render(
             req, "notifications", title: "Notifications",
             ListPage(notifications: try rows.map(Row.init), unreadCount: unread))
     }
 
     func readAll(_ req: Request, _ user: WebUser, _ form: ButtonForm) async throws -> Response {
-        _ = try await NotificationsController().readAll(req, user.caller)
+        try await NotificationActions.markAllRead(by: user.caller, in: req.useCases)
         return Pages.redirect(SiteURL.notifications.path)
-    }
-
-    static func unreadCount(of caller: Caller, on db: any Database) async throws -> Int {
-        try await NotificationModel.query(on: db).filter(\.$userId == caller.userId).filter(\.$readAt == nil).count()
     }
 
     /// A single-use ticket for the page script's socket. The CSRF token travels in `X-CSRF-Token`: another site

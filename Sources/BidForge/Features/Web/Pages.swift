@@ -45,7 +45,7 @@ enum Pages {
             signedIn = .init(
                 name: user.name, companyName: user.companyName, role: user.caller.role.rawValue,
                 mayPost: user.caller.role.mayPostProjects, mayBid: user.caller.role.mayBid,
-                unreadCount: try await NotificationPagesController.unreadCount(of: user.caller, on: req.db))
+                unreadCount: try await NotificationInbox.unreadCount(of: user.caller, on: req.db))
         }
         let layout = LayoutContext(
             title: title,
