@@ -224,6 +224,31 @@ import Vapor
         }
     }
 
+    /// A repeated listing is answered whole from the assembled page: no index or card is looked up again.
+    @Test func aRepeatedListingIsOneLookup() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            _ = try await t.request(.GET, "/api/v1/projects")
+            _ = try await t.request(.GET, "/api/v1/projects")
+            let metrics = try await t.request(.GET, "/metrics").text
+            #expect(metrics.contains(#"cache_requests_total{cache="listing-pages",tier="l1",result="miss"} 1"#))
+            #expect(metrics.contains(#"cache_requests_total{cache="listing-pages",tier="l1",result="hit"} 1"#))
+            #expect(metrics.contains(#"cache_requests_total{cache="listings2",tier="l1",result="miss"} 1"#))
+            #expect(!metrics.contains(#"cache_requests_total{cache="listings2",tier="l1",result="hit"}"#))
+            #expect(metrics.contains(#"cache_requests_total{cache="projects",tier="l1",result="miss"} 1"#))
+            #expect(!metrics.contains(#"cache_requests_total{cache="projects",tier="l1",result="hit"}"#))
+
+            // A bid moves the project's generation: the page is assembled again from the index and the new card.
+            _ = try await t.submitBid(try await t.register(.subcontractor), on: project)
+            let listed = try await t.request(.GET, "/api/v1/projects").json["data"].array
+            #expect(listed.first?["bidCount"].int == 1)
+            let after = try await t.request(.GET, "/metrics").text
+            #expect(after.contains(#"cache_requests_total{cache="listing-pages",tier="l1",result="miss"} 2"#))
+            #expect(after.contains(#"cache_requests_total{cache="listings2",tier="l1",result="hit"} 1"#))
+        }
+    }
+
     @Test func theCacheCanBeTurnedOff() async throws {
         try await TestApp.run(environment: ["CACHE_ENABLED": "false"]) { t in
             #expect(t.app.cache == nil)

@@ -56,14 +56,35 @@ enum ProjectListingCache {
     }
 
     /// `db` is only called on a miss (making a request's database handle shows in the profile of a cached listing).
+    /// The finished page is kept whole (`Cache.assembled`) under the listing's generations and its projects' own: a
+    /// hit is one lookup; a bid on one of its projects rebuilds it from the index and the cards, re-reading one card.
     static func page(_ filter: ProjectFilter, caller: Caller?, cache: Cache, db: @escaping @Sendable () -> any Database)
         async throws -> Response
     {
-        var scopes = [CacheScope.listings]
-        if let caller { scopes.append(CacheScope.invitations(caller.companyId)) }
-        let viewer = caller.map { "company=" + $0.companyId.uuidString } ?? "public"
+        let scopes = [CacheScope.listings] + (caller.map { [CacheScope.invitations($0.companyId)] } ?? [])
+        let key = (caller.map { "company=" + $0.companyId.uuidString } ?? "public") + "|" + filter.cacheKey
+        let body = try await cache.assembled(
+            "listing-pages", key: key, scopes: scopes,
+            plan: {
+                let index = try await Self.index(filter, caller: caller, key: key, scopes: scopes, cache: cache, db: db)
+                return (index, index.ids.map(CacheScope.project))
+            },
+            assemble: { index in
+                try await Self.assemble(
+                    index, filter: filter, cards: try await ProjectCards.cards(index.ids, cache: cache, db: db))
+            })
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(buffer: body))
+    }
+
+    /// Which projects the page holds, from the cache (built by the listing query on a miss).
+    static func index(
+        _ filter: ProjectFilter, caller: Caller?, key: String, scopes: [String], cache: Cache,
+        db: @escaping @Sendable () -> any Database
+    ) async throws -> Index {
         // "listings2": the index gained the estimate bit; entries of the earlier layout are never read back.
-        let indexBytes = try await cache.value("listings2", key: viewer + "|" + filter.cacheKey, scopes: scopes) {
+        let bytes = try await cache.value("listings2", key: key, scopes: scopes) {
             let listing = try await ProjectQueries.list(filter, caller: caller, on: db())
             let next = try ListingCursor.after(listing.rows.last?.0, filter: filter, hasMore: listing.hasMore)?.text
             return Index(
@@ -71,26 +92,26 @@ enum ProjectListingCache {
                 totalIsEstimate: listing.totalIsEstimate, nextCursor: next
             ).bytes
         }
-        guard let index = Index(indexBytes) else { throw APIError.unavailable }
-        let cards = try await ProjectCards.cards(index.ids, cache: cache, db: db)
-        var body: [UInt8] = Array(#"{"data":["#.utf8)
-        body.reserveCapacity(cards.reduce(64) { $0 + $1.json.count + 1 })
+        guard let index = Index(bytes) else { throw APIError.unavailable }
+        return index
+    }
+
+    /// The page's JSON from the cards' JSON, encoded once each.
+    static func assemble(_ index: Index, filter: ProjectFilter, cards: [ProjectCards.Card]) -> ByteBuffer {
+        var body = ByteBuffer()
+        body.reserveCapacity(cards.reduce(160) { $0 + $1.json.count + 1 })
+        body.writeString(#"{"data":["#)
         for (position, card) in cards.enumerated() {
-            if position > 0 { body.append(UInt8(ascii: ",")) }
-            body += card.json
+            if position > 0 { body.writeInteger(UInt8(ascii: ",")) }
+            body.writeBytes(card.json)
         }
         // Written by hand: the cursor is base64url, so it needs no escaping.
-        body += Array(
-            #"],"pagination":{"limit":\#(filter.paging.limit),"page":\#(filter.paging.page),"total":\#(index.total),"#
-                .utf8)
-        body += Array(#""totalIsEstimate":\#(index.totalIsEstimate)"#.utf8)
-        if let next = index.nextCursor {
-            body += Array(#","nextCursor":""#.utf8) + Array(next.utf8) + [UInt8(ascii: "\"")]
-        }
-        body += Array("}}".utf8)
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: body)))
+        body.writeString(
+            #"],"pagination":{"limit":\#(filter.paging.limit),"page":\#(filter.paging.page),"total":\#(index.total),"#)
+        body.writeString(#""totalIsEstimate":\#(index.totalIsEstimate)"#)
+        if let next = index.nextCursor { body.writeString(#","nextCursor":""# + next + "\"") }
+        body.writeString("}}")
+        return body
     }
 }
 

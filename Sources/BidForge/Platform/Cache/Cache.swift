@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import RedisWire
 
 /// The read cache: L1 in this process, L2 in Redis, L3 in the object store for what is slow to build. Keys carry the
@@ -14,6 +15,8 @@ import RedisWire
 /// can be trusted until Redis answers again — and then every generation moves on once (`all`).
 final class Cache: Sendable {
     let memory: MemoryTier
+    /// Assembled values (`assembled`), with the generations of their parts; a quarter of the memory budget.
+    let assembledMemory: LRUMemory<Assembled>
     let shared: RedisTier?
     let objects: ObjectStoreTier?
     let generations: CacheGenerations
@@ -40,7 +43,8 @@ final class Cache: Sendable {
         memoryBytes: Int, redis: RedisClient?, objectStorage: (any ObjectStorage)?, defaultTTL: TimeInterval,
         metrics: AppMetrics?, logger: Logger, now: @escaping @Sendable () -> Date
     ) {
-        memory = MemoryTier(capacityBytes: memoryBytes)
+        memory = MemoryTier(capacityBytes: memoryBytes - memoryBytes / 4)
+        assembledMemory = LRUMemory(capacityBytes: memoryBytes / 4) { $0.cost }
         shared = redis.map { RedisTier(redis: $0) }
         objects = objectStorage.map { ObjectStoreTier(storage: $0) }
         generations = CacheGenerations(redis: redis, now: now())
@@ -161,6 +165,57 @@ final class Cache: Sendable {
         let built = Self.unpack(packed)
         for (slot, index) in missing.enumerated() where slot < built.count { results[index] = built[slot] }
         return results
+    }
+
+    /// What `assembled` keeps: the finished bytes and the generation of every part they were made from.
+    struct Assembled: Sendable {
+        let body: ByteBuffer
+        let parts: [String]
+        let generations: [Int64]
+
+        var cost: Int { body.readableBytes + parts.reduce(0) { $0 + $1.utf8.count + 24 } }
+    }
+
+    /// A value assembled from other cached values (a listing page from its cards), kept whole in this process with
+    /// the generations of the scopes its parts depend on: a hit is one lookup and one check of those generations, and
+    /// a write that moves any part's scope makes the whole unreachable, exactly like the part. `plan` says what is to be
+    /// assembled and which part scopes that involves; `assemble` makes it (both run only on a miss). The part
+    /// generations are read before assembling, so a write during the assembly makes the result stale at once rather
+    /// than hiding it.
+    func assembled<Plan: Sendable>(
+        _ name: String, key: String, scopes: [String], ttl: TimeInterval? = nil,
+        plan: @escaping @Sendable () async throws -> (plan: Plan, parts: [String]),
+        assemble: @escaping @Sendable (Plan) async throws -> ByteBuffer
+    ) async throws -> ByteBuffer {
+        func build() async throws -> ByteBuffer { try await assemble(try await plan().plan) }
+        guard shouldTryShared() else {
+            record(name, tier: "all", result: "bypass")
+            return try await build()
+        }
+        let versioned: String
+        do {
+            let gens = try await generations.values([CacheGenerations.everything] + scopes)
+            versioned = name + ":" + key + "@" + gens.map(String.init).joined(separator: ".")
+            recovered()
+            if let entry = assembledMemory.get(versioned, now: now()),
+                try await generations.values(entry.parts) == entry.generations
+            {
+                record(name, tier: "l1", result: "hit")
+                return entry.body
+            }
+        } catch {
+            failed(error)
+            record(name, tier: "all", result: "bypass")
+            return try await build()
+        }
+        record(name, tier: "l1", result: "miss")
+        let (planned, parts) = try await plan()
+        let partGenerations = try await generations.values(parts)
+        let body = try await assemble(planned)
+        assembledMemory.set(
+            versioned, Assembled(body: body, parts: parts, generations: partGenerations), ttl: ttl ?? defaultTTL,
+            now: now())
+        return body
     }
 
     /// Several optional values in one byte array (single flight shares bytes): per value a 4-byte length, or
@@ -314,6 +369,7 @@ final class Cache: Sendable {
         }
         guard wasDegraded else { return }
         memory.removeAll()
+        assembledMemory.removeAll()
         generations.forgetMirror()
         Task { [self] in await self.invalidate([CacheGenerations.everything]) }
         logger.notice("Redis is back: the cache is in use again (everything cached before was dropped)")

@@ -12,35 +12,57 @@ protocol CacheTier: Sendable {
 }
 
 /// L1: in this process, bounded by bytes, least recently used out first. Expiry follows the app's clock (tests move it).
-final class MemoryTier: CacheTier, @unchecked Sendable {
+final class MemoryTier: CacheTier, Sendable {
     let name = "l1"
+    private let store: LRUMemory<[UInt8]>
+
+    init(capacityBytes: Int) { store = LRUMemory(capacityBytes: capacityBytes) { $0.count } }
+
+    var capacityBytes: Int { store.capacityBytes }
+    var count: Int { store.count }
+    var bytes: Int { store.bytes }
+
+    func get(_ key: String, now: Date) -> [UInt8]? { store.get(key, now: now) }
+    func set(_ key: String, _ value: [UInt8], ttl: TimeInterval, now: Date) {
+        store.set(key, value, ttl: ttl, now: now)
+    }
+    func removeAll() { store.removeAll() }
+}
+
+/// Values under keys in this process, bounded by their cost in bytes, least recently used out first.
+final class LRUMemory<Value: Sendable>: @unchecked Sendable {
     let capacityBytes: Int
+    private let cost: @Sendable (Value) -> Int
     private let lock = NIOLock()
     private var entries: [String: Node] = [:]
     private var head: Node?  // most recently used
     private var tail: Node?  // next to go
-    private(set) var usedBytes = 0
+    private var usedBytes = 0
 
     private final class Node {
         let key: String
-        var value: [UInt8]
-        var expiresAt: Date
+        let value: Value
+        let cost: Int
+        let expiresAt: Date
         var newer: Node?
         var older: Node?
-        init(key: String, value: [UInt8], expiresAt: Date) {
+        init(key: String, value: Value, cost: Int, expiresAt: Date) {
             self.key = key
             self.value = value
+            self.cost = cost + key.utf8.count + 64
             self.expiresAt = expiresAt
         }
-        var cost: Int { value.count + key.utf8.count + 64 }
     }
 
-    init(capacityBytes: Int) { self.capacityBytes = capacityBytes }
+    init(capacityBytes: Int, cost: @escaping @Sendable (Value) -> Int) {
+        self.capacityBytes = capacityBytes
+        self.cost = cost
+    }
 
     var count: Int { lock.withLock { entries.count } }
     var bytes: Int { lock.withLock { usedBytes } }
 
-    func get(_ key: String, now: Date) -> [UInt8]? {
+    func get(_ key: String, now: Date) -> Value? {
         lock.withLock {
             guard let node = entries[key] else { return nil }
             guard node.expiresAt > now else {
@@ -52,10 +74,10 @@ final class MemoryTier: CacheTier, @unchecked Sendable {
         }
     }
 
-    func set(_ key: String, _ value: [UInt8], ttl: TimeInterval, now: Date) {
+    func set(_ key: String, _ value: Value, ttl: TimeInterval, now: Date) {
+        let node = Node(key: key, value: value, cost: cost(value), expiresAt: now.addingTimeInterval(ttl))
         lock.withLock {
             if let old = entries[key] { remove(old) }
-            let node = Node(key: key, value: value, expiresAt: now.addingTimeInterval(ttl))
             guard node.cost <= capacityBytes else { return }  // bigger than the whole budget: not worth holding
             entries[key] = node
             usedBytes += node.cost

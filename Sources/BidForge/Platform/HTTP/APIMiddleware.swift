@@ -5,7 +5,19 @@ import Vapor
 
 /// The single middleware in front of every route: request ids, the error shape, and one log line for failures.
 /// It replaces Vapor's default route logging and error middlewares, which cost a third of the throughput here.
+/// What it reads of the settings on every request is held here as plain values, not looked up in the application's
+/// storage (a copy of the whole `Settings` each time).
 struct APIMiddleware: AsyncMiddleware {
+    let instanceName: String
+    let compression: Bool
+    let maxJSONBodyBytes: Int
+
+    init(_ settings: Settings) {
+        instanceName = settings.instanceName
+        compression = settings.compression
+        maxJSONBodyBytes = settings.maxJSONBodyBytes
+    }
+
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let started = ContinuousClock.now
         let requestId = Self.requestId(from: request)
@@ -13,7 +25,7 @@ struct APIMiddleware: AsyncMiddleware {
         let response: Response
         var errorCode: String?
         do {
-            try Self.checkBodySize(request)
+            try Self.checkBodySize(request, limit: maxJSONBodyBytes)
             response = try await next.respond(to: request)
         } catch {
             let apiError = Self.apiError(for: error)
@@ -21,9 +33,9 @@ struct APIMiddleware: AsyncMiddleware {
             response = Self.render(error, for: request)
         }
         response.headers.replaceOrAdd(name: "X-Request-Id", value: requestId)
-        response.headers.replaceOrAdd(name: "X-Instance", value: request.application.settings.instanceName)
+        response.headers.replaceOrAdd(name: "X-Instance", value: instanceName)
         SecurityHeaders.apply(to: response, overTLS: request.arrivedOverTLS)
-        Compression.choose(for: response, enabled: request.application.settings.compression)
+        Compression.choose(for: response, enabled: compression)
         let caller = request.authenticatedCaller
         let elapsed = ContinuousClock.now - started
         let route = request.routePattern
@@ -39,10 +51,9 @@ struct APIMiddleware: AsyncMiddleware {
     }
 
     /// Refuses bodies over the limit before any handler runs, whether announced by Content-Length or already collected.
-    static func checkBodySize(_ request: Request) throws {
+    static func checkBodySize(_ request: Request, limit: Int) throws {
         // Streamed uploads enforce their own (plan) limit while reading.
         if request.route?.userInfo[streamsBodyKey] as? Bool == true { return }
-        let limit = request.application.settings.maxJSONBodyBytes
         let declared = request.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
         let collected = request.body.data?.readableBytes ?? 0
         if declared > limit || collected > limit {
