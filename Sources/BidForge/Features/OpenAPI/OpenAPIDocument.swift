@@ -175,8 +175,8 @@ extension S {
             [
                 "page": int, "limit": int, "total": int,
                 "totalIsEstimate": bool.described(
-                    "project listings: true when more than 10,000 projects match and `total` is the database's estimate "
-                        + "(within a few percent, not a count); false when `total` is exact. Other lists count exactly and omit it."
+                    "project listings: true when more than 1,000 projects match and `total` is the database planner's "
+                        + "estimate (an approximation, not a count); false when `total` is exact. Other lists count exactly and omit it."
                 ),
                 "nextCursor": JSONSchema.string(
                     description:

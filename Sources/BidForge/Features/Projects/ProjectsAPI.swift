@@ -30,7 +30,7 @@ enum ProjectsAPI: DocumentedAPI {
                 )
             ], success: (200, "page:Project"), errors: [400, 401],
             notes:
-                "Anonymous callers see PUBLIC projects that are not drafts; signed-in callers also see invite-only projects their company was invited to, and their own. pagination.total is exact up to 10,000 matches; beyond, it is the database estimate and pagination.totalIsEstimate is true (pages and nextCursor stay exact)."
+                "Anonymous callers see PUBLIC projects that are not drafts; signed-in callers also see invite-only projects their company was invited to, and their own. pagination.total is exact up to 1,000 matches; beyond, it is the database estimate and pagination.totalIsEstimate is true (pages and nextCursor stay exact)."
         ),
         .init(
             .POST, "/api/v1/projects",
