@@ -35,15 +35,15 @@ enum BidActions {
                     bid, lineItems: input.lineItems ?? [], exclusions: input.exclusions ?? [], project: project,
                     now: now)
                 try BidAccess.requireBiddingOpen(project, now: now)
-                guard let company = try await CompanyModel.find(caller.companyId, on: db) else {
+                guard let company = try await db.row(CompanyModel.self, id: caller.companyId) else {
                     throw APIError.unauthenticated
                 }
-                try await bid.create(on: db)  // a second live bid fails here, on the partial unique index: BID_EXISTS
+                try await db.insert(bid)  // a second live bid fails here, on the partial unique index: BID_EXISTS
                 let thisMonth = try await BidCounters.increment(caller.companyId, at: now, on: db)
                 try PlanLimits.checkOneMore(
                     plan: company.plan, limit: company.plan.maxBidsPerMonth, used: thisMonth - 1,
                     resource: "bids a month")
-                try await BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now).create(on: db)
+                try await db.insert(BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now))
                 try await InvitationActions.setStatus(
                     .bidSubmitted, projectId: projectId, companyId: caller.companyId, on: db, now: now)
                 let event = DomainEvent.bidSubmitted(
@@ -84,7 +84,7 @@ enum BidActions {
             bid.revision += 1
             bid.updatedAt = now
             try await bid.update(on: db)
-            try await BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now).create(on: db)
+            try await db.insert(BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now))
             let event = DomainEvent.bidRevised(
                 BidRevised(
                     projectId: try project.requireID(), projectTitle: project.title, ownerCompanyId: project.companyId,

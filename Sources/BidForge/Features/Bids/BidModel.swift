@@ -29,6 +29,20 @@ final class BidModel: Model, @unchecked Sendable {
     var exclusions: [String] { get throws { try JSONColumn.decode([String].self, exclusionsJSON) } }
 }
 
+extension BidModel: InsertableRow {
+    var row: [(column: String, value: any Encodable & Sendable)] {
+        get throws {
+            [
+                ("id", try requireID()), ("project_id", projectId), ("company_id", companyId),
+                ("submitted_by", submittedBy), ("status", status.rawValue), ("amount_cents", amountCents),
+                ("currency", currency), ("notes", notes), ("line_items", lineItemsJSON), ("exclusions", exclusionsJSON),
+                ("acknowledged_addendum", acknowledgedAddendum), ("valid_until", validUntil), ("revision", revision),
+                ("created_at", createdAt), ("updated_at", updatedAt)
+            ]
+        }
+    }
+}
+
 /// One stored version of a bid; revision 1 is the original submission.
 final class BidRevisionModel: Model, @unchecked Sendable {
     static let schema = "bid_revisions"
@@ -63,5 +77,18 @@ final class BidRevisionModel: Model, @unchecked Sendable {
         self.validUntil = bid.validUntil
         self.createdBy = userId
         self.createdAt = now
+    }
+}
+
+extension BidRevisionModel: InsertableRow {
+    var row: [(column: String, value: any Encodable & Sendable)] {
+        get throws {
+            [
+                ("id", try requireID()), ("bid_id", bidId), ("company_id", companyId), ("revision", revision),
+                ("amount_cents", amountCents), ("currency", currency), ("notes", notes), ("line_items", lineItemsJSON),
+                ("exclusions", exclusionsJSON), ("acknowledged_addendum", acknowledgedAddendum),
+                ("valid_until", validUntil), ("created_by", createdBy), ("created_at", createdAt)
+            ]
+        }
     }
 }

@@ -1,6 +1,7 @@
 import BidForgeCore
 import Fluent
 import Foundation
+import SQLKit
 
 /// The invited company's answer to an invitation.
 enum InvitationAnswer: String, Codable, Sendable {
@@ -60,10 +61,13 @@ enum InvitationActions {
     static func setStatus(_ status: InvitationStatus, projectId: UUID, companyId: UUID, on db: any Database, now: Date)
         async throws
     {
-        try await InvitationModel.query(on: db)
-            .set(\.$status, to: status).set(\.$respondedAt, to: now)
-            .filter(\.$projectId == projectId).filter(\.$companyId == companyId)
-            .update()
+        // SQL, not Fluent's query builder: this runs in every bid's transaction (see `InsertableRow`).
+        try await db.sql.raw(
+            """
+            UPDATE invitations SET status = \(bind: status.rawValue), responded_at = \(bind: now) \
+            WHERE project_id = \(bind: projectId) AND company_id = \(bind: companyId)
+            """
+        ).run()
     }
 
     /// The companies invited to a project.

@@ -19,3 +19,14 @@ final class NotificationModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension NotificationModel: InsertableRow {
+    var row: [(column: String, value: any Encodable & Sendable)] {
+        get throws {
+            [
+                ("id", try requireID()), ("company_id", companyId), ("type", type), ("title", title), ("body", body),
+                ("data", dataJSON), ("created_at", createdAt), ("event_id", eventId)
+            ]
+        }
+    }
+}

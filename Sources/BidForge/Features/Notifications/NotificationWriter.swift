@@ -51,7 +51,10 @@ enum NotificationWriter {
         -> [NotificationModel]
     {
         guard drafts.contains(where: { !$0.companyIds.isEmpty }) else { return [] }
-        if try await NotificationModel.query(on: db).filter(\.$eventId == eventId).first() != nil { return [] }
+        let delivered = try await db.sql.raw(
+            "SELECT 1 AS found FROM company_notifications WHERE event_id = \(bind: eventId) LIMIT 1"
+        ).first()
+        if delivered != nil { return [] }
         var rows: [NotificationModel] = []
         var told: Set<UUID> = []
         for draft in drafts {
@@ -72,7 +75,7 @@ enum NotificationWriter {
         }
         // Batches keep each statement under SQLite's bind-variable limit.
         for start in stride(from: 0, to: rows.count, by: 500) {
-            try await rows[start..<min(start + 500, rows.count)].map { $0 }.create(on: db)
+            try await db.insert(Array(rows[start..<min(start + 500, rows.count)]))
         }
         return rows
     }

@@ -39,6 +39,12 @@ extension Database {
         return try await sql.raw(statement).first()?.decode(fluentModel: M.self)
     }
 
+    /// The row `id` names in one statement, without the query builder's reflection over the model (hot paths).
+    func row<M: Model>(_ type: M.Type, id: UUID) async throws -> M? where M.IDValue == UUID {
+        try await sql.raw("SELECT * FROM \(ident: M.schema) WHERE id = \(bind: id)").first()?.decode(
+            fluentModel: M.self)
+    }
+
     /// Locks one row until the transaction ends (PostgreSQL), when the row itself is not needed.
     func lockForUpdate(_ table: String, id: UUID) async throws {
         guard isPostgres else { return }

@@ -14,7 +14,7 @@ enum Outbox {
         row.payload = payload
         row.createdAt = now
         row.attempts = 0
-        try await row.create(on: db)
+        try await db.insert(row)
         CacheTouches.recordedEvent()
     }
 }

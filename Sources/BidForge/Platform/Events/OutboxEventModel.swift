@@ -17,3 +17,13 @@ final class OutboxEventModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension OutboxEventModel: InsertableRow {
+    /// `id` comes from the database (its order is the dispatch order).
+    var row: [(column: String, value: any Encodable & Sendable)] {
+        [
+            ("type", type), ("company_id", companyId), ("payload", payload), ("created_at", createdAt),
+            ("dispatched_at", dispatchedAt), ("attempts", attempts), ("last_error", lastError)
+        ]
+    }
+}
