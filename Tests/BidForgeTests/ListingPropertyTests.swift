@@ -33,8 +33,10 @@ import Vapor
             _ = try await SeedTests.seed(t, seed: 7, companies: 30, projects: 400, bids: 3)
             let before = try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM project_trades").first()?
                 .decode(column: "n", as: Int.self)
+            try await M022_AddOpenPublicStateToProjectTrades().revert(on: t.app.db)
             try await M018_AddProjectTrades().revert(on: t.app.db)
             try await M018_AddProjectTrades().prepare(on: t.app.db)
+            try await M022_AddOpenPublicStateToProjectTrades().prepare(on: t.app.db)
             let after = try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM project_trades").first()?
                 .decode(column: "n", as: Int.self)
             #expect(
@@ -84,6 +86,40 @@ import Vapor
                 #expect(listing.total == expected.count && !listing.totalIsEstimate, "round \(round): \(raw)")
                 #expect(listing.hasMore == (expected.count > page * limit), "round \(round): \(raw)")
             }
+        }
+    }
+
+    /// The trade rows' copy of the listing columns follows every change of status, visibility, state and trades, so
+    /// the count read from them agrees with the projects.
+    @Test func tradeCountsFollowEveryChangeOfTheProject() async throws {
+        try await TestApp.run(environment: ["CACHE_ENABLED": "false"]) { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.createProject(owner, t.projectJSON(trades: ["26"], state: "TX"))
+            func total(_ query: String) async throws -> Int? {
+                try await t.request(.GET, "/api/v1/projects?\(query)").json["pagination"]["total"].int
+            }
+            func patch(_ body: [String: JSONValue]) async throws {
+                let r = try await t.request(.PATCH, "/api/v1/projects/\(project)", token: owner.token, body: body)
+                try #require(r.status == .ok, "\(body): \(r.text)")
+            }
+            #expect(try await total("trade=26") == 0, "a draft is not listed")
+            try await patch(["visibility": "INVITE_ONLY"])
+            try await patch(["visibility": "PUBLIC"])
+            let published = try await t.request(.POST, "/api/v1/projects/\(project)/publish", token: owner.token)
+            try #require(published.status == .ok)
+            #expect(try await total("trade=26&state=TX") == 1)
+            #expect(try await total("trade=26") == 1)
+            _ = try await t.openProject(owner, t.projectJSON(trades: ["26"], state: "TX", visibility: "INVITE_ONLY"))
+            #expect(try await total("trade=26") == 1, "an invite-only project is not listed")
+            try await patch(["location": ["city": "Fresno", "state": "CA", "postalCode": "93650"]])
+            #expect(try await total("trade=26&state=TX") == 0)
+            #expect(try await total("trade=26&state=CA") == 1)
+            try await patch(["trades": ["03"]])
+            #expect(try await total("trade=26") == 0)
+            #expect(try await total("trade=03&state=CA") == 1)
+            try await t.close(owner, project)
+            #expect(try await total("trade=03") == 0)
+            #expect(try await total("trade=03&status=CLOSED") == 1)
         }
     }
 }

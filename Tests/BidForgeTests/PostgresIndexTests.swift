@@ -81,6 +81,18 @@ import Vapor
                 ).all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
                 #expect(
                     !plan.contains("Seq Scan on projects") && !plan.contains("Seq Scan on project_trades"), "\(plan)")
+                // Its count (and with a state) reads the trade rows' partial index alone, never a project.
+                for state in [nil, "TX"] {
+                    let counted = try ProjectFilter(
+                        .init(trade: trade, state: state), paging: Paging(page: 1, limit: 20))
+                    let countPlan = try await sql.raw(
+                        "EXPLAIN "
+                            + (try ProjectQueries.listStatements(counted, caller: nil, postgres: true).cappedCount)
+                    ).all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+                    #expect(
+                        countPlan.contains("project_trades_open_public_idx") && !countPlan.contains("on projects"),
+                        "\(countPlan)")
+                }
             }
 
             // The other shapes of the benchmark's mix: state (either order), the due-date order, budgets, city.

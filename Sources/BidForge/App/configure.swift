@@ -35,6 +35,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.configureObjectStorage(settings.storage)
     app.useCache(settings: settings)
     if app.cache != nil { app.databases.useCacheTouching() }
+    app.databases.middleware.use(ProjectTradesSync())
     app.configureImaging()
     app.staticAssets = StaticAssets.scan(settings.publicDirectory + "/static", prefix: settings.assetPrefix)
     app.configurePages(viewsDirectory: settings.viewsDirectory)

@@ -9,6 +9,7 @@ enum Migrations {
         M011_CreateOutbox(), M012_CreateRealtime(), M013_CreateDocuments(), M014_CreateWebSessions(),
         M015_AddRealtimeTicketSessions(), M016_AddRetentionIndexes(),
         M017_AddDocumentLifecycle(), M018_AddProjectTrades(), M019_AddCompanyBidCounters(),
-        M020_ShareNotificationsPerCompany(), M021_AddListingIndexes()
+        M020_ShareNotificationsPerCompany(), M021_AddListingIndexes(),
+        M022_AddOpenPublicStateToProjectTrades()
     ]
 }

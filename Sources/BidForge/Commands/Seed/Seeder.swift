@@ -295,7 +295,9 @@ struct Seeder {
             createdAt, createdAt
         ]
         return ProjectPlan(
-            project: project, trades: trades.map { [$0, id] }, bids: bids, revisions: revisions,
+            project: project,
+            trades: trades.map { [$0, id, ProjectTrades.openPublicState(status, visibility, state: city.1)] },
+            bids: bids, revisions: revisions,
             invitations: invitations, questions: questions)
     }
 
@@ -347,7 +349,7 @@ struct Seeder {
                 ])
             for row in rows.0 { try await p.add(row) }
             try await p.flush()
-            let pt = BatchInsert(sql, table: "project_trades", columns: ["trade", "project_id"])
+            let pt = BatchInsert(sql, table: "project_trades", columns: ["trade", "project_id", "open_public_state"])
             for row in tradeRows { try await pt.add(row) }
             try await pt.flush()
             let b = BatchInsert(

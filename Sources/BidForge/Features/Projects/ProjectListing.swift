@@ -269,10 +269,24 @@ enum ProjectQueries {
             + (filter.cursor == nil ? " OFFSET \(literal: filter.paging.offset)" : "")
         let matching: SQLQueryString = "SELECT 1 FROM projects p WHERE " + whereClause
         let cappedCount: SQLQueryString =
-            "SELECT COUNT(*) AS n FROM (" + matching + " LIMIT \(literal: exactTotalUpTo + 1)) capped"
+            "SELECT COUNT(*) AS n FROM ("
+            + (openPublicTradeCount(filter, caller: caller) ?? matching)
+            + " LIMIT \(literal: exactTotalUpTo + 1)) capped"
         let count: SQLQueryString = "SELECT COUNT(*) AS n FROM projects p WHERE " + whereClause
         let estimate: SQLQueryString = "EXPLAIN (FORMAT JSON) " + matching
         return (page, cappedCount, count, estimate)
+    }
+
+    /// The matches of an anonymous OPEN listing by trade (and state) read from `project_trades` alone, whose rows carry
+    /// their project's state while it is OPEN and PUBLIC; nil for any other filter (counted on projects).
+    static func openPublicTradeCount(_ filter: ProjectFilter, caller: Caller?) -> SQLQueryString? {
+        guard caller == nil, !filter.mine, filter.statuses == [.open], let trade = filter.trade, filter.city == nil,
+            filter.q == nil, filter.minBudgetCents == nil, filter.maxBudgetCents == nil, filter.dueAfter == nil,
+            filter.dueBefore == nil, filter.companyId == nil
+        else { return nil }
+        let state: SQLQueryString =
+            filter.state.map { "pt.open_public_state = \(bind: $0)" } ?? "pt.open_public_state IS NOT NULL"
+        return "SELECT 1 FROM project_trades pt WHERE pt.trade = \(bind: trade) AND " + state
     }
 
     /// Full-text search: the GIN-indexed tsvector on PostgreSQL; on SQLite every word must appear in title or description.
