@@ -334,11 +334,14 @@ struct SharedCacheTests {
                 let project = try await t.openProject(owner)
                 #expect(try await t.request(.GET, "/api/v1/projects/\(project)").json["bidCount"].int == 0)
                 #expect(try await t.request(.GET, "/api/health").json["checks"]["cache"]["status"].string == "ok")
+                #expect(try await t.request(.GET, "/api/v1/projects").json["data"][0]["bidCount"].int == 0)
 
                 await redis.stop()
                 _ = try await t.submitBid(try await t.register(.contractor), on: project)
                 let during = try await t.request(.GET, "/api/v1/projects/\(project)")
                 #expect(during.status == .ok && during.json["bidCount"].int == 1, "bypassed, not stale, not an error")
+                let listedDuring = try await t.request(.GET, "/api/v1/projects")
+                #expect(listedDuring.status == .ok && listedDuring.json["data"][0]["bidCount"].int == 1)
                 let health = try await t.request(.GET, "/api/health")
                 #expect(health.json["checks"]["cache"]["status"].string == "degraded")
 
@@ -353,6 +356,8 @@ struct SharedCacheTests {
                 #expect(cache.status == "ok")
                 _ = try await t.submitBid(try await t.register(.subcontractor), on: project)
                 #expect(try await t.request(.GET, "/api/v1/projects/\(project)").json["bidCount"].int == 2)
+                // The assembled listing page too: rebuilt after the outage, then moved by the new bid.
+                #expect(try await t.request(.GET, "/api/v1/projects").json["data"][0]["bidCount"].int == 2)
             }
         }
     }

@@ -23,12 +23,12 @@ enum NotificationInbox {
             return createdAt < joinedAt ? joinedAt : nil
         }
 
-        /// The SQL condition (on `n` and the user's own read `r`) that is true for unread notifications.
-        var unreadCondition: SQLQueryString {
-            var condition: SQLQueryString = "r.read_at IS NULL AND n.created_at >= \(bind: joinedAt)"
-            if let readThrough { condition = condition + " AND n.created_at > \(bind: readThrough)" }
-            return condition
-        }
+        /// `readAt(...) == nil` in SQL, over the joins of `from` (`n` the notification, `r` the user's own read, `u`
+        /// the user, `m` their mark): the same rule, so counts and lists agree.
+        static let unreadCondition: SQLQueryString = """
+            r.read_at IS NULL AND n.created_at >= u.created_at \
+            AND (m.read_through IS NULL OR n.created_at > m.read_through)
+            """
     }
 
     static func readState(of caller: Caller, on db: any Database) async throws -> ReadState {
@@ -44,21 +44,23 @@ enum NotificationInbox {
             readThrough: try row.decode(column: "read_through", as: Date?.self))
     }
 
-    /// The caller's notifications, newest first, with the number matching.
+    /// The caller's notifications, newest first, with the number matching: one statement (two with the total).
     static func page(
         for caller: Caller, unreadOnly: Bool, limit: Int, offset: Int = 0, withTotal: Bool = true,
         on db: any Database
     ) async throws -> (items: [Item], total: Int) {
-        let state = try await readState(of: caller, on: db)
-        let from = from(caller, state: state, unreadOnly: unreadOnly)
+        let from = from(caller, unreadOnly: unreadOnly)
         let rows = try await db.sql.raw(
             """
-            SELECT n.*, r.read_at AS own_read_at \(from) \
+            SELECT n.*, r.read_at AS own_read_at, u.created_at AS joined_at, m.read_through \(from) \
             ORDER BY n.created_at DESC, n.id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
             """
         ).all()
         let items = try rows.map { row in
             let notification = try row.decode(fluentModel: NotificationModel.self)
+            let state = ReadState(
+                joinedAt: try row.decode(column: "joined_at", as: Date.self),
+                readThrough: try row.decode(column: "read_through", as: Date?.self))
             let ownRead = try row.decode(column: "own_read_at", as: Date?.self)
             return Item(
                 notification: notification, readAt: state.readAt(createdAt: notification.createdAt, ownRead: ownRead))
@@ -67,9 +69,9 @@ enum NotificationInbox {
         return (items, try await count(from, on: db))
     }
 
+    /// One statement: it runs on every signed-in page (the layout's badge).
     static func unreadCount(of caller: Caller, on db: any Database) async throws -> Int {
-        let state = try await readState(of: caller, on: db)
-        return try await count(from(caller, state: state, unreadOnly: true), on: db)
+        try await count(from(caller, unreadOnly: true), on: db)
     }
 
     /// Marks one of the caller's company's notifications read for the caller; another company's is not found.
@@ -99,13 +101,14 @@ enum NotificationInbox {
         ).run()
     }
 
-    private static func from(_ caller: Caller, state: ReadState, unreadOnly: Bool) -> SQLQueryString {
+    private static func from(_ caller: Caller, unreadOnly: Bool) -> SQLQueryString {
         var from: SQLQueryString = """
-            FROM company_notifications n LEFT JOIN notification_reads r \
-            ON r.notification_id = n.id AND r.user_id = \(bind: caller.userId) \
+            FROM company_notifications n JOIN users u ON u.id = \(bind: caller.userId) \
+            LEFT JOIN notification_read_marks m ON m.user_id = u.id \
+            LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = u.id \
             WHERE n.company_id = \(bind: caller.companyId)
             """
-        if unreadOnly { from = from + " AND " + state.unreadCondition }
+        if unreadOnly { from = from + " AND " + ReadState.unreadCondition }
         return from
     }
 

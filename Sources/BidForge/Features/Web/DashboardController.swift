@@ -56,7 +56,6 @@ struct DashboardController: RouteCollection {
         let projects: [StatusGroup<ProjectCard>]
         let bids: [StatusGroup<BidRow>]
         let notifications: [NotificationRow]
-        let unreadCount: Int
         let mayPost: Bool
         let mayBid: Bool
     }
@@ -95,7 +94,6 @@ struct DashboardController: RouteCollection {
         }
         let (notifications, _) = try await NotificationInbox.page(
             for: caller, unreadOnly: false, limit: 10, withTotal: false, on: req.db)
-        let unread = try await NotificationInbox.unreadCount(of: caller, on: req.db)
         let (invitations, calendar) = caller.role.mayBid ? try await Self.bidderAgenda(caller, req: req) : ([], [])
         let page = DashboardPage(
             invitations: invitations, calendar: calendar,
@@ -106,7 +104,7 @@ struct DashboardController: RouteCollection {
                     createdAt: JSONCoding.formatDate($0.notification.createdAt),
                     createdText: PageFormats.utc($0.notification.createdAt))
             },
-            unreadCount: unread, mayPost: caller.role.mayPostProjects, mayBid: caller.role.mayBid)
+            mayPost: caller.role.mayPostProjects, mayBid: caller.role.mayBid)
         return try await Pages.render(req, "dashboard", title: "Dashboard", page)
     }
 

@@ -48,17 +48,15 @@ struct NotificationPagesController: RouteCollection {
 
     struct ListPage: Encodable, Sendable {
         let notifications: [Row]
-        let unreadCount: Int
     }
 
     func list(_ req: Request) async throws -> Response {
         let user = try await WebSession.requireUser(req)
         let (rows, _) = try await NotificationInbox.page(
             for: user.caller, unreadOnly: false, limit: Self.pageSize, withTotal: false, on: req.db)
-        let unread = try await NotificationInbox.unreadCount(of: user.caller, on: req.db)
         return try await Pages.render(
             req, "notifications", title: "Notifications",
-            ListPage(notifications: try rows.map(Row.init), unreadCount: unread))
+            ListPage(notifications: try rows.map(Row.init)))
     }
 
     func readAll(_ req: Request, _ user: WebUser, _ form: ButtonForm) async throws -> Response {

@@ -64,20 +64,7 @@ final class Cache: Sendable {
         _ name: String, key: String, scopes: [String], ttl: TimeInterval? = nil, objectStore: Bool = false,
         build: @escaping @Sendable () async throws -> [UInt8]
     ) async throws -> [UInt8] {
-        guard shouldTryShared() else {
-            record(name, tier: "all", result: "bypass")
-            return try await build()
-        }
-        let versioned: String
-        do {
-            let gens = try await generations.values([CacheGenerations.everything] + scopes)
-            versioned = name + ":" + key + "@" + gens.map(String.init).joined(separator: ".")
-            recovered()
-        } catch {
-            failed(error)
-            record(name, tier: "all", result: "bypass")
-            return try await build()
-        }
+        guard let versioned = await versionedKey(name, key: key, scopes: scopes) else { return try await build() }
         let ttl = ttl ?? defaultTTL
         if let hit = memory.get(versioned, now: now()) {
             record(name, tier: "l1", result: "hit")
@@ -187,35 +174,52 @@ final class Cache: Sendable {
         plan: @escaping @Sendable () async throws -> (plan: Plan, parts: [String]),
         assemble: @escaping @Sendable (Plan) async throws -> ByteBuffer
     ) async throws -> ByteBuffer {
-        func build() async throws -> ByteBuffer { try await assemble(try await plan().plan) }
-        guard shouldTryShared() else {
-            record(name, tier: "all", result: "bypass")
-            return try await build()
+        guard let versioned = await versionedKey(name, key: key, scopes: scopes) else {
+            return try await assemble(try await plan().plan)
         }
-        let versioned: String
-        do {
-            let gens = try await generations.values([CacheGenerations.everything] + scopes)
-            versioned = name + ":" + key + "@" + gens.map(String.init).joined(separator: ".")
-            recovered()
-            if let entry = assembledMemory.get(versioned, now: now()),
-                try await generations.values(entry.parts) == entry.generations
-            {
-                record(name, tier: "l1", result: "hit")
-                return entry.body
-            }
-        } catch {
-            failed(error)
-            record(name, tier: "all", result: "bypass")
-            return try await build()
+        if let entry = assembledMemory.get(versioned, now: now()),
+            await partGenerations(entry.parts) == entry.generations
+        {
+            record(name, tier: "l1", result: "hit")
+            return entry.body
         }
         record(name, tier: "l1", result: "miss")
         let (planned, parts) = try await plan()
-        let partGenerations = try await generations.values(parts)
+        let generationsBefore = await partGenerations(parts)
         let body = try await assemble(planned)
-        assembledMemory.set(
-            versioned, Assembled(body: body, parts: parts, generations: partGenerations), ttl: ttl ?? defaultTTL,
-            now: now())
+        // Kept only when the parts' generations could be read (else the next request rebuilds it).
+        if let generationsBefore {
+            assembledMemory.set(
+                versioned, Assembled(body: body, parts: parts, generations: generationsBefore),
+                ttl: ttl ?? defaultTTL, now: now())
+        }
         return body
+    }
+
+    /// The key under the current generations of `scopes`, or nil when the cache is bypassed (Redis away: recorded
+    /// as a bypass, and the caller builds from the database).
+    private func versionedKey(_ name: String, key: String, scopes: [String]) async -> String? {
+        guard shouldTryShared() else {
+            record(name, tier: "all", result: "bypass")
+            return nil
+        }
+        do {
+            let gens = try await generations.values([CacheGenerations.everything] + scopes)
+            recovered()
+            return name + ":" + key + "@" + gens.map(String.init).joined(separator: ".")
+        } catch {
+            failed(error)
+            record(name, tier: "all", result: "bypass")
+            return nil
+        }
+    }
+
+    /// The generations of an assembled value's parts; nil when they cannot be read (the cache degrades).
+    private func partGenerations(_ parts: [String]) async -> [Int64]? {
+        do { return try await generations.values(parts) } catch {
+            failed(error)
+            return nil
+        }
     }
 
     /// Several optional values in one byte array (single flight shares bytes): per value a 4-byte length, or
