@@ -70,6 +70,9 @@ public struct Settings: Sendable {
     public var trustedProxies: TrustedProxies
     /// `redis://host:port/db`: rate limits shared by every instance. Without it, limits are per instance.
     public var redisURL: String?
+    /// How long a Redis connect or command may take before the caller falls back (`REDIS_TIMEOUT_MS`): short, because
+    /// a request waiting on a rate-limit decision must not wait long for a Redis that is not answering.
+    public var redisTimeoutMilliseconds: Int
     /// gzip responses over 1 KB when the client accepts it (`COMPRESSION`); turn off where a proxy compresses instead.
     public var compression: Bool
     /// Origins allowed to call the API from a browser (`CORS_ALLOWED_ORIGINS`, comma separated, or `*`); none by default.
@@ -249,6 +252,7 @@ public struct Settings: Sendable {
                 }
                 return url
             }(),
+            redisTimeoutMilliseconds: int("REDIS_TIMEOUT_MS", 500, min: 10, max: 60_000),
             compression: bool("COMPRESSION", true),
             corsAllowedOrigins: (env["CORS_ALLOWED_ORIGINS"] ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },

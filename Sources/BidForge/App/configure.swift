@@ -29,7 +29,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
 
     if let redisURL = settings.redisURL {
-        try app.useRedis(url: redisURL)
+        try app.useRedis(url: redisURL, timeoutMilliseconds: settings.redisTimeoutMilliseconds)
     }
     try app.configureEvents(redisURL: settings.redisURL)
     app.configureObjectStorage(settings.storage)

@@ -10,12 +10,11 @@ extension Application {
         set { storage[RedisKey.self] = newValue }
     }
 
-    /// Connects lazily: an instance starts, and keeps serving, while Redis is down. Short timeouts, because a
-    /// request waiting on a rate-limit decision must not wait long for a Redis that is not answering.
-    func useRedis(url: String) throws {
+    /// Connects lazily: an instance starts, and keeps serving, while Redis is down.
+    func useRedis(url: String, timeoutMilliseconds: Int) throws {
         var configuration = try RedisClient.Configuration(url: url, poolSize: 4)
-        configuration.connectTimeout = .milliseconds(500)
-        configuration.commandTimeout = .milliseconds(500)
+        configuration.connectTimeout = .milliseconds(Int64(timeoutMilliseconds))
+        configuration.commandTimeout = .milliseconds(Int64(timeoutMilliseconds))
         let client = RedisClient(configuration: configuration, group: eventLoopGroup)
         redis = client
         lifecycle.use(RedisShutdown(client: client))
