@@ -33,10 +33,16 @@ import Vapor
             _ = try await SeedTests.seed(t, seed: 7, companies: 30, projects: 400, bids: 3)
             let before = try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM project_trades").first()?
                 .decode(column: "n", as: Int.self)
-            try await M022_AddOpenPublicStateToProjectTrades().revert(on: t.app.db)
-            try await M018_AddProjectTrades().revert(on: t.app.db)
-            try await M018_AddProjectTrades().prepare(on: t.app.db)
-            try await M022_AddOpenPublicStateToProjectTrades().prepare(on: t.app.db)
+            // On one connection: SQLite's in-memory test database shares its cache between connections, and a schema
+            // rewrite (DROP COLUMN) seen from another connection mid-sequence made the next ADD COLUMN fail now and then.
+            try await t.app.db.withConnection { db in
+                try await M023_AddProjectCreatedAtToProjectTrades().revert(on: db)
+                try await M022_AddOpenPublicStateToProjectTrades().revert(on: db)
+                try await M018_AddProjectTrades().revert(on: db)
+                try await M018_AddProjectTrades().prepare(on: db)
+                try await M022_AddOpenPublicStateToProjectTrades().prepare(on: db)
+                try await M023_AddProjectCreatedAtToProjectTrades().prepare(on: db)
+            }
             let after = try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM project_trades").first()?
                 .decode(column: "n", as: Int.self)
             #expect(
@@ -85,6 +91,18 @@ import Vapor
                 #expect(try listing.rows.map { try $0.0.requireID() } == Array(expectedPage), "round \(round): \(raw)")
                 #expect(listing.total == expected.count && !listing.totalIsEstimate, "round \(round): \(raw)")
                 #expect(listing.hasMore == (expected.count > page * limit), "round \(round): \(raw)")
+                // The keyset page after it, from the cursor this page gives out.
+                if let cursor = try ListingCursor.after(listing.rows.last?.0, filter: filter, hasMore: listing.hasMore)
+                {
+                    var next = raw
+                    next.cursor = cursor.text
+                    let nextFilter = try ProjectFilter(next, paging: try Paging(page: nil, limit: limit))
+                    let nextListing = try await ProjectQueries.list(nextFilter, caller: nil, on: t.app.db)
+                    let expectedNext = expected.dropFirst(page * limit).prefix(limit).map(\.id)
+                    #expect(
+                        try nextListing.rows.map { try $0.0.requireID() } == Array(expectedNext),
+                        "round \(round), after the cursor: \(raw)")
+                }
             }
         }
     }

@@ -296,7 +296,9 @@ struct Seeder {
         ]
         return ProjectPlan(
             project: project,
-            trades: trades.map { [$0, id, ProjectTrades.openPublicState(status, visibility, state: city.1)] },
+            trades: trades.map {
+                [$0, id, ProjectTrades.openPublicState(status, visibility, state: city.1), createdAt]
+            },
             bids: bids, revisions: revisions,
             invitations: invitations, questions: questions)
     }
@@ -349,7 +351,9 @@ struct Seeder {
                 ])
             for row in rows.0 { try await p.add(row) }
             try await p.flush()
-            let pt = BatchInsert(sql, table: "project_trades", columns: ["trade", "project_id", "open_public_state"])
+            let pt = BatchInsert(
+                sql, table: "project_trades",
+                columns: ["trade", "project_id", "open_public_state", "project_created_at"])
             for row in tradeRows { try await pt.add(row) }
             try await pt.flush()
             let b = BatchInsert(

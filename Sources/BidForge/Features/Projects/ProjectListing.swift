@@ -240,53 +240,63 @@ enum ProjectQueries {
         if let companyId = filter.companyId { conditions.append("p.company_id = \(bind: companyId)") }
         if let q = filter.q { conditions.append(searchCondition(q, postgres: postgres)) }
         let whereClause = conditions.joined(separator: " AND ")
-        var pageConditions = conditions
-        if let cursor = filter.cursor {
-            let (column, comparison): (SQLQueryString, SQLQueryString) =
+        let cursorCondition: (SQLQueryString, SQLQueryString) -> SQLQueryString? = { column, id in
+            guard let cursor = filter.cursor else { return nil }
+            let comparison: SQLQueryString =
                 switch cursor.sort {
-                case .createdAtDesc: ("p.created_at", "<")
-                case .createdAtAsc: ("p.created_at", ">")
-                case .bidDueAt: ("p.bid_due_at", ">")
+                case .createdAtDesc: "<"
+                case .createdAtAsc, .bidDueAt: ">"
                 }
-            pageConditions.append(
-                "(" + column + " " + comparison + " \(bind: cursor.date) OR (" + column
-                    + " = \(bind: cursor.date) AND p.id "
-                    + comparison + " \(bind: cursor.id)))")
+            return "(" + column + " " + comparison + " \(bind: cursor.date) OR (" + column
+                + " = \(bind: cursor.date) AND "
+                + id + " " + comparison + " \(bind: cursor.id)))"
         }
-
-        let order: SQLQueryString =
-            switch filter.sort {
-            case .createdAtDesc: "p.created_at DESC, p.id DESC"
-            case .createdAtAsc: "p.created_at ASC, p.id ASC"
-            case .bidDueAt: "p.bid_due_at ASC, p.id ASC"
-            }
-        let page: SQLQueryString =
-            """
-            SELECT p.*, (SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.status <> 'WITHDRAWN') AS bid_count \
-            FROM projects p WHERE
-            """ + " " + pageConditions.joined(separator: " AND ") + " ORDER BY " + order
-            + " LIMIT \(literal: filter.paging.limit + 1)"
+        let direction: SQLQueryString = filter.sort == .createdAtDesc ? "DESC" : "ASC"
+        let bidCount: SQLQueryString =
+            "(SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.status <> 'WITHDRAWN') AS bid_count"
+        let limit: SQLQueryString =
+            " LIMIT \(literal: filter.paging.limit + 1)"
             + (filter.cursor == nil ? " OFFSET \(literal: filter.paging.offset)" : "")
-        let matching: SQLQueryString = "SELECT 1 FROM projects p WHERE " + whereClause
+        let tradeRows = openPublicTradeRows(filter, caller: caller)
+
+        let page: SQLQueryString
+        if let tradeRows, filter.sort != .bidDueAt {
+            // The page's ids from the trade rows' index in order, then only those projects (the guard on the project
+            // repeats the copy's rule, so a copy out of step could hide a project, never show one it should not).
+            let rows = [tradeRows] + (cursorCondition("pt.project_created_at", "pt.project_id").map { [$0] } ?? [])
+            page =
+                "SELECT p.*, " + bidCount + " FROM (SELECT pt.project_id, pt.project_created_at FROM project_trades pt "
+                + "WHERE " + rows.joined(separator: " AND ") + " ORDER BY pt.project_created_at " + direction
+                + ", pt.project_id " + direction + limit + ") t JOIN projects p ON p.id = t.project_id "
+                + "WHERE p.status = 'OPEN' AND p.visibility = 'PUBLIC' "
+                + "ORDER BY t.project_created_at " + direction + ", t.project_id " + direction
+        } else {
+            let sortColumn: SQLQueryString = filter.sort == .bidDueAt ? "p.bid_due_at" : "p.created_at"
+            let pageConditions = conditions + (cursorCondition(sortColumn, "p.id").map { [$0] } ?? [])
+            page =
+                "SELECT p.*, " + bidCount + " FROM projects p WHERE " + pageConditions.joined(separator: " AND ")
+                + " ORDER BY " + sortColumn + " " + direction + ", p.id " + direction + limit
+        }
+        let matching: SQLQueryString =
+            tradeRows.map { "SELECT 1 FROM project_trades pt WHERE " + $0 } ?? "SELECT 1 FROM projects p WHERE "
+            + whereClause
         let cappedCount: SQLQueryString =
-            "SELECT COUNT(*) AS n FROM ("
-            + (openPublicTradeCount(filter, caller: caller) ?? matching)
-            + " LIMIT \(literal: exactTotalUpTo + 1)) capped"
+            "SELECT COUNT(*) AS n FROM (" + matching + " LIMIT \(literal: exactTotalUpTo + 1)) capped"
         let count: SQLQueryString = "SELECT COUNT(*) AS n FROM projects p WHERE " + whereClause
         let estimate: SQLQueryString = "EXPLAIN (FORMAT JSON) " + matching
         return (page, cappedCount, count, estimate)
     }
 
-    /// The matches of an anonymous OPEN listing by trade (and state) read from `project_trades` alone, whose rows carry
-    /// their project's state while it is OPEN and PUBLIC; nil for any other filter (counted on projects).
-    static func openPublicTradeCount(_ filter: ProjectFilter, caller: Caller?) -> SQLQueryString? {
+    /// The condition on `project_trades pt` that selects an anonymous OPEN listing by trade (and state) from the trade
+    /// rows alone, whose rows carry their project's state while it is OPEN and PUBLIC and its creation time; nil for
+    /// any other filter (read from projects).
+    static func openPublicTradeRows(_ filter: ProjectFilter, caller: Caller?) -> SQLQueryString? {
         guard caller == nil, !filter.mine, filter.statuses == [.open], let trade = filter.trade, filter.city == nil,
             filter.q == nil, filter.minBudgetCents == nil, filter.maxBudgetCents == nil, filter.dueAfter == nil,
             filter.dueBefore == nil, filter.companyId == nil
         else { return nil }
-        let state: SQLQueryString =
-            filter.state.map { "pt.open_public_state = \(bind: $0)" } ?? "pt.open_public_state IS NOT NULL"
-        return "SELECT 1 FROM project_trades pt WHERE pt.trade = \(bind: trade) AND " + state
+        let state: SQLQueryString = filter.state.map { " AND pt.open_public_state = \(bind: $0)" } ?? ""
+        return "pt.trade = \(bind: trade) AND pt.open_public_state IS NOT NULL" + state
     }
 
     /// Full-text search: the GIN-indexed tsvector on PostgreSQL; on SQLite every word must appear in title or description.

@@ -3,9 +3,10 @@ import Fluent
 import SQLKit
 
 /// A project's trades: the `project_trades` set the listing filters on, and the display copy on the project row,
-/// always written together. Each row also carries the project's state while it is OPEN and PUBLIC (else NULL), so
-/// the public listing counts a trade, or a trade in a state, from one index without visiting projects
-/// (`ProjectQueries.listStatements`); `ProjectTradesSync` keeps it current whenever a project is saved.
+/// always written together. Each row also carries the project's state while it is OPEN and PUBLIC (else NULL) and
+/// its creation time, so the public listing pages and counts a trade, or a trade in a state, from one index and
+/// reads only the page's projects (`ProjectQueries.listStatements`); `ProjectTradesSync` keeps the state current
+/// whenever a project is saved (the creation time never changes).
 enum ProjectTrades {
     /// Sets the project's trades (inside the caller's transaction).
     static func replace(_ trades: [String], of project: ProjectModel, on db: any Database) async throws {
@@ -16,8 +17,8 @@ enum ProjectTrades {
         for trade in Set(trades).sorted() {
             try await db.sql.raw(
                 """
-                INSERT INTO project_trades (trade, project_id, open_public_state) \
-                VALUES (\(bind: trade), \(bind: projectId), \(bind: listed))
+                INSERT INTO project_trades (trade, project_id, open_public_state, project_created_at) \
+                VALUES (\(bind: trade), \(bind: projectId), \(bind: listed), \(bind: project.createdAt))
                 """
             ).run()
         }
