@@ -92,3 +92,12 @@ extension BidRevisionModel: InsertableRow {
         }
     }
 }
+
+extension BidModel: ReadableRow {
+    var storedProperties: [any AnyDatabaseProperty] {
+        [
+            $id, $projectId, $companyId, $submittedBy, $status, $amountCents, $currency, $notes, $lineItemsJSON,
+            $exclusionsJSON, $acknowledgedAddendum, $validUntil, $revision, $createdAt, $updatedAt
+        ]
+    }
+}

@@ -36,3 +36,9 @@ final class CompanyModel: Model, @unchecked Sendable {
         set { serviceStatesText = ListColumn.join(newValue) }
     }
 }
+
+extension CompanyModel: ReadableRow {
+    var storedProperties: [any AnyDatabaseProperty] {
+        [$id, $name, $tradesText, $serviceStatesText, $plan, $createdAt, $updatedAt]
+    }
+}

@@ -21,7 +21,7 @@ enum CompanyQueries {
             query
             + " AND EXISTS (SELECT 1 FROM users u WHERE u.company_id = c.id AND u.role IN ('CONTRACTOR','SUBCONTRACTOR'))"
         query = query + " ORDER BY c.name, c.id LIMIT \(literal: limit)"
-        return try await db.sql.raw(query).all().map { try $0.decode(fluentModel: CompanyModel.self) }
+        return try await db.sql.raw(query).all().map { try $0.decodeRow(CompanyModel.self) }
     }
 
     /// Companies whose name contains `text` (case-insensitive; `%` and `_` match themselves), by name.
@@ -33,6 +33,6 @@ enum CompanyQueries {
             SELECT * FROM companies WHERE LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' AND id <> \(bind: excluding) \
             ORDER BY name, id LIMIT \(literal: limit)
             """
-        return try await db.sql.raw(query).all().map { try $0.decode(fluentModel: CompanyModel.self) }
+        return try await db.sql.raw(query).all().map { try $0.decodeRow(CompanyModel.self) }
     }
 }

@@ -34,7 +34,13 @@ enum ProjectCards {
     /// `<companyId> <status> <visibility>\n<json>`
     static func encode(_ project: ProjectModel, bidCount: Int) throws -> [UInt8] {
         let header = "\(project.companyId.uuidString) \(project.status.rawValue) \(project.visibility.rawValue)\n"
-        return Array(header.utf8) + Array(try JSONCoding.encoder.encode(ProjectDTO(project, bidCount: bidCount)))
+        return Array(header.utf8) + (try ProjectDTO(project, bidCount: bidCount).json)
+    }
+
+    /// A card made here and now (listings read with the cache off).
+    static func card(_ project: ProjectModel, bidCount: Int) throws -> Card {
+        guard let card = decode(try encode(project, bidCount: bidCount)) else { throw APIError.unavailable }
+        return card
     }
 
     static func decode(_ bytes: [UInt8]) -> Card? {
@@ -80,7 +86,7 @@ enum ProjectCards {
         ).all()
         var result: [UUID: (ProjectModel, Int)] = [:]
         for row in rows {
-            let project = try row.decode(fluentModel: ProjectModel.self)
+            let project = try row.decodeRow(ProjectModel.self)
             result[(try project.requireID())] = (project, try row.decode(column: "bid_count", as: Int.self))
         }
         return result

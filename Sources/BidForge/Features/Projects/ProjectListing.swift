@@ -168,7 +168,7 @@ enum ProjectQueries {
         let fetched = try await db.sql.raw(statements.page).all()
         let hasMore = fetched.count > filter.paging.limit
         let rows = try fetched.prefix(filter.paging.limit).map { row in
-            (try row.decode(fluentModel: ProjectModel.self), try row.decode(column: "bid_count", as: Int.self))
+            (try row.decodeRow(ProjectModel.self), try row.decode(column: "bid_count", as: Int.self))
         }
         // The last page tells its own total; otherwise count, stopping past `exactTotalUpTo`.
         if !hasMore, filter.cursor == nil, !rows.isEmpty || filter.paging.page == 1 {

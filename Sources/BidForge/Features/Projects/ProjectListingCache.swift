@@ -35,6 +35,15 @@ enum ProjectListingCache {
             self.nextCursor = nextCursor
         }
 
+        /// The index of a listing just read.
+        init(_ listing: ListingPage, filter: ProjectFilter) throws {
+            self.init(
+                ids: try listing.rows.map { try $0.0.requireID() }, total: listing.total,
+                totalIsEstimate: listing.totalIsEstimate,
+                nextCursor: try ListingCursor.after(listing.rows.last?.0, filter: filter, hasMore: listing.hasMore)?
+                    .text)
+        }
+
         init?(_ bytes: [UInt8]) {
             guard bytes.count >= 12 else { return nil }
             let totalField = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
@@ -73,9 +82,7 @@ enum ProjectListingCache {
                 try await Self.assemble(
                     index, filter: filter, cards: try await ProjectCards.cards(index.ids, cache: cache, db: db))
             })
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        return Response(status: .ok, headers: headers, body: .init(buffer: body))
+        return response(body)
     }
 
     /// Which projects the page holds, from the cache (built by the listing query on a miss).
@@ -85,15 +92,23 @@ enum ProjectListingCache {
     ) async throws -> Index {
         // "listings2": the index gained the estimate bit; entries of the earlier layout are never read back.
         let bytes = try await cache.value("listings2", key: key, scopes: scopes) {
-            let listing = try await ProjectQueries.list(filter, caller: caller, on: db())
-            let next = try ListingCursor.after(listing.rows.last?.0, filter: filter, hasMore: listing.hasMore)?.text
-            return Index(
-                ids: try listing.rows.map { try $0.0.requireID() }, total: listing.total,
-                totalIsEstimate: listing.totalIsEstimate, nextCursor: next
-            ).bytes
+            try Index(try await ProjectQueries.list(filter, caller: caller, on: db()), filter: filter).bytes
         }
         guard let index = Index(bytes) else { throw APIError.unavailable }
         return index
+    }
+
+    /// The page straight from the database (the cache off, or `mine`): one listing read, the same JSON.
+    static func uncached(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> Response {
+        let listing = try await ProjectQueries.list(filter, caller: caller, on: db)
+        let cards = try listing.rows.map { try ProjectCards.card($0.0, bidCount: $0.1) }
+        return response(assemble(try Index(listing, filter: filter), filter: filter, cards: cards))
+    }
+
+    static func response(_ body: ByteBuffer) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(buffer: body))
     }
 
     /// The page's JSON from the cards' JSON, encoded once each.

@@ -36,3 +36,13 @@ final class ProjectModel: Model, @unchecked Sendable {
         set { tradesText = ListColumn.join(newValue) }
     }
 }
+
+extension ProjectModel: ReadableRow {
+    var storedProperties: [any AnyDatabaseProperty] {
+        [
+            $id, $companyId, $createdBy, $title, $description, $status, $visibility, $sealed, $tradesText, $address,
+            $city, $state, $postalCode, $country, $budgetMinCents, $budgetMaxCents, $bidDueAt, $publishedAt,
+            $awardedAt, $awardedBidId, $addendumCount, $createdAt, $updatedAt
+        ]
+    }
+}

@@ -26,13 +26,7 @@ struct ProjectsController: RouteCollection {
         if let cache = req.application.cache, !filter.mine {
             return try await ProjectListingCache.page(filter, caller: caller, cache: cache, db: { req.db })
         }
-        let listing = try await ProjectQueries.list(filter, caller: caller, on: req.db)
-        var body = Page(
-            try listing.rows.map { try ProjectDTO($0.0, bidCount: $0.1) }, filter.paging, total: listing.total)
-        body.pagination.totalIsEstimate = listing.totalIsEstimate
-        body.pagination.nextCursor = try ListingCursor.after(
-            listing.rows.last?.0, filter: filter, hasMore: listing.hasMore)?.text
-        return try Response.json(.ok, body)
+        return try await ProjectListingCache.uncached(filter, caller: caller, on: req.db)
     }
 
     func create(_ req: Request, _ caller: Caller) async throws -> Response {
@@ -63,7 +57,7 @@ struct ProjectsController: RouteCollection {
                 projectId: try project.requireID(), companyId: caller.companyId, in: req.useCases)
         }
         let count = try await ProjectAccess.bidCount((try project.requireID()), on: req.db)
-        return try await CachedJSON(ProjectDTO(project, bidCount: count)).encodeResponse(for: req)
+        return try await CachedJSONBytes(bytes: try ProjectDTO(project, bidCount: count).json).encodeResponse(for: req)
     }
 
     func update(_ req: Request, _ caller: Caller) async throws -> JSONResponse<ProjectDTO> {

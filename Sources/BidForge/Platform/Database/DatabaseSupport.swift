@@ -36,13 +36,12 @@ extension Database {
     func locked<M: Model>(_ type: M.Type, id: UUID, forShare: Bool = false) async throws -> M? where M.IDValue == UUID {
         let lock: SQLQueryString = !isPostgres ? "" : forShare ? " FOR SHARE" : " FOR UPDATE"
         let statement: SQLQueryString = "SELECT * FROM \(ident: M.schema) WHERE id = \(bind: id)" + lock
-        return try await sql.raw(statement).first()?.decode(fluentModel: M.self)
+        return try await sql.raw(statement).first()?.decodeModel(M.self)
     }
 
     /// The row `id` names in one statement, without the query builder's reflection over the model (hot paths).
     func row<M: Model>(_ type: M.Type, id: UUID) async throws -> M? where M.IDValue == UUID {
-        try await sql.raw("SELECT * FROM \(ident: M.schema) WHERE id = \(bind: id)").first()?.decode(
-            fluentModel: M.self)
+        try await sql.raw("SELECT * FROM \(ident: M.schema) WHERE id = \(bind: id)").first()?.decodeModel(M.self)
     }
 
     /// Locks one row until the transaction ends (PostgreSQL), when the row itself is not needed.

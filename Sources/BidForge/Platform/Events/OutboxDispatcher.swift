@@ -136,7 +136,7 @@ final class OutboxDispatcher: Sendable {
             """
             SELECT * FROM outbox_events WHERE dispatched_at IS NULL ORDER BY id LIMIT \(literal: limit)\(unsafeRaw: lock)
             """
-        ).all().map { try $0.decode(fluentModel: OutboxEventModel.self) }
+        ).all().map { try $0.decodeRow(OutboxEventModel.self) }
     }
 
     static func claimNext(on db: any Database) async throws -> OutboxEventModel? {
@@ -146,7 +146,7 @@ final class OutboxDispatcher: Sendable {
             SELECT * FROM outbox_events WHERE dispatched_at IS NULL ORDER BY id LIMIT 1\(unsafeRaw: lock)
             """
         ).first()
-        return try row?.decode(fluentModel: OutboxEventModel.self)
+        return try row?.decodeRow(OutboxEventModel.self)
     }
 }
 

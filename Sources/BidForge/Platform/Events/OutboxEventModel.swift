@@ -27,3 +27,9 @@ extension OutboxEventModel: InsertableRow {
         ]
     }
 }
+
+extension OutboxEventModel: ReadableRow {
+    var storedProperties: [any AnyDatabaseProperty] {
+        [$id, $type, $companyId, $payload, $createdAt, $dispatchedAt, $attempts, $lastError]
+    }
+}
