@@ -162,7 +162,8 @@ enum ProjectQueries {
     /// (50 pages of 20): counting 10,000 took longer than the page itself (Benchmarks/run, listing plans).
     static let exactTotalUpTo = 1_000
 
-    /// The page of projects the caller may see (the statement stops after one row more than the page), then the total.
+    /// The page of projects the caller may see (the statement stops after one row more than the page) with the capped
+    /// count of every match in the same statement; past `exactTotalUpTo` matches, the estimate.
     static func list(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> ListingPage {
         let statements = try listStatements(filter, caller: caller, postgres: db.isPostgres)
         let fetched = try await db.sql.raw(statements.page).all()
@@ -170,12 +171,17 @@ enum ProjectQueries {
         let rows = try fetched.prefix(filter.paging.limit).map { row in
             (try row.decodeRow(ProjectModel.self), try row.decode(column: "bid_count", as: Int.self))
         }
-        // The last page tells its own total; otherwise count, stopping past `exactTotalUpTo`.
+        // The last page tells its own total; otherwise the count that stops past `exactTotalUpTo`, read with the page
+        // (for a page past the end, on its own).
         if !hasMore, filter.cursor == nil, !rows.isEmpty || filter.paging.page == 1 {
             return ListingPage(
                 rows: rows, total: filter.paging.offset + rows.count, totalIsEstimate: false, hasMore: false)
         }
-        let capped = try await db.sql.raw(statements.cappedCount).first()?.decode(column: "n", as: Int.self) ?? 0
+        var counted = try fetched.first?.decode(column: "capped_total", as: Int.self)
+        if counted == nil {
+            counted = try await db.sql.raw(statements.cappedCount).first()?.decode(column: "n", as: Int.self)
+        }
+        let capped = counted ?? 0
         guard capped > exactTotalUpTo else {
             return ListingPage(rows: rows, total: capped, totalIsEstimate: false, hasMore: hasMore)
         }
@@ -259,13 +265,20 @@ enum ProjectQueries {
             + (filter.cursor == nil ? " OFFSET \(literal: filter.paging.offset)" : "")
         let tradeRows = openPublicTradeRows(filter, caller: caller)
 
+        let matching: SQLQueryString =
+            tradeRows.map { "SELECT 1 FROM project_trades pt WHERE " + $0 } ?? "SELECT 1 FROM projects p WHERE "
+            + whereClause
+        let cappedCount: SQLQueryString =
+            "SELECT COUNT(*) AS n FROM (" + matching + " LIMIT \(literal: exactTotalUpTo + 1)) capped"
+        // Uncorrelated, so evaluated once per statement (an InitPlan on PostgreSQL): the total costs no round trip.
+        let selected: SQLQueryString = "SELECT p.*, " + bidCount + ", (" + cappedCount + ") AS capped_total"
         let page: SQLQueryString
         if let tradeRows, filter.sort != .bidDueAt {
             // The page's ids from the trade rows' index in order, then only those projects (the guard on the project
             // repeats the copy's rule, so a copy out of step could hide a project, never show one it should not).
             let rows = [tradeRows] + (cursorCondition("pt.project_created_at", "pt.project_id").map { [$0] } ?? [])
             page =
-                "SELECT p.*, " + bidCount + " FROM (SELECT pt.project_id, pt.project_created_at FROM project_trades pt "
+                selected + " FROM (SELECT pt.project_id, pt.project_created_at FROM project_trades pt "
                 + "WHERE " + rows.joined(separator: " AND ") + " ORDER BY pt.project_created_at " + direction
                 + ", pt.project_id " + direction + limit + ") t JOIN projects p ON p.id = t.project_id "
                 + "WHERE p.status = 'OPEN' AND p.visibility = 'PUBLIC' "
@@ -274,14 +287,9 @@ enum ProjectQueries {
             let sortColumn: SQLQueryString = filter.sort == .bidDueAt ? "p.bid_due_at" : "p.created_at"
             let pageConditions = conditions + (cursorCondition(sortColumn, "p.id").map { [$0] } ?? [])
             page =
-                "SELECT p.*, " + bidCount + " FROM projects p WHERE " + pageConditions.joined(separator: " AND ")
+                selected + " FROM projects p WHERE " + pageConditions.joined(separator: " AND ")
                 + " ORDER BY " + sortColumn + " " + direction + ", p.id " + direction + limit
         }
-        let matching: SQLQueryString =
-            tradeRows.map { "SELECT 1 FROM project_trades pt WHERE " + $0 } ?? "SELECT 1 FROM projects p WHERE "
-            + whereClause
-        let cappedCount: SQLQueryString =
-            "SELECT COUNT(*) AS n FROM (" + matching + " LIMIT \(literal: exactTotalUpTo + 1)) capped"
         let count: SQLQueryString = "SELECT COUNT(*) AS n FROM projects p WHERE " + whereClause
         let estimate: SQLQueryString = "EXPLAIN (FORMAT JSON) " + matching
         return (page, cappedCount, count, estimate)
