@@ -55,4 +55,22 @@ import Testing
                 "\(String(decoding: dto.json, as: UTF8.self))\n\(String(decoding: expected, as: UTF8.self))")
         }
     }
+
+    @Test func datesAreFormattedAsFoundationFormatsThem() {
+        var random = SeededRandom(seed: 5)
+        var dates = [
+            -62_135_596_800, -11_676_096_001, -11_676_096_000, -1, 0, 1, 86_399, 86_400, 951_782_400, 4_107_542_399,
+            253_402_300_799
+        ].map {
+            Date(timeIntervalSince1970: Double($0))
+        }
+        for _ in 0..<5000 {
+            let whole = Double(random.int(-11_676_096_000...253_402_300_799))
+            dates.append(Date(timeIntervalSince1970: whole + random.pick([0, 0.001, 0.5, 0.999_999])))
+        }
+        for date in dates {
+            #expect(
+                JSONCoding.formatDate(date) == JSONCoding.foundationFormatted(date), "\(date.timeIntervalSince1970)")
+        }
+    }
 }

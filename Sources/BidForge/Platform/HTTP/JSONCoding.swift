@@ -51,7 +51,49 @@ enum JSONCoding {
         return true
     }
 
+    /// `2026-11-26T19:00:00Z` (UTC, whole seconds). Written by hand for the years 1600–9999, where it is byte for
+    /// byte Foundation's ISO-8601 style (`JSONBytesTests`), because every listing formats sixty dates; other years
+    /// take Foundation's formatter (whose calendar is Julian before October 1582).
     static func formatDate(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard seconds >= -11_676_096_000, seconds < 253_402_300_800 else { return foundationFormatted(date) }
+        let whole = Int64(seconds)
+        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        let secondOfDay = Int(whole - days * 86_400)
+        // Days since 1970-01-01 to a civil date (proleptic Gregorian; H. Hinnant's algorithm).
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
+        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
+        let year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
+        var out = [UInt8](repeating: 0, count: 20)
+        func put(_ value: Int, _ at: Int, _ width: Int) {
+            var value = value
+            for index in stride(from: at + width - 1, through: at, by: -1) {
+                out[index] = UInt8(48 + value % 10)
+                value /= 10
+            }
+        }
+        put(year, 0, 4)
+        out[4] = UInt8(ascii: "-")
+        put(month, 5, 2)
+        out[7] = UInt8(ascii: "-")
+        put(day, 8, 2)
+        out[10] = UInt8(ascii: "T")
+        put(secondOfDay / 3600, 11, 2)
+        out[13] = UInt8(ascii: ":")
+        put(secondOfDay / 60 % 60, 14, 2)
+        out[16] = UInt8(ascii: ":")
+        put(secondOfDay % 60, 17, 2)
+        out[19] = UInt8(ascii: "Z")
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func foundationFormatted(_ date: Date) -> String {
         date.formatted(
             .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(
                 .colon
