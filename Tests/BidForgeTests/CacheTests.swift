@@ -188,7 +188,7 @@ import Vapor
                     "city=" + (city.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
                     + (city == "a" ? "&q=b" : "")
                 let direct = try await ProjectQueries.list(try filter(query), caller: nil, on: t.app.db).rows.map(
-                    \.0.title)
+                    \.title)
                 #expect(cached[city] == direct, "\(city): cached \(cached[city] ?? []) vs database \(direct)")
             }
         }
@@ -399,7 +399,7 @@ struct SharedCacheTests {
             let db = t.app.databases.database(logger: logger, on: t.app.eventLoopGroup.next())!
             let filter = try ProjectFilter(ProjectFilter.Raw(), paging: try Paging(page: 1, limit: 20))
             let listing = try await ProjectQueries.list(filter, caller: nil, on: db)
-            #expect(listing.rows.count == 5 && listing.total == 5 && listing.rows.allSatisfy { $0.1 == 1 })
+            #expect(listing.rows.count == 5 && listing.total == 5 && listing.rows.allSatisfy { $0.bidCount == 1 })
             #expect(!listing.totalIsEstimate && !listing.hasMore)
             // The last page tells its own total: one statement, and it does not count every match.
             #expect(recorder.statements.count == 1, "\(recorder.statements)")

@@ -88,19 +88,18 @@ import Vapor
                 }
                 let listing = try await ProjectQueries.list(filter, caller: nil, on: t.app.db)
                 let expectedPage = expected.dropFirst((page - 1) * limit).prefix(limit).map(\.id)
-                #expect(try listing.rows.map { try $0.0.requireID() } == Array(expectedPage), "round \(round): \(raw)")
+                #expect(listing.rows.map(\.id) == Array(expectedPage), "round \(round): \(raw)")
                 #expect(listing.total == expected.count && !listing.totalIsEstimate, "round \(round): \(raw)")
                 #expect(listing.hasMore == (expected.count > page * limit), "round \(round): \(raw)")
                 // The keyset page after it, from the cursor this page gives out.
-                if let cursor = try ListingCursor.after(listing.rows.last?.0, filter: filter, hasMore: listing.hasMore)
-                {
+                if let cursor = ListingCursor.after(listing.rows.last, filter: filter, hasMore: listing.hasMore) {
                     var next = raw
                     next.cursor = cursor.text
                     let nextFilter = try ProjectFilter(next, paging: try Paging(page: nil, limit: limit))
                     let nextListing = try await ProjectQueries.list(nextFilter, caller: nil, on: t.app.db)
                     let expectedNext = expected.dropFirst(page * limit).prefix(limit).map(\.id)
                     #expect(
-                        try nextListing.rows.map { try $0.0.requireID() } == Array(expectedNext),
+                        nextListing.rows.map(\.id) == Array(expectedNext),
                         "round \(round), after the cursor: \(raw)")
                 }
             }

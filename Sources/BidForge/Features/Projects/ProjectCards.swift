@@ -32,14 +32,14 @@ enum ProjectCards {
     struct NotFound: Error {}
 
     /// `<companyId> <status> <visibility>\n<json>`
-    static func encode(_ project: ProjectModel, bidCount: Int) throws -> [UInt8] {
+    static func encode(_ project: ProjectDTO) -> [UInt8] {
         let header = "\(project.companyId.uuidString) \(project.status.rawValue) \(project.visibility.rawValue)\n"
-        return Array(header.utf8) + (try ProjectDTO(project, bidCount: bidCount).json)
+        return Array(header.utf8) + project.json
     }
 
     /// A card made here and now (listings read with the cache off).
-    static func card(_ project: ProjectModel, bidCount: Int) throws -> Card {
-        guard let card = decode(try encode(project, bidCount: bidCount)) else { throw APIError.unavailable }
+    static func card(_ project: ProjectDTO) throws -> Card {
+        guard let card = decode(encode(project)) else { throw APIError.unavailable }
         return card
     }
 
@@ -53,7 +53,7 @@ enum ProjectCards {
         do {
             let bytes = try await cache.value("projects", key: id.uuidString, scopes: [CacheScope.project(id)]) {
                 guard let (project, count) = try await load([id], on: db())[id] else { throw NotFound() }
-                return try encode(project, bidCount: count)
+                return encode(try ProjectDTO(project, bidCount: count))
             }
             return decode(bytes)
         } catch is NotFound {
@@ -69,7 +69,7 @@ enum ProjectCards {
         ) { missing in
             let wanted = missing.map { ids[$0] }
             let rows = try await load(wanted, on: db())
-            return try wanted.map { id in try rows[id].map { try encode($0.0, bidCount: $0.1) } }
+            return try wanted.map { id in try rows[id].map { encode(try ProjectDTO($0.0, bidCount: $0.1)) } }
         }
         return found.compactMap { $0.flatMap(decode) }
     }

@@ -1,4 +1,5 @@
 import BidForgeCore
+import PostgresNIO
 import Vapor
 
 struct Location: Codable, Sendable {
@@ -146,6 +147,30 @@ struct ProjectDTO: Encodable, Sendable {
 }
 
 extension ProjectDTO {
+    /// A `SELECT p.*, … AS bid_count` row, read by concrete column types (`PostgresRows`).
+    init(postgres row: PostgresRandomAccessRow) throws {
+        id = try row.value("id")
+        companyId = try row.value("company_id")
+        title = try row.value("title")
+        description = try row.value("description")
+        status = try row.choice("status", ProjectStatus.self)
+        visibility = try row.choice("visibility", ProjectVisibility.self)
+        sealed = try row.value("sealed")
+        trades = ListColumn.split(try row.value("trades", as: String.self))
+        location = Location(
+            address: try row.value("address"), city: try row.value("city"), state: try row.value("state"),
+            postalCode: try row.value("postal_code"), country: try row.value("country", as: String.self))
+        budgetMinCents = try row.value("budget_min_cents")
+        budgetMaxCents = try row.value("budget_max_cents")
+        bidDueAt = try row.value("bid_due_at")
+        publishedAt = try row.value("published_at")
+        awardedBidId = try row.value("awarded_bid_id")
+        addendumCount = try row.value("addendum_count")
+        bidCount = try row.value("bid_count")
+        createdAt = try row.value("created_at")
+        updatedAt = try row.value("updated_at")
+    }
+
     /// The JSON `JSONCoding.encoder` writes for this project, written directly (listings write twenty at a time).
     var json: [UInt8] {
         var out = JSONBytes(capacity: 640 + description.utf8.count)

@@ -138,19 +138,19 @@ struct ListingCursor: Sendable, Equatable {
     var date: Date { Date(timeIntervalSince1970: Double(bitPattern: key)) }
 
     /// The cursor after `last` when more rows follow the page that ends with it.
-    static func after(_ last: ProjectModel?, filter: ProjectFilter, hasMore: Bool) throws -> ListingCursor? {
+    static func after(_ last: ProjectDTO?, filter: ProjectFilter, hasMore: Bool) -> ListingCursor? {
         guard let last, hasMore else { return nil }
         let date = filter.sort == .bidDueAt ? last.bidDueAt : last.createdAt
         return ListingCursor(
-            sort: filter.sort, key: date.timeIntervalSince1970.bitPattern, id: (try last.requireID()),
-            page: filter.paging.page + 1)
+            sort: filter.sort, key: date.timeIntervalSince1970.bitPattern, id: last.id, page: filter.paging.page + 1)
     }
 }
 
 /// One page of a listing: its projects with their live bid counts, whether another page follows, and the total
 /// (exact up to `ProjectQueries.exactTotalUpTo` matches; beyond, on PostgreSQL, the planner's estimate).
 struct ListingPage: Sendable {
-    let rows: [(ProjectModel, Int)]
+    /// The projects as the API shows them, with their live bid counts.
+    let rows: [ProjectDTO]
     let total: Int
     let totalIsEstimate: Bool
     let hasMore: Bool
@@ -166,18 +166,16 @@ enum ProjectQueries {
     /// count of every match in the same statement; past `exactTotalUpTo` matches, the estimate.
     static func list(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> ListingPage {
         let statements = try listStatements(filter, caller: caller, postgres: db.isPostgres)
-        let fetched = try await db.sql.raw(statements.page).all()
+        let (fetched, firstCappedTotal) = try await pageRows(statements.page, on: db)
         let hasMore = fetched.count > filter.paging.limit
-        let rows = try fetched.prefix(filter.paging.limit).map { row in
-            (try row.decodeRow(ProjectModel.self), try row.decode(column: "bid_count", as: Int.self))
-        }
+        let rows = Array(fetched.prefix(filter.paging.limit))
         // The last page tells its own total; otherwise the count that stops past `exactTotalUpTo`, read with the page
         // (for a page past the end, on its own).
         if !hasMore, filter.cursor == nil, !rows.isEmpty || filter.paging.page == 1 {
             return ListingPage(
                 rows: rows, total: filter.paging.offset + rows.count, totalIsEstimate: false, hasMore: false)
         }
-        var counted = try fetched.first?.decode(column: "capped_total", as: Int.self)
+        var counted = firstCappedTotal
         if counted == nil {
             counted = try await db.sql.raw(statements.cappedCount).first()?.decode(column: "n", as: Int.self)
         }
@@ -192,6 +190,24 @@ enum ProjectQueries {
         }
         let estimate = try await plannedRows(statements.estimate, on: db.sql)
         return ListingPage(rows: rows, total: max(estimate, capped), totalIsEstimate: true, hasMore: hasMore)
+    }
+
+    /// The page statement's projects, and the capped total its first row carries (nil without rows). PostgreSQL rows
+    /// are read by concrete column types (`PostgresRows`); SQLite's through the model.
+    static func pageRows(_ statement: SQLQueryString, on db: any Database) async throws -> ([ProjectDTO], Int?) {
+        if let postgres = try await PostgresRows.fetch(statement, on: db) {
+            return (
+                try postgres.rows.map(ProjectDTO.init(postgres:)),
+                try postgres.rows.first?.value("capped_total", as: Int.self)
+            )
+        }
+        let rows = try await db.sql.raw(statement).all()
+        return (
+            try rows.map {
+                try ProjectDTO($0.decodeRow(ProjectModel.self), bidCount: $0.decode(column: "bid_count", as: Int.self))
+            },
+            try rows.first?.decode(column: "capped_total", as: Int.self)
+        )
     }
 
     /// The planner's row estimate for a statement (`EXPLAIN (FORMAT JSON)`; PostgreSQL).

@@ -36,12 +36,10 @@ enum ProjectListingCache {
         }
 
         /// The index of a listing just read.
-        init(_ listing: ListingPage, filter: ProjectFilter) throws {
+        init(_ listing: ListingPage, filter: ProjectFilter) {
             self.init(
-                ids: try listing.rows.map { try $0.0.requireID() }, total: listing.total,
-                totalIsEstimate: listing.totalIsEstimate,
-                nextCursor: try ListingCursor.after(listing.rows.last?.0, filter: filter, hasMore: listing.hasMore)?
-                    .text)
+                ids: listing.rows.map(\.id), total: listing.total, totalIsEstimate: listing.totalIsEstimate,
+                nextCursor: ListingCursor.after(listing.rows.last, filter: filter, hasMore: listing.hasMore)?.text)
         }
 
         init?(_ bytes: [UInt8]) {
@@ -92,7 +90,7 @@ enum ProjectListingCache {
     ) async throws -> Index {
         // "listings2": the index gained the estimate bit; entries of the earlier layout are never read back.
         let bytes = try await cache.value("listings2", key: key, scopes: scopes) {
-            try Index(try await ProjectQueries.list(filter, caller: caller, on: db()), filter: filter).bytes
+            Index(try await ProjectQueries.list(filter, caller: caller, on: db()), filter: filter).bytes
         }
         guard let index = Index(bytes) else { throw APIError.unavailable }
         return index
@@ -101,8 +99,8 @@ enum ProjectListingCache {
     /// The page straight from the database (the cache off, or `mine`): one listing read, the same JSON.
     static func uncached(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> Response {
         let listing = try await ProjectQueries.list(filter, caller: caller, on: db)
-        let cards = try listing.rows.map { try ProjectCards.card($0.0, bidCount: $0.1) }
-        return response(assemble(try Index(listing, filter: filter), filter: filter, cards: cards))
+        let cards = try listing.rows.map(ProjectCards.card)
+        return response(assemble(Index(listing, filter: filter), filter: filter, cards: cards))
     }
 
     static func response(_ body: ByteBuffer) -> Response {

@@ -68,7 +68,7 @@ struct DashboardController: RouteCollection {
             let filter = try ProjectFilter(ProjectFilter.Raw(mine: true), paging: try Paging(page: 1, limit: 100))
             let rows = try await ProjectQueries.list(filter, caller: caller, on: req.db).rows
             projectGroups = try ProjectStatus.allCases.compactMap { status in
-                let items = try rows.filter { $0.0.status == status }.map { try ProjectCard($0.0, bidCount: $0.1) }
+                let items = rows.filter { $0.status == status }.map(ProjectCard.init)
                 return items.isEmpty ? nil : StatusGroup(status: status.rawValue, items: items)
             }
         }

@@ -79,19 +79,19 @@ struct ProjectCard: Encodable, Sendable {
     let addendumCount: Int
     let inviteOnly: Bool
 
-    init(_ p: ProjectModel, bidCount: Int) throws {
-        id = (try p.requireID()).uuidString.lowercased()
-        url = SiteURL.project(try p.requireID())
+    init(_ p: ProjectDTO) {
+        id = p.id.lowercasedString
+        url = SiteURL.project(p.id)
         title = p.title
         description = p.description
         status = p.status.rawValue
-        city = p.city
-        state = p.state
+        city = p.location.city
+        state = p.location.state
         trades = p.trades.map(PageFormats.trade)
         budget = PageFormats.budget(p.budgetMinCents, p.budgetMaxCents)
         bidDueAt = JSONCoding.formatDate(p.bidDueAt)
         bidDueText = PageFormats.utc(p.bidDueAt)
-        self.bidCount = bidCount
+        bidCount = p.bidCount
         addendumCount = p.addendumCount
         inviteOnly = p.visibility == .inviteOnly
     }

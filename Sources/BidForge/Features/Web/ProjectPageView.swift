@@ -84,7 +84,7 @@ enum ProjectPageView {
             ?? nil
         let documents = try await documents(of: project, manages: manages, on: req.db)
         let page = Page(
-            project: try ProjectCard(project, bidCount: bidCount), isOwner: relation == .owner,
+            project: ProjectCard(try ProjectDTO(project, bidCount: bidCount)), isOwner: relation == .owner,
             documents: documents,
             location: [project.city, project.state].filter { !$0.isEmpty }.joined(separator: ", "),
             sealed: project.sealed, notice: notice,

@@ -47,7 +47,7 @@ struct PublicPagesController: RouteCollection {
         do {
             let filter = try ProjectFilter(Self.raw(search), paging: try Paging(page: pageNumber, limit: 20))
             let listing = try await ProjectQueries.list(filter, caller: caller, on: req.db)
-            cards = try listing.rows.map { try ProjectCard($0.0, bidCount: $0.1) }
+            cards = listing.rows.map(ProjectCard.init)
             total = listing.total
         } catch let error as APIError {
             errors = AccountPagesController.fieldErrors(error)
