@@ -1,6 +1,7 @@
 -- The statements of BidActions.submit's transaction (8 with BEGIN and COMMIT): the project read under its share lock,
--- the company read, the bid insert (the partial unique index refuses a second live bid), the month's counter upsert,
--- the first revision, the invitation mark and the outbox event. pgbench does not dispatch; BidForge's figure does.
+-- the company read, the bid insert (the partial unique index refuses a second live bid), the first revision, the
+-- invitation mark, the outbox event, and last the month's counter upsert (the company's shared row lock, held
+-- briefly). pgbench does not dispatch; BidForge's figure does.
 \set c random(1, 200)
 \set p random(1, 20000)
 BEGIN;
@@ -13,9 +14,6 @@ INSERT INTO bids (id, project_id, company_id, submitted_by, status, amount_cents
          0, NULL, 1, now(), now()
   FROM bench_open o, bench_bidders b WHERE o.n = :p AND b.n = :c
   ON CONFLICT (project_id, company_id) WHERE status = 'SUBMITTED' DO NOTHING;
-INSERT INTO company_bid_months (company_id, month, bids)
-  VALUES ((SELECT company_id FROM bench_bidders WHERE n = :c), to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM'), 1)
-  ON CONFLICT (company_id, month) DO UPDATE SET bids = company_bid_months.bids + 1 RETURNING bids;
 INSERT INTO bid_revisions (id, bid_id, company_id, revision, amount_cents, currency, notes, line_items, exclusions,
                            acknowledged_addendum, valid_until, created_by, created_at)
   SELECT gen_random_uuid(), b.id, b.company_id, 1, 1500000, 'USD', '', '[]', '[]', 0, NULL, b.submitted_by, now()
@@ -27,4 +25,7 @@ UPDATE invitations SET status = 'BID_SUBMITTED', responded_at = now()
 -- Marked dispatched: BidForge's own dispatcher must not pick up pgbench's rows later.
 INSERT INTO outbox_events (type, company_id, payload, created_at, dispatched_at, attempts)
   VALUES ('bid.submitted', (SELECT company_id FROM bench_bidders WHERE n = :c), '{}', now(), now(), 0);
+INSERT INTO company_bid_months (company_id, month, bids)
+  VALUES ((SELECT company_id FROM bench_bidders WHERE n = :c), to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM'), 1)
+  ON CONFLICT (company_id, month) DO UPDATE SET bids = company_bid_months.bids + 1 RETURNING bids;
 COMMIT;

@@ -39,10 +39,6 @@ enum BidActions {
                     throw APIError.unauthenticated
                 }
                 try await db.insert(bid)  // a second live bid fails here, on the partial unique index: BID_EXISTS
-                let thisMonth = try await BidCounters.increment(caller.companyId, at: now, on: db)
-                try PlanLimits.checkOneMore(
-                    plan: company.plan, limit: company.plan.maxBidsPerMonth, used: thisMonth - 1,
-                    resource: "bids a month")
                 try await db.insert(BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now))
                 try await InvitationActions.setStatus(
                     .bidSubmitted, projectId: projectId, companyId: caller.companyId, on: db, now: now)
@@ -51,6 +47,12 @@ enum BidActions {
                         projectId: projectId, projectTitle: project.title, ownerCompanyId: project.companyId,
                         bidId: try bid.requireID(), bidderCompanyId: caller.companyId, bidderName: company.name))
                 try await event.record(by: caller.companyId, on: db, now: now)
+                // Last before the commit: the month's counter row is the one lock every bid of the company shares, so
+                // it is held for one statement, not four (it was the slowest statement of a bid, waiting on that lock).
+                let thisMonth = try await BidCounters.increment(caller.companyId, at: now, on: db)
+                try PlanLimits.checkOneMore(
+                    plan: company.plan, limit: company.plan.maxBidsPerMonth, used: thisMonth - 1,
+                    resource: "bids a month")
                 return Outcome(value: Placed(bid: bid, addendumCount: project.addendumCount), events: [event])
             }
         } catch  where DatabaseErrors.isUniqueViolation(error) {

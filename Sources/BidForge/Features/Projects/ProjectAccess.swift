@@ -1,5 +1,6 @@
 import BidForgeCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// How the caller stands towards a project they are allowed to see.
@@ -22,14 +23,18 @@ enum ProjectAccess {
     }
 
     static func isInvited(_ companyId: UUID, to projectId: UUID, on db: any Database) async throws -> Bool {
-        try await InvitationModel.query(on: db)
-            .filter(\.$projectId == projectId).filter(\.$companyId == companyId).first() != nil
+        try await db.sql.raw(
+            """
+            SELECT 1 AS found FROM invitations WHERE project_id = \(bind: projectId) AND company_id = \(bind: companyId) \
+            LIMIT 1
+            """
+        ).first() != nil
     }
 
     /// The project `id` names, if the caller may see it; 404 otherwise (also for a missing or malformed id).
     static func find(_ id: UUID?, caller: Caller?, on db: any Database) async throws -> (ProjectModel, ProjectRelation)
     {
-        guard let id, let project = try await ProjectModel.find(id, on: db),
+        guard let id, let project = try await db.row(ProjectModel.self, id: id),
             let relation = try await relation(of: caller, to: project, on: db)
         else {
             throw APIError.notFound("Project")
