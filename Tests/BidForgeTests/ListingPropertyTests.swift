@@ -139,4 +139,23 @@ import Vapor
             #expect(try await total("trade=03&status=CLOSED") == 1)
         }
     }
+
+    /// The trade page reads its ids from the trade rows' copy, but the project row decides: a copy out of step (here
+    /// forced by hand on a draft and on an invite-only project) never shows a project the caller may not see.
+    @Test func aTradeRowOutOfStepNeverShowsAHiddenProject() async throws {
+        try await TestApp.run(environment: ["CACHE_ENABLED": "false"]) { t in
+            let owner = try await t.register(.owner)
+            let draft = try await t.createProject(owner, t.projectJSON(trades: ["26"], state: "TX"))
+            let invited = try await t.openProject(
+                owner, t.projectJSON(trades: ["26"], state: "TX", visibility: "INVITE_ONLY"))
+            let listed = try await t.openProject(owner, t.projectJSON(trades: ["26"], state: "TX"))
+            try await t.app.db.sql.raw("UPDATE project_trades SET open_public_state = 'TX' WHERE trade = '26'").run()
+            for query in ["trade=26", "trade=26&state=TX", "trade=26&sort=createdAt"] {
+                let page = try await t.request(.GET, "/api/v1/projects?\(query)")
+                let ids = page.json["data"].array.compactMap { $0["id"].string }
+                #expect(ids == [listed.uuidString.lowercased()], "\(query): \(ids)")
+                #expect(!ids.contains(draft.uuidString.lowercased()) && !ids.contains(invited.uuidString.lowercased()))
+            }
+        }
+    }
 }

@@ -37,12 +37,6 @@ enum ProjectCards {
         return Array(header.utf8) + project.json
     }
 
-    /// A card made here and now (listings read with the cache off).
-    static func card(_ project: ProjectDTO) throws -> Card {
-        guard let card = decode(encode(project)) else { throw APIError.unavailable }
-        return card
-    }
-
     static func decode(_ bytes: [UInt8]) -> Card? {
         guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
         return Card(header: bytes[..<newline], json: bytes[(newline + 1)...])

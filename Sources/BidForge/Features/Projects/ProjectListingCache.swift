@@ -78,7 +78,8 @@ enum ProjectListingCache {
             },
             assemble: { index in
                 try await Self.assemble(
-                    index, filter: filter, cards: try await ProjectCards.cards(index.ids, cache: cache, db: db))
+                    index, filter: filter,
+                    projects: try await ProjectCards.cards(index.ids, cache: cache, db: db).map(\.json))
             })
         return response(body)
     }
@@ -99,8 +100,8 @@ enum ProjectListingCache {
     /// The page straight from the database (the cache off, or `mine`): one listing read, the same JSON.
     static func uncached(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> Response {
         let listing = try await ProjectQueries.list(filter, caller: caller, on: db)
-        let cards = try listing.rows.map(ProjectCards.card)
-        return response(assemble(Index(listing, filter: filter), filter: filter, cards: cards))
+        return response(
+            assemble(Index(listing, filter: filter), filter: filter, projects: listing.rows.map { $0.json[...] }))
     }
 
     static func response(_ body: ByteBuffer) -> Response {
@@ -109,14 +110,14 @@ enum ProjectListingCache {
         return Response(status: .ok, headers: headers, body: .init(buffer: body))
     }
 
-    /// The page's JSON from the cards' JSON, encoded once each.
-    static func assemble(_ index: Index, filter: ProjectFilter, cards: [ProjectCards.Card]) -> ByteBuffer {
+    /// The page's JSON from its projects' JSON (the cards', encoded once each, or the rows just read).
+    static func assemble(_ index: Index, filter: ProjectFilter, projects: [ArraySlice<UInt8>]) -> ByteBuffer {
         var body = ByteBuffer()
-        body.reserveCapacity(cards.reduce(160) { $0 + $1.json.count + 1 })
+        body.reserveCapacity(projects.reduce(160) { $0 + $1.count + 1 })
         body.writeString(#"{"data":["#)
-        for (position, card) in cards.enumerated() {
+        for (position, json) in projects.enumerated() {
             if position > 0 { body.writeInteger(UInt8(ascii: ",")) }
-            body.writeBytes(card.json)
+            body.writeBytes(json)
         }
         // Written by hand: the cursor is base64url, so it needs no escaping.
         body.writeString(

@@ -7,6 +7,7 @@ import Foundation
 struct JSONBytes {
     private(set) var bytes: [UInt8] = []
     private var needsComma = false
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
@@ -44,20 +45,15 @@ struct JSONBytes {
             case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: [
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)],
-                    hex[Int(byte & 0xF)]
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]
                 ])
             default: bytes.append(byte)
             }
         }
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
-    }
-
-    mutating func string(_ value: String?) {
-        if let value { string(value) } else { null() }
     }
 
     mutating func id(_ value: UUID) { string(value.lowercasedString) }
