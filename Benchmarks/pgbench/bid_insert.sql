@@ -1,12 +1,15 @@
--- The statements of BidActions.submit's transaction (8 with BEGIN and COMMIT): the project read under its share lock,
--- the company read, the bid insert (the partial unique index refuses a second live bid), the first revision, the
--- invitation mark, the outbox event, and last the month's counter upsert (the company's shared row lock, held
--- briefly). pgbench does not dispatch; BidForge's figure does.
+-- The statements of BidActions.submit's transaction (5 between BEGIN and COMMIT, 6 for an invited bidder): the project
+-- read under its share lock with the bidder's invitation and company (BidderStanding), the bid insert (the partial
+-- unique index refuses a second live bid), the first revision, the invitation mark when there is an invitation, the
+-- outbox event, and last the month's counter upsert (the company's shared row lock, held briefly). pgbench does not
+-- dispatch; BidForge's figure does.
 \set c random(1, 200)
 \set p random(1, 20000)
 BEGIN;
-SELECT * FROM projects WHERE id = (SELECT project_id FROM bench_open WHERE n = :p) FOR SHARE;
-SELECT * FROM companies WHERE id = (SELECT company_id FROM bench_bidders WHERE n = :c);
+SELECT p.*, CASE WHEN EXISTS (SELECT 1 FROM invitations i WHERE i.project_id = p.id AND i.company_id = c.id) THEN 1 ELSE 0 END
+         AS bidder_invited, c.name AS bidder_company_name, c.plan AS bidder_company_plan
+  FROM projects p LEFT JOIN companies c ON c.id = (SELECT company_id FROM bench_bidders WHERE n = :c)
+  WHERE p.id = (SELECT project_id FROM bench_open WHERE n = :p) FOR SHARE OF p \gset
 INSERT INTO bids (id, project_id, company_id, submitted_by, status, amount_cents, currency, notes, line_items, exclusions,
                   acknowledged_addendum, valid_until, revision, created_at, updated_at)
   SELECT gen_random_uuid(), o.project_id, b.company_id, b.user_id, 'SUBMITTED', 1500000, 'USD', '',
@@ -20,8 +23,10 @@ INSERT INTO bid_revisions (id, bid_id, company_id, revision, amount_cents, curre
   FROM bids b WHERE b.project_id = (SELECT project_id FROM bench_open WHERE n = :p)
     AND b.company_id = (SELECT company_id FROM bench_bidders WHERE n = :c) AND b.status = 'SUBMITTED'
   ON CONFLICT DO NOTHING;
+\if :bidder_invited
 UPDATE invitations SET status = 'BID_SUBMITTED', responded_at = now()
   WHERE project_id = (SELECT project_id FROM bench_open WHERE n = :p) AND company_id = (SELECT company_id FROM bench_bidders WHERE n = :c);
+\endif
 -- Marked dispatched: BidForge's own dispatcher must not pick up pgbench's rows later.
 INSERT INTO outbox_events (type, company_id, payload, created_at, dispatched_at, attempts)
   VALUES ('bid.submitted', (SELECT company_id FROM bench_bidders WHERE n = :c), '{}', now(), now(), 0);

@@ -6,14 +6,14 @@ import Vapor
 @testable import BidForge
 @testable import BidForgeCore
 
-/// A bid's transaction at its minimum, counted: the project read once (under the share lock on PostgreSQL), the
-/// caller's standing (one invitation lookup), the company (name and plan), the bid, the month's counter (one upsert,
-/// the FREE allowance), the revision, the invitation's status, the outbox event — 8 statements.
+/// A bid's transaction at its minimum, counted: the project with the caller's invitation and company (name and plan)
+/// in one statement (under the share lock on PostgreSQL), the bid, the revision, the outbox event, the month's counter
+/// (one upsert, the FREE allowance) — 5 statements; an invited bidder's invitation is marked too — 6.
 @Suite struct BidStatementsTests {
     /// Counted by the server itself (`pg_stat_statements`, which `scripts/start-postgres` loads): every statement the
     /// bid's transaction sent, BEGIN and COMMIT aside.
     @Test(.enabled(if: TestDatabase.isPostgres, "counted by PostgreSQL's pg_stat_statements"))
-    func aBidIsEightStatements() async throws {
+    func aBidIsFiveStatementsOrSixWhenInvited() async throws {
         try await TestApp.run { t in
             let sql = t.app.db.sql
             let preloaded =
@@ -32,34 +32,60 @@ import Vapor
                         description: "Work", trade: "03", quantity: 1, unit: "LS", unitPriceCents: 120_000,
                         totalCents: 120_000)
                 ], exclusions: [], acknowledgedAddendum: 0, validUntil: nil)
-            try await sql.raw("SELECT pg_stat_statements_reset()").run()
-            _ = try await BidActions.submit(input, to: project, by: caller, in: t.app.useCases)
-            let rows = try await sql.raw(
-                """
-                SELECT query, calls FROM pg_stat_statements
-                WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-                """
-            ).all()
-            var statements: [(String, Int)] = []
-            for row in rows {
-                let query = try row.decode(column: "query", as: String.self)
-                let calls = try row.decode(column: "calls", as: Int.self)
-                let upper = query.uppercased()
-                if upper.hasPrefix("BEGIN") || upper.hasPrefix("COMMIT") || upper.contains("PG_STAT_STATEMENTS") {
-                    continue
+            /// The statements one bid sends, BEGIN and COMMIT aside, as "calls× query" lines.
+            func statements(of bid: () async throws -> Void) async throws -> (total: Int, listing: String) {
+                try await sql.raw("SELECT pg_stat_statements_reset()").run()
+                try await bid()
+                let rows = try await sql.raw(
+                    """
+                    SELECT query, calls FROM pg_stat_statements
+                    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    """
+                ).all()
+                var statements: [(String, Int)] = []
+                for row in rows {
+                    let query = try row.decode(column: "query", as: String.self)
+                    let upper = query.uppercased()
+                    if upper.hasPrefix("BEGIN") || upper.hasPrefix("COMMIT") || upper.contains("PG_STAT_STATEMENTS") {
+                        continue
+                    }
+                    statements.append((query, try row.decode(column: "calls", as: Int.self)))
                 }
-                statements.append((query, calls))
+                return (
+                    statements.reduce(0) { $0 + $1.1 }, statements.map { "\($0.1)× \($0.0)" }.joined(separator: "\n")
+                )
             }
-            let total = statements.reduce(0) { $0 + $1.1 }
-            let listing = statements.map { "\($0.1)× \($0.0)" }.joined(separator: "\n")
-            #expect(total == 8, "\(listing)")
+
+            let open = try await statements {
+                _ = try await BidActions.submit(input, to: project, by: caller, in: t.app.useCases)
+            }
+            #expect(open.total == 5, "\(open.listing)")
+            let projectReads = open.listing.split(separator: "\n").filter { $0.uppercased().contains("FROM PROJECTS") }
             #expect(
-                statements.filter {
-                    $0.0.uppercased().contains("FROM PROJECTS") || $0.0.uppercased().contains("FROM \"PROJECTS\"")
-                }
-                .reduce(0) { $0 + $1.1 } == 1, "the project is read once:\n\(listing)")
-            #expect(!statements.contains { $0.0.uppercased().contains("COUNT(") }, "no count over the month's bids")
+                projectReads.count == 1 && projectReads[0].hasPrefix("1× "),
+                "the project is read once:\n\(open.listing)")
+            #expect(!open.listing.uppercased().contains("COUNT("), "no count over the month's bids")
+            #expect(!open.listing.uppercased().contains("UPDATE INVITATIONS"), "no invitation to mark")
             #expect(try await BidCounters.count(bidder.companyId, at: t.clock.now, on: t.app.db) == 1)
+
+            // Invited: one statement more, the invitation's status, and it reads BID_SUBMITTED.
+            let invitedProject = try await t.openProject(owner, t.projectJSON(title: "Invited"))
+            let invite = try await t.request(
+                .POST, "/api/v1/projects/\(invitedProject)/invitations", token: owner.token,
+                body: ["companyIds": [.string(bidder.companyId.uuidString)]] as [String: JSONValue])
+            try #require(invite.status == .created, "\(invite.text)")
+            let invited = try await statements {
+                _ = try await BidActions.submit(input, to: invitedProject, by: caller, in: t.app.useCases)
+            }
+            #expect(invited.total == 6, "\(invited.listing)")
+            #expect(invited.listing.uppercased().contains("UPDATE INVITATIONS"), "\(invited.listing)")
+            let status = try await sql.raw(
+                """
+                SELECT status FROM invitations WHERE project_id = \(bind: invitedProject) \
+                AND company_id = \(bind: bidder.companyId)
+                """
+            ).first()?.decode(column: "status", as: String.self)
+            #expect(status == "BID_SUBMITTED")
         }
     }
 

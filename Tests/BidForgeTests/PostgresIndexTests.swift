@@ -55,7 +55,7 @@ import Vapor
 
             let filter = try ProjectFilter(.init(), paging: Paging(page: 1, limit: 20))
             for caller in [nil, Caller(userId: bidder.userId, companyId: bidder.companyId, role: .subcontractor)] {
-                let statement = try ProjectQueries.listStatements(filter, caller: caller, postgres: true).page
+                let statement = try ProjectQueries.listStatements(filter, caller: caller, on: sql).page
                 let plan = try await sql.raw("EXPLAIN " + statement).all()
                     .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
                 #expect(plan.contains("Index Scan using projects_status_created_at_idx on projects"), "\(plan)")
@@ -70,7 +70,7 @@ import Vapor
 
             let search = try ProjectFilter(.init(q: "scope"), paging: Paging(page: 1, limit: 20))
             let searchPlan = try await sql.raw(
-                "EXPLAIN " + (try ProjectQueries.listStatements(search, caller: nil, postgres: true).page)
+                "EXPLAIN " + (try ProjectQueries.listStatements(search, caller: nil, on: sql).page)
             ).all()
                 .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
             #expect(
@@ -83,7 +83,7 @@ import Vapor
                 for state in [nil, "TX"] {
                     let filter = try ProjectFilter(
                         .init(trade: trade, state: state), paging: Paging(page: 2, limit: 20))
-                    let statements = try ProjectQueries.listStatements(filter, caller: nil, postgres: true)
+                    let statements = try ProjectQueries.listStatements(filter, caller: nil, on: sql)
                     let plan = try await sql.raw("EXPLAIN " + statements.page).all()
                         .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
                     let index =
@@ -111,7 +111,7 @@ import Vapor
                     + (try ProjectQueries.listStatements(
                         signedIn,
                         caller: Caller(userId: bidder.userId, companyId: bidder.companyId, role: .subcontractor),
-                        postgres: true
+                        on: sql
                     ).page)
             ).all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
             #expect(
@@ -124,7 +124,7 @@ import Vapor
             ]
             for raw in shapes {
                 let filter = try ProjectFilter(raw, paging: Paging(page: 2, limit: 20))
-                let statements = try ProjectQueries.listStatements(filter, caller: nil, postgres: true)
+                let statements = try ProjectQueries.listStatements(filter, caller: nil, on: sql)
                 for statement in [statements.page, statements.cappedCount] {
                     let plan = try await sql.raw("EXPLAIN " + statement).all()
                         .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")

@@ -10,6 +10,7 @@ enum Migrations {
         M015_AddRealtimeTicketSessions(), M016_AddRetentionIndexes(),
         M017_AddDocumentLifecycle(), M018_AddProjectTrades(), M019_AddCompanyBidCounters(),
         M020_ShareNotificationsPerCompany(), M021_AddListingIndexes(),
-        M022_AddOpenPublicStateToProjectTrades(), M023_AddProjectCreatedAtToProjectTrades()
+        M022_AddOpenPublicStateToProjectTrades(), M023_AddProjectCreatedAtToProjectTrades(),
+        M024_AddPlannedRowsFunction()
     ]
 }

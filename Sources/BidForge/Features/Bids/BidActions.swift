@@ -16,8 +16,9 @@ enum BidActions {
         "BID_EXISTS", "Your company already has a live bid on this project; revise it instead.")
 
     /// A new bid on the project `projectId` names. The whole action is one transaction of the fewest statements the
-    /// rules need (`BidStatementsTests` counts them): the project read once, under a share lock that closing and
-    /// awarding wait for; the one-live-bid rule left to the unique index; the monthly allowance one counter upsert.
+    /// rules need (`BidStatementsTests` counts them): the project, the caller's invitation and company read in one
+    /// statement, under a share lock on the project that closing and awarding wait for; the one-live-bid rule left to
+    /// the unique index; the invitation marked only when there is one; the monthly allowance one counter upsert.
     static func submit(_ input: BidInput, to projectId: UUID?, by caller: Caller, in context: UseCaseContext)
         async throws -> Outcome<Placed>
     {
@@ -25,8 +26,9 @@ enum BidActions {
         let now = context.now
         do {
             return try await context.write { db in
-                let project = try await ProjectAccess.lockedForShare(projectId, on: db)
-                guard let relation = try await ProjectAccess.relation(of: caller, to: project, on: db) else {
+                let standing = try await BidderStanding.read(projectId, caller: caller, on: db)
+                let project = standing.project
+                guard let relation = ProjectAccess.relation(of: caller, to: project, invited: standing.invited) else {
                     throw APIError.notFound("Project")
                 }
                 try BidAccess.requireMayBid(relation, caller)
@@ -35,13 +37,13 @@ enum BidActions {
                     bid, lineItems: input.lineItems ?? [], exclusions: input.exclusions ?? [], project: project,
                     now: now)
                 try BidAccess.requireBiddingOpen(project, now: now)
-                guard let company = try await db.row(CompanyModel.self, id: caller.companyId) else {
-                    throw APIError.unauthenticated
-                }
+                guard let company = standing.company else { throw APIError.unauthenticated }
                 try await db.insert(bid)  // a second live bid fails here, on the partial unique index: BID_EXISTS
                 try await db.insert(BidRevisionModel(snapshotOf: bid, by: caller.userId, now: now))
-                try await InvitationActions.setStatus(
-                    .bidSubmitted, projectId: projectId, companyId: caller.companyId, on: db, now: now)
+                if standing.invited {
+                    try await InvitationActions.setStatus(
+                        .bidSubmitted, projectId: projectId, companyId: caller.companyId, on: db, now: now)
+                }
                 let event = DomainEvent.bidSubmitted(
                     BidSubmitted(
                         projectId: projectId, projectTitle: project.title, ownerCompanyId: project.companyId,

@@ -50,11 +50,6 @@ enum NotificationWriter {
     static func write(_ drafts: [NotificationDraft], eventId: Int64, on db: any Database, now: Date) async throws
         -> [NotificationModel]
     {
-        guard drafts.contains(where: { !$0.companyIds.isEmpty }) else { return [] }
-        let delivered = try await db.sql.raw(
-            "SELECT 1 AS found FROM company_notifications WHERE event_id = \(bind: eventId) LIMIT 1"
-        ).first()
-        if delivered != nil { return [] }
         var rows: [NotificationModel] = []
         var told: Set<UUID> = []
         for draft in drafts {
@@ -73,10 +68,12 @@ enum NotificationWriter {
                 rows.append(row)
             }
         }
-        // Batches keep each statement under SQLite's bind-variable limit.
+        // A company already told of this event (the unique event/company index) is skipped, not told twice: the
+        // insert itself is the idempotency check. Batches keep each statement under SQLite's bind-variable limit.
+        var inserted: Set<UUID> = []
         for start in stride(from: 0, to: rows.count, by: 500) {
-            try await db.insert(Array(rows[start..<min(start + 500, rows.count)]))
+            inserted.formUnion(try await db.insertSkippingDuplicates(Array(rows[start..<min(start + 500, rows.count)])))
         }
-        return rows
+        return rows.filter { $0.id.map(inserted.contains) ?? false }
     }
 }

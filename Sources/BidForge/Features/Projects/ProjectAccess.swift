@@ -18,7 +18,17 @@ enum ProjectAccess {
     {
         if let caller, caller.companyId == project.companyId { return .owner }
         if project.status == .draft { return nil }
-        if let caller, try await isInvited(caller.companyId, to: (try project.requireID()), on: db) { return .invited }
+        var invited = false
+        if let caller { invited = try await isInvited(caller.companyId, to: try project.requireID(), on: db) }
+        return relation(of: caller, to: project, invited: invited)
+    }
+
+    /// The same rule, when whether the caller's company holds an invitation was read with the project
+    /// (`invitedCondition`), so deciding costs no statement.
+    static func relation(of caller: Caller?, to project: ProjectModel, invited: Bool) -> ProjectRelation? {
+        if let caller, caller.companyId == project.companyId { return .owner }
+        if project.status == .draft { return nil }
+        if caller != nil, invited { return .invited }
         return project.visibility == .public ? .publicViewer : nil
     }
 
@@ -29,6 +39,11 @@ enum ProjectAccess {
             LIMIT 1
             """
         ).first() != nil
+    }
+
+    /// True in a statement over `projects p` when `companyId` holds an invitation to `p`.
+    static func invitedCondition(_ companyId: UUID) -> SQLQueryString {
+        "EXISTS (SELECT 1 FROM invitations i WHERE i.project_id = p.id AND i.company_id = \(bind: companyId))"
     }
 
     /// The project `id` names, if the caller may see it; 404 otherwise (also for a missing or malformed id).

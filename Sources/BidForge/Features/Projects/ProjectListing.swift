@@ -163,10 +163,10 @@ enum ProjectQueries {
     static let exactTotalUpTo = 1_000
 
     /// The page of projects the caller may see (the statement stops after one row more than the page) with the capped
-    /// count of every match in the same statement; past `exactTotalUpTo` matches, the estimate.
+    /// count of every match in the same statement and, past `exactTotalUpTo` matches, the planner's estimate.
     static func list(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> ListingPage {
-        let statements = try listStatements(filter, caller: caller, postgres: db.isPostgres)
-        let (fetched, firstCappedTotal) = try await pageRows(statements.page, on: db)
+        let statements = try listStatements(filter, caller: caller, on: db.sql)
+        let (fetched, totals) = try await pageRows(statements.page, on: db)
         let hasMore = fetched.count > filter.paging.limit
         let rows = Array(fetched.prefix(filter.paging.limit))
         // The last page tells its own total; otherwise the count that stops past `exactTotalUpTo`, read with the page
@@ -175,7 +175,7 @@ enum ProjectQueries {
             return ListingPage(
                 rows: rows, total: filter.paging.offset + rows.count, totalIsEstimate: false, hasMore: false)
         }
-        var counted = firstCappedTotal
+        var counted = totals?.capped
         if counted == nil {
             counted = try await db.sql.raw(statements.cappedCount).first()?.decode(column: "n", as: Int.self)
         }
@@ -188,59 +188,52 @@ enum ProjectQueries {
             let total = try await db.sql.raw(statements.count).first()?.decode(column: "n", as: Int.self) ?? capped
             return ListingPage(rows: rows, total: total, totalIsEstimate: false, hasMore: hasMore)
         }
-        let estimate = try await plannedRows(statements.estimate, on: db.sql)
-        return ListingPage(rows: rows, total: max(estimate, capped), totalIsEstimate: true, hasMore: hasMore)
+        var estimate = totals?.estimated
+        if estimate == nil {
+            estimate = try await db.sql.raw(statements.estimate).first()?.decode(column: "n", as: Int.self)
+        }
+        return ListingPage(rows: rows, total: max(estimate ?? 0, capped), totalIsEstimate: true, hasMore: hasMore)
     }
 
-    /// The page statement's projects, and the capped total its first row carries (nil without rows). PostgreSQL rows
-    /// are read by concrete column types (`PostgresRows`); SQLite's through the model.
-    static func pageRows(_ statement: SQLQueryString, on db: any Database) async throws -> ([ProjectDTO], Int?) {
+    /// The page statement's projects, and the totals its first row carries (nil without rows): the capped count and,
+    /// on PostgreSQL past `exactTotalUpTo`, the estimate. PostgreSQL rows are read by concrete column types
+    /// (`PostgresRows`); SQLite's through the model.
+    static func pageRows(_ statement: SQLQueryString, on db: any Database) async throws -> (
+        [ProjectDTO], (capped: Int, estimated: Int?)?
+    ) {
         if let postgres = try await PostgresRows.fetch(statement, on: db) {
-            return (
-                try postgres.rows.map(ProjectDTO.init(postgres:)),
-                try postgres.rows.first?.value("capped_total", as: Int.self)
-            )
+            let totals = try postgres.rows.first.map {
+                (
+                    capped: try $0.value("capped_total", as: Int.self),
+                    estimated: try $0.value("estimated_total", as: Int?.self)
+                )
+            }
+            return (try postgres.rows.map(ProjectDTO.init(postgres:)), totals)
         }
         let rows = try await db.sql.raw(statement).all()
         return (
             try rows.map {
                 try ProjectDTO($0.decodeRow(ProjectModel.self), bidCount: $0.decode(column: "bid_count", as: Int.self))
             },
-            try rows.first?.decode(column: "capped_total", as: Int.self)
+            try rows.first.map { (capped: try $0.decode(column: "capped_total", as: Int.self), estimated: nil) }
         )
     }
 
-    /// The planner's row estimate for a statement (`EXPLAIN (FORMAT JSON)`; PostgreSQL).
-    static func plannedRows(_ explain: SQLQueryString, on sql: any SQLDatabase) async throws -> Int {
-        guard let row = try await sql.raw(explain).first() else { return 0 }
-        let text = try row.decode(column: "QUERY PLAN", as: String.self)
-        struct Explained: Decodable {
-            struct Plan: Decodable {
-                let rows: Double
-                enum CodingKeys: String, CodingKey { case rows = "Plan Rows" }
-            }
-            let plan: Plan
-            enum CodingKeys: String, CodingKey { case plan = "Plan" }
-        }
-        let plans = try JSONDecoder().decode([Explained].self, from: Data(text.utf8))
-        return Int(plans.first?.plan.rows ?? 0)
-    }
-
-    /// The SQL behind `list`, exposed so a test can EXPLAIN exactly what runs. The default listing (OPEN, newest
-    /// first) walks `projects_status_created_at_idx` and stops after one page; bid counts use `bids(project_id, status)`.
-    static func listStatements(_ filter: ProjectFilter, caller: Caller?, postgres: Bool) throws -> (
+    /// The SQL behind `list` on `sql`'s dialect, exposed so a test can EXPLAIN exactly what runs. The default listing
+    /// (OPEN, newest first) walks `projects_status_created_at_idx` and stops after one page; bid counts use
+    /// `bids(project_id, status)`.
+    static func listStatements(_ filter: ProjectFilter, caller: Caller?, on sql: any SQLDatabase) throws -> (
         page: SQLQueryString, cappedCount: SQLQueryString, count: SQLQueryString, estimate: SQLQueryString
     ) {
+        let postgres = sql.dialect.name == "postgresql"
         var conditions: [SQLQueryString] = []
         if filter.mine {
             guard let caller else { throw APIError.unauthenticated }
             conditions.append("p.company_id = \(bind: caller.companyId)")
         } else if let caller {
             conditions.append(
-                """
-                (p.company_id = \(bind: caller.companyId) OR (p.status <> 'DRAFT' AND (p.visibility = 'PUBLIC' \
-                OR EXISTS (SELECT 1 FROM invitations i WHERE i.project_id = p.id AND i.company_id = \(bind: caller.companyId)))))
-                """)
+                "(p.company_id = \(bind: caller.companyId) OR (p.status <> 'DRAFT' AND (p.visibility = 'PUBLIC' OR "
+                    + ProjectAccess.invitedCondition(caller.companyId) + ")))")
         } else {
             conditions.append("p.status <> 'DRAFT' AND p.visibility = 'PUBLIC'")
         }
@@ -286,8 +279,17 @@ enum ProjectQueries {
             + whereClause
         let cappedCount: SQLQueryString =
             "SELECT COUNT(*) AS n FROM (" + matching + " LIMIT \(literal: exactTotalUpTo + 1)) capped"
-        // Uncorrelated, so evaluated once per statement (an InitPlan on PostgreSQL): the total costs no round trip.
-        let selected: SQLQueryString = "SELECT p.*, " + bidCount + ", (" + cappedCount + ") AS capped_total"
+        // Uncorrelated, so evaluated once per statement (an InitPlan on PostgreSQL), and only when the page has a row:
+        // the totals cost no round trip. The estimate is planned only past `exactTotalUpTo` (CASE stops there).
+        let plannedRows = postgres ? try PlannedRows.call(matching, on: sql) : nil
+        let estimate: SQLQueryString = plannedRows.map { "SELECT " + $0 + " AS n" } ?? ""
+        let totals: SQLQueryString =
+            ", (SELECT n FROM capped) AS capped_total"
+            + (plannedRows.map {
+                ", (SELECT CASE WHEN n > \(literal: exactTotalUpTo) THEN " + $0 + " END FROM capped) AS estimated_total"
+            } ?? "")
+        let selected: SQLQueryString =
+            "WITH capped AS (" + cappedCount + ") SELECT p.*, " + bidCount + totals
         let page: SQLQueryString
         if let tradeRows, filter.sort != .bidDueAt {
             // The page's ids from the trade rows' index in order, then only those projects (the guard on the project
@@ -307,7 +309,6 @@ enum ProjectQueries {
                 + " ORDER BY " + sortColumn + " " + direction + ", p.id " + direction + limit
         }
         let count: SQLQueryString = "SELECT COUNT(*) AS n FROM projects p WHERE " + whereClause
-        let estimate: SQLQueryString = "EXPLAIN (FORMAT JSON) " + matching
         return (page, cappedCount, count, estimate)
     }
 

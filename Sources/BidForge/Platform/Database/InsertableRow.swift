@@ -21,4 +21,14 @@ extension Database {
     }
 
     func insert<M: InsertableRow>(_ model: M) async throws { try await insert([model]) }
+
+    /// Inserts the rows no unique index already holds (`ON CONFLICT DO NOTHING`) and returns the ids of those it
+    /// inserted: a write that must happen once checks and writes in one statement.
+    func insertSkippingDuplicates<M: InsertableRow>(_ models: [M]) async throws -> Set<M.IDValue> {
+        guard let first = models.first else { return [] }
+        let insert = sql.insert(into: M.schema).columns(try first.row.map(\.column)).ignoringConflicts()
+        for model in models { insert.values(try model.row.map { SQLBind($0.value) }) }
+        let rows = try await insert.returning("id").all()
+        return Set(try rows.map { try $0.decode(column: "id", as: M.IDValue.self) })
+    }
 }
