@@ -1,5 +1,6 @@
 import BidForgeCore
 import Fluent
+import Foundation
 import SQLKit
 
 /// What a new bid needs to know before it is written, read in one statement of its transaction: the project under a
