@@ -491,6 +491,16 @@ enum RedisClientFixture {
                 try await t.request(.GET, "/api/v1/projects?limit=10&sort=bidDueAt&cursor=\(cursor)").status
                     == .badRequest)
             #expect(try await t.request(.GET, "/api/v1/projects?cursor=not-a-cursor").status == .badRequest)
+            // Forged sort keys no listing hands out (NaN, infinity, times beyond year 9999 or before year 1): a 400,
+            // never bound — the driver traps on a time it cannot encode, which took the whole process down.
+            for seconds in [Double.nan, .infinity, -.infinity, 1e13, -1e12, 253_402_300_800] {
+                let forged = ListingCursor(sort: .createdAtDesc, key: seconds.bitPattern, id: UUID(), page: 2).text
+                let r = try await t.request(.GET, "/api/v1/projects?cursor=\(forged)")
+                #expect(r.status == .badRequest, "\(seconds): \(r.status)")
+                #expect(r.json["error"]["details"]["cursor"].string != nil || r.text.contains("cursor"), "\(r.text)")
+            }
+            let year9999 = ListingCursor(sort: .createdAtDesc, key: 253_402_300_799.0.bitPattern, id: UUID(), page: 2)
+            #expect(try await t.request(.GET, "/api/v1/projects?cursor=\(year9999.text)").status == .ok)
         }
     }
 }

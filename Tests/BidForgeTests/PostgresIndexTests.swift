@@ -93,7 +93,9 @@ import Vapor
                     #expect(
                         plan.contains("using projects_pkey on projects")
                             || plan.contains("using projects_open_public_idx on projects"), "\(plan)")
-                    #expect(!plan.contains("Seq Scan") && !plan.contains("Sort"), "\(plan)")
+                    // The count (the `capped` CTE) may scan the common trade's rows under its LIMIT, as below.
+                    #expect(!plan.contains("Seq Scan on projects") && !plan.contains("Sort"), "\(plan)")
+                    if trade == "26" { #expect(!plan.contains("Seq Scan"), "\(plan)") }
                     let countPlan = try await sql.raw("EXPLAIN " + statements.cappedCount).all()
                         .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
                     // The count never reads a project; for the rare trade it reads an index of the trade rows (for

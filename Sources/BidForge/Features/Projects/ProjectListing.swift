@@ -123,7 +123,7 @@ struct ListingCursor: Sendable, Equatable {
         guard text.count <= 200, let data = Data(base64Encoded: base64) else { return nil }
         let parts = String(decoding: data, as: UTF8.self).split(separator: "|").map(String.init)
         guard parts.count == 5, parts[0] == "v1", let sort = ProjectFilter.Sort(rawValue: parts[1]),
-            let key = UInt64(parts[2]),
+            let key = UInt64(parts[2]), Self.validKeys.contains(Double(bitPattern: key)),
             let id = UUID(uuidString: parts[3]), let page = Int(parts[4]), page >= 2, page <= 10_000_000
         else { return nil }
         self.init(sort: sort, key: key, id: id, page: page)
@@ -136,6 +136,10 @@ struct ListingCursor: Sendable, Equatable {
     }
 
     var date: Date { Date(timeIntervalSince1970: Double(bitPattern: key)) }
+
+    /// Sort keys a listing can hand out: times from year 1 to 9999 (no NaN or infinity). A forged key outside them is
+    /// refused with the cursor (400), never bound: the database driver traps on times it cannot encode.
+    static let validKeys: ClosedRange<Double> = -62_135_596_800...253_402_300_799
 
     /// The cursor after `last` when more rows follow the page that ends with it.
     static func after(_ last: ProjectDTO?, filter: ProjectFilter, hasMore: Bool) -> ListingCursor? {
