@@ -497,7 +497,7 @@ enum RedisClientFixture {
                 let forged = ListingCursor(sort: .createdAtDesc, key: seconds.bitPattern, id: UUID(), page: 2).text
                 let r = try await t.request(.GET, "/api/v1/projects?cursor=\(forged)")
                 #expect(r.status == .badRequest, "\(seconds): \(r.status)")
-                #expect(r.json["error"]["details"]["cursor"].string != nil || r.text.contains("cursor"), "\(r.text)")
+                #expect(r.json["error"]["details"]["cursor"].string != nil, "\(r.text)")
             }
             let year9999 = ListingCursor(sort: .createdAtDesc, key: 253_402_300_799.0.bitPattern, id: UUID(), page: 2)
             #expect(try await t.request(.GET, "/api/v1/projects?cursor=\(year9999.text)").status == .ok)

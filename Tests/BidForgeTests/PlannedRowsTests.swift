@@ -28,6 +28,12 @@ import Testing
             let projects = try await sql.raw("SELECT COUNT(*) AS n FROM projects").first()?
                 .decode(column: "n", as: Int.self)
             #expect(projects == 0, "the projects table is still there")
+
+            // It runs the text it is given, so no role but its owner may call it.
+            let everyone = try await sql.raw(
+                "SELECT has_function_privilege('public', 'bidforge_planned_rows(text)', 'EXECUTE') AS allowed"
+            ).first()?.decode(column: "allowed", as: Bool.self)
+            #expect(everyone == false)
         }
     }
 

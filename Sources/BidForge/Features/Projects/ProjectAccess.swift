@@ -16,11 +16,13 @@ enum ProjectAccess {
     static func relation(of caller: Caller?, to project: ProjectModel, on db: any Database) async throws
         -> ProjectRelation?
     {
-        if let caller, caller.companyId == project.companyId { return .owner }
-        if project.status == .draft { return nil }
-        var invited = false
-        if let caller { invited = try await isInvited(caller.companyId, to: try project.requireID(), on: db) }
-        return relation(of: caller, to: project, invited: invited)
+        // The invitation is read only when the answer turns on it (the rule below says when).
+        guard let caller,
+            relation(of: caller, to: project, invited: true) != relation(of: caller, to: project, invited: false)
+        else { return relation(of: caller, to: project, invited: false) }
+        return relation(
+            of: caller, to: project, invited: try await isInvited(caller.companyId, to: try project.requireID(), on: db)
+        )
     }
 
     /// The same rule, when whether the caller's company holds an invitation was read with the project

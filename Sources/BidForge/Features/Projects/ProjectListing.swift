@@ -193,8 +193,8 @@ enum ProjectQueries {
             return ListingPage(rows: rows, total: total, totalIsEstimate: false, hasMore: hasMore)
         }
         var estimate = totals?.estimated
-        if estimate == nil {
-            estimate = try await db.sql.raw(statements.estimate).first()?.decode(column: "n", as: Int.self)
+        if estimate == nil, let statement = statements.estimate {
+            estimate = try await db.sql.raw(statement).first()?.decode(column: "n", as: Int.self)
         }
         return ListingPage(rows: rows, total: max(estimate ?? 0, capped), totalIsEstimate: true, hasMore: hasMore)
     }
@@ -227,9 +227,9 @@ enum ProjectQueries {
     /// (OPEN, newest first) walks `projects_status_created_at_idx` and stops after one page; bid counts use
     /// `bids(project_id, status)`.
     static func listStatements(_ filter: ProjectFilter, caller: Caller?, on sql: any SQLDatabase) throws -> (
-        page: SQLQueryString, cappedCount: SQLQueryString, count: SQLQueryString, estimate: SQLQueryString
+        page: SQLQueryString, cappedCount: SQLQueryString, count: SQLQueryString, estimate: SQLQueryString?
     ) {
-        let postgres = sql.dialect.name == "postgresql"
+        let postgres = sql.isPostgres
         var conditions: [SQLQueryString] = []
         if filter.mine {
             guard let caller else { throw APIError.unauthenticated }
@@ -286,7 +286,7 @@ enum ProjectQueries {
         // Uncorrelated, so evaluated once per statement (an InitPlan on PostgreSQL), and only when the page has a row:
         // the totals cost no round trip. The estimate is planned only past `exactTotalUpTo` (CASE stops there).
         let plannedRows = postgres ? try PlannedRows.call(matching, on: sql) : nil
-        let estimate: SQLQueryString = plannedRows.map { "SELECT " + $0 + " AS n" } ?? ""
+        let estimate: SQLQueryString? = plannedRows.map { "SELECT " + $0 + " AS n" }
         let totals: SQLQueryString =
             ", (SELECT n FROM capped) AS capped_total"
             + (plannedRows.map {

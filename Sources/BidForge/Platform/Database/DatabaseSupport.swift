@@ -5,10 +5,14 @@ import PostgresNIO
 import SQLKit
 import Vapor
 
+extension SQLDatabase {
+    var isPostgres: Bool { dialect.name == "postgresql" }
+}
+
 extension Database {
     var sql: any SQLDatabase { self as! any SQLDatabase }
 
-    var isPostgres: Bool { (self as? any SQLDatabase)?.dialect.name == "postgresql" }
+    var isPostgres: Bool { (self as? any SQLDatabase)?.isPostgres ?? false }
 
     /// A transaction for work that writes; use it through `Request.write` / `Application.write`.
     /// On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock up front, so a read lock never has to be

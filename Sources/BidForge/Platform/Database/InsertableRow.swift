@@ -14,10 +14,7 @@ extension Database {
     /// Inserts the rows in one statement (they must list the same columns); the models are not marked as stored, so
     /// a later `save` would insert again — these are written once.
     func insert<M: InsertableRow>(_ models: [M]) async throws {
-        guard let first = models.first else { return }
-        let insert = sql.insert(into: M.schema).columns(try first.row.map(\.column))
-        for model in models { insert.values(try model.row.map { SQLBind($0.value) }) }
-        try await insert.run()
+        try await insertStatement(models)?.run()
     }
 
     func insert<M: InsertableRow>(_ model: M) async throws { try await insert([model]) }
@@ -25,10 +22,16 @@ extension Database {
     /// Inserts the rows no unique index already holds (`ON CONFLICT DO NOTHING`) and returns the ids of those it
     /// inserted: a write that must happen once checks and writes in one statement.
     func insertSkippingDuplicates<M: InsertableRow>(_ models: [M]) async throws -> Set<M.IDValue> {
-        guard let first = models.first else { return [] }
-        let insert = sql.insert(into: M.schema).columns(try first.row.map(\.column)).ignoringConflicts()
-        for model in models { insert.values(try model.row.map { SQLBind($0.value) }) }
-        let rows = try await insert.returning("id").all()
+        guard let insert = try insertStatement(models) else { return [] }
+        let rows = try await insert.ignoringConflicts().returning("id").all()
         return Set(try rows.map { try $0.decode(column: "id", as: M.IDValue.self) })
+    }
+
+    /// One INSERT of every row (nil for none).
+    private func insertStatement<M: InsertableRow>(_ models: [M]) throws -> SQLInsertBuilder? {
+        guard let first = models.first else { return nil }
+        let insert = sql.insert(into: M.schema).columns(try first.row.map(\.column))
+        for model in models { insert.values(try model.row.map { SQLBind($0.value) }) }
+        return insert
     }
 }
