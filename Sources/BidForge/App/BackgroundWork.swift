@@ -5,6 +5,7 @@ extension Application {
     private struct BusKey: StorageKey { typealias Value = any EventBus }
     private struct OutboxKey: StorageKey { typealias Value = OutboxDispatcher }
     private struct RemindersKey: StorageKey { typealias Value = ReminderScheduler }
+    private struct ReplicaPollerKey: StorageKey { typealias Value = ReplicaPoller }
 
     var reminders: ReminderScheduler {
         if let scheduler = storage[RemindersKey.self] { return scheduler }
@@ -55,9 +56,18 @@ extension Application {
         outbox.start()
         reminders.start(self)
         derivatives.start()
+        if let routing = readRouting { replicaPoller.start(self, replicas: routing.replicas) }
+    }
+
+    var replicaPoller: ReplicaPoller {
+        if let poller = storage[ReplicaPollerKey.self] { return poller }
+        let poller = ReplicaPoller()
+        storage[ReplicaPollerKey.self] = poller
+        return poller
     }
 
     func stopBackgroundWork() async {
+        await storage[ReplicaPollerKey.self]?.stop()
         await derivativesIfConfigured?.stop()
         await reminders.stop()
         await realtimeHub.stop()

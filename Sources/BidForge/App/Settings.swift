@@ -32,6 +32,14 @@ public struct Settings: Sendable {
     public var port: Int
     public var logLevel: Logger.Level
     public var dataDirectory: String
+    /// Read replicas of the PostgreSQL primary (`DATABASE_REPLICA_URLS`, comma separated): reads that tolerate lag go
+    /// there once a replica has replayed the caller's own last write.
+    public var databaseReplicaURLs: [String]
+    /// A replica further behind than this is skipped until it catches up (`REPLICA_MAX_LAG_MS`).
+    public var replicaMaxLagMilliseconds: Int
+    /// How long a user's consistency token is kept after a write (`CONSISTENCY_WINDOW_SECONDS`): longer than any lag
+    /// a replica is allowed, so no replica still short of the write can serve the user meanwhile.
+    public var consistencyWindowSeconds: Int
     /// Connections per event loop (Vapor keeps one pool per loop); total = this × cores.
     public var databasePoolSize: Int
     /// How long a request waits for a free connection before it fails with 503 `UNAVAILABLE`.
@@ -205,6 +213,10 @@ public struct Settings: Sendable {
             port: int("PORT", 8080, min: 0, max: 65535),
             logLevel: logLevel,
             dataDirectory: dataDirectory,
+            databaseReplicaURLs: (env["DATABASE_REPLICA_URLS"] ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            replicaMaxLagMilliseconds: int("REPLICA_MAX_LAG_MS", 1000, min: 10, max: 600_000),
+            consistencyWindowSeconds: int("CONSISTENCY_WINDOW_SECONDS", 60, min: 1, max: 86_400),
             databasePoolSize: int("DB_POOL_SIZE", 8, min: 1, max: 200),
             databasePoolTimeoutSeconds: int("DB_POOL_TIMEOUT_SECONDS", 5, min: 1, max: 120),
             bcryptCost: bcryptCost,
@@ -319,6 +331,20 @@ public struct Settings: Sendable {
             // The ping is what keeps a quiet live socket from looking idle.
             problems.append(
                 "HTTP_IDLE_TIMEOUT_SECONDS (\(settings.httpIdleTimeoutSeconds)) must be longer than REALTIME_PING_SECONDS (\(settings.realtimePingSeconds))"
+            )
+        }
+        if !settings.databaseReplicaURLs.isEmpty {
+            if !settings.database.isPostgres {
+                problems.append(
+                    "DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL (replicas are PostgreSQL standbys)")
+            }
+            for url in settings.databaseReplicaURLs where (try? parseDatabaseURL(url))?.isPostgres != true {
+                problems.append("DATABASE_REPLICA_URLS: each replica must look like postgres://user:pass@host:port/db")
+            }
+        }
+        if settings.consistencyWindowSeconds * 1000 <= settings.replicaMaxLagMilliseconds {
+            problems.append(
+                "CONSISTENCY_WINDOW_SECONDS (\(settings.consistencyWindowSeconds)) must be longer than REPLICA_MAX_LAG_MS (\(settings.replicaMaxLagMilliseconds) ms)"
             )
         }
         if !problems.isEmpty { throw Problems(messages: problems) }

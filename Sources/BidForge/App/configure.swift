@@ -31,6 +31,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     if let redisURL = settings.redisURL {
         try app.useRedis(url: redisURL, timeoutMilliseconds: settings.redisTimeoutMilliseconds)
     }
+    try configureReplicas(app, settings: settings)
     try app.configureEvents(redisURL: settings.redisURL)
     app.configureObjectStorage(settings.storage)
     app.useCache(settings: settings)
@@ -59,18 +60,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
 private func configureDatabase(_ app: Application, settings: Settings) throws {
     switch settings.database {
     case .postgres(let url):
-        var config = try SQLPostgresConfiguration(url: url)
-        if !url.contains("sslmode") && !url.contains("tlsmode") { config.coreConfiguration.tls = .disable }
-        config.coreConfiguration.options.additionalStartupParameters = [
-            ("application_name", DatabasePoolSample.applicationName(instance: settings.instanceName))
-        ]
-        app.databases.use(
-            .postgres(
-                configuration: config,
-                maxConnectionsPerEventLoop: settings.databasePoolSize,
-                connectionPoolTimeout: .seconds(Int64(settings.databasePoolTimeoutSeconds)),
-                sqlLogLevel: .trace
-            ), as: .psql)
+        app.databases.use(try postgres(url, settings: settings), as: .psql, isDefault: true)
     case .sqliteFile(let path):
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -84,6 +74,38 @@ private func configureDatabase(_ app: Application, settings: Settings) throws {
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
     }
+}
+
+private func postgres(_ url: String, settings: Settings) throws -> DatabaseConfigurationFactory {
+    var config = try SQLPostgresConfiguration(url: url)
+    if !url.contains("sslmode") && !url.contains("tlsmode") { config.coreConfiguration.tls = .disable }
+    config.coreConfiguration.options.additionalStartupParameters = [
+        ("application_name", DatabasePoolSample.applicationName(instance: settings.instanceName))
+    ]
+    return .postgres(
+        configuration: config,
+        maxConnectionsPerEventLoop: settings.databasePoolSize,
+        connectionPoolTimeout: .seconds(Int64(settings.databasePoolTimeoutSeconds)),
+        sqlLogLevel: .trace)
+}
+
+/// Each replica is a database of its own (`replica1` …); `ReadRouting` decides per read whether one may serve it.
+private func configureReplicas(_ app: Application, settings: Settings) throws {
+    guard !settings.databaseReplicaURLs.isEmpty else { return }
+    var replicas: [ReplicaSet.Replica] = []
+    for (index, url) in settings.databaseReplicaURLs.enumerated() {
+        let name = "replica\(index + 1)"
+        let id = DatabaseID(string: name)
+        app.databases.use(try postgres(url, settings: settings), as: id, isDefault: false)
+        let parts = URLComponents(string: url)
+        replicas.append(.init(name: name, id: id, address: "\(parts?.host ?? "?"):\(parts?.port ?? 5432)"))
+    }
+    let window = Duration.seconds(settings.consistencyWindowSeconds)
+    app.readRouting = ReadRouting(
+        replicas: ReplicaSet(replicas: replicas, maxLag: .milliseconds(settings.replicaMaxLagMilliseconds)),
+        tokens: app.redis.map { RedisConsistencyTokens(redis: $0, window: window) }
+            ?? InMemoryConsistencyTokens(window: window),
+        metrics: app.metrics)
 }
 
 /// WAL lets readers work while one writer writes; it is a property of the file, so setting it once suffices.

@@ -7,10 +7,16 @@ import Vapor
 @testable import BidForge
 
 /// Which database the API tests run on: `BIDFORGE_TEST_DB=sqlite` (default) or `postgres`, with
-/// `BIDFORGE_TEST_POSTGRES_URL` naming a server to create throwaway databases on.
+/// `BIDFORGE_TEST_POSTGRES_URL` naming a server to create throwaway databases on. With
+/// `BIDFORGE_TEST_POSTGRES_POOLER_URL` (a PgBouncer in transaction mode in front of that server, with a `*` database
+/// entry) the application under test connects through the pooler; creating and migrating databases stays direct.
 enum TestDatabase {
     static var kind: String { ProcessInfo.processInfo.environment["BIDFORGE_TEST_DB"] ?? "sqlite" }
     static var isPostgres: Bool { kind == "postgres" }
+
+    static var poolerURL: String? {
+        ProcessInfo.processInfo.environment["BIDFORGE_TEST_POSTGRES_POOLER_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     static var adminURL: String {
         ProcessInfo.processInfo.environment["BIDFORGE_TEST_POSTGRES_URL"]
@@ -21,7 +27,7 @@ enum TestDatabase {
     static func make() async throws -> (location: Settings.DatabaseLocation, cleanup: @Sendable () async -> Void) {
         if isPostgres {
             let name = try await PostgresTemplate.shared.clone()
-            let url = try PostgresTemplate.url(forDatabase: name)
+            let url = try PostgresTemplate.url(forDatabase: name, server: poolerURL ?? adminURL)
             return (.postgres(url: url), { await PostgresTemplate.shared.drop(name) })
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bidforge-tests")
@@ -43,8 +49,8 @@ actor PostgresTemplate {
     static let prefix = "bf_test_"
     private var template: Task<String, Error>?
 
-    static func url(forDatabase name: String) throws -> String {
-        guard var components = URLComponents(string: TestDatabase.adminURL) else {
+    static func url(forDatabase name: String, server: String = TestDatabase.adminURL) throws -> String {
+        guard var components = URLComponents(string: server) else {
             throw TestSetupError("bad BIDFORGE_TEST_POSTGRES_URL")
         }
         guard ["127.0.0.1", "localhost", "::1", "[::1]"].contains(components.host ?? "") else {

@@ -14,9 +14,9 @@ struct CompaniesController: RouteCollection {
     func show(_ req: Request, _ caller: Caller) async throws -> Response {
         guard let id = req.parameters.get("companyID", as: UUID.self) else { throw APIError.notFound("Company") }
         let own = id == caller.companyId
-        let db = req.db
+        let context = req.useCases
         let build: @Sendable () async throws -> [UInt8] = {
-            guard let company = try await CompanyModel.find(id, on: db) else { throw APIError.notFound("Company") }
+            let company = try await CompanyActions.profile(id, in: context)
             return Array(try JSONCoding.encoder.encode(CompanyDTO(company, includePlan: own)))
         }
         let bytes = try await req.application.cached(

@@ -70,6 +70,13 @@ enum CompanyActions {
             events: [])
     }
 
+    /// A company's profile tolerates another company's edit showing a moment late, never the caller's own.
+    static let profileReads = ReadConsistency.callersWrites
+
+    static func profile(_ id: UUID, in context: UseCaseContext) async throws -> CompanyModel {
+        try await context.read(profileReads) { db in try await find(id, on: db) }
+    }
+
     static func find(_ id: UUID?, on db: any Database) async throws -> CompanyModel {
         guard let id, let company = try await CompanyModel.find(id, on: db) else { throw APIError.notFound("Company") }
         return company

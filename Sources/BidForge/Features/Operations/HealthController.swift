@@ -38,6 +38,7 @@ struct HealthController: RouteCollection {
         let detailed = (try? await req.optionalCaller())??.role == .admin
         var checks: [String: HealthDTO.Check] = [:]
         checks["database"] = await Self.databaseCheck(req)
+        checks["replicas"] = Self.replicasCheck(req.application.readRouting?.replicas)
         checks["redis"] = await Self.redisCheck(req.application)
         checks["cache"] = Self.cacheCheck(req.application)
         checks["storage"] = await req.application.storageProbe.check(every: Self.storageProbeInterval) {
@@ -97,6 +98,31 @@ struct HealthController: RouteCollection {
         } catch  where !DatabaseErrors.isUnavailable(error) {
             return 0
         }
+    }
+
+    /// `degraded` while a replica is down or lags past `REPLICA_MAX_LAG_MS`: its reads go to the others or the
+    /// primary, which is slower, not broken. Each replica's condition, lag and replayed position are in the details.
+    static func replicasCheck(_ replicas: ReplicaSet?) -> HealthDTO.Check {
+        guard let replicas else { return .init(status: "disabled") }
+        var details: [String: JSONValue] = [:]
+        var skipped: [String] = []
+        for (replica, status) in replicas.statuses() {
+            var entry: [String: JSONValue] = [
+                "address": .string(replica.address), "status": .string(status.condition.rawValue)
+            ]
+            if let lag = status.lag { entry["lagMs"] = .int(lag.milliseconds) }
+            if let replayed = status.replayed { entry["replayed"] = .string(replayed.description) }
+            if let problem = status.problem { entry["problem"] = .string(problem) }
+            details[replica.name] = .object(entry)
+            if status.condition != .ok { skipped.append("\(replica.name) (\(status.condition.rawValue))") }
+        }
+        guard skipped.isEmpty else {
+            return .init(
+                status: "degraded",
+                message: "Reads skip \(skipped.joined(separator: ", ")); they go to the other replicas or the primary.",
+                details: details)
+        }
+        return .init(status: "ok", details: details)
     }
 
     static func redisCheck(_ app: Application) async -> HealthDTO.Check {

@@ -43,10 +43,12 @@ enum ProjectCards {
     }
 
     /// One project's card, or nil when there is no such project.
-    static func card(_ id: UUID, cache: Cache, db: @escaping @Sendable () -> any Database) async throws -> Card? {
+    static func card(_ id: UUID, cache: Cache, reads: DatabaseReads) async throws -> Card? {
         do {
             let bytes = try await cache.value("projects", key: id.uuidString, scopes: [CacheScope.project(id)]) {
-                guard let (project, count) = try await load([id], on: db())[id] else { throw NotFound() }
+                guard let (project, count) = try await reads.run({ db in try await load([id], on: db) })[id] else {
+                    throw NotFound()
+                }
                 return encode(try ProjectDTO(project, bidCount: count))
             }
             return decode(bytes)
@@ -57,12 +59,12 @@ enum ProjectCards {
 
     /// Cards for `ids` in that order (projects that vanished meanwhile are left out); the ones not cached are read in
     /// one statement.
-    static func cards(_ ids: [UUID], cache: Cache, db: @escaping @Sendable () -> any Database) async throws -> [Card] {
+    static func cards(_ ids: [UUID], cache: Cache, reads: DatabaseReads) async throws -> [Card] {
         let found = try await cache.values(
             "projects", keys: ids.map(\.uuidString), scopes: ids.map { [CacheScope.project($0)] }
         ) { missing in
             let wanted = missing.map { ids[$0] }
-            let rows = try await load(wanted, on: db())
+            let rows = try await reads.run { db in try await load(wanted, on: db) }
             return try wanted.map { id in try rows[id].map { encode(try ProjectDTO($0.0, bidCount: $0.1)) } }
         }
         return found.compactMap { $0.flatMap(decode) }

@@ -168,6 +168,14 @@ enum ProjectQueries {
 
     /// The page of projects the caller may see (the statement stops after one row more than the page) with the capped
     /// count of every match in the same statement and, past `exactTotalUpTo` matches, the planner's estimate.
+    /// Listings and search tolerate other companies' writes showing a moment late, never the caller's own: a replica
+    /// that has replayed the caller's last write serves them.
+    static let reads = ReadConsistency.callersWrites
+
+    static func list(_ filter: ProjectFilter, caller: Caller?, in context: UseCaseContext) async throws -> ListingPage {
+        try await context.read(reads) { db in try await list(filter, caller: caller, on: db) }
+    }
+
     static func list(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> ListingPage {
         let statements = try listStatements(filter, caller: caller, on: db.sql)
         let (fetched, totals) = try await pageRows(statements.page, on: db)

@@ -65,21 +65,23 @@ enum ProjectListingCache {
     /// `db` is only called on a miss (making a request's database handle shows in the profile of a cached listing).
     /// The finished page is kept whole (`Cache.assembled`) under the listing's generations and its projects' own: a
     /// hit is one lookup; a bid on one of its projects rebuilds it from the index and the cards, re-reading one card.
-    static func page(_ filter: ProjectFilter, caller: Caller?, cache: Cache, db: @escaping @Sendable () -> any Database)
+    static func page(_ filter: ProjectFilter, caller: Caller?, cache: Cache, in context: UseCaseContext)
         async throws -> Response
     {
+        let reads = context.reads(ProjectQueries.reads)
         let scopes = [CacheScope.listings] + (caller.map { [CacheScope.invitations($0.companyId)] } ?? [])
         let key = (caller.map { "company=" + $0.companyId.uuidString } ?? "public") + "|" + filter.cacheKey
         let body = try await cache.assembled(
             "listing-pages", key: key, scopes: scopes,
             plan: {
-                let index = try await Self.index(filter, caller: caller, key: key, scopes: scopes, cache: cache, db: db)
+                let index = try await Self.index(
+                    filter, caller: caller, key: key, scopes: scopes, cache: cache, reads: reads)
                 return (index, index.ids.map(CacheScope.project))
             },
             assemble: { index in
                 try await Self.assemble(
                     index, filter: filter,
-                    projects: try await ProjectCards.cards(index.ids, cache: cache, db: db).map(\.json))
+                    projects: try await ProjectCards.cards(index.ids, cache: cache, reads: reads).map(\.json))
             })
         return response(body)
     }
@@ -87,19 +89,24 @@ enum ProjectListingCache {
     /// Which projects the page holds, from the cache (built by the listing query on a miss).
     static func index(
         _ filter: ProjectFilter, caller: Caller?, key: String, scopes: [String], cache: Cache,
-        db: @escaping @Sendable () -> any Database
+        reads: DatabaseReads
     ) async throws -> Index {
         // "listings2": the index gained the estimate bit; entries of the earlier layout are never read back.
         let bytes = try await cache.value("listings2", key: key, scopes: scopes) {
-            Index(try await ProjectQueries.list(filter, caller: caller, on: db()), filter: filter).bytes
+            Index(
+                try await reads.run { db in try await ProjectQueries.list(filter, caller: caller, on: db) },
+                filter: filter
+            )
+            .bytes
         }
         guard let index = Index(bytes) else { throw APIError.unavailable }
         return index
     }
 
     /// The page straight from the database (the cache off, or `mine`): one listing read, the same JSON.
-    static func uncached(_ filter: ProjectFilter, caller: Caller?, on db: any Database) async throws -> Response {
-        let listing = try await ProjectQueries.list(filter, caller: caller, on: db)
+    static func uncached(_ filter: ProjectFilter, caller: Caller?, in context: UseCaseContext) async throws -> Response
+    {
+        let listing = try await ProjectQueries.list(filter, caller: caller, in: context)
         return response(
             assemble(Index(listing, filter: filter), filter: filter, projects: listing.rows.map { $0.json[...] }))
     }

@@ -24,9 +24,9 @@ struct ProjectsController: RouteCollection {
         try errors.throwIfAny()
         let filter = try ProjectFilter(raw, paging: try Paging(page: page, limit: limit))
         if let cache = req.application.cache, !filter.mine {
-            return try await ProjectListingCache.page(filter, caller: caller, cache: cache, db: { req.db })
+            return try await ProjectListingCache.page(filter, caller: caller, cache: cache, in: req.useCases)
         }
-        return try await ProjectListingCache.uncached(filter, caller: caller, on: req.db)
+        return try await ProjectListingCache.uncached(filter, caller: caller, in: req.useCases)
     }
 
     func create(_ req: Request, _ caller: Caller) async throws -> Response {
@@ -42,7 +42,8 @@ struct ProjectsController: RouteCollection {
         let caller = try await req.optionalCaller()
         // The common case — a public project, or one's own — is answered from the cache without the database.
         if let cache = req.application.cache, let id = req.parameters.get("projectID", as: UUID.self),
-            let card = try await ProjectCards.card(id, cache: cache, db: { req.db }), card.isOpenlyVisible(to: caller)
+            let card = try await ProjectCards.card(id, cache: cache, reads: req.useCases.reads(.primary)),
+            card.isOpenlyVisible(to: caller)
         {
             // An invited company reading a PUBLIC project has still viewed it: the owner's invitations panel says so.
             if let caller, card.ownerCompanyId != caller.companyId {

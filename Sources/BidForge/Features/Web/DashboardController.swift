@@ -66,7 +66,7 @@ struct DashboardController: RouteCollection {
         var projectGroups: [StatusGroup<ProjectCard>] = []
         if caller.role.mayPostProjects {
             let filter = try ProjectFilter(ProjectFilter.Raw(mine: true), paging: try Paging(page: 1, limit: 100))
-            let rows = try await ProjectQueries.list(filter, caller: caller, on: req.db).rows
+            let rows = try await ProjectQueries.list(filter, caller: caller, in: req.useCases).rows
             projectGroups = try ProjectStatus.allCases.compactMap { status in
                 let items = rows.filter { $0.status == status }.map(ProjectCard.init)
                 return items.isEmpty ? nil : StatusGroup(status: status.rawValue, items: items)

@@ -46,7 +46,7 @@ struct PublicPagesController: RouteCollection {
         var total = 0
         do {
             let filter = try ProjectFilter(Self.raw(search), paging: try Paging(page: pageNumber, limit: 20))
-            let listing = try await ProjectQueries.list(filter, caller: caller, on: req.db)
+            let listing = try await ProjectQueries.list(filter, caller: caller, in: req.useCases)
             cards = listing.rows.map(ProjectCard.init)
             total = listing.total
         } catch let error as APIError {

@@ -70,6 +70,7 @@ enum WebSession {
                 sessionExpiresAt: session.expiresAt, sessionKey: .browser(try session.requireID())),
             name: user.name, companyName: company.name)
         req.storage[UserKey.self] = webUser
+        req.consistency?.identify(webUser.caller.userId)
         req.logger[metadataKey: "userId"] = .string((try user.requireID()).lowercasedString)
         return webUser
     }

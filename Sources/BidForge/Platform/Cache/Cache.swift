@@ -64,6 +64,15 @@ final class Cache: Sendable {
         _ name: String, key: String, scopes: [String], ttl: TimeInterval? = nil, objectStore: Bool = false,
         build: @escaping @Sendable () async throws -> [UInt8]
     ) async throws -> [UInt8] {
+        try await CacheFilling.$active.withValue(true) {
+            try await lookUp(name, key: key, scopes: scopes, ttl: ttl, objectStore: objectStore, build: build)
+        }
+    }
+
+    private func lookUp(
+        _ name: String, key: String, scopes: [String], ttl: TimeInterval?, objectStore: Bool,
+        build: @escaping @Sendable () async throws -> [UInt8]
+    ) async throws -> [UInt8] {
         guard let versioned = await versionedKey(name, key: key, scopes: scopes) else { return try await build() }
         let ttl = ttl ?? defaultTTL
         if let hit = memory.get(versioned, now: now()) {
@@ -80,6 +89,15 @@ final class Cache: Sendable {
     /// `buildMissing` call for what no tier had (it answers nil for keys that have no value; those are not cached).
     func values(
         _ name: String, keys: [String], scopes: [[String]], ttl: TimeInterval? = nil,
+        buildMissing: @escaping @Sendable ([Int]) async throws -> [[UInt8]?]
+    ) async throws -> [[UInt8]?] {
+        try await CacheFilling.$active.withValue(true) {
+            try await lookUp(name, keys: keys, scopes: scopes, ttl: ttl, buildMissing: buildMissing)
+        }
+    }
+
+    private func lookUp(
+        _ name: String, keys: [String], scopes: [[String]], ttl: TimeInterval?,
         buildMissing: @escaping @Sendable ([Int]) async throws -> [[UInt8]?]
     ) async throws -> [[UInt8]?] {
         guard !keys.isEmpty else { return [] }
@@ -171,6 +189,16 @@ final class Cache: Sendable {
     /// than hiding it.
     func assembled<Plan: Sendable>(
         _ name: String, key: String, scopes: [String], ttl: TimeInterval? = nil,
+        plan: @escaping @Sendable () async throws -> (plan: Plan, parts: [String]),
+        assemble: @escaping @Sendable (Plan) async throws -> ByteBuffer
+    ) async throws -> ByteBuffer {
+        try await CacheFilling.$active.withValue(true) {
+            try await lookUp(name, key: key, scopes: scopes, ttl: ttl, plan: plan, assemble: assemble)
+        }
+    }
+
+    private func lookUp<Plan: Sendable>(
+        _ name: String, key: String, scopes: [String], ttl: TimeInterval?,
         plan: @escaping @Sendable () async throws -> (plan: Plan, parts: [String]),
         assemble: @escaping @Sendable (Plan) async throws -> ByteBuffer
     ) async throws -> ByteBuffer {
@@ -403,4 +431,10 @@ enum CacheKeys {
     static func digest(_ key: String) -> String {
         SHA256.hash(data: Data(key.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// Set while the cache runs a build: what a build reads is kept after it, so a replica may serve it only once it has
+/// replayed everything committed (`ReadRouting`), or a stale read could outlive the invalidation it raced.
+enum CacheFilling {
+    @TaskLocal static var active = false
 }

@@ -73,6 +73,11 @@ enum DatabaseErrors {
         return false
     }
 
+    /// Raised by the database or the way to it (as opposed to a rule of the application's).
+    static func isFromDatabase(_ error: Error) -> Bool {
+        error is PSQLError || error is any DatabaseError || isUnavailable(error)
+    }
+
     static func isUniqueViolation(_ error: Error) -> Bool {
         (error as? any DatabaseError)?.isConstraintFailure ?? false
     }
@@ -112,9 +117,10 @@ extension Application {
 
     /// Runs `body` in a write transaction on `db`: the one way BidForge changes data. After a commit that recorded
     /// events the outbox dispatcher is nudged (only then: its own writes would otherwise wake it forever).
-    func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T)
-        async throws -> T
-    {
+    func write<T: Sendable>(
+        on db: any Database, consistency: ConsistencySession? = nil,
+        _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
         let touches = CacheTouches()
         // Bound inside the transaction's closure: the drivers may run it in a task of their own.
         let touching: @Sendable (any Database) async throws -> T = { db in
@@ -126,7 +132,9 @@ extension Application {
         } else {
             result = try await writeGate.withLock { try await db.writeTransaction(touching) }
         }
-        // Committed: what it changed must not be read from the cache from now on (before the response leaves).
+        // Committed: the caller's reads must now find it (on the primary, or a replica that replayed this far)…
+        await readRouting?.recordCommit(on: db, session: consistency)
+        // …and what it changed must not be read from the cache from now on (before the response leaves).
         await cache?.invalidate(touches.touched)
         if touches.recordedEvents { outboxIfConfigured?.nudge() }
         return result
@@ -139,6 +147,6 @@ extension Application {
 
 extension Request {
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await application.write(on: db, body)
+        try await application.write(on: db, consistency: consistency, body)
     }
 }

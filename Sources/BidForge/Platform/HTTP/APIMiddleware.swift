@@ -22,6 +22,11 @@ struct APIMiddleware: AsyncMiddleware {
         let started = ContinuousClock.now
         let requestId = Self.requestId(from: request)
         request.logger[metadataKey: "requestId"] = .string(requestId)
+        let routing = request.application.readRouting
+        if routing != nil {
+            request.consistency = ConsistencySession(
+                presented: request.headers.first(name: ConsistencySession.header).flatMap { WALPosition($0) })
+        }
         let response: Response
         var errorCode: String?
         do {
@@ -31,6 +36,11 @@ struct APIMiddleware: AsyncMiddleware {
             let apiError = Self.apiError(for: error)
             errorCode = apiError.code
             response = Self.render(error, for: request)
+        }
+        if let routing, let session = request.consistency, let written = session.written {
+            // Kept for the caller before the response leaves: their next read, on any instance, waits for this write.
+            await routing.keep(session)
+            response.headers.replaceOrAdd(name: ConsistencySession.header, value: written.description)
         }
         response.headers.replaceOrAdd(name: "X-Request-Id", value: requestId)
         response.headers.replaceOrAdd(name: "X-Instance", value: instanceName)

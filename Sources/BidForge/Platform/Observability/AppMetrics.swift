@@ -34,6 +34,20 @@ final class AppMetrics: Sendable {
         .increment(by: Int64(count))
     }
 
+    /// A use case's visit to a database (`target` primary, replica1 …): a routed read, or a committed write.
+    func recordDatabaseVisit(target: String) {
+        registry.makeCounter(name: "db_queries_total", labels: [("target", target)]).increment()
+    }
+
+    /// One poll of a replica: whether it answers as a standby, and how far its replay is behind the primary.
+    func recordReplica(_ name: String, up: Bool, lag: Duration?) {
+        registry.makeGauge(name: "db_replica_up", labels: [("replica", name)]).set(Double(up ? 1 : 0))
+        if let lag {
+            registry.makeGauge(name: "db_replica_lag_seconds", labels: [("replica", name)]).set(
+                Double(lag.milliseconds) / 1000)
+        }
+    }
+
     /// Rows the retention job deleted from `table`.
     func recordRetention(table: String, deleted: Int) {
         registry.makeCounter(name: "retention_deleted_rows_total", labels: [("table", table)]).increment(

@@ -63,6 +63,7 @@ extension Request {
             userId: userId, companyId: companyId, role: claims.role, sessionExpiresAt: claims.exp.value,
             sessionKey: claims.sid.flatMap(UUID.init(uuidString:)).map(SessionKey.tokenFamily))
         storage[CallerKey.self] = caller
+        consistency?.identify(userId)
         logger[metadataKey: "userId"] = .string(userId.lowercasedString)
         return caller
     }
