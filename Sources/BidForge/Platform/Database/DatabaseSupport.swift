@@ -64,6 +64,12 @@ enum DatabaseErrors {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
                 .sslUnsupported, .failedToAddSSLHandler:
                 return true
+            case .server:
+                // Said by a server that cannot serve now, or by PgBouncer for one: connection exceptions (class 08,
+                // PgBouncer's "server login has been failing"), shutting down or starting up (57P01-03), too many
+                // connections (53300).
+                let state = psql.serverInfo?[.sqlState] ?? ""
+                return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300"].contains(state)
             default:
                 return false
             }

@@ -2,7 +2,9 @@ import SQLKit
 import Vapor
 
 /// Connections this instance holds open to PostgreSQL, by state. Fluent's pool does not expose its counts, so they
-/// are read from `pg_stat_activity`, where every connection of this instance carries its `application_name`.
+/// are read from `pg_stat_activity`, where every connection of this instance carries its `application_name` (the
+/// sampling one included, in use). Behind PgBouncer in transaction mode a server connection carries the name only
+/// while it runs one of this instance's transactions: idle ones are the pooler's, and count as none of ours.
 struct DatabasePoolSample: Sendable {
     let inUse: Int
     let idle: Int
@@ -20,7 +22,7 @@ struct DatabasePoolSample: Sendable {
             let rows = try await sql.raw(
                 """
                 SELECT state, COUNT(*) AS n FROM pg_stat_activity
-                WHERE application_name = \(bind: name) AND pid <> pg_backend_pid() GROUP BY state
+                WHERE application_name = \(bind: name) GROUP BY state
                 """
             ).all()
             var inUse = 0, idle = 0
