@@ -1,0 +1,106 @@
+"""The data tier's runs for Benchmarks/run: read replicas (listing throughput with two streaming replicas against the
+primary alone) and PgBouncer (1,000 client connections from three instances on at most 50 server connections, against
+the same connections straight to PostgreSQL)."""
+import re
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def as_postgres(command):
+    return ["su", "postgres", "-c", command]
+
+
+def pg_bin():
+    return sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+
+
+def start_replicas(primary_port, work, count, log):
+    """Streaming replicas of the benchmark's primary (pg_basebackup -R), kept in `work` for --reuse; → their ports."""
+    ports = []
+    for index in range(1, count + 1):
+        directory = work / f"replica{index}"
+        port = primary_port + index
+        directory.mkdir(exist_ok=True)
+        subprocess.run(["chown", "postgres", str(directory)], check=True)
+        if not (directory / "data" / "PG_VERSION").exists():
+            log(f"replica{index}: pg_basebackup from the primary")
+            started = time.time()
+            subprocess.run(as_postgres(f"{pg_bin()}/pg_basebackup -h 127.0.0.1 -p {primary_port} -U postgres "
+                                       f"-D {directory}/data -R -X stream"), check=True, capture_output=True)
+            log(f"replica{index}: copied in {time.time() - started:.0f} s")
+        # The same settings as the primary (scripts/start-postgres): a standby needs max_connections >= the primary's.
+        options = (f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=400 -c hot_standby=on "
+                   "-c hot_standby_feedback=on -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                   "-c shared_preload_libraries=pg_stat_statements")
+        subprocess.run(as_postgres(f"{pg_bin()}/pg_ctl -D {directory}/data -l {directory}/server.log -w "
+                                   f"-o '{options}' start"), check=True, capture_output=True)
+        ports.append(port)
+    return ports
+
+
+def stop_replicas(work, count):
+    for index in range(1, count + 1):
+        directory = work / f"replica{index}"
+        subprocess.run(as_postgres(f"{pg_bin()}/pg_ctl -D {directory}/data stop -m fast"), capture_output=True)
+
+
+def replica_visits(server):
+    text = server.metrics()
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r'^db_queries_total\{target="([^"]+)"\} ([0-9.e+]+)$', text, re.M)}
+
+
+def start_pgbouncer(directory, port, primary_port, max_db_connections):
+    out = subprocess.run([str(ROOT / "scripts/start-pgbouncer"), str(directory), str(port), f"primary={primary_port}"],
+                         env={"PATH": "/usr/sbin:/usr/bin:/bin", "PGBOUNCER_MAX_CLIENT_CONN": "3000",
+                              "PGBOUNCER_POOL_SIZE": str(max_db_connections),
+                              "PGBOUNCER_MAX_DB_CONNECTIONS": str(max_db_connections)},
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip() + "primary"
+
+
+def stop_pgbouncer(directory):
+    subprocess.run([str(ROOT / "scripts/start-pgbouncer"), "stop", str(directory)], capture_output=True)
+
+
+def pgbouncer_counts(port):
+    """(client connections, server connections) PgBouncer holds for `primary`, from its admin console."""
+    out = subprocess.run(["psql", f"postgres://postgres@127.0.0.1:{port}/pgbouncer", "-Atc", "SHOW POOLS"],
+                         capture_output=True, text=True)
+    clients = servers = 0
+    for line in out.stdout.splitlines():
+        cells = line.split("|")
+        if cells and cells[0] == "primary":
+            # database|user|cl_active|cl_waiting|cl_active_cancel_req|cl_waiting_cancel_req|sv_active|sv_active_cancel|sv_being_canceled|sv_idle|sv_used|sv_tested|sv_login|maxwait|…
+            clients += int(cells[2]) + int(cells[3])
+            servers += int(cells[6]) + sum(int(c) for c in cells[7:13])
+    return clients, servers
+
+
+def server_connections(pg, application_prefix="bidforge"):
+    rows = pg.query(f"SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+    return int(rows[0][0])
+
+
+def parallel_wrk(run, servers, connections_each):
+    """One wrk per instance at once; → the summed result (requests/s added, the worst p95, errors added)."""
+    results = [None] * len(servers)
+
+    def one(index):
+        results[index] = run(servers[index], connections_each)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(servers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total = dict(results[0])
+    total["rps"] = sum(r["rps"] for r in results)
+    for key in ("p50", "p95", "p99"):
+        total[key] = max(r[key] for r in results)
+    total["errors"] = sum(r["errors"] for r in results)
+    total["non2xx"] = sum(r["non2xx"] for r in results)
+    return total
