@@ -30,7 +30,7 @@ def start_replicas(primary_port, work, count, log):
             log(f"replica{index}: pg_basebackup from the primary")
             started = time.time()
             subprocess.run(as_postgres(f"{pg_bin()}/pg_basebackup -h 127.0.0.1 -p {primary_port} -U postgres "
-                                       f"-D {directory}/data -R -X stream"), check=True, capture_output=True)
+                                       f"-D {directory}/data -R -X stream -c fast"), check=True, capture_output=True)
             log(f"replica{index}: copied in {time.time() - started:.0f} s")
         # The same settings as the primary (scripts/start-postgres): a standby needs max_connections >= the primary's.
         options = (f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=400 -c hot_standby=on "
@@ -104,3 +104,32 @@ def parallel_wrk(run, servers, connections_each):
     total["errors"] = sum(r["errors"] for r in results)
     total["non2xx"] = sum(r["non2xx"] for r in results)
     return total
+
+
+def cpu_snapshot(server_pid):
+    """(machine busy and total jiffies, PostgreSQL processes' jiffies, the BidForge process's jiffies)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    postgres = server = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        rest = stat[stat.rindex(")") + 2:].split()
+        used = int(rest[11]) + int(rest[12])
+        if name == "postgres":
+            postgres += used
+        elif int(entry.name) == server_pid:
+            server = used
+    return sum(fields) - idle, sum(fields), postgres, server
+
+
+def cpu_split(before, after):
+    """Over a run: the machine's busy share and the shares of its CPU time that PostgreSQL and BidForge used."""
+    busy, total = after[0] - before[0], after[1] - before[1]
+    return {"machine_busy": round(busy / total, 2), "postgres_share": round((after[2] - before[2]) / max(busy, 1), 2),
+            "bidforge_share": round((after[3] - before[3]) / max(busy, 1), 2)}

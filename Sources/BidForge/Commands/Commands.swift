@@ -8,6 +8,7 @@ public enum BidForgeCommands {
         app.asyncCommands.use(MigrateCommand(), as: "migrate")
         app.asyncCommands.use(SeedCommand(), as: "seed")
         app.asyncCommands.use(OpenAPICommand(), as: "openapi")
+        app.asyncCommands.use(MaintainCommand(), as: "maintain")
     }
 }
 
@@ -30,6 +31,26 @@ struct MigrateCommand: AsyncCommand {
             try await context.application.autoMigrate()
             context.console.print("Migrations are up to date.")
         }
+    }
+}
+
+/// `bidforge maintain`: the database's upkeep that serving instances also do hourly, for an operator or a cron job:
+/// bid partitions for this year and the next ones (PostgreSQL).
+struct MaintainCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Create the bid partitions for this year and the years ahead (PostgreSQL)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard app.db.isPostgres else {
+            context.console.print("SQLite keeps bids in one table: nothing to do.")
+            return
+        }
+        let created = try await BidPartitions.ensureAhead(now: app.clock.now(), on: app.db)
+        let years = try await YearlyPartitions.years(BidPartitions.table, on: app.db.sql)
+        context.console.print(
+            (created.isEmpty ? "No partition was missing." : "Created \(created.joined(separator: ", ")).")
+                + " Bid partitions: \(years.map(String.init).joined(separator: ", ")).")
     }
 }
 

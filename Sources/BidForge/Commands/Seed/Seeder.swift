@@ -45,6 +45,11 @@ struct Seeder {
         progress: (String) -> Void
     ) async throws -> Report {
         let started = Date()
+        // The oldest bid written is about 121 days before `now` (a project's creation, 1–120 days back, and later).
+        let now = self.now
+        try await write { db in
+            try await BidPartitions.ensure(from: now.addingTimeInterval(-122 * 86_400), on: db, now: now)
+        }
         var random = SeededRandom(seed: options.seed)
         var report = Report()
         let companies = makeCompanies(&random)

@@ -27,7 +27,7 @@ struct BidsController: RouteCollection {
     func listForProject(_ req: Request, _ caller: Caller) async throws -> CachedJSON<Page<BidDTO>> {
         let (project, relation) = try await ProjectAccess.load(req, caller: caller)
         let paging = try req.paging()
-        let query = BidModel.query(on: req.db).filter(\.$projectId == (try project.requireID()))
+        let query = try BidPartitions.bids(of: project, on: req.db)
             .join(CompanyModel.self, on: \BidModel.$companyId == \CompanyModel.$id)
         if relation != .owner { query.filter(\.$companyId == caller.companyId) }
         let (rows, total) = try await query.sort(\.$createdAt).sort(\.$id).page(paging)

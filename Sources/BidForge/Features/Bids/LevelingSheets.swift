@@ -20,7 +20,8 @@ enum LevelingSheets {
         let rows = try await db.sql.raw(
             """
             SELECT b.*, c.name AS bidder_company_name FROM bids b JOIN companies c ON c.id = b.company_id \
-            WHERE b.project_id = \(bind: try project.requireID()) AND b.status <> 'WITHDRAWN' ORDER BY b.created_at, b.id
+            WHERE b.project_id = \(bind: try project.requireID()) AND b.created_at >= \(bind: project.createdAt) \
+            AND b.status <> 'WITHDRAWN' ORDER BY b.created_at, b.id
             """
         ).all()
         let inputs = try rows.map { row in

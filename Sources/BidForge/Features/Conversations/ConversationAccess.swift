@@ -48,7 +48,7 @@ enum ConversationAccess {
         guard try await CompanyModel.find(requested, on: db) != nil else { throw APIError.notFound("Company") }
         let invited = try await ProjectAccess.isInvited(requested, to: (try project.requireID()), on: db)
         let bidding =
-            try await BidModel.query(on: db).filter(\.$projectId == (try project.requireID())).filter(
+            try await BidPartitions.bids(of: project, on: db).filter(
                 \.$companyId == requested
             ).first() != nil
         guard invited || bidding else {

@@ -50,6 +50,12 @@ enum OpenAPIDocument {
         more are gzipped when the client accepts it (unless COMPRESSION=false because a proxy compresses). A health check
         reported `degraded` (Redis unreachable: limits fall back to each instance) does not make /api/health unhealthy;
         /api/ready answers 503 {"status": "draining"} from SIGTERM until the process exits.
+        Read replicas (DATABASE_REPLICA_URLS): a response to a request that wrote carries X-Consistency-Token (a PostgreSQL
+        log position such as 16/B374D848); the signed-in caller's token is also kept server-side for
+        CONSISTENCY_WINDOW_SECONDS, so their next reads see the write on any instance. A client (or a proxy) may send the
+        token back in X-Consistency-Token on later requests, signed in or not, to read at least that fresh; a malformed
+        token is ignored. Listings, search, company profiles and analytics may show other callers' writes up to
+        REPLICA_MAX_LAG_MS late; every other read, and every write, sees every committed change.
         """
 
     /// Answers every route may give besides its own: a server fault and an unavailable dependency; a write's body

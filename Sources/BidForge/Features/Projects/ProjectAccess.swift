@@ -114,7 +114,7 @@ enum ProjectAccess {
         try await findOwned(req.parameters.get("projectID", as: UUID.self), caller: caller, on: req.db)
     }
 
-    static func bidCount(_ projectId: UUID, on db: any Database) async throws -> Int {
-        try await BidModel.query(on: db).filter(\.$projectId == projectId).filter(\.$status != .withdrawn).count()
+    static func bidCount(_ project: ProjectModel, on db: any Database) async throws -> Int {
+        try await BidPartitions.bids(of: project, on: db).filter(\.$status != .withdrawn).count()
     }
 }

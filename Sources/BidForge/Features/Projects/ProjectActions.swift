@@ -109,7 +109,7 @@ enum ProjectActions {
         let previousDue = project.bidDueAt
         var hasBids = false
         if project.status == .open {
-            hasBids = try await BidModel.query(on: db).filter(\.$projectId == project.requireID()).count() > 0
+            hasBids = try await BidPartitions.bids(of: project, on: db).count() > 0
         }
         switch BiddingWindow.refusal(moving: previousDue, to: due, status: project.status, hasBids: hasBids, now: now) {
         case nil: project.bidDueAt = due

@@ -15,7 +15,7 @@ extension ProjectActions {
             guard project.status.canMove(to: .awarded) else {
                 throw APIError.invalidTransition(from: project.status.rawValue, action: "award")
             }
-            let bids = try await BidModel.query(on: db).filter(\.$projectId == projectId).all()
+            let bids = try await BidPartitions.bids(of: project, on: db).all()
             guard let winner = bids.first(where: { $0.id == bidId }) else { throw APIError.notFound("Bid") }
             guard winner.status == .submitted else {
                 throw APIError.invalidTransition(from: winner.status.rawValue, action: "award this bid")

@@ -57,7 +57,7 @@ struct ProjectsController: RouteCollection {
             try await InvitationActions.markViewedIfPending(
                 projectId: try project.requireID(), companyId: caller.companyId, in: req.useCases)
         }
-        let count = try await ProjectAccess.bidCount((try project.requireID()), on: req.db)
+        let count = try await ProjectAccess.bidCount(project, on: req.db)
         return try await CachedJSONBytes(bytes: try ProjectDTO(project, bidCount: count).json).encodeResponse(for: req)
     }
 
@@ -81,7 +81,7 @@ struct ProjectsController: RouteCollection {
 
     /// The project as the API shows it after a change, with its live bid count.
     static func answer(_ project: ProjectModel, _ req: Request) async throws -> JSONResponse<ProjectDTO> {
-        let count = try await ProjectAccess.bidCount(try project.requireID(), on: req.db)
+        let count = try await ProjectAccess.bidCount(project, on: req.db)
         return JSONResponse(try ProjectDTO(project, bidCount: count))
     }
 }

@@ -65,7 +65,7 @@ enum BidDueReminders {
 
 /// Runs the jobs kept by the clock while the instance serves: every `interval`, bid-due reminders and closing projects
 /// whose due time has come (so a project's status turns CLOSED within one interval of its due time); every
-/// `retentionInterval`, the retention job.
+/// `retentionInterval`, the retention job and the bid partitions ahead.
 final class ReminderScheduler: Sendable {
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
@@ -81,6 +81,7 @@ final class ReminderScheduler: Sendable {
                         var deleted = try await RetentionJob.run(app, now: app.clock.now())
                         deleted["stored objects nobody owns"] = try await StoredObjectCleanup.sweep(
                             app, now: app.clock.now())
+                        try await BidPartitions.ensureAhead(now: app.clock.now(), on: app.db)
                         app.logger.info(
                             "retention job done",
                             metadata: ["deleted": .string(deleted.filter { $0.value > 0 }.description)])

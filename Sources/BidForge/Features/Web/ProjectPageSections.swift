@@ -156,7 +156,7 @@ enum BidderSection {
         BidModel, MyBid
     )? {
         guard
-            let bid = try await BidModel.query(on: db).filter(\.$projectId == (try project.requireID()))
+            let bid = try await BidPartitions.bids(of: project, on: db)
                 .filter(\.$companyId == caller.companyId).sort(\.$createdAt, .descending).first()
         else { return nil }
         let open = BiddingWindow.isOpen(status: project.status, dueAt: project.bidDueAt, now: now)
@@ -181,7 +181,7 @@ enum BidderSection {
     /// What the award notification told this bidder, worked out again from the bids the award ranked.
     static func outcome(of bid: BidModel, on project: ProjectModel, db: any Database) async throws -> String? {
         guard let winnerId = project.awardedBidId else { return nil }
-        let ranked = try await BidModel.query(on: db).filter(\.$projectId == (try project.requireID()))
+        let ranked = try await BidPartitions.bids(of: project, on: db)
             .filter(\.$status ~~ [.accepted, .rejected]).all()
         guard
             let outcomes = try AwardOutcome.compute(

@@ -70,7 +70,7 @@ enum ProjectPageView {
                 projectId: try project.requireID(), companyId: caller.companyId,
                 in: req.useCases)
         }
-        let bidCount = try await ProjectAccess.bidCount((try project.requireID()), on: req.db)
+        let bidCount = try await ProjectAccess.bidCount(project, on: req.db)
         let manages = ProjectAccess.manages(relation, caller)
         var uploadLimit: String?
         if manages, project.status.acceptsDocuments,

@@ -1,0 +1,151 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+
+@testable import BidForge
+
+/// Bids partitioned by year (PostgreSQL): the years exist ahead, the rules that span every year still hold, reads of
+/// one project's bids skip the years before it, and the migration carries existing bids over.
+@Suite(.enabled(if: TestDatabase.isPostgres, "bids are partitioned on PostgreSQL only"))
+struct BidPartitionTests {
+    static func explain(_ statement: SQLQueryString, on sql: any SQLDatabase) async throws -> String {
+        try await sql.raw("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + statement).all()
+            .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+    }
+
+    /// A bid row written straight to the table, `created_at` in the given year.
+    static func insertBid(
+        id: UUID = UUID(), project: UUID, company: UUID, user: UUID, year: Int, status: String = "SUBMITTED",
+        on sql: any SQLDatabase
+    ) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO bids (id, project_id, company_id, submitted_by, status, amount_cents, currency, notes, line_items, \
+            exclusions, acknowledged_addendum, revision, created_at, updated_at) VALUES (\(bind: id), \(bind: project), \
+            \(bind: company), \(bind: user), \(bind: status), 100, 'USD', '', '[]', '[]', 0, 1, \
+            \(unsafeRaw: "'\(year)-06-01 00:00:00+00'"), now())
+            """
+        ).run()
+    }
+
+    @Test func yearsExistAheadAndMaintenanceAddsTheMissingOnes() async throws {
+        try await TestApp.run { t in
+            let sql = t.app.db.sql
+            let thisYear = YearlyPartitions.year(of: Date())
+            let years = try await YearlyPartitions.years("bids", on: sql)
+            #expect(Set(thisYear...(thisYear + BidPartitions.yearsAhead)).isSubset(of: Set(years)), "\(years)")
+            let strategy = try await sql.raw(
+                "SELECT partstrat FROM pg_partitioned_table WHERE partrelid = 'bids'::regclass"
+            ).first()?.decode(column: "partstrat", as: String.self)
+            #expect(strategy == "r")
+            // Ten years on, maintenance makes that year and the ones after it; a second run makes nothing.
+            let later = Date().addingTimeInterval(10 * 365.25 * 86_400)
+            let created = try await BidPartitions.ensureAhead(now: later, on: t.app.db)
+            let laterYear = YearlyPartitions.year(of: later)
+            #expect(created == (laterYear...(laterYear + 2)).map { "bids_y\($0)" })
+            #expect(try await BidPartitions.ensureAhead(now: later, on: t.app.db).isEmpty)
+        }
+    }
+
+    @Test func aCompanysOneLiveBidAndABidsIdHoldAcrossYears() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let bidder = try await t.register(.subcontractor)
+            let project = try await t.openProject(owner)
+            let sql = t.app.db.sql
+            let year = YearlyPartitions.year(of: Date())
+            try await Self.insertBid(
+                project: project, company: bidder.companyId, user: bidder.userId, year: year, on: sql)
+            // A second live bid of the same company on the same project, a year later, in another partition: refused.
+            await #expect(throws: (any Error).self) {
+                try await Self.insertBid(
+                    project: project, company: bidder.companyId, user: bidder.userId, year: year + 1, on: sql)
+            }
+            // The same id in another year: refused too.
+            let id = UUID()
+            try await Self.insertBid(
+                id: id, project: project, company: bidder.companyId, user: bidder.userId, year: year,
+                status: "WITHDRAWN", on: sql)
+            await #expect(throws: (any Error).self) {
+                try await Self.insertBid(
+                    id: id, project: project, company: owner.companyId, user: owner.userId, year: year + 1,
+                    status: "WITHDRAWN", on: sql)
+            }
+            // Through the API the refusal is still the one-live-bid conflict.
+            let again = try await t.request(
+                .POST, "/api/v1/projects/\(project)/bids", token: bidder.token, body: t.bidJSON(1_000_000))
+            #expect(again.status == .conflict && again.json["error"]["code"].string == "BID_EXISTS", "\(again.text)")
+            // Withdrawing frees the slot, in every year.
+            try await sql.raw("UPDATE bids SET status = 'WITHDRAWN' WHERE project_id = \(bind: project)").run()
+            try await Self.insertBid(
+                project: project, company: bidder.companyId, user: bidder.userId, year: year + 1, on: sql)
+            let live = try await sql.raw(
+                "SELECT count(*) AS n FROM bid_keys WHERE project_id = \(bind: project) AND live"
+            ).first()?.decode(column: "n", as: Int.self)
+            #expect(live == 1)
+        }
+    }
+
+    @Test func oneProjectsBidsAreReadFromItsYearsOnly() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let bidder = try await t.register(.subcontractor)
+            let project = try await t.openProject(owner)
+            _ = try await t.submitBid(bidder, on: project)
+            let sql = t.app.db.sql
+            let thisYear = YearlyPartitions.year(of: Date())
+            try await YearlyPartitions.ensure("bids", years: (thisYear - 2)...thisYear, on: sql)
+            let model = try #require(try await ProjectModel.find(project, on: t.app.db))
+            // The owner's list of the project's bids, as the API reads it.
+            let listing = try await Self.explain(
+                "SELECT * FROM bids WHERE project_id = \(bind: project) AND created_at >= \(bind: model.createdAt)",
+                on: sql)
+            #expect(listing.contains("bids_y\(thisYear)"), "\(listing)")
+            #expect(
+                !listing.contains("bids_y\(thisYear - 1)") && !listing.contains("bids_y\(thisYear - 2)"), "\(listing)")
+            // The listing's bid count, correlated with each project: the earlier years are pruned at run time.
+            let counted = try await Self.explain(
+                """
+                SELECT p.id, (SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.created_at >= p.created_at \
+                AND b.status <> 'WITHDRAWN') AS bid_count FROM projects p WHERE p.id = \(bind: project)
+                """, on: sql)
+            for year in [thisYear - 2, thisYear - 1] {
+                let scan = counted.components(separatedBy: "\n").first { $0.contains("on bids_y\(year) ") } ?? ""
+                #expect(scan.contains("(never executed)"), "\(counted)")
+            }
+            // And the API still counts the bid.
+            let shown = try await t.request(.GET, "/api/v1/projects/\(project)", token: owner.token)
+            #expect(shown.json["bidCount"].int == 1)
+        }
+    }
+
+    @Test func theMigrationCarriesExistingBidsIntoTheirYears() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let bidder = try await t.register(.subcontractor)
+            let project = try await t.openProject(owner)
+            let bid = try await t.submitBid(bidder, on: project)
+            let db = t.app.db, sql = db.sql
+            try await M025_PartitionBidsByYear().revert(on: db)
+            let thisYear = YearlyPartitions.year(of: Date())
+            try await Self.insertBid(
+                project: project, company: owner.companyId, user: owner.userId, year: thisYear - 3,
+                status: "WITHDRAWN", on: sql)
+            let before = try await sql.raw("SELECT count(*) AS n, sum(amount_cents)::bigint AS s FROM bids").first()
+            try await M025_PartitionBidsByYear().prepare(on: db)
+            let after = try await sql.raw("SELECT count(*) AS n, sum(amount_cents)::bigint AS s FROM bids").first()
+            #expect(try before?.decode(column: "n", as: Int.self) == after?.decode(column: "n", as: Int.self))
+            #expect(try before?.decode(column: "s", as: Int.self) == after?.decode(column: "s", as: Int.self))
+            let years = try await YearlyPartitions.years("bids", on: sql)
+            #expect(years.first == thisYear - 3 && years.last == thisYear + BidPartitions.yearsAhead, "\(years)")
+            let placed = try await sql.raw(
+                "SELECT tableoid::regclass::text AS part FROM bids WHERE id = \(bind: bid)"
+            ).first()?.decode(column: "part", as: String.self)
+            #expect(placed == "bids_y\(thisYear)")
+            // The bid's revisions still point at their bid, and the API still reads it.
+            let mine = try await t.request(.GET, "/api/v1/bids?mine=true", token: bidder.token)
+            #expect(mine.json["data"].array.count == 1, "\(mine.text)")
+        }
+    }
+}
