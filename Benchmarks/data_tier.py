@@ -2,6 +2,7 @@
 primary alone) and PgBouncer (1,000 client connections from three instances on at most 50 server connections, against
 the same connections straight to PostgreSQL)."""
 import re
+import shutil
 import subprocess
 import threading
 import time
@@ -19,12 +20,14 @@ def pg_bin():
 
 
 def start_replicas(primary_port, work, count, log):
-    """Streaming replicas of the benchmark's primary (pg_basebackup -R), kept in `work` for --reuse; → their ports."""
+    """Streaming replicas of the benchmark's primary (pg_basebackup -R) in `work`; → their ports."""
     ports = []
     for index in range(1, count + 1):
         directory = work / f"replica{index}"
         port = primary_port + index
-        directory.mkdir(exist_ok=True)
+        # Made afresh every run: a replica stopped since the last one may need WAL the primary has since recycled.
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir()
         subprocess.run(["chown", "postgres", str(directory)], check=True)
         if not (directory / "data" / "PG_VERSION").exists():
             log(f"replica{index}: pg_basebackup from the primary")
