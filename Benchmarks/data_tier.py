@@ -83,8 +83,12 @@ def pgbouncer_counts(port):
     return clients, servers
 
 
-def server_connections(pg, application_prefix="bidforge"):
-    rows = pg.query(f"SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+def server_connections(pg):
+    """Client backends PostgreSQL is running; 0 when it refuses the question (no connection slot left)."""
+    try:
+        rows = pg.query("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+    except subprocess.CalledProcessError:
+        return 0
     return int(rows[0][0])
 
 

@@ -1,6 +1,7 @@
 -- The statements of BidActions.submit's transaction (5 between BEGIN and COMMIT, 6 for an invited bidder): the project
--- read under its share lock with the bidder's invitation and company (BidderStanding), the bid insert (the partial
--- unique index refuses a second live bid), the first revision, the invitation mark when there is an invitation, the
+-- read under its share lock with the bidder's invitation and company (BidderStanding), the bid insert (its trigger writes
+-- the bid's key, whose partial unique index refuses a second live bid: BidForge answers 409; pgbench, which stops a
+-- client at any error, skips a pair that already has a live bid instead), the first revision, the invitation mark when there is an invitation, the
 -- outbox event, and last the month's counter upsert (the company's shared row lock, held briefly). pgbench does not
 -- dispatch; BidForge's figure does.
 \set c random(1, 200)
@@ -16,7 +17,7 @@ INSERT INTO bids (id, project_id, company_id, submitted_by, status, amount_cents
          '[{"description":"Work","trade":"03","quantity":1,"unit":"LS","unitPriceCents":1500000,"totalCents":1500000}]', '[]',
          0, NULL, 1, now(), now()
   FROM bench_open o, bench_bidders b WHERE o.n = :p AND b.n = :c
-  ON CONFLICT (project_id, company_id) WHERE status = 'SUBMITTED' DO NOTHING;
+    AND NOT EXISTS (SELECT 1 FROM bid_keys k WHERE k.project_id = o.project_id AND k.company_id = b.company_id AND k.live);
 INSERT INTO bid_revisions (id, bid_id, company_id, revision, amount_cents, currency, notes, line_items, exclusions,
                            acknowledged_addendum, valid_until, created_by, created_at)
   SELECT gen_random_uuid(), b.id, b.company_id, 1, 1500000, 'USD', '', '[]', '[]', 0, NULL, b.submitted_by, now()

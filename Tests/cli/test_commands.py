@@ -37,3 +37,9 @@ def test_seed_gives_the_operator_a_random_password_shown_once():
         passwords.append(line.split("password ")[1].split(" ")[0])
         assert "bidforge-demo-1" not in line
     assert passwords[0] != passwords[1] and all(len(p) >= 16 for p in passwords)
+
+
+def test_maintain_has_nothing_to_do_on_sqlite():
+    result = run("maintain", AUTO_MIGRATE="true")
+    assert result.returncode == 0, result.stderr
+    assert "SQLite keeps bids in one table" in result.stdout

@@ -206,3 +206,79 @@ def test_a_replica_whose_replay_is_paused_is_skipped_until_it_resumes():
         assert time.monotonic() < deadline, replicas_check()
         time.sleep(0.05)
     FIGURES["paused_replica"] = {"requests_while_paused": requests, "failures": len(failures)}
+
+
+def test_maintain_keeps_bid_years_ahead_on_the_primary():
+    env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:{BASE + 32}/postgres", LOG_LEVEL="error",
+               DATA_DIR=f"{DIR}/maintain", AUTO_MIGRATE="false")
+    binary = os.environ.get("BIDFORGE_BIN", str(ROOT / ".build/debug/bidforge"))
+    this_year = time.gmtime().tm_year
+    psql("postgres", f"DROP TABLE IF EXISTS bids_y{this_year + 2}")
+    first = subprocess.run([binary, "maintain"], env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert first.returncode == 0, first.stderr
+    assert f"Created bids_y{this_year + 2}" in first.stdout, first.stdout
+    second = subprocess.run([binary, "maintain"], env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert "No partition was missing" in second.stdout, second.stdout
+    # The replicas follow the primary's schema: the new year is there too.
+    for replica in REPLICAS:
+        deadline = time.monotonic() + 5
+        while psql(replica, f"SELECT to_regclass('bids_y{this_year + 2}') IS NOT NULL") != "t":
+            assert time.monotonic() < deadline, f"{replica} lacks the new partition"
+            time.sleep(0.05)
+
+
+ARCHIVED_TABLES = ["document_downloads", "conversation_reads", "messages", "conversations", "documents",
+                   "bid_revisions", "bids", "questions", "invitations", "bid_due_reminders", "projects"]
+
+
+def archive_fingerprint():
+    """Per table, rows live + archived; and a checksum of every bid (id and amount) wherever it lives."""
+    counts = {t: int(psql("postgres", f"SELECT (SELECT count(*) FROM {t}) + (SELECT count(*) FROM archived_{t})"))
+              for t in ARCHIVED_TABLES}
+    bids = psql("postgres", "SELECT md5(string_agg(id::text || ':' || amount_cents, ',' ORDER BY id)) FROM "
+                            "(SELECT id, amount_cents FROM bids UNION ALL SELECT id, amount_cents FROM archived_bids) b")
+    return counts, bids
+
+
+def test_an_archive_killed_mid_run_and_run_again_loses_and_doubles_nothing():
+    binary = os.environ.get("BIDFORGE_BIN", str(ROOT / ".build/debug/bidforge"))
+    env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:{BASE + 32}/postgres", LOG_LEVEL="error",
+               DATA_DIR=f"{DIR}/archive", AUTO_MIGRATE="false", BCRYPT_COST="4")
+    seeded = subprocess.run([binary, "seed", "--companies", "30", "--projects", "400", "--bids-per-project", "6",
+                             "--seed", "11"], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert seeded.returncode == 0, seeded.stderr
+    finished = int(psql("postgres", "SELECT count(*) FROM projects WHERE status IN ('AWARDED', 'CANCELLED')"))
+    assert finished > 50
+    before = archive_fingerprint()
+    dry = subprocess.run([binary, "archive", "--older-than", "0d", "--dry-run"], env=env, capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    assert dry.returncode == 0 and f"Would archive {finished} projects" in dry.stdout, dry.stdout + dry.stderr
+    assert archive_fingerprint() == before, "a dry run moves nothing"
+
+    running = subprocess.Popen([binary, "archive", "--older-than", "0d", "--batch", "2"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while int(psql("postgres", "SELECT count(*) FROM archived_projects")) < 10:
+        assert running.poll() is None, "the archive finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    running.kill()
+    running.wait()
+    # The server notices the dropped connection and rolls the batch in flight back.
+    deadline = time.monotonic() + 10
+    while psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' "
+                           "OR (state = 'active' AND query LIKE '%archived_%' AND pid <> pg_backend_pid())") != "0":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    partly = int(psql("postgres", "SELECT count(*) FROM archived_projects"))
+    assert 0 < partly < finished, partly
+    assert archive_fingerprint() == before, "a kill leaves every row in exactly one place"
+
+    again = subprocess.run([binary, "archive", "--older-than", "0d", "--batch", "50"], env=env, capture_output=True,
+                           text=True, timeout=300, cwd=ROOT)
+    assert again.returncode == 0, again.stderr
+    assert f"Archived {finished - partly} projects" in again.stdout, again.stdout
+    assert archive_fingerprint() == before, "nothing lost, nothing doubled"
+    assert psql("postgres", "SELECT count(*) FROM projects WHERE status IN ('AWARDED', 'CANCELLED')") == "0"
+    FIGURES["archive_kill_and_rerun"] = {"finished_projects": finished, "archived_before_the_kill": partly,
+                                         "rows": before[0]}

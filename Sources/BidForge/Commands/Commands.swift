@@ -9,6 +9,7 @@ public enum BidForgeCommands {
         app.asyncCommands.use(SeedCommand(), as: "seed")
         app.asyncCommands.use(OpenAPICommand(), as: "openapi")
         app.asyncCommands.use(MaintainCommand(), as: "maintain")
+        app.asyncCommands.use(ArchiveCommand(), as: "archive")
     }
 }
 
@@ -51,6 +52,59 @@ struct MaintainCommand: AsyncCommand {
         context.console.print(
             (created.isEmpty ? "No partition was missing." : "Created \(created.joined(separator: ", ")).")
                 + " Bid partitions: \(years.map(String.init).joined(separator: ", ")).")
+    }
+}
+
+/// `bidforge archive --older-than 2y [--dry-run] [--batch 100]`: moves projects AWARDED or CANCELLED before the cut-off,
+/// with their bids, revisions, questions, invitations, conversations and documents, into the archive tables
+/// (PostgreSQL). Safe to kill and run again; safe beside serving instances (one batch's projects locked at a time).
+struct ArchiveCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "older-than", help: "Archive projects finished before this long ago: 2y, 18m or 30d")
+        var olderThan: String?
+        @Flag(name: "dry-run", help: "Count what would move; move nothing")
+        var dryRun: Bool
+        @Option(name: "batch", help: "Projects per transaction (default 100)")
+        var batch: Int?
+    }
+
+    struct Refused: Error, CustomStringConvertible { let description: String }
+
+    var help: String { "Move projects finished before a cut-off, with everything of theirs, to the archive tables." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard app.db.isPostgres else {
+            throw Refused(description: "archive moves rows into PostgreSQL's archive tables; DATABASE_URL is SQLite")
+        }
+        let now = app.clock.now()
+        guard let text = signature.olderThan, let cutoff = ProjectArchive.cutoff(text, now: now) else {
+            throw Refused(description: "--older-than must look like 2y, 18m or 30d")
+        }
+        let batch = signature.batch ?? 100
+        guard (1...10_000).contains(batch) else { throw Refused(description: "--batch must be between 1 and 10000") }
+        let started = ContinuousClock.now
+        let console = context.console
+        let report: ProjectArchive.Report
+        if signature.dryRun {
+            report = try await ProjectArchive.preview(before: cutoff, on: app.db)
+        } else {
+            let cache = app.cache
+            report = try await ProjectArchive.run(
+                before: cutoff, batchSize: batch, on: app.db,
+                moved: { ids in await cache?.invalidate(Set([CacheScope.listings] + ids.map(CacheScope.project))) },
+                progress: { report in
+                    if report.batches % 50 == 0 {
+                        console.print("… \(report.projects) projects, \(report.bids) bids so far")
+                    }
+                })
+        }
+        let seconds = Double((ContinuousClock.now - started).components.seconds)
+        let rows = report.rows.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        console.print(
+            (signature.dryRun ? "Would archive" : "Archived") + " \(report.projects) projects finished before "
+                + JSONCoding.formatDate(cutoff) + " (" + (rows.isEmpty ? "no rows" : rows.joined(separator: ", "))
+                + ")" + (signature.dryRun ? "." : " in \(Int(seconds)) s, \(report.batches) batches."))
     }
 }
 

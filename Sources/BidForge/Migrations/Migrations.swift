@@ -11,6 +11,7 @@ enum Migrations {
         M017_AddDocumentLifecycle(), M018_AddProjectTrades(), M019_AddCompanyBidCounters(),
         M020_ShareNotificationsPerCompany(), M021_AddListingIndexes(),
         M022_AddOpenPublicStateToProjectTrades(), M023_AddProjectCreatedAtToProjectTrades(),
-        M024_AddPlannedRowsFunction(), M025_PartitionBidsByYear()
+        M024_AddPlannedRowsFunction(), M025_PartitionBidsByYear(),
+        M026_AddArchiveTables()
     ]
 }

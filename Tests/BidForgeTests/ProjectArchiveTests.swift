@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+
+@testable import BidForge
+
+/// `bidforge archive`'s work (PostgreSQL): finished projects move with everything of theirs, the counts across live and
+/// archive hold, live projects stay, and an archived project stays readable by the companies it concerned only.
+@Suite(.enabled(if: TestDatabase.isPostgres, "the archive tables are PostgreSQL's"))
+struct ProjectArchiveTests {
+    static let tables = ProjectArchive.tables.map(\.table)
+
+    static func totals(on sql: any SQLDatabase) async throws -> [String: Int] {
+        var totals: [String: Int] = [:]
+        for table in tables {
+            let live =
+                try await sql.raw("SELECT count(*) AS n FROM \(ident: table)").first()?.decode(
+                    column: "n", as: Int.self) ?? 0
+            let archived =
+                try await sql.raw("SELECT count(*) AS n FROM \(ident: "archived_" + table)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+            totals[table] = live + archived
+        }
+        return totals
+    }
+
+    @Test func finishedProjectsMoveWithEverythingAndStayReadableByTheirCompanies() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let winner = try await t.register(.subcontractor)
+            let loser = try await t.register(.subcontractor)
+            let stranger = try await t.register(.subcontractor)
+            // A finished project: bids, a revision, a question, an award.
+            let done = try await t.openProject(owner)
+            let winning = try await t.submitBid(winner, on: done, amount: 100_000)
+            _ = try await t.submitBid(loser, on: done, amount: 120_000)
+            let revised = try await t.request(
+                .PATCH, "/api/v1/bids/\(winning)", token: winner.token, body: ["notes": "Includes cleanup"])
+            #expect(revised.status == .ok, "\(revised.text)")
+            let asked = try await t.request(
+                .POST, "/api/v1/projects/\(done)/questions", token: loser.token, body: ["body": "Site access?"])
+            #expect(asked.status == .created, "\(asked.text)")
+            try await t.close(owner, done)
+            let awarded = try await t.request(
+                .POST, "/api/v1/projects/\(done)/award", token: owner.token, body: ["bidId": winning.uuidString])
+            #expect(awarded.status == .ok, "\(awarded.text)")
+            // A live project with a bid of its own, which must not move.
+            let live = try await t.openProject(owner)
+            _ = try await t.submitBid(winner, on: live)
+
+            let sql = t.app.db.sql
+            try await sql.raw(
+                "UPDATE projects SET updated_at = now() - interval '3 years' WHERE id = \(bind: done)"
+            ).run()
+            let before = try await Self.totals(on: sql)
+            let cutoff = try #require(ProjectArchive.cutoff("2y", now: Date()))
+            let preview = try await ProjectArchive.preview(before: cutoff, on: t.app.db)
+            #expect(preview.projects == 1 && preview.bids == 2)
+            let report = try await ProjectArchive.run(before: cutoff, batchSize: 1, on: t.app.db)
+            #expect(report.projects == 1 && report.bids == 2 && report.rows["bid_revisions"] == 3, "\(report.rows)")
+            #expect(report.rows["questions"] == 1)
+            #expect(try await Self.totals(on: sql) == before, "rows before = rows after, across live and archive")
+            // A second run finds nothing more.
+            #expect(try await ProjectArchive.run(before: cutoff, batchSize: 1, on: t.app.db).projects == 0)
+            let keys = try await sql.raw(
+                "SELECT count(*) AS n FROM bid_keys WHERE project_id = \(bind: done)"
+            ).first()?.decode(column: "n", as: Int.self)
+            #expect(keys == 0, "the archived bids' keys went with them")
+            #expect(try await ProjectModel.find(live, on: t.app.db) != nil)
+
+            // Readable by its owner and its bidders through the same routes; 404 to anyone else; out of listings.
+            for member in [owner, winner, loser] {
+                let shown = try await t.request(.GET, "/api/v1/projects/\(done)", token: member.token)
+                #expect(shown.status == .ok && shown.json["status"].string == "AWARDED", "\(shown.text)")
+                #expect(shown.json["bidCount"].int == 2)
+            }
+            #expect(try await t.request(.GET, "/api/v1/projects/\(done)", token: stranger.token).status == .notFound)
+            #expect(try await t.request(.GET, "/api/v1/projects/\(done)").status == .notFound)
+            let ownersView = try await t.request(.GET, "/api/v1/projects/\(done)/bids", token: owner.token)
+            #expect(ownersView.json["data"].array.count == 2, "\(ownersView.text)")
+            #expect(
+                ownersView.json["data"].array.compactMap { $0["status"].string }.sorted() == ["ACCEPTED", "REJECTED"])
+            let winnersView = try await t.request(.GET, "/api/v1/projects/\(done)/bids", token: winner.token)
+            #expect(winnersView.json["data"].array.map { $0["id"].string } == [winning.uuidString.lowercased()])
+            #expect(
+                try await t.request(.GET, "/api/v1/projects/\(done)/bids", token: stranger.token).status == .notFound)
+            let listing = try await t.request(.GET, "/api/v1/projects?status=AWARDED", token: owner.token)
+            #expect(!listing.text.contains(done.uuidString.lowercased()))
+        }
+    }
+}
