@@ -10,6 +10,14 @@ enum BidPartitions {
     static let table = "bids"
     static let yearsAhead = 2
 
+    /// `bid_count` of the project `p` in a statement over projects: its bids that are not withdrawn. On PostgreSQL read
+    /// from the bids' keys (one unpartitioned partial index, M027), never from the yearly partitions.
+    static func countColumn(postgres: Bool) -> SQLQueryString {
+        postgres
+            ? "(SELECT COUNT(*) FROM bid_keys k WHERE k.project_id = p.id AND k.counted) AS bid_count"
+            : "(SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.status <> 'WITHDRAWN') AS bid_count"
+    }
+
     /// One project's bids, bounded to the years the project can have bids in.
     static func bids(of project: ProjectModel, on db: any Database) throws -> QueryBuilder<BidModel> {
         BidModel.query(on: db).filter(\.$projectId == (try project.requireID())).filter(

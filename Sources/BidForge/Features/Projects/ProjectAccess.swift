@@ -115,6 +115,9 @@ enum ProjectAccess {
     }
 
     static func bidCount(_ project: ProjectModel, on db: any Database) async throws -> Int {
-        try await BidPartitions.bids(of: project, on: db).filter(\.$status != .withdrawn).count()
+        try await db.sql.raw(
+            "SELECT " + BidPartitions.countColumn(postgres: db.isPostgres)
+                + " FROM projects p WHERE p.id = \(bind: try project.requireID())"
+        ).first()?.decode(column: "bid_count", as: Int.self) ?? 0
     }
 }

@@ -76,8 +76,7 @@ enum ProjectCards {
         let list = SQLList(ids.map { SQLBind($0) })
         let rows = try await db.sql.raw(
             """
-            SELECT p.*, (SELECT COUNT(*) FROM bids b \
-            WHERE b.project_id = p.id AND b.created_at >= p.created_at AND b.status <> 'WITHDRAWN') AS bid_count \
+            SELECT p.*, \(BidPartitions.countColumn(postgres: db.isPostgres)) \
             FROM projects p WHERE p.id IN (\(list))
             """
         ).all()

@@ -279,8 +279,7 @@ enum ProjectQueries {
                 + id + " " + comparison + " \(bind: cursor.id)))"
         }
         let direction: SQLQueryString = filter.sort == .createdAtDesc ? "DESC" : "ASC"
-        let bidCount: SQLQueryString =
-            "(SELECT COUNT(*) FROM bids b WHERE b.project_id = p.id AND b.created_at >= p.created_at AND b.status <> 'WITHDRAWN') AS bid_count"
+        let bidCount = BidPartitions.countColumn(postgres: postgres)
         let limit: SQLQueryString =
             " LIMIT \(literal: filter.paging.limit + 1)"
             + (filter.cursor == nil ? " OFFSET \(literal: filter.paging.offset)" : "")
