@@ -12,7 +12,7 @@ struct M027_CountBidsFromTheirKeys: AsyncMigration {
             "UPDATE bid_keys k SET counted = b.status <> 'WITHDRAWN' FROM bids b WHERE b.id = k.id",
             "ALTER TABLE bid_keys ALTER COLUMN counted DROP DEFAULT",
             "CREATE INDEX bid_keys_counted_idx ON bid_keys (project_id) WHERE counted",
-            Self.function(counting: true),
+            Self.function(counting: true)
         ] {
             try await db.sql.raw(statement).run()
         }
@@ -22,7 +22,7 @@ struct M027_CountBidsFromTheirKeys: AsyncMigration {
         guard db.isPostgres else { return }
         for statement: SQLQueryString in [
             Self.function(counting: false), "DROP INDEX IF EXISTS bid_keys_counted_idx",
-            "ALTER TABLE bid_keys DROP COLUMN IF EXISTS counted",
+            "ALTER TABLE bid_keys DROP COLUMN IF EXISTS counted"
         ] {
             try await db.sql.raw(statement).run()
         }
