@@ -5,14 +5,28 @@ import Vapor
 /// path, and the replicas reads may use), and the clock. Adapters (API controllers, pages, jobs) build one; nothing
 /// below them sees a `Request`.
 struct UseCaseContext: Sendable {
-    /// The primary.
-    let db: any Database
+    /// The primary's handle, made when asked for: a request that never reaches the database (a cache hit) does not
+    /// pay for one (it showed in the cached listing's profile).
+    var db: any Database { primary() }
+    private let primary: @Sendable () -> any Database
     let clock: AppClock
     let host: any UseCaseHost
     /// The request's read-your-writes state (nil outside requests, and without replicas).
-    var consistency: ConsistencySession? = nil
+    let consistency: ConsistencySession?
     /// A replica's handle, by its id (bound to the request's event loop when there is one).
-    var replica: @Sendable (DatabaseID) -> any Database = { _ in fatalError("no replicas configured") }
+    let replica: @Sendable (DatabaseID) -> any Database
+
+    init(
+        db: @escaping @autoclosure @Sendable () -> any Database, clock: AppClock, host: any UseCaseHost,
+        consistency: ConsistencySession? = nil,
+        replica: @escaping @Sendable (DatabaseID) -> any Database = { _ in fatalError("no replicas configured") }
+    ) {
+        primary = db
+        self.clock = clock
+        self.host = host
+        self.consistency = consistency
+        self.replica = replica
+    }
 
     var now: Date { clock.now() }
 
@@ -93,7 +107,7 @@ extension Application: UseCaseHost {
 extension Application {
     /// The context for use cases run outside a request (scheduled jobs, commands, tests).
     var useCases: UseCaseContext {
-        UseCaseContext(db: db, clock: clock, host: self, replica: { id in self.db(id) })
+        UseCaseContext(db: self.db, clock: clock, host: self, replica: { id in self.db(id) })
     }
 }
 
@@ -101,7 +115,7 @@ extension Request {
     /// The context for the use cases this request runs.
     var useCases: UseCaseContext {
         UseCaseContext(
-            db: db, clock: application.clock, host: application, consistency: consistency,
+            db: self.db, clock: application.clock, host: application, consistency: consistency,
             replica: { [self] id in self.db(id) })
     }
 }
