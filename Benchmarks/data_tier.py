@@ -140,3 +140,29 @@ def cpu_split(before, after):
     busy, total = after[0] - before[0], after[1] - before[1]
     return {"machine_busy": round(busy / total, 2), "postgres_share": round((after[2] - before[2]) / max(busy, 1), 2),
             "bidforge_share": round((after[3] - before[3]) / max(busy, 1), 2)}
+
+
+def copy_database(primary_dir, copy_dir, port, log):
+    """A copy of the stopped benchmark database (the archive run moves rows; the seeded one must stay as it is)."""
+    shutil.rmtree(copy_dir, ignore_errors=True)
+    copy_dir.mkdir(parents=True)
+    copy_dir.chmod(0o755)
+    started = time.time()
+    subprocess.run(["cp", "-a", str(primary_dir / "data"), str(copy_dir / "data")], check=True)
+    (copy_dir / "data" / "postmaster.pid").unlink(missing_ok=True)
+    log(f"archive: copied the database in {time.time() - started:.0f} s")
+    subprocess.run([str(ROOT / "scripts/start-postgres"), str(copy_dir), str(port)], check=True, capture_output=True)
+    return f"postgres://postgres@127.0.0.1:{port}/postgres"
+
+
+def run_archive(binary, env, log):
+    """`bidforge archive --older-than 0d` (every finished project) → (seconds, its summary line)."""
+    started = time.time()
+    out = subprocess.run([binary, "archive", "--older-than", "0d", "--batch", "100"], env=env, capture_output=True,
+                         text=True, cwd=ROOT)
+    seconds = time.time() - started
+    if out.returncode != 0:
+        raise RuntimeError("archive failed:\n" + out.stdout + out.stderr)
+    summary = out.stdout.strip().splitlines()[-1]
+    log(f"archive: {summary}")
+    return seconds, summary
