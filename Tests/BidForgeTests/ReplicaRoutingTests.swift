@@ -81,6 +81,34 @@ import Testing
         #expect(set.statuses()[0].status.lag == .zero)
     }
 
+    @Test func healthNamesTheReplicasReadsSkipAndGivesEachOnesLag() {
+        #expect(HealthController.replicasCheck(nil).status == "disabled")
+        let set = Self.replicas(2)
+        let now = ContinuousClock.now
+        set.recordPrimary(WALPosition(100), at: now)
+        set.recordReplica(0, replayed: WALPosition(100), at: now)
+        set.recordReplica(1, replayed: WALPosition(100), at: now)
+        let ok = HealthController.replicasCheck(set)
+        #expect(ok.status == "ok" && ok.message == nil)
+        #expect(ok.details?["replica1"] == .object(["address": "x", "status": "ok", "lagMs": 0, "replayed": "0/64"]))
+        set.recordReplica(1, replayed: nil, problem: .unreachable, message: "down", at: now)
+        let degraded = HealthController.replicasCheck(set)
+        #expect(degraded.status == "degraded")
+        #expect(degraded.message?.contains("replica2 (unreachable)") == true)
+        #expect(degraded.message?.contains("replica1") == false)
+    }
+
+    @Test func archiveCutOffsReadYearsMonthsAndDays() throws {
+        let now = try #require(JSONCoding.parseDate("2026-12-03T12:00:00Z"))
+        #expect(ProjectArchive.cutoff("2y", now: now) == JSONCoding.parseDate("2024-12-03T12:00:00Z"))
+        #expect(ProjectArchive.cutoff("18m", now: now) == JSONCoding.parseDate("2025-06-03T12:00:00Z"))
+        #expect(ProjectArchive.cutoff("30d", now: now) == JSONCoding.parseDate("2026-11-03T12:00:00Z"))
+        #expect(ProjectArchive.cutoff("0d", now: now) == now)
+        for bad in ["", "y", "2", "2w", "-1y", "2.5y", "two years"] {
+            #expect(ProjectArchive.cutoff(bad, now: now) == nil, "\(bad)")
+        }
+    }
+
     @Test func inMemoryTokensKeepTheLaterPositionForTheWindow() async throws {
         let tokens = InMemoryConsistencyTokens(window: .milliseconds(200))
         let user = UUID(), other = UUID()

@@ -16,6 +16,34 @@ import Testing
         #expect(s.maxJSONBodyBytes == 1 << 20)
     }
 
+    @Test func replicasNeedPostgresAWellFormedURLAndAWindowLongerThanTheirLag() throws {
+        let pg = "postgres://u@127.0.0.1:5432/db"
+        let ok = try Settings.fromEnvironment([
+            "DATABASE_URL": pg, "DATABASE_REPLICA_URLS": " postgres://u@r1:5432/db , postgres://u@r2:5432/db ,"
+        ])
+        #expect(ok.databaseReplicaURLs == ["postgres://u@r1:5432/db", "postgres://u@r2:5432/db"])
+        #expect(ok.replicaMaxLagMilliseconds == 1000 && ok.consistencyWindowSeconds == 60)
+        func problems(_ env: [String: String]) -> [String] {
+            do {
+                _ = try Settings.fromEnvironment(env)
+                return []
+            } catch let problems as Settings.Problems {
+                return problems.messages
+            } catch {
+                return ["\(error)"]
+            }
+        }
+        #expect(problems(["DATABASE_REPLICA_URLS": pg]).contains { $0.contains("needs a PostgreSQL DATABASE_URL") })
+        #expect(
+            problems(["DATABASE_URL": pg, "DATABASE_REPLICA_URLS": "sqlite://x.sqlite"]).contains {
+                $0.contains("each replica must look like postgres://")
+            })
+        #expect(
+            problems(["DATABASE_URL": pg, "REPLICA_MAX_LAG_MS": "5000", "CONSISTENCY_WINDOW_SECONDS": "5"]).contains {
+                $0.contains("CONSISTENCY_WINDOW_SECONDS (5) must be longer than REPLICA_MAX_LAG_MS")
+            })
+    }
+
     @Test func databaseURLForms() throws {
         #expect(
             try Settings.fromEnvironment(["DATABASE_URL": "sqlite:///srv/bidforge.sqlite"]).database

@@ -43,3 +43,10 @@ def test_maintain_has_nothing_to_do_on_sqlite():
     result = run("maintain", AUTO_MIGRATE="true")
     assert result.returncode == 0, result.stderr
     assert "SQLite keeps bids in one table" in result.stdout
+
+
+def test_archive_refuses_sqlite_with_a_reason():
+    result = run("archive", "--older-than", "2y", AUTO_MIGRATE="true")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Program crashed" not in result.stderr
+    assert "archive moves rows into PostgreSQL's archive tables" in result.stdout + result.stderr

@@ -247,6 +247,11 @@ def test_an_archive_killed_mid_run_and_run_again_loses_and_doubles_nothing():
     seeded = subprocess.run([binary, "seed", "--companies", "30", "--projects", "400", "--bids-per-project", "6",
                              "--seed", "11"], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert seeded.returncode == 0, seeded.stderr
+    for bad, reason in ((["--older-than", "2w"], "--older-than must look like 2y, 18m or 30d"),
+                        (["--older-than", "2y", "--batch", "0"], "--batch must be between 1 and 10000")):
+        refused = subprocess.run([binary, "archive", *bad], env=env, capture_output=True, text=True, timeout=60,
+                                 cwd=ROOT)
+        assert refused.returncode == 1 and reason in refused.stdout + refused.stderr, refused.stdout + refused.stderr
     finished = int(psql("postgres", "SELECT count(*) FROM projects WHERE status IN ('AWARDED', 'CANCELLED')"))
     assert finished > 50
     before = archive_fingerprint()

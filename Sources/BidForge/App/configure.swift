@@ -47,7 +47,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     if let cors = CORSSettings(origins: settings.corsAllowedOrigins) {
         app.middleware.use(cors.middleware)
     }
-    app.middleware.use(APIMiddleware(settings))
+    app.middleware.use(APIMiddleware(settings, readRouting: app.readRouting))
     app.middleware.use(RateLimitMiddleware())
     try routes(app)
 

@@ -68,21 +68,24 @@ struct ArchiveCommand: AsyncCommand {
         var batch: Int?
     }
 
-    struct Refused: Error, CustomStringConvertible { let description: String }
-
     var help: String { "Move projects finished before a cut-off, with everything of theirs, to the archive tables." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        // Said on the console, as the seed's refusals are: a thrown error's message is only logged.
+        func refuse(_ reason: String) -> ExitCode {
+            context.console.error(reason)
+            return ExitCode.failure
+        }
         guard app.db.isPostgres else {
-            throw Refused(description: "archive moves rows into PostgreSQL's archive tables; DATABASE_URL is SQLite")
+            throw refuse("archive moves rows into PostgreSQL's archive tables; DATABASE_URL is SQLite")
         }
         let now = app.clock.now()
         guard let text = signature.olderThan, let cutoff = ProjectArchive.cutoff(text, now: now) else {
-            throw Refused(description: "--older-than must look like 2y, 18m or 30d")
+            throw refuse("--older-than must look like 2y, 18m or 30d")
         }
         let batch = signature.batch ?? 100
-        guard (1...10_000).contains(batch) else { throw Refused(description: "--batch must be between 1 and 10000") }
+        guard (1...10_000).contains(batch) else { throw refuse("--batch must be between 1 and 10000") }
         let started = ContinuousClock.now
         let console = context.console
         let report: ProjectArchive.Report

@@ -56,28 +56,7 @@ struct M025_PartitionBidsByYear: AsyncMigration {
             "ALTER TABLE bid_revisions ADD CONSTRAINT bid_revisions_bid_id_fkey FOREIGN KEY (bid_id) REFERENCES bid_keys (id)",
             "CREATE INDEX bids_company_created_idx ON bids (company_id, created_at)",
             "CREATE INDEX bids_project_id_status_idx ON bids (project_id, status)",
-            """
-            CREATE FUNCTION bidforge_bid_keys() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              IF TG_OP = 'INSERT' THEN
-                INSERT INTO bid_keys (id, project_id, company_id, live)
-                VALUES (NEW.id, NEW.project_id, NEW.company_id, NEW.status = 'SUBMITTED');
-                RETURN NEW;
-              ELSIF TG_OP = 'UPDATE' THEN
-                IF NEW.id <> OLD.id OR NEW.project_id <> OLD.project_id OR NEW.company_id <> OLD.company_id THEN
-                  RAISE EXCEPTION 'a bid''s id, project and company never change';
-                END IF;
-                IF (NEW.status = 'SUBMITTED') IS DISTINCT FROM (OLD.status = 'SUBMITTED') THEN
-                  UPDATE bid_keys SET live = NEW.status = 'SUBMITTED' WHERE id = NEW.id;
-                END IF;
-                RETURN NEW;
-              ELSE
-                DELETE FROM bid_keys WHERE id = OLD.id;
-                RETURN OLD;
-              END IF;
-            END
-            $$
-            """,
+            keysFunction(counting: false),
             // AFTER DELETE: the key goes once the bid (which references it) is gone.
             """
             CREATE TRIGGER bids_keys_write BEFORE INSERT OR UPDATE ON bids
@@ -87,6 +66,45 @@ struct M025_PartitionBidsByYear: AsyncMigration {
         ] {
             try await sql.raw(statement).run()
         }
+    }
+
+    /// The trigger function that keeps `bid_keys`: `live` always, `counted` too from M027 on (`counting`).
+    static func keysFunction(counting: Bool) -> SQLQueryString {
+        let insertColumns = counting ? ", counted" : ""
+        let insertValues = counting ? ", NEW.status <> 'WITHDRAWN'" : ""
+        let update =
+            counting
+            ? """
+            IF NEW.status IS DISTINCT FROM OLD.status THEN
+              UPDATE bid_keys SET live = NEW.status = 'SUBMITTED', counted = NEW.status <> 'WITHDRAWN' WHERE id = NEW.id;
+            END IF;
+            """
+            : """
+            IF (NEW.status = 'SUBMITTED') IS DISTINCT FROM (OLD.status = 'SUBMITTED') THEN
+              UPDATE bid_keys SET live = NEW.status = 'SUBMITTED' WHERE id = NEW.id;
+            END IF;
+            """
+        return SQLQueryString(
+            stringLiteral: """
+                CREATE OR REPLACE FUNCTION bidforge_bid_keys() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF TG_OP = 'INSERT' THEN
+                    INSERT INTO bid_keys (id, project_id, company_id, live\(insertColumns))
+                    VALUES (NEW.id, NEW.project_id, NEW.company_id, NEW.status = 'SUBMITTED'\(insertValues));
+                    RETURN NEW;
+                  ELSIF TG_OP = 'UPDATE' THEN
+                    IF NEW.id <> OLD.id OR NEW.project_id <> OLD.project_id OR NEW.company_id <> OLD.company_id THEN
+                      RAISE EXCEPTION 'a bid''s id, project and company never change';
+                    END IF;
+                    \(update)
+                    RETURN NEW;
+                  ELSE
+                    DELETE FROM bid_keys WHERE id = OLD.id;
+                    RETURN OLD;
+                  END IF;
+                END
+                $$
+                """)
     }
 
     func revert(on db: any Database) async throws {

@@ -2,11 +2,29 @@ import BidForgeCore
 import Fluent
 import Foundation
 import SQLKit
+import Vapor
 
 /// Reading an archived project (PostgreSQL): the slower path the API falls back to when a project is no longer live.
 /// Only the companies it concerned see it — its owner, and a company that bid on it or was invited — never the
 /// public: an archived project is out of every listing, and 404 to everyone else, like any project one may not see.
 enum ArchivedProjects {
+    /// The project the route's `projectID` names: live when the caller may see it (`ProjectAccess.load`), else archived
+    /// when it concerned them, else the live lookup's own 404. The one fallback every route that reads a finished
+    /// project shares.
+    static func load(_ req: Request, caller: Caller?) async throws -> (
+        project: ProjectModel, relation: ProjectRelation, archived: Bool
+    ) {
+        do {
+            let (project, relation) = try await ProjectAccess.load(req, caller: caller)
+            return (project, relation, false)
+        } catch let error as APIError where error.status == .notFound {
+            guard let id = req.parameters.get("projectID", as: UUID.self),
+                let (project, relation) = try await find(id, caller: caller, on: req.db)
+            else { throw error }
+            return (project, relation, true)
+        }
+    }
+
     /// The archived project `id`, with how the caller stands towards it; nil when there is none or they may not see it.
     static func find(_ id: UUID, caller: Caller?, on db: any Database) async throws -> (ProjectModel, ProjectRelation)?
     {

@@ -26,22 +26,16 @@ struct BidsController: RouteCollection {
 
     func listForProject(_ req: Request, _ caller: Caller) async throws -> CachedJSON<Page<BidDTO>> {
         let paging = try req.paging()
-        let found: (ProjectModel, ProjectRelation)
-        do {
-            found = try await ProjectAccess.load(req, caller: caller)
-        } catch let error as APIError where error.status == .notFound {
-            // No longer live: an archived project's bids, for the companies it concerned (a slower path).
-            guard let id = req.parameters.get("projectID", as: UUID.self),
-                let (archived, relation) = try await ArchivedProjects.find(id, caller: caller, on: req.db)
-            else { throw error }
+        let (project, relation, archived) = try await ArchivedProjects.load(req, caller: caller)
+        if archived {
+            // No longer live: the archive's bids, for the companies it concerned (a slower path).
             let (rows, total) = try await ArchivedProjects.bids(
-                of: archived, relation: relation, caller: caller, paging: paging, on: req.db)
+                of: project, relation: relation, caller: caller, paging: paging, on: req.db)
             let items = try rows.map { bid, name in
-                try BidDTO(bid, addendumCount: archived.addendumCount, companyName: name)
+                try BidDTO(bid, addendumCount: project.addendumCount, companyName: name)
             }
             return CachedJSON(Page(items, paging, total: total))
         }
-        let (project, relation) = found
         let query = try BidPartitions.bids(of: project, on: req.db)
             .join(CompanyModel.self, on: \BidModel.$companyId == \CompanyModel.$id)
         if relation != .owner { query.filter(\.$companyId == caller.companyId) }

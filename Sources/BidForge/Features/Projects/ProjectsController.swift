@@ -52,19 +52,13 @@ struct ProjectsController: RouteCollection {
             }
             return try await CachedJSONBytes(bytes: Array(card.json)).encodeResponse(for: req)
         }
-        let found: (ProjectModel, ProjectRelation)
-        do {
-            found = try await ProjectAccess.load(req, caller: caller)
-        } catch let error as APIError where error.status == .notFound {
-            // No longer live: an archived project, for the companies it concerned (a slower path).
-            guard let id = req.parameters.get("projectID", as: UUID.self),
-                let (archived, _) = try await ArchivedProjects.find(id, caller: caller, on: req.db)
-            else { throw error }
-            let count = try await ArchivedProjects.bidCount(id, on: req.db)
-            return try await CachedJSONBytes(bytes: try ProjectDTO(archived, bidCount: count).json).encodeResponse(
+        let (project, relation, archived) = try await ArchivedProjects.load(req, caller: caller)
+        if archived {
+            // No longer live: the archived project, for the companies it concerned (a slower path).
+            let count = try await ArchivedProjects.bidCount(try project.requireID(), on: req.db)
+            return try await CachedJSONBytes(bytes: try ProjectDTO(project, bidCount: count).json).encodeResponse(
                 for: req)
         }
-        let (project, relation) = found
         if relation == .invited, let caller {
             try await InvitationActions.markViewedIfPending(
                 projectId: try project.requireID(), companyId: caller.companyId, in: req.useCases)

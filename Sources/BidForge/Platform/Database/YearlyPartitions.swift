@@ -11,15 +11,9 @@ enum YearlyPartitions {
     /// Creates the partitions for `years` that do not exist yet; returns the names it created.
     @discardableResult
     static func ensure(_ table: String, years: ClosedRange<Int>, on sql: any SQLDatabase) async throws -> [String] {
-        let existing = Set(
-            try await sql.raw(
-                """
-                SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
-                WHERE i.inhparent = \(bind: table)::regclass
-                """
-            ).all().map { try $0.decode(column: "name", as: String.self) })
+        let existing = Set(try await self.years(table, on: sql))
         var created: [String] = []
-        for year in years where !existing.contains(name(table, year: year)) {
+        for year in years where !existing.contains(year) {
             try await sql.raw(
                 """
                 CREATE TABLE IF NOT EXISTS \(ident: name(table, year: year)) PARTITION OF \(ident: table) \

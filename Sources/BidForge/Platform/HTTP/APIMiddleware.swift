@@ -11,18 +11,21 @@ struct APIMiddleware: AsyncMiddleware {
     let instanceName: String
     let compression: Bool
     let maxJSONBodyBytes: Int
+    /// Where reads may go besides the primary (nil without replicas: no request pays for read-your-writes then).
+    let readRouting: ReadRouting?
 
-    init(_ settings: Settings) {
+    init(_ settings: Settings, readRouting: ReadRouting? = nil) {
         instanceName = settings.instanceName
         compression = settings.compression
         maxJSONBodyBytes = settings.maxJSONBodyBytes
+        self.readRouting = readRouting
     }
 
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let started = ContinuousClock.now
         let requestId = Self.requestId(from: request)
         request.logger[metadataKey: "requestId"] = .string(requestId)
-        let routing = request.application.readRouting
+        let routing = readRouting
         if routing != nil {
             request.consistency = ConsistencySession(
                 presented: request.headers.first(name: ConsistencySession.header).flatMap { WALPosition($0) })

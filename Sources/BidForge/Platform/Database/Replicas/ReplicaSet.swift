@@ -114,7 +114,3 @@ final class ReplicaSet: Sendable {
         return max(.zero, now - first.seenAt)
     }
 }
-
-extension Duration {
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-}
