@@ -166,3 +166,57 @@ def run_archive(binary, env, log):
     summary = out.stdout.strip().splitlines()[-1]
     log(f"archive: {summary}")
     return seconds, summary
+
+
+CGROUP_CPU = Path("/sys/fs/cgroup/cpu")
+
+
+class MachineCaps:
+    """Each PostgreSQL server in its own CPU cgroup capped at `cores` — as if each ran on a small machine of its own.
+
+    On one 2-core box the primary and its replicas share the CPUs the application also needs, so adding replicas adds
+    no database capacity; capping every server alike makes the database the bottleneck each would be on its own
+    machine, which is what the replica target is about. Needs the cgroup v1 cpu controller, writable (root)."""
+
+    def __init__(self, cores):
+        self.cores, self.groups = cores, []
+
+    @staticmethod
+    def available():
+        probe = CGROUP_CPU / "bidforge-bench-probe"
+        try:
+            probe.mkdir(exist_ok=True)
+            probe.rmdir()
+            return True
+        except OSError:
+            return False
+
+    def confine(self, name, data_dir):
+        """Moves the server whose data directory is `data_dir` (postmaster and every child) into its capped group."""
+        group = CGROUP_CPU / f"bidforge-bench-{name}"
+        group.mkdir(exist_ok=True)
+        (group / "cpu.cfs_period_us").write_text("100000")
+        (group / "cpu.cfs_quota_us").write_text(str(int(self.cores * 100000)))
+        postmaster = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+        children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
+        for pid in [postmaster, *map(int, children)]:
+            try:
+                (group / "cgroup.procs").write_text(str(pid))
+            except OSError:
+                pass  # a child that has just exited
+        self.groups.append(group)
+
+    def release(self):
+        """Moves every process back to the root group and removes the groups (a capped server left behind would slow
+        every later run)."""
+        for group in self.groups:
+            for pid in (group / "cgroup.procs").read_text().split():
+                try:
+                    (CGROUP_CPU / "cgroup.procs").write_text(pid)
+                except OSError:
+                    pass
+            try:
+                group.rmdir()
+            except OSError:
+                pass
+        self.groups = []

@@ -11,7 +11,7 @@ import Vapor
     @Test func healthAndReadiness() async throws {
         try await TestApp.run { t in
             let health = try await t.request(.GET, "/api/health")
-            #expect(health.status == .ok)
+            #expect(health.status == .ok, "\(health.text)")
             #expect(health.json["status"].string == "healthy")
             #expect(health.json["checks"]["database"]["status"].string == "ok")
             #expect(health.json["checks"]["redis"]["status"].string == "disabled")

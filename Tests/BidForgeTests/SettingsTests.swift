@@ -87,6 +87,8 @@ import Testing
         // An idle timeout at or below the ping interval would cut quiet live sockets.
         #expect(throws: Settings.Problems.self) { try Settings.fromEnvironment(["HTTP_IDLE_TIMEOUT_SECONDS": "30"]) }
         #expect((try? Settings.fromEnvironment(["HTTP_IDLE_TIMEOUT_SECONDS": "31"]))?.httpIdleTimeoutSeconds == 31)
+        #expect((try? Settings.fromEnvironment([:]))?.healthCheckTimeoutMilliseconds == 2000)
+        #expect(throws: Settings.Problems.self) { try Settings.fromEnvironment(["HEALTH_CHECK_TIMEOUT_MS": "10"]) }
     }
 
     @Test func developmentSecretIsGeneratedOnceAndKept() throws {

@@ -78,9 +78,27 @@ struct S3StorageTests {
             try await storage.delete("projects/p1/spec.txt")
             #expect(try await storage.size(of: "projects/p1/spec.txt") == nil)
             let health = try await t.request(.GET, "/api/health", token: try await t.platformAdmin().token)
-            #expect(health.status == .ok)
+            #expect(health.status == .ok, "\(health.text)")
             #expect(health.json["checks"]["storage"]["details"]["backend"].string == "s3")
         }
+    }
+
+    /// A bucket that takes the connection and never answers fails the check at HEALTH_CHECK_TIMEOUT_MS, not later.
+    @Test func aHangingBucketFailsHealthWithinTheCheckTimeout() async throws {
+        let silent = try SilentListener()
+        let env = [
+            "S3_BUCKET": "hangs", "S3_ENDPOINT": "http://127.0.0.1:\(silent.port)", "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing", "HEALTH_CHECK_TIMEOUT_MS": "300"
+        ]
+        try await TestApp.run(environment: env) { t in
+            let started = ContinuousClock.now
+            let health = try await t.request(.GET, "/api/health")
+            #expect(ContinuousClock.now - started < .seconds(10), "answered at the check's limit, not the client's")
+            #expect(health.status == .serviceUnavailable)
+            #expect(health.json["checks"]["storage"]["status"].string == "error")
+            #expect(health.json["checks"]["storage"]["message"].string?.contains("within 300 ms") == true)
+        }
+        withExtendedLifetime(silent) {}
     }
 
     @Test func anUnreachableBucketFailsHealth() async throws {

@@ -87,6 +87,9 @@ public struct Settings: Sendable {
     public var corsAllowedOrigins: [String]
     /// `/api/health` reports memory as failing above this resident size (`MEMORY_LIMIT_MB`).
     public var memoryLimitBytes: Int
+    /// How long `/api/health` and `/api/ready` wait for each dependency before calling it failed
+    /// (`HEALTH_CHECK_TIMEOUT_MS`); keep it under the probe's own timeout.
+    public var healthCheckTimeoutMilliseconds: Int
     /// On SIGTERM: seconds to keep serving with `/api/ready` at 503 so load balancers stop sending traffic
     /// (`SHUTDOWN_DRAIN_SECONDS`), then at most this long for in-flight requests (`SHUTDOWN_GRACE_SECONDS`).
     public var shutdownDrainSeconds: Int
@@ -269,6 +272,7 @@ public struct Settings: Sendable {
             corsAllowedOrigins: (env["CORS_ALLOWED_ORIGINS"] ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             memoryLimitBytes: int("MEMORY_LIMIT_MB", 512, min: 16, max: 1 << 20) << 20,
+            healthCheckTimeoutMilliseconds: int("HEALTH_CHECK_TIMEOUT_MS", 2000, min: 50, max: 60_000),
             shutdownDrainSeconds: int("SHUTDOWN_DRAIN_SECONDS", environment == .production ? 5 : 0, min: 0, max: 300),
             shutdownGraceSeconds: int("SHUTDOWN_GRACE_SECONDS", 10, min: 0, max: 600),
             httpIdleTimeoutSeconds: int("HTTP_IDLE_TIMEOUT_SECONDS", 75, min: 1, max: 3_600),

@@ -5,9 +5,10 @@ import Foundation
 #endif
 
 /// Writes raw bytes to a loopback HTTP server and reads what comes back, for requests no client library will send
-/// (a Content-Length it never intends to honour).
+/// (a Content-Length it never intends to honour). The wait is long by default: a loaded CI machine may take seconds to
+/// answer, and an answer ends the wait at once.
 enum RawHTTP {
-    static func exchange(port: Int, _ request: String, timeoutSeconds: Int = 10) async throws -> String {
+    static func exchange(port: Int, _ request: String, timeoutSeconds: Int = 60) async throws -> String {
         try await Task.detached {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw POSIXError(.EIO) }
@@ -39,4 +40,38 @@ enum RawHTTP {
             return String(decoding: received, as: UTF8.self)
         }.value
     }
+}
+
+/// A loopback port that takes connections and never answers: the kernel completes the handshake for a listening
+/// socket that never calls accept, so a client connects, sends, and waits. For dependencies that hang.
+final class SilentListener: Sendable {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: actual.sin_port))
+    }
+
+    deinit { close(fd) }
 }

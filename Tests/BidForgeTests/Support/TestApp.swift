@@ -26,9 +26,12 @@ struct TestApp: Sendable {
         _ body: (TestApp) async throws -> Void
     ) async throws {
         let (location, cleanup) = try await TestDatabase.make()
+        // Every suite runs at once on a 2-core CI machine: a request may wait seconds for a pooled connection and a
+        // health probe for its dependency. The tests judge behaviour, so both waits are long here; the pool's 503 and
+        // a failed check are tested on purpose (a thrown pool timeout, an unreachable bucket), not by load.
         let base = [
-            "APP_ENV": "testing", "BCRYPT_COST": "4", "DB_POOL_SIZE": "4",
-            "RATE_LIMIT_DISABLED": rateLimited ? "false" : "true"
+            "APP_ENV": "testing", "BCRYPT_COST": "4", "DB_POOL_SIZE": "4", "DB_POOL_TIMEOUT_SECONDS": "60",
+            "HEALTH_CHECK_TIMEOUT_MS": "20000", "RATE_LIMIT_DISABLED": rateLimited ? "false" : "true"
         ]
         var settings = try Settings.fromEnvironment(base.merging(environment) { $1 })
         settings.database = location

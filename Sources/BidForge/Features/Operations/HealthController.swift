@@ -18,7 +18,6 @@ struct HealthDTO: Encodable, Sendable {
 /// database or storage never restarts every pod), `GET /api/health` (is every configured component working?) and
 /// `GET /api/ready` (may this instance take traffic?).
 struct HealthController: RouteCollection {
-    static let checkTimeout: Duration = .seconds(2)
     /// The storage probe writes an object: it runs at most this often, however often health is asked.
     static let storageProbeInterval: Duration = .seconds(30)
 
@@ -58,7 +57,7 @@ struct HealthController: RouteCollection {
         if req.application.isDraining {
             return try Response.json(.serviceUnavailable, ["status": "draining"])
         }
-        let migrated = await withTimeout(Self.checkTimeout) {
+        let migrated = await withTimeout(Self.limit(req.application)) {
             try await Self.appliedMigrations(req.db) >= Migrations.all.count
         }
         let ready = migrated == true
@@ -67,18 +66,26 @@ struct HealthController: RouteCollection {
             ["status": ready ? "ready" : "not_ready"])
     }
 
-    /// Runs one check within `checkTimeout`: its answer (nil on timeout or error) and how long it took, in ms.
-    static func timed<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async -> (T?, Int64) {
+    /// How long one check may take (`HEALTH_CHECK_TIMEOUT_MS`).
+    static func limit(_ app: Application) -> Duration { .milliseconds(app.settings.healthCheckTimeoutMilliseconds) }
+
+    /// Runs one check within `limit`: its answer (nil on timeout or error) and how long it took, in ms.
+    static func timed<T: Sendable>(
+        within limit: Duration, _ body: @escaping @Sendable () async throws -> T
+    ) async -> (T?, Int64) {
         let started = ContinuousClock.now
-        let answer = await withTimeout(checkTimeout, body)
+        let answer = await withTimeout(limit, body)
         return (answer, Int64(((ContinuousClock.now - started) / .milliseconds(1)).rounded()))
     }
 
     /// The database answers and holds every migration this build knows (a database not yet migrated answers, but
     /// every request would fail on it).
     static func databaseCheck(_ req: Request) async -> HealthDTO.Check {
-        let (applied, ms) = await timed { try await appliedMigrations(req.db) }
-        guard let applied else { return .init(status: "error", message: "The database did not answer within 2 s.") }
+        let limit = limit(req.application)
+        let (applied, ms) = await timed(within: limit) { try await appliedMigrations(req.db) }
+        guard let applied else {
+            return .init(status: "error", message: "The database did not answer within \(limit.milliseconds) ms.")
+        }
         guard applied >= Migrations.all.count else {
             return .init(
                 status: "error",
@@ -127,7 +134,7 @@ struct HealthController: RouteCollection {
 
     static func redisCheck(_ app: Application) async -> HealthDTO.Check {
         guard let redis = app.redis else { return .init(status: "disabled") }
-        let (answered, ms) = await timed { try await redis.ping() }
+        let (answered, ms) = await timed(within: limit(app)) { try await redis.ping() }
         guard answered == true else {
             return .init(
                 status: "degraded", message: "Redis is not answering; rate limits are per instance until it returns.")
@@ -165,7 +172,8 @@ struct HealthController: RouteCollection {
         let storage = app.objectStorage
         let key = "health/\(UUID().uuidString.lowercased())"
         let probe = ByteBuffer(string: "bidforge health probe \(key)")
-        let (ok, ms) = await timed {
+        let limit = limit(app)
+        let (ok, ms) = await timed(within: limit) {
             try await storage.put(key, body: probe, contentType: "text/plain")
             let back = try await storage.get(key)
             try await storage.delete(key)
@@ -175,7 +183,8 @@ struct HealthController: RouteCollection {
             ? .init(status: "ok", details: ["backend": .string(storage.kind), "latencyMs": .int(ms)])
             : .init(
                 status: "error",
-                message: "The \(storage.kind) storage did not store and return a probe object within 2 s.",
+                message:
+                    "The \(storage.kind) storage did not store and return a probe object within \(limit.milliseconds) ms.",
                 details: ["backend": .string(storage.kind)])
     }
 
