@@ -85,6 +85,16 @@ struct ProjectArchiveTests {
             #expect(winnersView.json["data"].array.map { $0["id"].string } == [winning.uuidString.lowercased()])
             #expect(
                 try await t.request(.GET, "/api/v1/projects/\(done)/bids", token: stranger.token).status == .notFound)
+            // A bid's history too: its company and the project's owner, nobody else (not the other bidder).
+            for member in [owner, winner] {
+                let history = try await t.request(.GET, "/api/v1/bids/\(winning)/revisions", token: member.token)
+                #expect(history.json["data"].array.compactMap { $0["revision"].int } == [1, 2], "\(history.text)")
+                #expect(history.json["pagination"]["total"].int == 2)
+            }
+            for outsider in [loser, stranger] {
+                let refused = try await t.request(.GET, "/api/v1/bids/\(winning)/revisions", token: outsider.token)
+                #expect(refused.status == .notFound)
+            }
             let listing = try await t.request(.GET, "/api/v1/projects?status=AWARDED", token: owner.token)
             #expect(!listing.text.contains(done.uuidString.lowercased()))
         }

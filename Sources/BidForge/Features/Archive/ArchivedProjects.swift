@@ -45,6 +45,46 @@ enum ArchivedProjects {
         return concerned == nil ? nil : (project, .invited)
     }
 
+    /// The bid the route's `bidID` names: live when the caller may see it (`BidAccess.load`), else archived when it is
+    /// the caller's bid or on the caller's project, else the live lookup's own 404.
+    static func loadBid(_ req: Request, caller: Caller) async throws -> (
+        bid: BidModel, project: ProjectModel, relation: BidAccess.Relation, archived: Bool
+    ) {
+        do {
+            let (bid, project, relation) = try await BidAccess.load(req, caller: caller)
+            return (bid, project, relation, false)
+        } catch let error as APIError where error.status == .notFound {
+            guard req.db.isPostgres, let id = req.parameters.get("bidID", as: UUID.self) else { throw error }
+            let sql = req.db.sql
+            guard
+                let bid = try await sql.raw("SELECT * FROM archived_bids WHERE id = \(bind: id)").first()?
+                    .decodeModel(BidModel.self),
+                let project = try await sql.raw("SELECT * FROM archived_projects WHERE id = \(bind: bid.projectId)")
+                    .first()?.decodeModel(ProjectModel.self)
+            else { throw error }
+            if bid.companyId == caller.companyId { return (bid, project, .bidder, true) }
+            if project.companyId == caller.companyId { return (bid, project, .projectOwner, true) }
+            throw error
+        }
+    }
+
+    /// An archived bid's revisions, oldest first, and how many there are.
+    static func revisions(of bidID: UUID, paging: Paging, on db: any Database) async throws -> (
+        rows: [BidRevisionModel], total: Int
+    ) {
+        let sql = db.sql
+        let total =
+            try await sql.raw("SELECT count(*) AS n FROM archived_bid_revisions WHERE bid_id = \(bind: bidID)")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        let rows = try await sql.raw(
+            """
+            SELECT * FROM archived_bid_revisions WHERE bid_id = \(bind: bidID) ORDER BY revision \
+            LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+            """
+        ).all()
+        return (try rows.map { try $0.decodeModel(BidRevisionModel.self) }, total)
+    }
+
     /// Its bids that are not withdrawn.
     static func bidCount(_ id: UUID, on db: any Database) async throws -> Int {
         try await db.sql.raw(

@@ -86,11 +86,14 @@ struct BidsController: RouteCollection {
     }
 
     func revisions(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<BidRevisionDTO>> {
-        let (bid, project, relation) = try await BidAccess.load(req, caller: caller)
+        let (bid, project, relation, archived) = try await ArchivedProjects.loadBid(req, caller: caller)
         let paging = try req.paging()
         let hide = relation == .projectOwner && BidAccess.hidesPrice(of: project, from: .owner, now: req.now)
-        let query = BidRevisionModel.query(on: req.db).filter(\.$bidId == (try bid.requireID()))
-        let (rows, total) = try await query.sort(\.$revision).page(paging)
+        let (rows, total) =
+            archived
+            ? try await ArchivedProjects.revisions(of: try bid.requireID(), paging: paging, on: req.db)
+            : try await BidRevisionModel.query(on: req.db).filter(\.$bidId == (try bid.requireID()))
+                .sort(\.$revision).page(paging)
         return JSONResponse(Page(try rows.map { try BidRevisionDTO($0, hidePrice: hide) }, paging, total: total))
     }
 }
