@@ -215,8 +215,10 @@ class MachineCaps:
                     (CGROUP_CPU / "cgroup.procs").write_text(pid)
                 except OSError:
                     pass
-            try:
-                group.rmdir()
-            except OSError:
-                pass
+            for _ in range(50):  # a process moved out leaves the group a moment later
+                try:
+                    group.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.1)
         self.groups = []
