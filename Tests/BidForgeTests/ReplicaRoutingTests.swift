@@ -153,3 +153,39 @@ import Testing
         #expect(try await ConsistencySession(presented: nil).needed(tokens: tokens) == nil)
     }
 }
+
+/// What a read needs is declared by its use case, and a cache build needs more (PostgreSQL: positions come from it).
+@Suite(.enabled(if: TestDatabase.isPostgres, "log positions are PostgreSQL's"))
+struct ReadRoutingDecisionTests {
+    /// A replica that has everything the caller wrote but not the latest commit of anyone: a `.callersWrites` read may
+    /// use it, the same read building a cache entry may not (the entry would outlive the invalidation it raced).
+    @Test func aCacheBuildReadsOnlyWhatHasEveryCommitSoFar() async throws {
+        try await TestApp.run { t in
+            let db = t.app.db
+            let now = try #require(try await ReadRouting.insertPosition(on: db))
+            let behind = WALPosition(now.value - 1)
+            let set = ReplicaRoutingTests.replicas(1, maxLag: .seconds(60))  // not judged here: a slow machine
+            let clock = ContinuousClock.now
+            set.recordPrimary(now, at: clock)
+            set.recordReplica(0, replayed: behind, at: clock)
+            let routing = ReadRouting(
+                replicas: set, tokens: InMemoryConsistencyTokens(window: .seconds(5)), metrics: t.app.metrics)
+            let session = ConsistencySession(presented: nil)
+            session.identify(UUID())  // a caller with no recent write
+
+            #expect(await routing.replica(for: .callersWrites, session: session, primary: db)?.name == "replica1")
+            #expect(await routing.replica(for: .primary, session: session, primary: db) == nil)
+            #expect(await routing.replica(for: .everything, session: session, primary: db) == nil)
+            let whileFilling = await CacheFilling.$active.withValue(true) {
+                await routing.replica(for: .callersWrites, session: session, primary: db)
+            }
+            #expect(whileFilling == nil, "a cache build's read must see every commit: the primary, here")
+            // Once the replica has replayed past that point, the cache build may use it too.
+            set.recordReplica(0, replayed: WALPosition(now.value + (1 << 20)), at: clock)
+            let caughtUp = await CacheFilling.$active.withValue(true) {
+                await routing.replica(for: .callersWrites, session: session, primary: db)
+            }
+            #expect(caughtUp?.name == "replica1")
+        }
+    }
+}
