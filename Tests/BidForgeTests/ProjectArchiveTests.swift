@@ -99,4 +99,31 @@ struct ProjectArchiveTests {
             #expect(!listing.text.contains(done.uuidString.lowercased()))
         }
     }
+
+    /// A sealed project closed and cancelled before its due time never showed its owner a price; archiving it must not.
+    @Test func aSealedProjectsPricesStayHiddenFromItsOwnerInTheArchive() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let bidder = try await t.register(.subcontractor)
+            let sealed = try await t.openProject(owner, t.projectJSON(sealed: true, dueInDays: 30))
+            let bid = try await t.submitBid(bidder, on: sealed, amount: 444_400)
+            try await t.close(owner, sealed)
+            let cancelled = try await t.request(.POST, "/api/v1/projects/\(sealed)/cancel", token: owner.token)
+            #expect(cancelled.status == .ok, "\(cancelled.text)")
+            try await t.app.db.sql.raw(
+                "UPDATE projects SET updated_at = now() - interval '3 years' WHERE id = \(bind: sealed)"
+            ).run()
+            let cutoff = try #require(ProjectArchive.cutoff("2y", now: Date()))
+            #expect(try await ProjectArchive.run(before: cutoff, batchSize: 10, on: t.app.db).projects == 1)
+
+            let ownersView = try await t.request(.GET, "/api/v1/projects/\(sealed)/bids", token: owner.token)
+            let shown = ownersView.json["data"][0]
+            #expect(shown["id"].string == bid.uuidString.lowercased(), "\(ownersView.text)")
+            #expect(shown["amountCents"].int == nil && shown["notes"].string == nil, "\(ownersView.text)")
+            let history = try await t.request(.GET, "/api/v1/bids/\(bid)/revisions", token: owner.token)
+            #expect(history.json["data"][0]["amountCents"].int == nil, "\(history.text)")
+            let biddersView = try await t.request(.GET, "/api/v1/projects/\(sealed)/bids", token: bidder.token)
+            #expect(biddersView.json["data"][0]["amountCents"].int == 444_400, "its own price, as when live")
+        }
+    }
 }

@@ -93,6 +93,13 @@ struct ArchiveCommand: AsyncCommand {
             report = try await ProjectArchive.preview(before: cutoff, on: app.db)
         } else {
             let cache = app.cache
+            if cache != nil, app.redis == nil {
+                // Only a shared cache reaches the serving instances; theirs would keep showing archived public
+                // projects (and listing them) until their entries expire.
+                console.warning(
+                    "No REDIS_URL: serving instances may show and list archived public projects for up to "
+                        + "\(app.settings.cacheTTLSeconds) s (CACHE_TTL_SECONDS); give this command their REDIS_URL.")
+            }
             report = try await ProjectArchive.run(
                 before: cutoff, batchSize: batch, on: app.db,
                 moved: { ids in await cache?.invalidate(Set([CacheScope.listings] + ids.map(CacheScope.project))) },

@@ -96,7 +96,7 @@ enum ArchivedProjects {
     /// company name; and how many there are.
     static func bids(
         of project: ProjectModel, relation: ProjectRelation, caller: Caller, paging: Paging, on db: any Database
-    ) async throws -> (rows: [(BidModel, String)], total: Int) {
+    ) async throws -> (rows: [(bid: BidModel, companyName: String)], total: Int) {
         let sql = db.sql
         let id = try project.requireID()
         let own: SQLQueryString = relation == .owner ? "" : " AND b.company_id = \(bind: caller.companyId)"

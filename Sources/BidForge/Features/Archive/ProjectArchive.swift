@@ -139,6 +139,9 @@ enum ProjectArchive {
     /// `2y`, `18m`, `30d` → the moment that long before `now`.
     static func cutoff(_ text: String, now: Date) -> Date? {
         guard let unit = text.last, let amount = Int(text.dropLast()), amount >= 0 else { return nil }
+        // Past a thousand years nothing is finished yet (and the calendar's arithmetic overflows on absurd amounts).
+        let limits: [Character: Int] = ["y": 1_000, "m": 12_000, "d": 366_000]
+        guard let limit = limits[unit], amount <= limit else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         switch unit {

@@ -27,24 +27,24 @@ struct BidsController: RouteCollection {
     func listForProject(_ req: Request, _ caller: Caller) async throws -> CachedJSON<Page<BidDTO>> {
         let paging = try req.paging()
         let (project, relation, archived) = try await ArchivedProjects.load(req, caller: caller)
+        let rows: [(bid: BidModel, companyName: String)]
+        let total: Int
         if archived {
             // No longer live: the archive's bids, for the companies it concerned (a slower path).
-            let (rows, total) = try await ArchivedProjects.bids(
+            (rows, total) = try await ArchivedProjects.bids(
                 of: project, relation: relation, caller: caller, paging: paging, on: req.db)
-            let items = try rows.map { bid, name in
-                try BidDTO(bid, addendumCount: project.addendumCount, companyName: name)
-            }
-            return CachedJSON(Page(items, paging, total: total))
+        } else {
+            let query = try BidPartitions.bids(of: project, on: req.db)
+                .join(CompanyModel.self, on: \BidModel.$companyId == \CompanyModel.$id)
+            if relation != .owner { query.filter(\.$companyId == caller.companyId) }
+            let page = try await query.sort(\.$createdAt).sort(\.$id).page(paging)
+            rows = try page.rows.map { ($0, try $0.joined(CompanyModel.self).name) }
+            total = page.total
         }
-        let query = try BidPartitions.bids(of: project, on: req.db)
-            .join(CompanyModel.self, on: \BidModel.$companyId == \CompanyModel.$id)
-        if relation != .owner { query.filter(\.$companyId == caller.companyId) }
-        let (rows, total) = try await query.sort(\.$createdAt).sort(\.$id).page(paging)
+        // Live or archived alike: a sealed project closed or cancelled before its due time keeps its prices hidden.
         let hide = BidAccess.hidesPrice(of: project, from: relation, now: req.now)
         let items = try rows.map {
-            try BidDTO(
-                $0, addendumCount: project.addendumCount, hidePrice: hide,
-                companyName: try $0.joined(CompanyModel.self).name)
+            try BidDTO($0.bid, addendumCount: project.addendumCount, hidePrice: hide, companyName: $0.companyName)
         }
         return CachedJSON(Page(items, paging, total: total))
     }
