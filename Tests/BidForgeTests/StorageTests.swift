@@ -93,7 +93,9 @@ struct S3StorageTests {
         try await TestApp.run(environment: env) { t in
             let started = ContinuousClock.now
             let health = try await t.request(.GET, "/api/health")
-            #expect(ContinuousClock.now - started < .seconds(10), "answered at the check's limit, not the client's")
+            #expect(
+                ContinuousClock.now - started < .seconds(30),
+                "answered at the check's limit, not the S3 client's (60 s)")
             #expect(health.status == .serviceUnavailable)
             #expect(health.json["checks"]["storage"]["status"].string == "error")
             #expect(health.json["checks"]["storage"]["message"].string?.contains("within 300 ms") == true)
