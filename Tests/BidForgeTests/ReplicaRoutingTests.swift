@@ -181,8 +181,9 @@ struct ReadRoutingDecisionTests {
                 await routing.replica(for: .callersWrites, session: session, primary: db)
             }
             #expect(whileFilling == nil, "a cache build's read must see every commit: the primary, here")
-            // Once the replica has replayed past that point, the cache build may use it too.
-            set.recordReplica(0, replayed: WALPosition(now.value + (1 << 20)), at: clock)
+            // Once the replica has replayed past that point, the cache build may use it too (far past: the log is the
+            // whole server's, and every other test writes to it meanwhile).
+            set.recordReplica(0, replayed: WALPosition(now.value + (1 << 40)), at: clock)
             let caughtUp = await CacheFilling.$active.withValue(true) {
                 await routing.replica(for: .callersWrites, session: session, primary: db)
             }
