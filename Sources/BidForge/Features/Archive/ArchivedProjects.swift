@@ -62,9 +62,8 @@ enum ArchivedProjects {
                 let project = try await sql.raw("SELECT * FROM archived_projects WHERE id = \(bind: bid.projectId)")
                     .first()?.decodeModel(ProjectModel.self)
             else { throw error }
-            if bid.companyId == caller.companyId { return (bid, project, .bidder, true) }
-            if project.companyId == caller.companyId { return (bid, project, .projectOwner, true) }
-            throw error
+            guard let relation = BidAccess.relation(of: caller, to: bid, on: project) else { throw error }
+            return (bid, project, relation, true)
         }
     }
 

@@ -140,15 +140,12 @@ enum ProjectArchive {
     static func cutoff(_ text: String, now: Date) -> Date? {
         guard let unit = text.last, let amount = Int(text.dropLast()), amount >= 0 else { return nil }
         // Past a thousand years nothing is finished yet (and the calendar's arithmetic overflows on absurd amounts).
-        let limits: [Character: Int] = ["y": 1_000, "m": 12_000, "d": 366_000]
-        guard let limit = limits[unit], amount <= limit else { return nil }
+        let units: [Character: (component: Calendar.Component, limit: Int)] = [
+            "y": (.year, 1_000), "m": (.month, 12_000), "d": (.day, 366_000)
+        ]
+        guard let (component, limit) = units[unit], amount <= limit else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        switch unit {
-        case "y": return calendar.date(byAdding: .year, value: -amount, to: now)
-        case "m": return calendar.date(byAdding: .month, value: -amount, to: now)
-        case "d": return calendar.date(byAdding: .day, value: -amount, to: now)
-        default: return nil
-        }
+        return calendar.date(byAdding: component, value: -amount, to: now)
     }
 }

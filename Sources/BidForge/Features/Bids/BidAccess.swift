@@ -14,9 +14,15 @@ enum BidAccess {
         else {
             throw APIError.notFound("Bid")
         }
-        if bid.companyId == caller.companyId { return (bid, project, .bidder) }
-        if project.companyId == caller.companyId { return (bid, project, .projectOwner) }
-        throw APIError.notFound("Bid")
+        guard let relation = relation(of: caller, to: bid, on: project) else { throw APIError.notFound("Bid") }
+        return (bid, project, relation)
+    }
+
+    /// How the caller stands towards a bid: its own company's, or on its company's project; nil for anyone else.
+    static func relation(of caller: Caller, to bid: BidModel, on project: ProjectModel) -> Relation? {
+        if bid.companyId == caller.companyId { return .bidder }
+        if project.companyId == caller.companyId { return .projectOwner }
+        return nil
     }
 
     /// The bid named by the route's `bidID` (adapters).
