@@ -101,11 +101,15 @@ struct SharedRateLimitTests {
 
     @Test func redisGoingAwayDegradesToMemoryAndRecovers() async throws {
         try await RedisServer.run { redis in
-            try await TestApp.run(rateLimited: true, environment: ["REDIS_URL": redis.url]) { t in
+            // A stopped server refuses at once, whatever the timeout; a generous one keeps a loaded machine's slow
+            // ping from reading as an outage before the server is stopped (a CI run saw "degraded" there).
+            let env = ["REDIS_URL": redis.url, "REDIS_TIMEOUT_MS": "10000"]
+            try await TestApp.run(rateLimited: true, environment: env) { t in
                 let limiter = try #require(t.app.rateLimiter as? RedisRateLimiter)
                 let before = try await t.request(.GET, "/api/v1/trades")
                 let healthy = try await t.request(.GET, "/api/health")
-                #expect(before.status == .ok && healthy.json["checks"]["redis"]["status"].string == "ok")
+                #expect(before.status == .ok)
+                #expect(healthy.json["checks"]["redis"]["status"].string == "ok", "\(healthy.json["checks"]["redis"])")
 
                 await redis.stop()
                 let during = try await t.request(.GET, "/api/v1/trades")
