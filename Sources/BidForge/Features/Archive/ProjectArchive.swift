@@ -4,9 +4,11 @@ import SQLKit
 
 /// Moves finished projects — AWARDED or CANCELLED before a cut-off — with everything that hangs off them into the
 /// `archived_*` tables (PostgreSQL), in batches: each batch is one transaction that moves every row of its projects,
-/// table by table, in one statement each (`DELETE … RETURNING` feeding `INSERT`), and checks that each table moved
-/// exactly the rows it held for those projects. A kill loses at most the batch in flight, which rolls back whole: a
-/// rerun goes on from there, and nothing is moved twice (the archive tables' primary keys would refuse it).
+/// table by table, in one statement each (`DELETE … RETURNING` feeding `INSERT`) that counts the rows it deleted and the
+/// rows it archived: any difference rolls the batch back. No row of a batch can be left behind: its projects are locked
+/// `FOR UPDATE`, so nothing new can reference them, and every table reaches `projects` through a foreign key, so a row
+/// left in any of them would refuse its parent's delete. A kill loses at most the batch in flight, which rolls back
+/// whole: a rerun goes on from there, and nothing is moved twice (the archive tables' primary keys would refuse it).
 /// `project_trades` (the listing's index of a project's trades) is not archived: it goes with the project.
 enum ProjectArchive {
     /// What hangs off a batch of projects, children before parents (the order they are moved in), and how to find
@@ -35,10 +37,10 @@ enum ProjectArchive {
 
     struct Mismatch: Error, CustomStringConvertible {
         let table: String
-        let expected: Int
-        let moved: Int
+        let deleted: Int
+        let archived: Int
         var description: String {
-            "\(table): \(expected) rows belonged to the batch but \(moved) were moved; the batch was rolled back"
+            "\(table): \(deleted) rows were deleted but \(archived) archived; the batch was rolled back"
         }
     }
 
@@ -78,12 +80,12 @@ enum ProjectArchive {
                 guard !ids.isEmpty else { return ([], [:]) }
                 var rows: [String: Int] = [:]
                 for (table, condition) in tables {
-                    let expected = try await count(table, condition, ids: ids, on: sql)
-                    let movedRows = try await move(table, condition, ids: ids, columns: columns[table] ?? [], on: sql)
-                    guard movedRows == expected else {
-                        throw Mismatch(table: table, expected: expected, moved: movedRows)
+                    let (deleted, archived) = try await move(
+                        table, condition, ids: ids, columns: columns[table] ?? [], on: sql)
+                    guard deleted == archived else {
+                        throw Mismatch(table: table, deleted: deleted, archived: archived)
                     }
-                    rows[table] = movedRows
+                    rows[table] = archived
                 }
                 return (ids, rows)
             }
@@ -124,16 +126,21 @@ enum ProjectArchive {
             .decode(column: "n", as: Int.self) ?? 0
     }
 
-    /// Deletes the batch's rows of `table` and inserts the very rows deleted into its archive, in one statement.
+    /// Deletes the batch's rows of `table` and inserts the very rows deleted into its archive, in one statement:
+    /// how many it deleted, and how many it archived.
     static func move(_ table: String, _ rows: String, ids: [UUID], columns: [String], on sql: any SQLDatabase)
-        async throws -> Int
+        async throws -> (deleted: Int, archived: Int)
     {
         let list = SQLList(columns.map { SQLIdentifier($0) })
         let statement: SQLQueryString =
             "WITH gone AS (DELETE FROM \(ident: table) WHERE " + condition(rows, ids: ids)
             + " RETURNING *), kept AS (INSERT INTO \(ident: "archived_" + table) (\(list)) SELECT \(list) FROM gone "
-            + "RETURNING 1) SELECT count(*) AS n FROM kept"
-        return try await sql.raw(statement).first()?.decode(column: "n", as: Int.self) ?? 0
+            + "RETURNING 1) SELECT (SELECT count(*) FROM gone) AS deleted, (SELECT count(*) FROM kept) AS archived"
+        let row = try await sql.raw(statement).first()
+        return (
+            try row?.decode(column: "deleted", as: Int.self) ?? 0,
+            try row?.decode(column: "archived", as: Int.self) ?? 0
+        )
     }
 
     /// `2y`, `18m`, `30d` → the moment that long before `now`.
