@@ -43,6 +43,11 @@ local detailWeights = zipf(#fixtures.projects, 1.1)
 -- `threadIndex` is a global: setup() puts it into each thread's own Lua state (thread:set), where init() finds it.
 local threadCount, bidCursor = 1, 0
 local bidOffset = tonumber(os.getenv("BENCH_BID_OFFSET") or "0")
+-- BENCH_DELAY_MS: each connection waits this long before its next request (a steady load, not flat out).
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+if pause > 0 then
+  function delay() return pause end
+end
 local counter = 0
 
 function setup(thread)
