@@ -138,6 +138,35 @@ struct BidPartitionTests {
         }
     }
 
+    /// One `DELETE FROM bids` removes exactly its bids' keys, across years: by M028's statement trigger, and by the
+    /// row trigger its revert puts back.
+    @Test func deletingBidsRemovesExactlyTheirKeysBeforeAndAfterM028sRevert() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let project = try await t.openProject(owner)
+            let db = t.app.db, sql = db.sql
+            let thisYear = YearlyPartitions.year(of: Date())
+            func keysLeft(_ ids: [UUID]) async throws -> Int {
+                try await sql.raw("SELECT count(*) AS n FROM bid_keys WHERE id = ANY(\(bind: ids))").first()?
+                    .decode(column: "n", as: Int.self) ?? -1
+            }
+            try await YearlyPartitions.ensure("bids", years: (thisYear - 2)...thisYear, on: sql)
+            for reverted in [false, true] {
+                if reverted { try await M028_DeleteBidKeysPerStatement().revert(on: db) }
+                let ids = [UUID(), UUID(), UUID()]
+                for (index, id) in ids.enumerated() {
+                    try await Self.insertBid(
+                        id: id, project: project, company: owner.companyId, user: owner.userId,
+                        year: thisYear - index, status: "WITHDRAWN", on: sql)
+                }
+                try await sql.raw("DELETE FROM bids WHERE id = ANY(\(bind: Array(ids.prefix(2))))").run()
+                #expect(try await keysLeft(Array(ids.prefix(2))) == 0, "reverted: \(reverted)")
+                #expect(try await keysLeft([ids[2]]) == 1, "reverted: \(reverted)")
+            }
+            try await M028_DeleteBidKeysPerStatement().prepare(on: db)
+        }
+    }
+
     @Test func theMigrationCarriesExistingBidsIntoTheirYears() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)
