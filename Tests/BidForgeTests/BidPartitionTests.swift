@@ -167,6 +167,56 @@ struct BidPartitionTests {
         }
     }
 
+    /// Without `bids.id → bid_keys(id)` (M029) the triggers alone keep every bid's key: placed, revised, withdrawn and
+    /// deleted through the API and by hand, bids and keys still match one to one, field for field.
+    @Test func theTriggersAloneKeepEveryBidsKeyAfterM029() async throws {
+        try await TestApp.run { t in
+            let db = t.app.db, sql = db.sql
+            func foreignKeyExists() async throws -> Bool {
+                try await sql.raw("SELECT 1 AS found FROM pg_constraint WHERE conname = 'bids_id_key_fkey'").first()
+                    != nil
+            }
+            #expect(try await foreignKeyExists() == false)
+            let owner = try await t.register(.owner)
+            let first = try await t.register(.subcontractor)
+            let second = try await t.register(.subcontractor)
+            let project = try await t.openProject(owner)
+            let kept = try await t.submitBid(first, on: project)
+            let withdrawn = try await t.submitBid(second, on: project)
+            let revised = try await t.request(
+                .PATCH, "/api/v1/bids/\(kept)", token: first.token, body: t.bidJSON(1_400_000))
+            #expect(revised.status == .ok, "\(revised.text)")
+            let withdrawal = try await t.request(.POST, "/api/v1/bids/\(withdrawn)/withdraw", token: second.token)
+            #expect(withdrawal.status == .ok, "\(withdrawal.text)")
+            let gone = UUID()
+            try await Self.insertBid(
+                id: gone, project: project, company: owner.companyId, user: owner.userId,
+                year: YearlyPartitions.year(of: Date()), status: "WITHDRAWN", on: sql)
+            try await sql.raw("DELETE FROM bids WHERE id = \(bind: gone)").run()
+            let mismatched = try await sql.raw(
+                """
+                SELECT count(*) AS n FROM bids b FULL JOIN bid_keys k ON k.id = b.id \
+                WHERE b.id IS NULL OR k.id IS NULL OR k.project_id <> b.project_id OR k.company_id <> b.company_id \
+                OR k.live <> (b.status = 'SUBMITTED') OR k.counted <> (b.status <> 'WITHDRAWN')
+                """
+            ).first()?.decode(column: "n", as: Int.self)
+            let keys = try await sql.raw("SELECT count(*) AS n FROM bid_keys").first()?.decode(
+                column: "n", as: Int.self)
+            #expect(
+                mismatched == 0 && keys == 2,
+                "mismatched \(String(describing: mismatched)), keys \(String(describing: keys))")
+            // A bid's id still cannot change under its key.
+            do {
+                try await sql.raw("UPDATE bids SET id = \(bind: UUID()) WHERE id = \(bind: kept)").run()
+                Issue.record("a bid's id changed")
+            } catch {}
+            try await M029_BidKeysWithoutForeignKeyFromBids().revert(on: db)
+            #expect(try await foreignKeyExists())
+            try await M029_BidKeysWithoutForeignKeyFromBids().prepare(on: db)
+            #expect(try await foreignKeyExists() == false)
+        }
+    }
+
     @Test func theMigrationCarriesExistingBidsIntoTheirYears() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)

@@ -12,6 +12,7 @@ enum Migrations {
         M020_ShareNotificationsPerCompany(), M021_AddListingIndexes(),
         M022_AddOpenPublicStateToProjectTrades(), M023_AddProjectCreatedAtToProjectTrades(),
         M024_AddPlannedRowsFunction(), M025_PartitionBidsByYear(),
-        M026_AddArchiveTables(), M027_CountBidsFromTheirKeys(), M028_DeleteBidKeysPerStatement()
+        M026_AddArchiveTables(), M027_CountBidsFromTheirKeys(), M028_DeleteBidKeysPerStatement(),
+        M029_BidKeysWithoutForeignKeyFromBids(), M030_DropUnreadArchiveIndexes()
     ]
 }
