@@ -51,6 +51,22 @@ import Vapor
         }
     }
 
+    /// A database that takes the question and never answers (its migrations table locked by another transaction)
+    /// makes the instance not ready at HEALTH_CHECK_TIMEOUT_MS, so a probe with its own timeout hears an answer.
+    @Test(.enabled(if: TestDatabase.isPostgres, "another connection holds the lock"))
+    func readyAnswersNotReadyAtTheCheckTimeoutWhenTheDatabaseHangs() async throws {
+        try await TestApp.run(environment: ["HEALTH_CHECK_TIMEOUT_MS": "300"]) { t in
+            try await t.app.db.transaction { tx in
+                try await tx.sql.raw("LOCK TABLE _fluent_migrations IN ACCESS EXCLUSIVE MODE").run()
+                let started = ContinuousClock.now
+                let ready = try await t.request(.GET, "/api/ready", drainOutbox: false)
+                #expect(ContinuousClock.now - started < .seconds(10), "answered at the check's limit")
+                #expect(ready.status == .serviceUnavailable && ready.json["status"].string == "not_ready")
+            }
+            #expect(try await t.request(.GET, "/api/ready").status == .ok)
+        }
+    }
+
     struct LeakyError: Error, CustomStringConvertible {
         var description: String {
             "syntax error at SELECT password_hash FROM users in /srv/app/Sources/Secret.swift:42"
