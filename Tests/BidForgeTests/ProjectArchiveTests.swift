@@ -100,6 +100,30 @@ struct ProjectArchiveTests {
         }
     }
 
+    /// A draft cancelled before it was published is archived like any cancelled project and stays its owner's alone:
+    /// a company invited while it was a draft does not gain it from the archive.
+    @Test func aCancelledDraftStaysItsOwnersInTheArchive() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let invitee = try await t.register(.subcontractor)
+            let draft = try await t.createProject(owner)
+            let invited = try await t.request(
+                .POST, "/api/v1/projects/\(draft)/invitations", token: owner.token,
+                body: ["companyIds": [.string(invitee.companyId.uuidString)]] as [String: JSONValue])
+            #expect(invited.status == .created, "\(invited.text)")
+            #expect(try await t.request(.POST, "/api/v1/projects/\(draft)/cancel", token: owner.token).status == .ok)
+            try await t.app.db.sql.raw(
+                "UPDATE projects SET updated_at = now() - interval '3 years' WHERE id = \(bind: draft)"
+            ).run()
+            let cutoff = try #require(ProjectArchive.cutoff("2y", now: Date()))
+            #expect(try await ProjectArchive.run(before: cutoff, batchSize: 10, on: t.app.db).projects == 1)
+            let owners = try await t.request(.GET, "/api/v1/projects/\(draft)", token: owner.token)
+            #expect(owners.status == .ok, "\(owners.text)")
+            let invitees = try await t.request(.GET, "/api/v1/projects/\(draft)", token: invitee.token)
+            #expect(invitees.status == .notFound, "\(invitees.text)")
+        }
+    }
+
     /// A sealed project closed and cancelled before its due time never showed its owner a price; archiving it must not.
     @Test func aSealedProjectsPricesStayHiddenFromItsOwnerInTheArchive() async throws {
         try await TestApp.run { t in

@@ -240,6 +240,47 @@ import Vapor
         }
     }
 
+    /// Cancelling a draft must not publish it: a project never published stays its owner's alone — by id (twice: the
+    /// second answer comes from the cache), in the CANCELLED listing, in an invited company's inbox — while a project
+    /// cancelled after publishing stays public.
+    @Test func aDraftCancelledBeforePublishingStaysItsOwners() async throws {
+        try await TestApp.run { t in
+            let owner = try await t.register(.owner)
+            let outsider = try await t.register(.contractor)
+            let invitee = try await t.register(.subcontractor)
+            let draft = try await t.createProject(owner, t.projectJSON(title: "Quiet land purchase"))
+            let invited = try await t.request(
+                .POST, "/api/v1/projects/\(draft)/invitations", token: owner.token,
+                body: ["companyIds": [.string(invitee.companyId.uuidString)]] as [String: JSONValue])
+            #expect(invited.status == .created, "\(invited.text)")
+            let published = try await t.openProject(owner, t.projectJSON(title: "Published then cancelled"))
+            for id in [draft, published] {
+                let cancelled = try await t.request(.POST, "/api/v1/projects/\(id)/cancel", token: owner.token)
+                #expect(cancelled.status == .ok, "\(cancelled.text)")
+            }
+            for _ in 0..<2 {
+                for (who, token) in [("outsider", outsider.token), ("invitee", invitee.token), ("anonymous", nil)]
+                    as [(String, String?)]
+                {
+                    let read = try await t.request(.GET, "/api/v1/projects/\(draft)", token: token)
+                    #expect(read.status == .notFound, "\(who): \(read.text)")
+                    let listed = try await t.request(.GET, "/api/v1/projects?status=CANCELLED", token: token)
+                    #expect(
+                        listed.json["data"].array.map { $0["title"].string } == ["Published then cancelled"],
+                        "\(who): \(listed.text)")
+                    let control = try await t.request(.GET, "/api/v1/projects/\(published)", token: token)
+                    #expect(control.status == .ok, "\(who): \(control.text)")
+                }
+                let own = try await t.request(.GET, "/api/v1/projects/\(draft)", token: owner.token)
+                #expect(own.status == .ok && own.json["status"].string == "CANCELLED", "\(own.text)")
+            }
+            let inbox = try await t.request(.GET, "/api/v1/invitations", token: invitee.token)
+            #expect(inbox.status == .ok && inbox.json["data"].array.isEmpty, "\(inbox.text)")
+            let mine = try await t.request(.GET, "/api/v1/projects?mine=true&status=CANCELLED", token: owner.token)
+            #expect(mine.json["pagination"]["total"].int == 2, "\(mine.text)")
+        }
+    }
+
     @Test func listingFiltersSortAndPaginate() async throws {
         try await TestApp.run { t in
             let owner = try await t.register(.owner)

@@ -35,6 +35,7 @@ enum ArchivedProjects {
                 .decodeModel(ProjectModel.self)
         else { return nil }
         if project.companyId == caller.companyId { return (project, .owner) }
+        guard ProjectAccess.isPublished(project) else { return nil }
         let concerned = try await sql.raw(
             """
             SELECT 1 AS found WHERE EXISTS (SELECT 1 FROM archived_bids WHERE project_id = \(bind: id) \

@@ -26,7 +26,8 @@ enum InvitationActions {
         let answered = try await context.write { db -> Answered in
             guard let invitation = try await db.locked(InvitationModel.self, id: id),
                 invitation.companyId == caller.companyId,
-                let project = try await ProjectModel.find(invitation.projectId, on: db), project.status != .draft
+                let project = try await ProjectModel.find(invitation.projectId, on: db),
+                ProjectAccess.isPublished(project)
             else {
                 throw APIError.notFound("Invitation")
             }

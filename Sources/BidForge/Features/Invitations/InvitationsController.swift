@@ -82,10 +82,10 @@ struct InvitationsController: RouteCollection {
 
     func inbox(_ req: Request, _ caller: Caller) async throws -> JSONResponse<Page<InvitationDTO>> {
         let paging = try req.paging()
-        let base = InvitationModel.query(on: req.db)
-            .join(ProjectModel.self, on: \InvitationModel.$projectId == \ProjectModel.$id)
-            .filter(\.$companyId == caller.companyId)
-            .filter(ProjectModel.self, \.$status != .draft)
+        let base = ProjectAccess.publishedOnly(
+            InvitationModel.query(on: req.db)
+                .join(ProjectModel.self, on: \InvitationModel.$projectId == \ProjectModel.$id)
+                .filter(\.$companyId == caller.companyId))
         let (rows, total) = try await base.sort(\.$createdAt, .descending).sort(\.$id).page(paging)
         let ownerIds = try Set(rows.map { try $0.joined(ProjectModel.self).companyId })
         let owners = try await CompanyModel.query(on: req.db).filter(\.$id ~~ Array(ownerIds)).all()

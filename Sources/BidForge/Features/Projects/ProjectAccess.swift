@@ -29,9 +29,25 @@ enum ProjectAccess {
     /// (`invitedCondition`), so deciding costs no statement.
     static func relation(of caller: Caller?, to project: ProjectModel, invited: Bool) -> ProjectRelation? {
         if let caller, caller.companyId == project.companyId { return .owner }
-        if project.status == .draft { return nil }
+        if !isPublished(project) { return nil }
         if caller != nil, invited { return .invited }
         return project.visibility == .public ? .publicViewer : nil
+    }
+
+    /// Others see a project once it was published: a draft, and a draft cancelled before it was ever published, are
+    /// the owner's alone (cancelling a draft must not publish it).
+    static func isPublished(_ project: ProjectModel) -> Bool { project.publishedAt != nil }
+
+    /// `isPublished` in SQL on `p`, for a listing that may hold `statuses` (empty: any). Where no CANCELLED row can
+    /// match, the status alone says it (only a draft is unpublished then), which keeps the listing's counts
+    /// index-only.
+    static func publishedCondition(statuses: [ProjectStatus]) -> SQLQueryString {
+        !statuses.isEmpty && !statuses.contains(.cancelled) ? "p.status <> 'DRAFT'" : "p.published_at IS NOT NULL"
+    }
+
+    /// Invitations whose project was published (joined as `ProjectModel`): what an invited company may see.
+    static func publishedOnly<M: Model>(_ query: QueryBuilder<M>) -> QueryBuilder<M> {
+        query.filter(ProjectModel.self, \.$publishedAt != nil)
     }
 
     static func isInvited(_ companyId: UUID, to projectId: UUID, on db: any Database) async throws -> Bool {

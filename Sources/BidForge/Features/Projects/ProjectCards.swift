@@ -17,8 +17,7 @@ enum ProjectCards {
             let fields = String(decoding: header, as: UTF8.self).split(separator: " ")
             guard fields.count == 3, let company = UUID(uuidString: String(fields[0])) else { return false }
             return caller?.companyId == company
-                || (fields[1] != Substring(ProjectStatus.draft.rawValue)
-                    && fields[2] == Substring(ProjectVisibility.public.rawValue))
+                || (fields[1] == "PUBLISHED" && fields[2] == Substring(ProjectVisibility.public.rawValue))
         }
 
         /// The posting company, from the header.
@@ -31,9 +30,10 @@ enum ProjectCards {
 
     struct NotFound: Error {}
 
-    /// `<companyId> <status> <visibility>\n<json>`
+    /// `<companyId> PUBLISHED|UNPUBLISHED <visibility>\n<json>` (`ProjectAccess.isPublished`)
     static func encode(_ project: ProjectDTO) -> [UInt8] {
-        let header = "\(project.companyId.uuidString) \(project.status.rawValue) \(project.visibility.rawValue)\n"
+        let published = project.publishedAt == nil ? "UNPUBLISHED" : "PUBLISHED"
+        let header = "\(project.companyId.uuidString) \(published) \(project.visibility.rawValue)\n"
         return Array(header.utf8) + project.json
     }
 

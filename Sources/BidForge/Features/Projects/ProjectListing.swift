@@ -239,15 +239,16 @@ enum ProjectQueries {
     ) {
         let postgres = sql.isPostgres
         var conditions: [SQLQueryString] = []
+        let published = ProjectAccess.publishedCondition(statuses: filter.statuses)
         if filter.mine {
             guard let caller else { throw APIError.unauthenticated }
             conditions.append("p.company_id = \(bind: caller.companyId)")
         } else if let caller {
             conditions.append(
-                "(p.company_id = \(bind: caller.companyId) OR (p.status <> 'DRAFT' AND (p.visibility = 'PUBLIC' OR "
+                "(p.company_id = \(bind: caller.companyId) OR (" + published + " AND (p.visibility = 'PUBLIC' OR "
                     + ProjectAccess.invitedCondition(caller.companyId) + ")))")
         } else {
-            conditions.append("p.status <> 'DRAFT' AND p.visibility = 'PUBLIC'")
+            conditions.append(published + " AND p.visibility = 'PUBLIC'")
         }
         if filter.statuses.count == 1 { conditions.append("p.status = \(bind: filter.statuses[0].rawValue)") }
         if let trade = filter.trade {

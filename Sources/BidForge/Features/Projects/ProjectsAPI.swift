@@ -65,7 +65,10 @@ enum ProjectsAPI: DocumentedAPI {
         .init(
             .POST, "/api/v1/projects/{projectID}/cancel",
             "DRAFT|OPEN|CLOSED → CANCELLED",
-            success: (200, "Project"), errors: [401, 403, 404, 409])
+            success: (200, "Project"), errors: [401, 403, 404, 409],
+            notes:
+                "A draft cancelled before it was ever published (publishedAt null) stays its owner's alone: out of listings and invitation inboxes, 404 to every other company, in the archive too."
+        )
     ]
 
     static var schemas: [String: JSONSchema] { S.projects }

@@ -111,11 +111,12 @@ struct DashboardController: RouteCollection {
     /// The invitations inbox (newest first) and the bid calendar: due dates still ahead of projects the company is
     /// invited to (and has not declined) or has a live bid on, soonest first.
     static func bidderAgenda(_ caller: Caller, req: Request) async throws -> ([InvitationRow], [CalendarEntry]) {
-        let invitations = try await InvitationModel.query(on: req.db)
-            .join(ProjectModel.self, on: \InvitationModel.$projectId == \ProjectModel.$id)
-            .filter(\.$companyId == caller.companyId)
-            .filter(ProjectModel.self, \.$status != .draft)
-            .sort(\.$createdAt, .descending).limit(100).all()
+        let invitations = try await ProjectAccess.publishedOnly(
+            InvitationModel.query(on: req.db)
+                .join(ProjectModel.self, on: \InvitationModel.$projectId == \ProjectModel.$id)
+                .filter(\.$companyId == caller.companyId)
+        )
+        .sort(\.$createdAt, .descending).limit(100).all()
         let projects = try invitations.map { try $0.joined(ProjectModel.self) }
         let owners = try await CompanyModel.query(on: req.db).filter(\.$id ~~ Array(Set(projects.map(\.companyId))))
             .all()
