@@ -11,6 +11,15 @@ import Testing
 struct ProjectArchiveTests {
     static let tables = ProjectArchive.tables.map(\.table)
 
+    /// Dates `project`'s last change three years back and runs `archive --older-than 2y`: how many projects it moved.
+    static func archiveAsFinishedLongAgo(_ project: UUID, _ t: TestApp) async throws -> Int {
+        try await t.app.db.sql.raw(
+            "UPDATE projects SET updated_at = now() - interval '3 years' WHERE id = \(bind: project)"
+        ).run()
+        let cutoff = try #require(ProjectArchive.cutoff("2y", now: Date()))
+        return try await ProjectArchive.run(before: cutoff, batchSize: 10, on: t.app.db).projects
+    }
+
     static func totals(on sql: any SQLDatabase) async throws -> [String: Int] {
         var totals: [String: Int] = [:]
         for table in tables {
@@ -107,16 +116,9 @@ struct ProjectArchiveTests {
             let owner = try await t.register(.owner)
             let invitee = try await t.register(.subcontractor)
             let draft = try await t.createProject(owner)
-            let invited = try await t.request(
-                .POST, "/api/v1/projects/\(draft)/invitations", token: owner.token,
-                body: ["companyIds": [.string(invitee.companyId.uuidString)]] as [String: JSONValue])
-            #expect(invited.status == .created, "\(invited.text)")
+            try await t.invite(invitee, to: draft, by: owner)
             #expect(try await t.request(.POST, "/api/v1/projects/\(draft)/cancel", token: owner.token).status == .ok)
-            try await t.app.db.sql.raw(
-                "UPDATE projects SET updated_at = now() - interval '3 years' WHERE id = \(bind: draft)"
-            ).run()
-            let cutoff = try #require(ProjectArchive.cutoff("2y", now: Date()))
-            #expect(try await ProjectArchive.run(before: cutoff, batchSize: 10, on: t.app.db).projects == 1)
+            #expect(try await Self.archiveAsFinishedLongAgo(draft, t) == 1)
             let owners = try await t.request(.GET, "/api/v1/projects/\(draft)", token: owner.token)
             #expect(owners.status == .ok, "\(owners.text)")
             let invitees = try await t.request(.GET, "/api/v1/projects/\(draft)", token: invitee.token)
@@ -134,11 +136,7 @@ struct ProjectArchiveTests {
             try await t.close(owner, sealed)
             let cancelled = try await t.request(.POST, "/api/v1/projects/\(sealed)/cancel", token: owner.token)
             #expect(cancelled.status == .ok, "\(cancelled.text)")
-            try await t.app.db.sql.raw(
-                "UPDATE projects SET updated_at = now() - interval '3 years' WHERE id = \(bind: sealed)"
-            ).run()
-            let cutoff = try #require(ProjectArchive.cutoff("2y", now: Date()))
-            #expect(try await ProjectArchive.run(before: cutoff, batchSize: 10, on: t.app.db).projects == 1)
+            #expect(try await Self.archiveAsFinishedLongAgo(sealed, t) == 1)
 
             let ownersView = try await t.request(.GET, "/api/v1/projects/\(sealed)/bids", token: owner.token)
             let shown = ownersView.json["data"][0]

@@ -249,10 +249,7 @@ import Vapor
             let outsider = try await t.register(.contractor)
             let invitee = try await t.register(.subcontractor)
             let draft = try await t.createProject(owner, t.projectJSON(title: "Quiet land purchase"))
-            let invited = try await t.request(
-                .POST, "/api/v1/projects/\(draft)/invitations", token: owner.token,
-                body: ["companyIds": [.string(invitee.companyId.uuidString)]] as [String: JSONValue])
-            #expect(invited.status == .created, "\(invited.text)")
+            try await t.invite(invitee, to: draft, by: owner)
             let published = try await t.openProject(owner, t.projectJSON(title: "Published then cancelled"))
             for id in [draft, published] {
                 let cancelled = try await t.request(.POST, "/api/v1/projects/\(id)/cancel", token: owner.token)

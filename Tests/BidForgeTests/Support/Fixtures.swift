@@ -147,6 +147,14 @@ extension TestApp {
         return r.json["id"].uuid!
     }
 
+    /// The owner invites `invitee`'s company to `project` (required to succeed).
+    func invite(_ invitee: Member, to project: UUID, by owner: Member) async throws {
+        let r = try await request(
+            .POST, "/api/v1/projects/\(project)/invitations", token: owner.token,
+            body: ["companyIds": [.string(invitee.companyId.uuidString)]] as [String: JSONValue])
+        try #require(r.status == .created, "invitation failed: \(r.text)")
+    }
+
     func close(_ owner: Member, _ project: UUID) async throws {
         let r = try await request(.POST, "/api/v1/projects/\(project)/close", token: owner.token)
         try #require(r.status == .ok, "close failed: \(r.text)")
