@@ -328,7 +328,9 @@ import Vapor
 struct SharedCacheTests {
     @Test func redisRestartMidRunBypassesThenServesFreshValues() async throws {
         try await RedisServer.run { redis in
-            try await TestApp.run(environment: ["REDIS_URL": redis.url]) { t in
+            // A generous Redis timeout: on a loaded CI machine a slow answer past the 500 ms default would already
+            // send the cache into bypass before the outage this test makes (a stopped Redis refuses at once).
+            try await TestApp.run(environment: ["REDIS_URL": redis.url, "REDIS_TIMEOUT_MS": "10000"]) { t in
                 let cache = try #require(t.app.cache)
                 let owner = try await t.register(.owner)
                 let project = try await t.openProject(owner)
