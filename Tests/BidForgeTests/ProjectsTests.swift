@@ -273,6 +273,13 @@ import Vapor
             }
             let inbox = try await t.request(.GET, "/api/v1/invitations", token: invitee.token)
             #expect(inbox.status == .ok && inbox.json["data"].array.isEmpty, "\(inbox.text)")
+            // Nor can the invitee answer the invitation it cannot see.
+            let sent = try await t.request(.GET, "/api/v1/projects/\(draft)/invitations", token: owner.token)
+            let invitation = try #require(sent.json["data"][0]["id"].uuid, "\(sent.text)")
+            let answer = try await t.request(
+                .POST, "/api/v1/invitations/\(invitation)/respond", token: invitee.token, body: ["response": "WILL_BID"]
+            )
+            #expect(answer.status == .notFound, "\(answer.text)")
             let mine = try await t.request(.GET, "/api/v1/projects?mine=true&status=CANCELLED", token: owner.token)
             #expect(mine.json["pagination"]["total"].int == 2, "\(mine.text)")
         }

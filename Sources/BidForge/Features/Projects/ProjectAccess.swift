@@ -36,7 +36,9 @@ enum ProjectAccess {
 
     /// Others see a project once it was published: a draft, and a draft cancelled before it was ever published, are
     /// the owner's alone (cancelling a draft must not publish it).
-    static func isPublished(_ project: ProjectModel) -> Bool { project.publishedAt != nil }
+    static func isPublished(_ project: ProjectModel) -> Bool { isPublished(publishedAt: project.publishedAt) }
+
+    static func isPublished(publishedAt: Date?) -> Bool { publishedAt != nil }
 
     /// `isPublished` in SQL on `p`, for a listing that may hold `statuses` (empty: any). Where no CANCELLED row can
     /// match, the status alone says it (only a draft is unpublished then), which keeps the listing's counts

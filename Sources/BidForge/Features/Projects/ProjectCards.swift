@@ -32,7 +32,7 @@ enum ProjectCards {
 
     /// `<companyId> PUBLISHED|UNPUBLISHED <visibility>\n<json>` (`ProjectAccess.isPublished`)
     static func encode(_ project: ProjectDTO) -> [UInt8] {
-        let published = project.publishedAt == nil ? "UNPUBLISHED" : "PUBLISHED"
+        let published = ProjectAccess.isPublished(publishedAt: project.publishedAt) ? "PUBLISHED" : "UNPUBLISHED"
         let header = "\(project.companyId.uuidString) \(published) \(project.visibility.rawValue)\n"
         return Array(header.utf8) + project.json
     }
