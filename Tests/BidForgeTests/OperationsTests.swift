@@ -63,7 +63,14 @@ import Vapor
                 #expect(ContinuousClock.now - started < .seconds(10), "answered at the check's limit")
                 #expect(ready.status == .serviceUnavailable && ready.json["status"].string == "not_ready")
             }
-            #expect(try await t.request(.GET, "/api/ready").status == .ok)
+            // Ready again once the lock goes. With every suite running at once a check may still overrun the 300 ms
+            // on a busy machine, so a few tries (each answers within the limit).
+            var again = try await t.request(.GET, "/api/ready")
+            for _ in 0..<20 where again.status != .ok {
+                try await Task.sleep(for: .milliseconds(250))
+                again = try await t.request(.GET, "/api/ready")
+            }
+            #expect(again.status == .ok, "\(again.text)")
         }
     }
 
